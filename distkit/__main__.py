@@ -1,0 +1,3 @@
+from distkit.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""The `distkit` command line: a thin, lazy click group.
+
+Built-in commands are named here with their one-line help, so `distkit --help` imports no
+command module; each module is imported only when its command runs. Commands added by plugins
+(`register_commands`) are looked up, loading plugins, only when the name is not a built-in.
+"""
+
+from __future__ import annotations
+
+import importlib
+import traceback
+from typing import Any
+
+import click
+
+from distkit import __version__
+from distkit.errors import DistkitError
+
+# name -> (module, attribute, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "new": ("distkit.commands.new", "new", "Render a complete package for a distribution family."),
+    "list": ("distkit.commands.listing", "list_command", "List registered distributions and music models."),
+    "plugins": ("distkit.commands.plugins", "plugins_command", "List installed plugins, their hooks and errors."),
+    "fit": ("distkit.commands.fit", "fit", "Fit a distribution to a data file."),
+    "test": ("distkit.commands.test", "test", "Run a package's tox environments and summarise."),
+    "build": ("distkit.commands.build", "build", "Build sdist and wheel, then twine check them."),
+    "publish": ("distkit.commands.publish", "publish", "Preflight, upload with twine, verify by installing back."),
+    "index": ("distkit.commands.index", "index", "Start, stop or inspect the embedded local index."),
+    "compose": ("distkit.commands.compose", "compose", "Harmonize a melody with a music model."),
+}
+
+
+class DistkitGroup(click.Group):
+    """A group that imports built-in commands on demand and asks plugins for the rest."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, attribute, _ = COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        from distkit.plugins import get_registry
+
+        return get_registry().commands().get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DistkitError as error:
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            exc = click.ClickException(str(error))
+            exc.exit_code = error.exit_code
+            raise exc from None
+
+
+@click.group(
+    cls=DistkitGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Plugins may add commands: `distkit plugins` lists them. Docs: docs/plugins.md",
+)
+@click.version_option(__version__, "-V", "--version", prog_name="distkit")
+@click.option("--debug", is_flag=True, help="Show the full traceback when a command fails.")
+def cli(debug: bool) -> None:
+    """distkit: from a probability distribution (or a music model) in mind to a tested package
+    on an index that anyone can pip install.
+
+    \b
+    Quick start:
+      distkit new poisson --no-input
+      distkit publish distkit-poisson --local
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="distkit")
+

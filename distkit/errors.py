@@ -1,0 +1,48 @@
+"""The errors a user can cause or meet. Their messages are sentences a user can read.
+
+The library raises these; only the CLI turns them into one line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+
+class DistkitError(Exception):
+    """A failed operation (exit code 1): tests failed, an upload was refused, a tool broke."""
+
+    exit_code = 1
+
+
+class UsageError(DistkitError):
+    """The user asked for something that cannot be done as asked (exit code 2)."""
+
+    exit_code = 2
+
+
+class NotFoundError(UsageError):
+    """A distribution, music model, family or file that does not exist."""
+
+
+class DataFileError(UsageError, ValueError):
+    """A data file that cannot be read as one number per line."""
+
+
+class PluginError(DistkitError):
+    """A plugin that failed to import, to validate, or to run its hook."""
+
+
+class ToolError(DistkitError):
+    """A wrapped tool (tox, build, twine, pip) failed.
+
+    Carries the command that ran and one tip on what to do next.
+    """
+
+    def __init__(self, message: str, *, command: list[str] | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.command = command or []
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text

@@ -1,0 +1,26 @@
+"""The hooks a distkit plugin implements. A plugin may implement any of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("distkit")
+hookimpl = pluggy.HookimplMarker("distkit")
+
+
+@hookspec
+def register_distributions(register: Callable[[type[Any]], None]) -> None:
+    """Call `register(cls)` for each distribution class the plugin provides."""
+
+
+@hookspec
+def register_music_models(register: Callable[[type[Any]], None]) -> None:
+    """Call `register(cls)` for each music-model class the plugin provides."""
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add click commands to the `distkit` group, e.g. `cli.add_command(my_command)`."""
