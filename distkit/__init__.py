@@ -1,4 +1,4 @@
-"""distkit: from a probability distribution (or a music model) in mind to a tested package on an index."""
+"""distkit: from a distribution (or a music model) in mind to a tested package on an index."""
 
 from __future__ import annotations
 

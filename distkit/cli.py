@@ -7,25 +7,45 @@ command module; each module is imported only when its command runs. Commands add
 
 from __future__ import annotations
 
+import functools
 import importlib
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from distkit import __version__
 from distkit.errors import DistkitError
 
+if TYPE_CHECKING:
+    from distkit.plugins import Registry
+
 # name -> (module, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("distkit.commands.new", "new", "Render a complete package for a distribution family."),
-    "list": ("distkit.commands.listing", "list_command", "List registered distributions and music models."),
-    "plugins": ("distkit.commands.plugins", "plugins_command", "List installed plugins, their hooks and errors."),
+    "list": (
+        "distkit.commands.listing",
+        "list_command",
+        "List registered distributions and music models.",
+    ),
+    "plugins": (
+        "distkit.commands.plugins",
+        "plugins_command",
+        "List installed plugins, their hooks and errors.",
+    ),
     "fit": ("distkit.commands.fit", "fit", "Fit a distribution to a data file."),
     "test": ("distkit.commands.test", "test", "Run a package's tox environments and summarise."),
     "build": ("distkit.commands.build", "build", "Build sdist and wheel, then twine check them."),
-    "publish": ("distkit.commands.publish", "publish", "Preflight, upload with twine, verify by installing back."),
-    "index": ("distkit.commands.index", "index", "Start, stop or inspect the embedded local index."),
+    "publish": (
+        "distkit.commands.publish",
+        "publish",
+        "Preflight, upload with twine, verify by installing back.",
+    ),
+    "index": (
+        "distkit.commands.index",
+        "index",
+        "Start, stop or inspect the embedded local index.",
+    ),
     "compose": ("distkit.commands.compose", "compose", "Harmonize a melody with a music model."),
 }
 
@@ -39,11 +59,16 @@ class DistkitGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS:
             module, attribute, _ = COMMANDS[cmd_name]
-            command: click.Command = getattr(importlib.import_module(module), attribute)
-            return command
+            builtin: click.Command = getattr(importlib.import_module(module), attribute)
+            return builtin
+        from distkit.commands._output import warn_problems
         from distkit.plugins import get_registry
 
-        return get_registry().commands().get(cmd_name)
+        registry = get_registry()
+        command = plugin_commands(registry).get(cmd_name)
+        if command is not None:
+            warn_problems(registry)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -59,6 +84,14 @@ class DistkitGroup(click.Group):
             exc = click.ClickException(str(error))
             exc.exit_code = error.exit_code
             raise exc from None
+
+
+@functools.lru_cache(maxsize=1)
+def plugin_commands(registry: Registry) -> dict[str, click.Command]:
+    """The commands that plugins add, collected once per registry."""
+    collector = click.Group("plugins")
+    registry.add_commands(collector)
+    return dict(collector.commands)
 
 
 @click.group(
@@ -82,4 +115,3 @@ def cli(debug: bool) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="distkit")
-

@@ -1,0 +1,308 @@
+"""The plugin manager and the registry of what plugins provide.
+
+Entry points in the `distkit` group are loaded one by one, so a plugin that fails to import, to
+validate, or to run its hook is recorded as broken and never takes distkit down. Classes are
+accepted by what they have, not by their base class.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import inspect
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from distkit import hookspecs
+from distkit.errors import NotFoundError, UsageError
+
+GROUP = "distkit"
+LOAD_ENV = "DISTKIT_LOAD_PLUGINS"
+DISABLED_ENV = "DISTKIT_DISABLED_PLUGINS"
+BUILTIN_MODULES = ("distkit.default_plugins.distributions", "distkit.default_plugins.music")
+
+DISTRIBUTION = "distribution"
+MUSIC_MODEL = "music model"
+REQUIRED_MEMBERS: dict[str, tuple[str, ...]] = {
+    DISTRIBUTION: ("pdf", "cdf", "sample", "fit", "read_data_file"),
+    MUSIC_MODEL: ("harmonize",),
+}
+
+
+@dataclass
+class PluginInfo:
+    """One plugin: a built-in module or an entry point, working or broken."""
+
+    name: str
+    module: str
+    package: str | None = None
+    version: str | None = None
+    builtin: bool = False
+    hooks: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A class registered by a plugin under its `name`."""
+
+    name: str
+    cls: type[Any]
+    plugin: str
+    kind: str
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.plugin}:{self.name}"
+
+    @property
+    def class_path(self) -> str:
+        return f"{self.cls.__module__}:{self.cls.__qualname__}"
+
+    @property
+    def description(self) -> str:
+        text = getattr(self.cls, "description", None) or inspect.getdoc(self.cls) or ""
+        return str(text).strip().splitlines()[0] if str(text).strip() else ""
+
+    @property
+    def parameters(self) -> list[str]:
+        try:
+            signature = inspect.signature(self.cls)
+        except (TypeError, ValueError):
+            return []
+        return [
+            p.name
+            for p in signature.parameters.values()
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
+
+
+def missing_members(cls: object, kind: str) -> list[str]:
+    """What `cls` lacks to count as a `kind` (a distribution or a music model)."""
+    missing = [m for m in REQUIRED_MEMBERS[kind] if not callable(getattr(cls, m, None))]
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        missing.insert(0, "name")
+    return missing
+
+
+def _names_from_env(variable: str) -> set[str] | None:
+    value = os.environ.get(variable)
+    if value is None:
+        return None
+    return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def _describe(error: BaseException) -> str:
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
+
+class Registry:
+    """The loaded plugins and what they registered. Build one with `load_registry()`."""
+
+    def __init__(self, manager: pluggy.PluginManager, plugins: dict[str, PluginInfo]) -> None:
+        self.manager = manager
+        self.plugins = plugins
+        self._warned = False
+
+    @functools.cached_property
+    def distributions(self) -> list[Registration]:
+        return self._collect("register_distributions", DISTRIBUTION)
+
+    @functools.cached_property
+    def music_models(self) -> list[Registration]:
+        return self._collect("register_music_models", MUSIC_MODEL)
+
+    @property
+    def problems(self) -> list[str]:
+        """One sentence for each thing that went wrong in a plugin."""
+        return [
+            f"plugin {info.name!r} {error}"
+            for info in self.plugins.values()
+            for error in info.errors
+        ]
+
+    def take_warnings(self) -> list[str]:
+        """The problems, the first time they are asked for; nothing after (warn once)."""
+        if self._warned:
+            return []
+        self._warned = True
+        return self.problems
+
+    def distribution(self, name: str) -> type[Any]:
+        """The distribution class registered as `name` or `PLUGIN:NAME`."""
+        return self._lookup(self.distributions, DISTRIBUTION, name).cls
+
+    def music_model(self, name: str) -> type[Any]:
+        """The music-model class registered as `name` or `PLUGIN:NAME`."""
+        return self._lookup(self.music_models, MUSIC_MODEL, name).cls
+
+    def lookup(self, kind: str, name: str) -> Registration:
+        registrations = self.distributions if kind == DISTRIBUTION else self.music_models
+        return self._lookup(registrations, kind, name)
+
+    def add_commands(self, cli: Any) -> None:
+        """Let every plugin add its click commands to `cli`, a click group."""
+
+        def call(plugin: str, function: Callable[..., Any], argnames: Iterable[str]) -> None:
+            before = set(cli.commands)
+            function(**{a: cli for a in argnames if a == "cli"})
+            self.plugins[plugin].commands = sorted(set(cli.commands) - before)
+
+        self._call_each("register_commands", call)
+
+    def _lookup(self, registrations: list[Registration], kind: str, name: str) -> Registration:
+        wanted = name.strip().lower()
+        plugin, _, bare = wanted.rpartition(":")
+        matches = [
+            r
+            for r in registrations
+            if r.name.lower() == bare and (not plugin or r.plugin.lower() == plugin)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            choices = " or ".join(r.qualified_name for r in matches)
+            providers = " and ".join(repr(r.plugin) for r in matches)
+            raise UsageError(
+                f"the {kind} {bare!r} is provided by plugins {providers}; pick one: {choices}"
+            )
+        known = sorted({r.name for r in registrations})
+        hint = difflib.get_close_matches(bare, known, n=1)
+        message = f"no {kind} named {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else ".")
+        message += f" Known: {', '.join(known) or 'none'}."
+        raise NotFoundError(message)
+
+    def _collect(self, hook_name: str, kind: str) -> list[Registration]:
+        registrations: list[Registration] = []
+
+        def make_register(plugin: str, found: list[Registration]) -> Callable[[Any], None]:
+            def register(cls: Any) -> None:
+                missing = missing_members(cls, kind)
+                if missing:
+                    label = getattr(cls, "__name__", repr(cls))
+                    self.plugins[plugin].errors.append(
+                        f"registered {label}, which is not a {kind}: it lacks {', '.join(missing)}"
+                    )
+                    return
+                found.append(Registration(cls.name, cls, plugin, kind))
+
+            return register
+
+        def call(plugin: str, function: Callable[..., Any], argnames: Iterable[str]) -> None:
+            found: list[Registration] = []
+            kwargs = {"register": make_register(plugin, found)}
+            function(**{a: kwargs[a] for a in argnames})
+            registrations.extend(found)
+
+        self._call_each(hook_name, call)
+        return registrations
+
+    def _call_each(
+        self, hook_name: str, call: Callable[[str, Callable[..., Any], Iterable[str]], None]
+    ) -> None:
+        """Call each plugin's implementation on its own, so one that raises spoils only itself."""
+        caller = getattr(self.manager.hook, hook_name)
+        for impl in caller.get_hookimpls():
+            if impl.hookwrapper or impl.wrapper:
+                continue
+            try:
+                call(impl.plugin_name, impl.function, impl.argnames)
+            except Exception as error:
+                self.plugins[impl.plugin_name].errors.append(
+                    f"failed in {hook_name}: {_describe(error)}"
+                )
+
+
+def _register(
+    manager: pluggy.PluginManager, plugins: dict[str, PluginInfo], info: PluginInfo, obj: object
+) -> None:
+    plugins[info.name] = info
+    try:
+        manager.register(obj, name=info.name)
+        manager.check_pending()
+    except Exception as error:
+        if manager.is_registered(obj):
+            manager.unregister(obj)
+        text = _describe(error)
+        if isinstance(error, pluggy.PluginValidationError) and "unknown hook" in str(error):
+            text += " (a misspelled @hookimpl?)"
+        info.errors.append(f"is invalid: {text}")
+        return
+    info.hooks = sorted(caller.name for caller in manager.get_hookcallers(obj) or [])
+
+
+def _entry_points(only: set[str] | None, disabled: set[str]) -> list[EntryPoint]:
+    found = [
+        ep
+        for ep in entry_points(group=GROUP)
+        if (only is None or ep.name in only) and ep.name not in disabled
+    ]
+    return sorted(found, key=lambda ep: (ep.name, ep.value))
+
+
+def _load_entry_point(ep: EntryPoint) -> tuple[PluginInfo, ModuleType | None]:
+    dist = ep.dist
+    info = PluginInfo(
+        name=ep.name,
+        module=ep.value,
+        package=dist.metadata["Name"] if dist is not None else None,
+        version=dist.version if dist is not None else None,
+    )
+    try:
+        module = ep.load()
+    except Exception as error:
+        info.errors.append(f"failed to import {ep.value}: {_describe(error)}")
+        return info, None
+    return info, module
+
+
+def load_registry() -> Registry:
+    """Build a plugin manager from the built-ins and every `distkit` entry point."""
+    manager = pluggy.PluginManager(GROUP)
+    manager.add_hookspecs(hookspecs)
+    disabled = _names_from_env(DISABLED_ENV) or set()
+    for name in disabled:
+        manager.set_blocked(name)
+    plugins: dict[str, PluginInfo] = {}
+
+    from distkit import __version__
+
+    for module_name in BUILTIN_MODULES:
+        name = "distkit." + module_name.rpartition(".")[2]
+        if name in disabled:
+            continue
+        info = PluginInfo(name, module_name, "distkit-cli", __version__, builtin=True)
+        _register(manager, plugins, info, importlib.import_module(module_name))
+
+    for ep in _entry_points(_names_from_env(LOAD_ENV), disabled):
+        if ep.name in plugins:
+            info = PluginInfo(ep.name, ep.value, ep.dist.metadata["Name"] if ep.dist else None)
+            info.errors.append("was skipped: another plugin already uses this entry-point name")
+            plugins[f"{ep.name} ({ep.value})"] = info
+            continue
+        info, module = _load_entry_point(ep)
+        if module is None:
+            plugins[info.name] = info
+        else:
+            _register(manager, plugins, info, module)
+    return Registry(manager, plugins)
+
+
+@functools.cache
+def get_registry() -> Registry:
+    """The process's registry, built once on first use (`get_registry.cache_clear()` rebuilds)."""
+    return load_registry()

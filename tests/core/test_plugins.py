@@ -1,0 +1,187 @@
+"""The plugin system: discovery through real entry points, failure isolation, collisions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from distkit.errors import NotFoundError, UsageError
+from distkit.plugins import get_registry, missing_members
+
+if TYPE_CHECKING:
+    from conftest import PluginSite
+
+
+
+def test_builtins_register_gaussian_and_binomial_through_the_hooks() -> None:
+    registry = get_registry()
+    found = {(r.name, r.plugin) for r in registry.distributions}
+    assert {("gaussian", "distkit.distributions"), ("binomial", "distkit.distributions")} <= found
+
+
+def test_a_class_that_does_not_subclass_distkit_is_found_through_its_entry_point(
+    plugin_site: PluginSite,
+) -> None:
+    module = plugin_site.add_distribution("triangle", "triangle")
+    cls = get_registry().distribution("triangle")
+    assert cls.__module__ == module
+    assert not any(base.__module__.startswith("distkit") for base in cls.__mro__)
+
+
+def test_a_plugin_that_fails_to_import_is_reported_and_the_rest_keeps_working(
+    plugin_site: PluginSite,
+) -> None:
+    plugin_site.add("broken", "raise RuntimeError('boom at import')\n")
+    plugin_site.add_distribution("triangle", "triangle")
+    registry = get_registry()
+    assert registry.distribution("triangle").name == "triangle"
+    assert registry.distribution("gaussian").name == "gaussian"
+    broken = registry.plugins["broken"]
+    assert not broken.ok
+    assert "RuntimeError: boom at import" in broken.errors[0]
+
+
+def test_a_plugin_whose_hook_raises_is_reported_and_keeps_nothing(plugin_site: PluginSite) -> None:
+    plugin_site.add(
+        "halfway",
+        """
+        import pluggy
+        from {module} import Triangle
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        @hookimpl
+        def register_distributions(register):
+            register(Triangle)
+            raise ValueError("second class is missing")
+        """.replace("{module}", plugin_site.add_distribution("other", "other-triangle")),
+    )
+    registry = get_registry()
+    names = [r.name for r in registry.distributions]
+    assert names.count("triangle") == 0
+    assert "other-triangle" in names
+    assert "ValueError: second class is missing" in registry.plugins["halfway"].errors[0]
+
+
+def test_a_misspelled_hookimpl_is_caught_by_check_pending(plugin_site: PluginSite) -> None:
+    plugin_site.add(
+        "typo",
+        """
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        @hookimpl
+        def register_distribution(register):
+            pass
+        """,
+    )
+    errors = get_registry().plugins["typo"].errors
+    assert len(errors) == 1
+    assert "register_distribution" in errors[0]
+    assert "misspelled" in errors[0]
+
+
+def test_a_registered_class_without_the_api_is_refused_with_what_it_lacks(
+    plugin_site: PluginSite,
+) -> None:
+    plugin_site.add(
+        "incomplete",
+        """
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        class Half:
+            name = "half"
+            def pdf(self, x):
+                return x
+
+        @hookimpl
+        def register_distributions(register):
+            register(Half)
+        """,
+    )
+    registry = get_registry()
+    assert "half" not in [r.name for r in registry.distributions]
+    assert "lacks cdf, sample, fit, read_data_file" in registry.plugins["incomplete"].errors[0]
+
+
+def test_missing_members_accepts_a_duck_typed_music_model() -> None:
+    class Duck:
+        name = "duck"
+
+        def harmonize(self, melody: object, *, seed: int | None = None) -> object:
+            return melody
+
+    assert missing_members(Duck, "music model") == []
+    assert missing_members(object, "music model") == ["name", "harmonize"]
+
+
+def test_two_classes_with_one_name_are_both_kept_and_a_bare_lookup_names_both(
+    plugin_site: PluginSite,
+) -> None:
+    first = plugin_site.add_distribution("alpha", "triangle")
+    second = plugin_site.add_distribution("beta", "triangle")
+    registry = get_registry()
+    assert [r.plugin for r in registry.distributions if r.name == "triangle"] == ["alpha", "beta"]
+    with pytest.raises(UsageError, match=r"'alpha' and 'beta'.*alpha:triangle or beta:triangle"):
+        registry.distribution("triangle")
+    assert registry.distribution("alpha:triangle").__module__ == first
+    assert registry.distribution("beta:triangle").__module__ == second
+
+
+def test_an_unknown_name_suggests_the_closest_and_lists_the_known() -> None:
+    with pytest.raises(NotFoundError, match=r"did you mean 'gaussian'\?.*Known: binomial, gaussian"):
+        get_registry().distribution("gausian")
+
+
+def test_load_plugins_limits_which_entry_points_load(
+    plugin_site: PluginSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin_site.add_distribution("alpha", "alpha-triangle")
+    plugin_site.add_distribution("beta", "beta-triangle")
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "beta")
+    get_registry.cache_clear()
+    names = {r.name for r in get_registry().distributions}
+    assert "beta-triangle" in names
+    assert "alpha-triangle" not in names
+    assert "alpha" not in get_registry().plugins
+
+
+def test_an_empty_load_plugins_loads_no_entry_point(
+    plugin_site: PluginSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin_site.add_distribution("alpha", "alpha-triangle")
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
+    get_registry.cache_clear()
+    assert set(get_registry().plugins) == {"distkit.distributions", "distkit.music"}
+
+
+def test_disabled_plugins_are_blocked(
+    plugin_site: PluginSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin_site.add_distribution("alpha", "alpha-triangle")
+    monkeypatch.setenv("DISTKIT_DISABLED_PLUGINS", "alpha, distkit.music")
+    get_registry.cache_clear()
+    registry = get_registry()
+    assert "alpha" not in registry.plugins
+    assert "distkit.music" not in registry.plugins
+    assert registry.music_models == []
+
+
+def test_plugin_info_has_package_version_and_hooks(plugin_site: PluginSite) -> None:
+    plugin_site.add_distribution("alpha", "alpha-triangle")
+    info = get_registry().plugins["alpha"]
+    assert info.package is not None
+    assert info.package.startswith("distkit-alpha")
+    assert info.version == "1.0"
+    assert info.hooks == ["register_distributions"]
+    assert info.ok
+
+
+def test_warnings_are_given_once(plugin_site: PluginSite) -> None:
+    plugin_site.add("broken", "import not_a_module_anywhere\n")
+    registry = get_registry()
+    first = registry.take_warnings()
+    assert len(first) == 1
+    assert "plugin 'broken' failed to import" in first[0]
+    assert registry.take_warnings() == []
