@@ -69,4 +69,4 @@ def save_plot(result: FitResult, png: Path, *, force: bool = False) -> None:
 
     if png.exists() and not force:
         raise UsageError(f"{png} already exists; use --force to overwrite it")
-    save_fit_plot(result.distribution, result.data, png)
+    save_fit_plot(result.distribution, result.data, png, overwrite=True)

@@ -14,7 +14,7 @@ import inspect
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import Distribution, EntryPoint, distribution, entry_points
 from types import ModuleType
 from typing import Any
 
@@ -42,8 +42,7 @@ class PluginInfo:
 
     name: str
     module: str
-    package: str | None = None
-    version: str | None = None
+    dist: Distribution | None = None
     builtin: bool = False
     hooks: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
@@ -52,6 +51,15 @@ class PluginInfo:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def package(self) -> str | None:
+        """The installed distribution that provides the plugin (read only when asked: slow)."""
+        return self.dist.metadata["Name"] if self.dist is not None else None
+
+    @property
+    def version(self) -> str | None:
+        return self.dist.version if self.dist is not None else None
 
 
 @dataclass(frozen=True)
@@ -233,16 +241,34 @@ def _register(
     plugins[info.name] = info
     try:
         manager.register(obj, name=info.name)
-        manager.check_pending()
     except Exception as error:
-        if manager.is_registered(obj):
-            manager.unregister(obj)
-        text = _describe(error)
-        if isinstance(error, pluggy.PluginValidationError) and "unknown hook" in str(error):
-            text += " (a misspelled @hookimpl?)"
-        info.errors.append(f"is invalid: {text}")
-        return
-    info.hooks = sorted(caller.name for caller in manager.get_hookcallers(obj) or [])
+        info.errors.append(f"is invalid: {_describe(error)}")
+
+
+def _check_pending(manager: pluggy.PluginManager, plugins: dict[str, PluginInfo]) -> None:
+    """Drop each plugin that implements a hook with no spec, then note every plugin's hooks."""
+    while True:
+        try:
+            manager.check_pending()
+            break
+        except pluggy.PluginValidationError as error:
+            name = manager.get_name(error.plugin)
+            manager.unregister(error.plugin)
+            plugins[str(name)].errors.append(
+                f"is invalid: {_describe(error)} (a misspelled @hookimpl?)"
+            )
+    for name, plugin in manager.list_name_plugin():
+        if plugin is None:  # blocked
+            continue
+        callers = manager.get_hookcallers(plugin) or []
+        plugins[name].hooks = sorted(caller.name for caller in callers)
+
+
+def _own_distribution() -> Distribution | None:
+    try:
+        return distribution("distkit-cli")
+    except ImportError:
+        return None
 
 
 def _entry_points(only: set[str] | None, disabled: set[str]) -> list[EntryPoint]:
@@ -255,13 +281,7 @@ def _entry_points(only: set[str] | None, disabled: set[str]) -> list[EntryPoint]
 
 
 def _load_entry_point(ep: EntryPoint) -> tuple[PluginInfo, ModuleType | None]:
-    dist = ep.dist
-    info = PluginInfo(
-        name=ep.name,
-        module=ep.value,
-        package=dist.metadata["Name"] if dist is not None else None,
-        version=dist.version if dist is not None else None,
-    )
+    info = PluginInfo(name=ep.name, module=ep.value, dist=ep.dist)
     try:
         module = ep.load()
     except Exception as error:
@@ -279,18 +299,17 @@ def load_registry() -> Registry:
         manager.set_blocked(name)
     plugins: dict[str, PluginInfo] = {}
 
-    from distkit import __version__
-
+    own_dist = _own_distribution()
     for module_name in BUILTIN_MODULES:
         name = "distkit." + module_name.rpartition(".")[2]
         if name in disabled:
             continue
-        info = PluginInfo(name, module_name, "distkit-cli", __version__, builtin=True)
+        info = PluginInfo(name, module_name, own_dist, builtin=True)
         _register(manager, plugins, info, importlib.import_module(module_name))
 
     for ep in _entry_points(_names_from_env(LOAD_ENV), disabled):
         if ep.name in plugins:
-            info = PluginInfo(ep.name, ep.value, ep.dist.metadata["Name"] if ep.dist else None)
+            info = PluginInfo(ep.name, ep.value, ep.dist)
             info.errors.append("was skipped: another plugin already uses this entry-point name")
             plugins[f"{ep.name} ({ep.value})"] = info
             continue
@@ -299,6 +318,7 @@ def load_registry() -> Registry:
             plugins[info.name] = info
         else:
             _register(manager, plugins, info, module)
+    _check_pending(manager, plugins)
     return Registry(manager, plugins)
 
 

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from conftest import PluginSite
 
 
-
-
-
 @pytest.fixture
 def gaussian_data(tmp_path: Path) -> Path:
     path = tmp_path / "heights.txt"
@@ -75,7 +72,7 @@ def test_list_shows_the_builtins_in_an_aligned_table() -> None:
 
 def test_list_json_is_stable_for_scripts() -> None:
     result = CliRunner().invoke(cli, ["list", "--json"])
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert set(data) == {"distributions", "music_models"}
     gaussian = next(d for d in data["distributions"] if d["name"] == "gaussian")
     assert gaussian == {
@@ -169,7 +166,7 @@ def test_fit_prints_the_parameters(gaussian_data: Path) -> None:
 
 def test_fit_json_gives_params_mean_stdev_and_n(gaussian_data: Path) -> None:
     result = CliRunner().invoke(cli, ["fit", "gaussian", str(gaussian_data), "--json"])
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["distribution"] == "gaussian"
     assert data["n"] == 5000
     assert set(data["params"]) == {"mu", "sigma"}

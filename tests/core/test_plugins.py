@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from conftest import PluginSite
 
 
-
 def test_builtins_register_gaussian_and_binomial_through_the_hooks() -> None:
     registry = get_registry()
     found = {(r.name, r.plugin) for r in registry.distributions}
@@ -130,7 +129,9 @@ def test_two_classes_with_one_name_are_both_kept_and_a_bare_lookup_names_both(
 
 
 def test_an_unknown_name_suggests_the_closest_and_lists_the_known() -> None:
-    with pytest.raises(NotFoundError, match=r"did you mean 'gaussian'\?.*Known: binomial, gaussian"):
+    with pytest.raises(
+        NotFoundError, match=r"did you mean 'gaussian'\?.*Known: binomial, gaussian"
+    ):
         get_registry().distribution("gausian")
 
 
@@ -185,3 +186,32 @@ def test_warnings_are_given_once(plugin_site: PluginSite) -> None:
     assert len(first) == 1
     assert "plugin 'broken' failed to import" in first[0]
     assert registry.take_warnings() == []
+
+
+def test_a_music_model_is_registered_and_looked_up_by_name(plugin_site: PluginSite) -> None:
+    plugin_site.add(
+        "drone",
+        """
+        import numpy as np
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        class Drone:
+            name = "drone"
+            description = "Holds middle C under the melody."
+
+            def harmonize(self, melody, *, seed=None):
+                held = np.zeros_like(melody)
+                held[:, 60] = True
+                return np.stack([melody, held, held, held])
+
+        @hookimpl
+        def register_music_models(register):
+            register(Drone)
+        """,
+    )
+    registry = get_registry()
+    (drone,) = [r for r in registry.music_models if r.name == "drone"]
+    assert drone.plugin == "drone"
+    assert drone.description == "Holds middle C under the melody."
+    assert registry.music_model("drone:drone") is drone.cls
