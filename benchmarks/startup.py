@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import find_tool, median_seconds, print_table  # noqa: E402
+from _timing import find_tool, median_seconds, print_table
 
 PEERS = ["hatch", "poetry", "cookiecutter", "twine", "tox"]
 

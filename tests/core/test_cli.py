@@ -198,7 +198,8 @@ def test_fit_an_unknown_distribution_is_one_line_and_exit_2(gaussian_data: Path)
     )
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
-        "Error: no distribution named 'gausian'; did you mean 'gaussian'? Known: binomial, gaussian."
+        "Error: no distribution named 'gausian'; did you mean 'gaussian'?"
+        " Known: binomial, gaussian."
     ]
 
 
