@@ -1,0 +1,189 @@
+"""The Bach chorales of music21's corpus as SATB piano rolls, cached once per user."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from distkit.errors import DistkitError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+STEPS_PER_QUARTER = 4
+PITCHES = 128
+VOICES = ("soprano", "alto", "tenor", "bass")
+CACHE_VERSION = 1
+_SPLIT_BUCKETS = {0: "test", 1: "validation"}
+
+
+@dataclass(frozen=True)
+class Chorale:
+    """One chorale: `roll` is a (4, steps, 128) bool SATB piano roll at 4 steps per quarter."""
+
+    id: str
+    roll: NDArray[np.bool_]
+    tonic: int
+    mode: Literal["major", "minor"]
+
+
+def cache_dir() -> Path:
+    """The folder for prepared data: DISTKIT_CACHE_DIR if set, else the user's cache folder."""
+    override = os.environ.get("DISTKIT_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("distkit"))
+
+
+def load_chorales(*, refresh: bool = False, limit: int | None = None) -> list[Chorale]:
+    """Every four-part Bach chorale in music21's corpus, parsed once and then read from the cache.
+
+    `limit` parses (and caches separately) only the first `limit` chorale files, for quick tests.
+    """
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be a positive number of chorales, got {limit}")
+    suffix = "" if limit is None else f"-first{limit}"
+    path = cache_dir() / f"bach-chorales-v{CACHE_VERSION}{suffix}.npz"
+    if not refresh and path.exists():
+        try:
+            return _read_cache(path)
+        except (OSError, ValueError, KeyError) as error:
+            raise DistkitError(
+                f"The chorale cache {path} is unreadable ({error}); "
+                "delete it or load with refresh=True."
+            ) from error
+    chorales = _parse_corpus(limit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_cache(path, chorales)
+    return chorales
+
+
+def split_of(chorale_id: str) -> str:
+    """The fixed split ("train", "validation" or "test") a chorale id belongs to, about 80/10/10."""
+    bucket = int(hashlib.sha256(chorale_id.encode()).hexdigest(), 16) % 10
+    return _SPLIT_BUCKETS.get(bucket, "train")
+
+
+def split_chorales(chorales: Iterable[Chorale]) -> dict[str, list[Chorale]]:
+    """Chorales grouped by their fixed split; the same id always lands in the same split."""
+    splits: dict[str, list[Chorale]] = {"train": [], "validation": [], "test": []}
+    for chorale in chorales:
+        splits[split_of(chorale.id)].append(chorale)
+    return splits
+
+
+def windows(roll: NDArray[Any], length: int = 32, hop: int = 16) -> NDArray[Any]:
+    """Windows of `length` steps every `hop` steps from a (tracks, steps, 128) roll."""
+    import numpy as np
+
+    if length < 1 or hop < 1:
+        raise ValueError(f"length and hop must be positive, got length={length}, hop={hop}")
+    tracks, steps, pitches = roll.shape
+    starts = range(0, steps - length + 1, hop)
+    if not starts:
+        return np.zeros((0, tracks, length, pitches), dtype=roll.dtype)
+    return np.stack([roll[:, start : start + length] for start in starts])
+
+
+def transpose(roll: NDArray[Any], semitones: int) -> NDArray[Any]:
+    """The roll shifted by `semitones` on its last (pitch) axis; notes may not leave 0-127."""
+    import numpy as np
+
+    if semitones == 0:
+        return roll.copy()
+    pitches_in_use = np.flatnonzero(roll.reshape(-1, roll.shape[-1]).any(axis=0))
+    low, high = (pitches_in_use[[0, -1]] + semitones) if pitches_in_use.size else (0, 0)
+    if low < 0 or high >= roll.shape[-1]:
+        raise ValueError(f"transposing by {semitones} semitones moves notes outside MIDI 0-127")
+    return np.roll(roll, semitones, axis=-1)
+
+
+def _corpus_paths() -> list[Path]:
+    from music21 import corpus
+
+    paths = [Path(p) for p in corpus.getComposer("bach")]
+    return sorted(p for p in paths if p.suffix in {".mxl", ".xml"})
+
+
+def _parse_corpus(limit: int | None) -> list[Chorale]:
+    paths = _corpus_paths()
+    if limit is not None:
+        paths = paths[:limit]
+    chorales = []
+    for path in paths:
+        chorale = _parse_chorale(path)
+        if chorale is not None:
+            chorales.append(chorale)
+    return chorales
+
+
+def _parse_chorale(path: Path) -> Chorale | None:
+    """The chorale in `path`, or None when it does not have exactly four parts with notes."""
+    import numpy as np
+    from music21 import converter
+
+    score: Any = converter.parse(path)
+    parts = list(score.parts)
+    if len(parts) != 4:
+        return None
+    steps = round(float(score.highestTime) * STEPS_PER_QUARTER)
+    roll = np.zeros((4, steps, PITCHES), dtype=bool)
+    for voice, part in enumerate(parts):
+        for element in part.flatten().notes:
+            start = round(float(element.offset) * STEPS_PER_QUARTER)
+            end = round(float(element.offset + element.quarterLength) * STEPS_PER_QUARTER)
+            for pitch in element.pitches:
+                roll[voice, start : max(end, start + 1), pitch.midi] = True
+    if not roll.any(axis=(1, 2)).all():
+        return None
+    key = score.analyze("key")
+    mode: Literal["major", "minor"] = "minor" if key.mode == "minor" else "major"
+    return Chorale(id=path.stem, roll=roll, tonic=key.tonic.pitchClass, mode=mode)
+
+
+def _write_cache(path: Path, chorales: Sequence[Chorale]) -> None:
+    """Store the rolls as (chorale, voice, step, pitch) note cells: compact and exact."""
+    import numpy as np
+
+    cells = [
+        np.column_stack([np.full(len(v), i), v, s, p])
+        for i, c in enumerate(chorales)
+        for v, s, p in [np.nonzero(c.roll)]
+    ]
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(
+        tmp,
+        ids=np.array([c.id for c in chorales], dtype=str),
+        steps=np.array([c.roll.shape[1] for c in chorales], dtype=np.int32),
+        tonics=np.array([c.tonic for c in chorales], dtype=np.int8),
+        minor=np.array([c.mode == "minor" for c in chorales], dtype=bool),
+        cells=(np.concatenate(cells) if cells else np.zeros((0, 4))).astype(np.int16),
+    )
+    tmp.replace(path)
+
+
+def _read_cache(path: Path) -> list[Chorale]:
+    import numpy as np
+
+    with np.load(path) as data:
+        ids, steps, tonics, minor, cells = (
+            data[k] for k in ("ids", "steps", "tonics", "minor", "cells")
+        )
+    bounds = np.searchsorted(cells[:, 0], np.arange(len(steps) + 1))
+    rolls = []
+    for index, n in enumerate(steps):
+        roll = np.zeros((4, int(n), PITCHES), dtype=bool)
+        _, voice, step, pitch = cells[bounds[index] : bounds[index + 1]].T
+        roll[voice, step, pitch] = True
+        rolls.append(roll)
+    return [
+        Chorale(id=str(i), roll=r, tonic=int(t), mode="minor" if m else "major")
+        for i, r, t, m in zip(ids, rolls, tonics, minor, strict=True)
+    ]
