@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from distkit.distributions.base import Distribution
@@ -52,19 +53,11 @@ class Binomial(Distribution):
 
     def _pdf(self, x: FloatArray) -> FloatArray:
         import numpy as np
-        from scipy.special import gammaln, xlog1py, xlogy
 
-        n, p = self.n, self.p
-        inside = (x >= 0) & (x <= n) & (x == np.floor(x))
-        k = np.where(inside, x, 0.0)
-        log_mass = (
-            gammaln(n + 1.0)
-            - gammaln(k + 1.0)
-            - gammaln(n - k + 1.0)
-            + xlogy(k, p)
-            + xlog1py(n - k, -p)
-        )
-        result: FloatArray = np.where(inside, np.exp(log_mass), 0.0)
+        inside = (x >= 0) & (x <= self.n) & (x == np.floor(x))
+        mass = self._on_outcomes(np.where(inside, x, 0.0), self._mass)
+        result: FloatArray = np.where(inside, mass, 0.0)
+        result[np.isnan(x)] = np.nan
         return result
 
     def _cdf(self, x: FloatArray) -> FloatArray:
@@ -72,8 +65,36 @@ class Binomial(Distribution):
         from scipy.special import bdtr
 
         k = np.clip(np.floor(x), 0, self.n)
-        below_n = np.where(x >= self.n, 1.0, bdtr(k, self.n, self.p))
-        result: FloatArray = np.where(x < 0, 0.0, below_n)
+        below = self._on_outcomes(np.nan_to_num(k), lambda j: bdtr(j, self.n, self.p))
+        result: FloatArray = np.where(x < 0, 0.0, np.where(x >= self.n, 1.0, below))
+        result[np.isnan(x)] = np.nan
+        return result
+
+    def _mass(self, k: FloatArray) -> FloatArray:
+        import numpy as np
+        from scipy.special import gammaln, xlog1py, xlogy
+
+        n, p = self.n, self.p
+        log_mass = (
+            gammaln(n + 1.0)
+            - gammaln(k + 1.0)
+            - gammaln(n - k + 1.0)
+            + xlogy(k, p)
+            + xlog1py(n - k, -p)
+        )
+        result: FloatArray = np.exp(log_mass)
+        return result
+
+    def _on_outcomes(
+        self, k: FloatArray, function: Callable[[FloatArray], FloatArray]
+    ) -> FloatArray:
+        """`function(k)` for whole k in [0, n]; with more points than outcomes, via a table."""
+        import numpy as np
+
+        if k.size <= self.n + 1:
+            return function(k)
+        table = function(np.arange(self.n + 1, dtype=np.float64))
+        result: FloatArray = table[k.astype(np.intp)]
         return result
 
     def sample(self, size: int | tuple[int, ...], seed: int | None = None) -> FloatArray:

@@ -42,12 +42,9 @@ class Gaussian(Distribution):
 
     def calculate_stdev(self, sample: bool = True) -> float:
         """Set `mean` and `stdev` from `data`; divide by n-1, or by n when `sample` is falsy."""
-        import numpy as np
-
         data = as_data(self.data, min_size=2 if sample else 1)
-        deviations = data - self.calculate_mean()
         divisor = data.size - 1 if sample else data.size
-        self.stdev = math.sqrt(float(np.dot(deviations, deviations)) / divisor)
+        self.stdev = math.sqrt(_sum_of_squares(data, self.calculate_mean()) / divisor)
         return self.stdev
 
     def _pdf(self, x: FloatArray) -> FloatArray:
@@ -73,10 +70,12 @@ class Gaussian(Distribution):
         """mu is the maximum-likelihood mean; sigma the sample stdev (n-1), as the course does."""
         import numpy as np
 
-        values = as_data(data, min_size=2)
+        values = as_data(data, min_size=2, check_finite=False)
         mu = float(np.mean(values))
-        deviations = values - mu
-        sigma = math.sqrt(float(np.dot(deviations, deviations)) / (values.size - 1))
+        sigma = math.sqrt(_sum_of_squares(values, mu) / (values.size - 1))
+        if not math.isfinite(sigma):
+            as_data(values)  # names the first NaN or infinity, if there is one
+            raise ValueError("data too large to fit: the variance overflows")
         if sigma == 0:
             raise ValueError(f"data must vary to fit sigma, got {values.size} copies of {mu}")
         fitted = cls(mu, sigma)
@@ -118,3 +117,12 @@ class Gaussian(Distribution):
         if not isinstance(other, Gaussian):
             return NotImplemented
         return Gaussian(self.mean + other.mean, math.sqrt(self.stdev**2 + other.stdev**2))
+
+
+def _sum_of_squares(values: FloatArray, mean: float) -> float:
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        deviations = values - mean
+        deviations *= deviations
+        return float(deviations.sum())

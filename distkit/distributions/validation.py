@@ -50,8 +50,8 @@ def check_count(name: str, value: Any) -> int:
     return int(number)
 
 
-def as_data(data: Any, *, min_size: int = 1) -> npt.NDArray[np.float64]:
-    """Return `data` as a 1-d float64 array of at least `min_size` finite values."""
+def as_data(data: Any, *, min_size: int = 1, check_finite: bool = True) -> npt.NDArray[np.float64]:
+    """Return `data` as a 1-d float64 array of at least `min_size` (finite) values."""
     import numpy as np
 
     values = np.asarray(data, dtype=np.float64)
@@ -59,6 +59,8 @@ def as_data(data: Any, *, min_size: int = 1) -> npt.NDArray[np.float64]:
         values = values.ravel()
     if values.size < min_size:
         raise ValueError(f"data must hold at least {min_size} value(s), got {values.size}")
+    if not check_finite:
+        return values
     finite = np.isfinite(values)
     if not finite.all():
         index = int(np.flatnonzero(~finite)[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -56,6 +58,24 @@ def test_binomial_pmf_and_cdf_match_scipy(p: float, n: int, ks: list[int]) -> No
     binomial, k = Binomial(p, n), np.array(ks, dtype=float)
     np.testing.assert_allclose(binomial.pdf(k), stats.binom.pmf(k, n, p), rtol=1e-9, atol=TINY)
     np.testing.assert_allclose(binomial.cdf(k), stats.binom.cdf(k, n, p), rtol=1e-9, atol=TINY)
+
+
+@fast
+@given(probs, st.integers(0, 30), seeds)
+def test_binomial_pdf_and_cdf_of_many_points_match_scipy(p: float, n: int, seed: int) -> None:
+    x = np.random.default_rng(seed).uniform(-3, n + 3, 500).round(decimals=1)
+    binomial = Binomial(p, n)
+    np.testing.assert_allclose(binomial.pdf(x), stats.binom.pmf(x, n, p), rtol=1e-9, atol=TINY)
+    np.testing.assert_allclose(binomial.cdf(x), stats.binom.cdf(x, n, p), rtol=1e-9, atol=TINY)
+
+
+def test_nan_in_gives_nan_out() -> None:
+    x = np.array([np.nan, 1.0] * 40)
+    for dist in (Gaussian(0, 1), Binomial(0.5, 4)):
+        assert np.isnan(dist.pdf(x)[::2]).all()
+        assert np.isnan(dist.cdf(x)[::2]).all()
+        assert not np.isnan(dist.pdf(x)[1::2]).any()
+        assert math.isnan(dist.pdf(math.nan))
 
 
 def test_binomial_cdf_stays_accurate_deep_in_the_tail() -> None:

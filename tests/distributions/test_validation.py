@@ -68,6 +68,10 @@ def test_fit_refuses_data_it_cannot_use() -> None:
         Gaussian.fit([3.0, 3.0, 3.0])
     with pytest.raises(ValueError, match="data must be finite, got nan at index 1"):
         Gaussian.fit([1.0, math.nan, 2.0])
+    with pytest.raises(ValueError, match="data must be finite, got -inf at index 2"):
+        Gaussian.fit([1.0, 2.0, -math.inf])
+    with pytest.raises(ValueError, match="the variance overflows"):
+        Gaussian.fit([1e308, -1e308, 1e308])
     with pytest.raises(ValueError, match=r"trials must be 0 or 1, got 2\.0 at index 2"):
         Binomial.fit([0, 1, 2])
     with pytest.raises(ValueError, match=r"whole numbers from 0 to 5, got 1\.5 at index 0"):
