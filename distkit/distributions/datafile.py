@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,7 @@ def _read_lines(path: str | os.PathLike[str]) -> list[bytes]:
         raise DataFileError(f"{path}: cannot be read ({error.strerror})") from None
     if not content.strip():
         raise DataFileError(f"{path}, line 1: the file is empty; expected one number per line")
-    lines = content.split(b"\n")
+    lines = content.removeprefix(codecs.BOM_UTF8).split(b"\n")
     if lines[-1] == b"":
         lines.pop()
     return lines

@@ -31,6 +31,10 @@ def test_windows_line_endings_and_surrounding_spaces_are_accepted(tmp_path: Path
     assert read_numbers(write(tmp_path, b" 1\r\n2 \r\n")).tolist() == [1.0, 2.0]
 
 
+def test_a_utf8_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    assert read_numbers(write(tmp_path, b"\xef\xbb\xbf4\n5\n")).tolist() == [4.0, 5.0]
+
+
 def test_agrees_with_numpy_loadtxt_on_many_lines(tmp_path: Path) -> None:
     expected = np.random.default_rng(7).normal(size=10_000)
     path = tmp_path / "many.txt"
