@@ -86,8 +86,14 @@ class Row:
     peer_name: str
     peer: float
     goal: float | None
-    course: float | None = None
+    course: float | None = None  # measured on course_n points
     course_n: int | None = None
+
+    def course_scaled(self) -> float | None:
+        """The plain-Python time scaled linearly from course_n to n points."""
+        if self.course is None or self.course_n is None:
+            return None
+        return self.course * self.n / self.course_n
 
 
 def median_time(function: Callable[[], Any], repeats: int) -> float:
@@ -115,8 +121,7 @@ def run(n: int, lines: int, course_n: int, repeats: int) -> list[Row]:
         return median_time(function, repeats)
 
     def course(function: Callable[[], Any], measured_n: int) -> dict[str, Any]:
-        seconds = median_time(function, max(1, repeats // 2))
-        return {"course": seconds * n / measured_n, "course_n": measured_n}
+        return {"course": median_time(function, max(1, repeats // 2)), "course_n": measured_n}
 
     rows = [
         Row("Gaussian.fit", n, timed(lambda: Gaussian.fit(points)),
@@ -165,22 +170,23 @@ def print_table(rows: list[Row]) -> None:
         ratio = row.distkit / row.peer
         goal = "-" if row.goal is None else f"{row.goal:.1f}x"
         ok = "-" if row.goal is None else "yes" if ratio <= row.goal else "NO"
-        if row.course is None:
+        scaled = row.course_scaled()
+        if scaled is None:
             course, speedup = "n/a", "n/a"
         else:
             marker = "*" if row.course_n != row.n else " "
-            course, speedup = f"{row.course:.3f}{marker}", f"{row.course / row.distkit:.0f}x"
+            course, speedup = f"{scaled:.3f}{marker}", f"{scaled / row.distkit:.0f}x"
         print(
             f"{row.case:<22}{row.n:>10.0e}{row.distkit:>11.4f}  {row.peer_name:<24}"
             f"{row.peer:>9.4f}{ratio:>7.2f}{goal:>7}  {ok:<4}{course:>10}{speedup:>16}"
         )
-    scaled_rows = [row for row in rows if row.course is not None and row.course_n != row.n]
-    if scaled_rows:
-        print()
-        print("* plain-Python course-style time measured on a smaller n and scaled linearly:")
-        for row in scaled_rows:
+    print()
+    print("* plain-Python course-style time measured on a smaller n and scaled linearly:")
+    for row in rows:
+        if row.course is not None and row.course_n is not None and row.course_n != row.n:
             print(
-                f"  {row.case}: measured on n={row.course_n:.0e}, scaled x{row.n // row.course_n}"
+                f"  {row.case}: {row.course:.3f} s measured on n={row.course_n:.0e}, "
+                f"scaled x{row.n / row.course_n:g}"
             )
     print("ratio = distkit median / peer median (lower is better); times are medians in seconds.")
 
