@@ -1,0 +1,124 @@
+"""BachUNet: the music model that distkit's `compose` calls."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from distkit_bach.data import LOWEST_PITCH, PITCH_SPAN, WINDOW_STEPS
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from distkit_bach.networks import UNetGenerator
+
+WEIGHTS = Path(__file__).parent / "weights" / "bach-unet.pt"
+HOP = WINDOW_STEPS // 2
+SOPRANO_CENTRE = 67
+
+
+class BachUNet:
+    """Alto, tenor and bass under a melody, from a U-Net GAN trained on Bach's chorales."""
+
+    name = "bach-unet"
+    description = "U-Net GAN (WGAN-GP) trained on 295 Bach chorales; writes alto, tenor and bass"
+
+    def __init__(self, weights: Path | None = None) -> None:
+        self.weights = weights or WEIGHTS
+
+    def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
+        """The melody as the soprano plus three generated voices: (4, steps, 128) bool."""
+        melody = np.asarray(melody).astype(bool)
+        if melody.ndim != 2 or melody.shape[1] != 128:
+            raise ValueError(f"a melody is a (steps, 128) piano roll, got shape {melody.shape}")
+        arrangement = np.zeros((4, *melody.shape), dtype=bool)
+        arrangement[0] = melody
+        if melody.any():
+            shift = _octave_shift(melody)
+            voices = harmonize_cropped(load_generator(self.weights), _top_line(melody, shift), seed)
+            arrangement[1:] = _uncrop(voices, shift)
+        return arrangement
+
+
+def _top_line(melody: NDArray[np.bool_], shift: int) -> NDArray[np.float32]:
+    """The highest note of each step, moved `shift` semitones and cropped to the model's range."""
+    line = np.zeros((melody.shape[0], PITCH_SPAN), dtype=np.float32)
+    steps = np.flatnonzero(melody.any(axis=1))
+    top = 127 - melody[steps, ::-1].argmax(axis=1) + shift - LOWEST_PITCH
+    inside = (top >= 0) & (top < PITCH_SPAN)
+    line[steps[inside], top[inside]] = 1
+    return line
+
+
+def _octave_shift(melody: NDArray[np.bool_]) -> int:
+    """Whole octaves that bring the melody's mean pitch nearest a chorale soprano's."""
+    mean = np.nonzero(melody)[1].mean()
+    return 12 * round(float(SOPRANO_CENTRE - mean) / 12)
+
+
+def _uncrop(voices: NDArray[np.bool_], shift: int) -> NDArray[np.bool_]:
+    full = np.zeros((*voices.shape[:2], 128), dtype=bool)
+    low = LOWEST_PITCH - shift
+    keep = slice(max(0, -low), min(PITCH_SPAN, 128 - low))
+    full[..., max(0, low) : max(0, low) + keep.stop - keep.start] = voices[..., keep]
+    return full
+
+
+def harmonize_cropped(
+    generator: UNetGenerator, line: NDArray[np.float32], seed: int | None
+) -> NDArray[np.bool_]:
+    """Three voices (3, steps, 48) for a cropped melody line of any length.
+
+    Windows of 32 steps overlap by half; their probabilities are blended with triangular
+    weights before choosing notes, so the voices run on smoothly across window borders.
+    """
+    import torch
+
+    from distkit_bach.inference import binarize
+
+    steps = len(line)
+    padded_steps = max(WINDOW_STEPS, -(-steps // HOP) * HOP)
+    padded = np.zeros((padded_steps, PITCH_SPAN), dtype=np.float32)
+    padded[:steps] = line
+    starts = list(range(0, padded_steps - WINDOW_STEPS + 1, HOP))
+    melody = torch.from_numpy(np.stack([padded[s : s + WINDOW_STEPS] for s in starts]))[:, None]
+    noise_source = torch.Generator().manual_seed(0 if seed is None else seed)
+    noise = torch.randn(melody.shape, generator=noise_source)
+    with torch.no_grad():
+        probs = torch.sigmoid(generator(melody, noise)).numpy()
+    ramp = np.minimum(np.arange(WINDOW_STEPS) + 0.5, WINDOW_STEPS - np.arange(WINDOW_STEPS) - 0.5)
+    total = np.zeros((3, padded_steps, PITCH_SPAN))
+    weight = np.zeros(padded_steps)
+    for window, start in zip(probs, starts, strict=True):
+        edge = _edge_weights(ramp, start, padded_steps)
+        total[:, start : start + WINDOW_STEPS] += window * edge[None, :, None]
+        weight[start : start + WINDOW_STEPS] += edge
+    blended = torch.from_numpy(total / weight[None, :, None])
+    return binarize(blended).numpy()[:, :steps]
+
+
+def _edge_weights(ramp: NDArray[np.float64], start: int, total: int) -> NDArray[np.float64]:
+    """Triangular weights, flat towards the ends of the melody where no window overlaps."""
+    edge = ramp.copy()
+    half = WINDOW_STEPS // 2
+    if start == 0:
+        edge[:half] = ramp.max()
+    if start + WINDOW_STEPS == total:
+        edge[half:] = ramp.max()
+    return edge
+
+
+@cache
+def load_generator(weights: Path) -> UNetGenerator:
+    """The generator in evaluation mode, from a weights file written by training."""
+    import torch
+
+    from distkit_bach.networks import UNetGenerator
+
+    record = torch.load(weights, map_location="cpu", weights_only=True)
+    generator = UNetGenerator(record["filters"])
+    generator.load_state_dict(record["generator"])
+    return generator.eval()

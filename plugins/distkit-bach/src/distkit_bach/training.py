@@ -1,0 +1,208 @@
+"""WGAN-GP training of the U-Net generator, on one process or under torchrun with DDP."""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel
+
+from distkit_bach.data import WindowSet, crop, sample_batch, window_set
+from distkit_bach.evaluation import accompaniment_metrics
+from distkit_bach.inference import binarize
+from distkit_bach.networks import Critic, UNetGenerator
+
+if TYPE_CHECKING:
+    from distkit.music.chorales import Chorale
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a training run depends on; stored beside the weights."""
+
+    iterations: int = 1500
+    batch_size: int = 64
+    critic_steps: int = 2
+    filters: int = 16
+    learning_rate: float = 1e-3
+    gradient_penalty: float = 10.0
+    reconstruction_weight: float = 10.0
+    seed: int = 0
+    threads: int = 2
+    log_every: int = 25
+    checkpoint_every: int = 100
+    limit: int | None = None  # parse only the first N chorale files (quick runs, tests)
+
+
+def train(
+    config: TrainConfig,
+    out: Path,
+    *,
+    chorales: Sequence[Chorale] | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Train from the train split, evaluate on the validation split; rank 0 writes `out`."""
+    torch.set_num_threads(config.threads)
+    # The gradient penalty's double backward leaves one grad in a layout DDP copies; harmless.
+    warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
+    rank, world = _start_distributed()
+    try:
+        return _train(config, out, chorales, log if rank == 0 else _quiet, rank, world)
+    finally:
+        if world > 1:
+            dist.destroy_process_group()
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def _start_distributed() -> tuple[int, int]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return (dist.get_rank(), world) if world > 1 else (0, 1)
+
+
+def _device(rank: int) -> torch.device:
+    if torch.cuda.is_available():
+        index = int(os.environ.get("LOCAL_RANK", rank)) % torch.cuda.device_count()
+        torch.cuda.set_device(index)
+        return torch.device("cuda", index)
+    return torch.device("cpu")
+
+
+def _datasets(chorales: Sequence[Chorale] | None, limit: int | None) -> tuple[WindowSet, WindowSet]:
+    """Train-split windows, and validation windows (train ones when the split has none)."""
+    from distkit.music.chorales import load_chorales, split_chorales
+
+    splits = split_chorales(chorales if chorales is not None else load_chorales(limit=limit))
+    return window_set(splits["train"]), window_set(splits["validation"] or splits["train"])
+
+
+def _train(
+    config: TrainConfig,
+    out: Path,
+    chorales: Sequence[Chorale] | None,
+    log: Callable[[str], None],
+    rank: int,
+    world: int,
+) -> dict[str, float]:
+    device = _device(rank)
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng([config.seed, rank])
+    train_set, validation = _datasets(chorales, config.limit)
+    log(f"{len(train_set)} training windows, {len(validation)} validation windows")
+    log(f"{world} process(es), {config.critic_steps} critic steps per generator step")
+    generator, critic = UNetGenerator(config.filters).to(device), Critic(config.filters).to(device)
+    g_model: Any = generator
+    c_model: Any = critic
+    if world > 1:
+        g_model, c_model = DistributedDataParallel(generator), DistributedDataParallel(critic)
+    betas = (0.5, 0.9)
+    g_opt = torch.optim.Adam(generator.parameters(), lr=config.learning_rate, betas=betas)
+    c_opt = torch.optim.Adam(critic.parameters(), lr=config.learning_rate, betas=betas)
+    per_rank = max(1, config.batch_size // world)
+
+    def batch() -> tuple[torch.Tensor, torch.Tensor]:
+        rolls, _ = sample_batch(train_set, per_rank, rng)
+        tensor = torch.from_numpy(rolls).to(device)
+        return tensor[:, :1], tensor[:, 1:]
+
+    metrics = evaluate(generator, validation, seed=config.seed)
+    log(_format(0, metrics))
+    started = time.perf_counter()
+    for iteration in range(1, config.iterations + 1):
+        for _ in range(config.critic_steps):
+            melody, real = batch()
+            with torch.no_grad():
+                fake = torch.sigmoid(g_model(melody, torch.randn_like(melody)))
+            c_loss, distance = _critic_loss(c_model, melody, real, fake, config.gradient_penalty)
+            c_opt.zero_grad(set_to_none=True)
+            torch.autograd.backward(c_loss)
+            c_opt.step()
+        melody, real = batch()
+        logits = g_model(melody, torch.randn_like(melody))
+        critic.requires_grad_(False)
+        adversarial = -critic(melody, torch.sigmoid(logits)).mean()
+        critic.requires_grad_(True)
+        reconstruction = F.binary_cross_entropy_with_logits(logits, real, reduction="none")
+        g_loss = adversarial + config.reconstruction_weight * reconstruction.sum(-1).mean()
+        g_opt.zero_grad(set_to_none=True)
+        g_loss.backward()
+        g_opt.step()
+        if iteration % config.log_every == 0:
+            seconds = (time.perf_counter() - started) / iteration
+            log(
+                f"iteration {iteration}: critic {c_loss.item():.3f} wasserstein {distance:.3f} "
+                f"generator {g_loss.item():.3f} reconstruction "
+                f"{reconstruction.sum(-1).mean().item():.3f} ({seconds:.2f} s/iteration)"
+            )
+        if iteration % config.checkpoint_every == 0 or iteration == config.iterations:
+            metrics = evaluate(generator, validation, seed=config.seed)
+            log(_format(iteration, metrics))
+            if rank == 0:
+                save_weights(generator, out, config, iteration, metrics)
+    return metrics
+
+
+def _critic_loss(
+    critic: Any, melody: torch.Tensor, real: torch.Tensor, fake: torch.Tensor, weight: float
+) -> tuple[torch.Tensor, float]:
+    """Wasserstein critic loss with gradient penalty, from one forward pass of the critic."""
+    mix = torch.rand(len(real), 1, 1, 1, device=real.device)
+    between = (mix * real + (1 - mix) * fake).requires_grad_(True)
+    scores = critic(melody.repeat(3, 1, 1, 1), torch.cat([real, fake, between]))
+    real_score, fake_score, between_score = scores.chunk(3)
+    (gradient,) = torch.autograd.grad(between_score.sum(), between, create_graph=True)
+    penalty = ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()
+    distance = real_score.mean() - fake_score.mean()
+    return -distance + weight * penalty, float(distance.item())
+
+
+def evaluate(generator: UNetGenerator, data: WindowSet, *, seed: int = 0) -> dict[str, float]:
+    """Harmonize each held-out window's soprano and compare the result with Bach's voices."""
+    device = next(generator.parameters()).device
+    melody = torch.from_numpy(crop(data.rolls[:, :1]).astype(np.float32)).to(device)
+    noise = torch.randn(melody.shape, generator=torch.Generator().manual_seed(seed)).to(device)
+    was_training = generator.training
+    generator.eval()
+    with torch.no_grad():
+        notes = binarize(torch.sigmoid(generator(melody, noise)))
+    generator.train(was_training)
+    return accompaniment_metrics(notes.cpu().numpy(), data)
+
+
+def _format(iteration: int, metrics: dict[str, float]) -> str:
+    return f"validation at {iteration}: " + " ".join(f"{k} {v:.3f}" for k, v in metrics.items())
+
+
+def save_weights(
+    generator: UNetGenerator,
+    out: Path,
+    config: TrainConfig,
+    iteration: int,
+    metrics: dict[str, float],
+) -> None:
+    """Write the generator's weights with the run's settings, atomically."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu() for k, v in generator.state_dict().items()}
+    record = {
+        "generator": state,
+        "filters": generator.filters,
+        "iteration": iteration,
+        "config": asdict(config),
+        "metrics": metrics,
+    }
+    partial = out.with_name(out.name + ".partial")
+    torch.save(record, partial)
+    partial.replace(out)

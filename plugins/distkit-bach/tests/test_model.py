@@ -1,0 +1,69 @@
+"""BachUNet: the shipped weights, the shape of an arrangement, and its voices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from distkit_bach.model import WEIGHTS, BachUNet, load_generator
+
+
+def test_shipped_weights_load_without_download() -> None:
+    assert WEIGHTS.is_file()
+    assert WEIGHTS.stat().st_size < 5_000_000
+    generator = load_generator(WEIGHTS)
+    assert not generator.training
+
+
+def test_a_melody_in_gives_four_tracks_of_its_length(scale_melody: np.ndarray) -> None:
+    arrangement = BachUNet().harmonize(scale_melody, seed=0)
+    assert arrangement.shape == (4, 72, 128)
+    assert arrangement.dtype == bool
+
+
+def test_the_soprano_is_exactly_the_melody(scale_melody: np.ndarray) -> None:
+    arrangement = BachUNet().harmonize(scale_melody, seed=0)
+    assert np.array_equal(arrangement[0], scale_melody)
+
+
+def test_each_voice_plays_at_most_one_note_a_step(scale_melody: np.ndarray) -> None:
+    arrangement = BachUNet().harmonize(scale_melody, seed=0)
+    assert arrangement[1:].sum(axis=2).max() <= 1
+
+
+def test_voices_sound_under_the_melody_in_satb_order(scale_melody: np.ndarray) -> None:
+    arrangement = BachUNet().harmonize(scale_melody, seed=0)
+    mean_pitch = [np.nonzero(voice)[1].mean() for voice in arrangement]
+    assert mean_pitch == sorted(mean_pitch, reverse=True)
+    assert arrangement[1:].any(axis=2).mean() > 0.8
+
+
+def test_same_seed_same_arrangement(scale_melody: np.ndarray) -> None:
+    model = BachUNet()
+    assert np.array_equal(
+        model.harmonize(scale_melody, seed=3), model.harmonize(scale_melody, seed=3)
+    )
+
+
+def test_an_octave_higher_melody_gets_the_same_voices_an_octave_higher(
+    scale_melody: np.ndarray,
+) -> None:
+    model = BachUNet()
+    low = model.harmonize(scale_melody, seed=1)
+    high = model.harmonize(np.roll(scale_melody, 12, axis=1), seed=1)
+    assert np.array_equal(np.roll(low[1:], 12, axis=2), high[1:])
+
+
+@pytest.mark.parametrize("steps", [1, 16, 31, 33, 200])
+def test_any_length_is_harmonized(steps: int) -> None:
+    melody = np.zeros((steps, 128), dtype=bool)
+    melody[:, 67] = True
+    assert BachUNet().harmonize(melody).shape == (4, steps, 128)
+
+
+def test_a_silent_melody_gets_silence() -> None:
+    assert not BachUNet().harmonize(np.zeros((32, 128), dtype=bool)).any()
+
+
+def test_a_wrongly_shaped_melody_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="steps, 128"):
+        BachUNet().harmonize(np.zeros((4, 32, 128), dtype=bool))

@@ -1,0 +1,48 @@
+"""The plugin is found through its entry point and adds its commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+from distkit_bach.cli import bach
+
+
+def test_distkit_list_shows_bach_unet_from_the_entry_point() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "distkit", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    models = json.loads(result.stdout)["music_models"]
+    assert {"name": "bach-unet", "plugin": "bach"}.items() <= next(
+        m for m in models if m["name"] == "bach-unet"
+    ).items()
+
+
+def test_distkit_gains_the_bach_train_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "distkit", "bach", "train", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--iterations" in result.stdout
+
+
+def test_plugin_commands_do_not_import_torch() -> None:
+    code = "import sys, distkit_bach.plugin, distkit_bach.cli; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_train_refuses_to_overwrite_weights_without_force(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "weights.pt"
+    out.write_bytes(b"keep me")
+    result = CliRunner().invoke(bach, ["train", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "--force" in result.output
+    assert out.read_bytes() == b"keep me"
