@@ -67,3 +67,25 @@ def test_a_silent_melody_gets_silence() -> None:
 def test_a_wrongly_shaped_melody_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="steps, 128"):
         BachUNet().harmonize(np.zeros((4, 32, 128), dtype=bool))
+
+
+def test_a_window_long_melody_is_the_generator_output_for_that_window(
+    scale_melody: np.ndarray,
+) -> None:
+    import torch
+    from distkit_bach.inference import binarize
+    from distkit_bach.model import harmonize_cropped
+
+    line = scale_melody[:32, 36:84].astype(np.float32)
+    generator = load_generator(WEIGHTS)
+    noise = torch.randn((1, 1, 32, 48), generator=torch.Generator().manual_seed(4))
+    with torch.no_grad():
+        alone = binarize(torch.sigmoid(generator(torch.from_numpy(line)[None, None], noise)))
+    assert np.array_equal(harmonize_cropped(generator, line, seed=4), alone[0].numpy())
+
+
+def test_voices_carry_on_across_window_borders(scale_melody: np.ndarray) -> None:
+    long_melody = np.concatenate([scale_melody, scale_melody])
+    voices = BachUNet().harmonize(long_melody, seed=2)[1:]
+    borders = np.arange(16, len(long_melody), 16)
+    assert voices[:, borders].any(axis=2).all()
