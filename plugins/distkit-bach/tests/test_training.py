@@ -34,8 +34,8 @@ def test_a_short_run_moves_the_generator_towards_its_training_slice(
     train(config, tmp_path / "w.pt", chorales=tiny, log=lambda _: None)
     after = evaluate(load_generator(tmp_path / "w.pt"), slice_windows)
 
-    assert after["pc_hist_l1"] < 0.9 * before["pc_hist_l1"]
-    assert after["frame_accuracy"] > before["frame_accuracy"] + 0.05
+    assert after["frame_accuracy"] > before["frame_accuracy"] + 0.06
+    assert after["in_range"] > max(0.95, before["in_range"])
 
 
 def test_train_runs_under_torchrun_with_two_cpu_processes(
