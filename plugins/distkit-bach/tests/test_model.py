@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from distkit_bach.model import WEIGHTS, BachUNet, load_generator
@@ -89,3 +91,13 @@ def test_voices_carry_on_across_window_borders(scale_melody: np.ndarray) -> None
     voices = BachUNet().harmonize(long_melody, seed=2)[1:]
     borders = np.arange(16, len(long_melody), 16)
     assert voices[:, borders].any(axis=2).all()
+
+
+def test_the_readme_example_runs() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    example = readme.split("```python\n")[1].split("```")[0]
+    namespace: dict[str, object] = {}
+    exec(example, namespace)
+    arrangement = namespace["arrangement"]
+    assert isinstance(arrangement, np.ndarray)
+    assert arrangement.shape == (4, 64, 128)
