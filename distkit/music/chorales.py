@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 STEPS_PER_QUARTER = 4
 PITCHES = 128
 VOICES = ("soprano", "alto", "tenor", "bass")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _SPLIT_BUCKETS = {0: "test", 1: "validation"}
 
 
@@ -149,14 +149,15 @@ def _parse_chorale(path: Path) -> Chorale | None:
 
 
 def _write_cache(path: Path, chorales: Sequence[Chorale]) -> None:
-    """Store the rolls as (chorale, voice, step, pitch) note cells: compact and exact."""
+    """Store the rolls as runs (chorale, voice, pitch, start, end): compact and exact."""
     import numpy as np
 
-    cells = [
-        np.column_stack([np.full(len(v), i), v, s, p])
-        for i, c in enumerate(chorales)
-        for v, s, p in [np.nonzero(c.roll)]
-    ]
+    runs = [np.zeros((0, 5), dtype=np.int64)]
+    for index, chorale in enumerate(chorales):
+        edges = np.diff(np.pad(chorale.roll, ((0, 0), (1, 1), (0, 0))).astype(np.int8), axis=1)
+        voice, pitch, start = np.nonzero(edges.transpose(0, 2, 1) == 1)
+        end = np.nonzero(edges.transpose(0, 2, 1) == -1)[2]
+        runs.append(np.column_stack([np.full(len(voice), index), voice, pitch, start, end]))
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(
         tmp,
@@ -164,7 +165,7 @@ def _write_cache(path: Path, chorales: Sequence[Chorale]) -> None:
         steps=np.array([c.roll.shape[1] for c in chorales], dtype=np.int32),
         tonics=np.array([c.tonic for c in chorales], dtype=np.int8),
         minor=np.array([c.mode == "minor" for c in chorales], dtype=bool),
-        cells=(np.concatenate(cells) if cells else np.zeros((0, 4))).astype(np.int16),
+        runs=np.concatenate(runs).astype(np.int16),
     )
     tmp.replace(path)
 
@@ -173,16 +174,12 @@ def _read_cache(path: Path) -> list[Chorale]:
     import numpy as np
 
     with np.load(path) as data:
-        ids, steps, tonics, minor, cells = (
-            data[k] for k in ("ids", "steps", "tonics", "minor", "cells")
+        ids, steps, tonics, minor, runs = (
+            data[k] for k in ("ids", "steps", "tonics", "minor", "runs")
         )
-    bounds = np.searchsorted(cells[:, 0], np.arange(len(steps) + 1))
-    rolls = []
-    for index, n in enumerate(steps):
-        roll = np.zeros((4, int(n), PITCHES), dtype=bool)
-        _, voice, step, pitch = cells[bounds[index] : bounds[index + 1]].T
-        roll[voice, step, pitch] = True
-        rolls.append(roll)
+    rolls = [np.zeros((4, int(n), PITCHES), dtype=bool) for n in steps]
+    for index, voice, pitch, start, end in runs.tolist():
+        rolls[index][voice, start:end, pitch] = True
     return [
         Chorale(id=str(i), roll=r, tonic=int(t), mode="minor" if m else "major")
         for i, r, t, m in zip(ids, rolls, tonics, minor, strict=True)
