@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-NOTE_THRESHOLD = 0.5
+from distkit_bach.decoding import SOUNDING as NOTE_THRESHOLD
 
 
 def binarize(probs: torch.Tensor) -> torch.Tensor:

@@ -70,14 +70,22 @@ def _uncrop(voices: NDArray[np.bool_], shift: int) -> NDArray[np.bool_]:
 def harmonize_cropped(
     generator: UNetGenerator, line: NDArray[np.float32], seed: int | None
 ) -> NDArray[np.bool_]:
-    """Three voices (3, steps, 48) for a cropped melody line of any length.
+    """Three voices (3, steps, 48) for a cropped melody line of any length."""
+    from distkit_bach.decoding import decode_voices
+
+    soprano = np.where(line.any(axis=1), line.argmax(axis=1), -1)
+    return decode_voices(blended_probabilities(generator, line, seed), soprano)
+
+
+def blended_probabilities(
+    generator: UNetGenerator, line: NDArray[np.float32], seed: int | None
+) -> NDArray[np.float64]:
+    """Pitch probabilities (3, steps, 48) of the three voices under a melody line of any length.
 
     Windows of 32 steps overlap by half; their probabilities are blended with triangular
-    weights before choosing notes, so the voices run on smoothly across window borders.
+    weights, so the voices run on smoothly across window borders.
     """
     import torch
-
-    from distkit_bach.inference import binarize
 
     steps = len(line)
     padded_steps = max(WINDOW_STEPS, -(-steps // HOP) * HOP)
@@ -96,8 +104,8 @@ def harmonize_cropped(
         edge = _edge_weights(ramp, start, padded_steps)
         total[:, start : start + WINDOW_STEPS] += window * edge[None, :, None]
         weight[start : start + WINDOW_STEPS] += edge
-    blended = torch.from_numpy(total / weight[None, :, None])
-    return binarize(blended).numpy()[:, :steps]
+    blended: NDArray[np.float64] = (total / weight[None, :, None])[:, :steps]
+    return blended
 
 
 def _edge_weights(ramp: NDArray[np.float64], start: int, total: int) -> NDArray[np.float64]:

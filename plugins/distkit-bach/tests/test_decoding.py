@@ -1,0 +1,55 @@
+"""decode_voices: one likely note per voice per step, steering clear of parallels and crossings."""
+
+from __future__ import annotations
+
+import numpy as np
+from distkit_bach.decoding import decode_voices
+
+
+def probabilities(*pitches_per_voice: list[dict[int, float]]) -> np.ndarray:
+    """(3, steps, 48) probabilities from, per voice, a {pitch: probability} dict per step."""
+    steps = len(pitches_per_voice[0])
+    probs = np.full((3, steps, 48), 1e-4)
+    for voice, per_step in enumerate(pitches_per_voice):
+        for step, choices in enumerate(per_step):
+            for pitch, p in choices.items():
+                probs[voice, step, pitch] = p
+    return probs
+
+
+def pitches(notes: np.ndarray) -> list[list[int]]:
+    return [[int(np.flatnonzero(s)[0]) if s.any() else -1 for s in voice] for voice in notes]
+
+
+def test_without_conflicts_each_voice_takes_its_likeliest_pitch() -> None:
+    probs = probabilities(
+        [{30: 0.9, 31: 0.1}, {29: 0.8, 30: 0.2}],
+        [{24: 0.7, 26: 0.3}, {24: 0.9}],
+        [{12: 0.6, 17: 0.4}, {17: 0.9}],
+    )
+    notes = decode_voices(probs, np.array([40, 40]))
+    assert pitches(notes) == [[30, 29], [24, 24], [12, 17]]
+
+
+def test_a_parallel_fifth_is_avoided_when_a_close_alternative_exists() -> None:
+    # tenor and bass a fifth apart (19 over 12), then both up a step: 21 over 14 is a parallel.
+    probs = probabilities(
+        [{31: 0.9}, {31: 0.9}],
+        [{19: 0.9}, {21: 0.5, 19: 0.45}],
+        [{12: 0.9}, {14: 0.9}],
+    )
+    notes = decode_voices(probs, np.array([40, 40]))
+    assert pitches(notes)[1] == [19, 19]
+    assert pitches(decode_voices(probs, np.array([40, 40]), penalty=0))[1] == [19, 21]
+
+
+def test_voices_do_not_cross_when_they_need_not() -> None:
+    probs = probabilities([{20: 0.5, 27: 0.45}], [{24: 0.9}], [{10: 0.9}])
+    assert pitches(decode_voices(probs, np.array([40]))) == [[27], [24], [10]]
+
+
+def test_a_voice_rests_where_it_likely_does_not_sound() -> None:
+    probs = probabilities([{30: 0.3}], [{24: 0.9}], [{12: 0.9}])
+    notes = decode_voices(probs, np.array([40]))
+    assert pitches(notes)[0] == [-1]
+    assert notes.sum(axis=2).max() <= 1
