@@ -38,9 +38,12 @@ def test_a_parallel_fifth_is_avoided_when_a_close_alternative_exists() -> None:
         [{19: 0.9}, {21: 0.5, 19: 0.45}],
         [{12: 0.9}, {14: 0.9}],
     )
-    notes = decode_voices(probs, np.array([40, 40]))
+    notes = decode_voices(probs, np.array([40, 40]), short_penalty=0)
     assert pitches(notes)[1] == [19, 19]
-    assert pitches(decode_voices(probs, np.array([40, 40]), penalty=0))[1] == [19, 21]
+    assert pitches(decode_voices(probs, np.array([40, 40]), penalty=0, short_penalty=0))[1] == [
+        19,
+        21,
+    ]
 
 
 def test_voices_do_not_cross_when_they_need_not() -> None:
@@ -53,3 +56,15 @@ def test_a_voice_rests_where_it_likely_does_not_sound() -> None:
     notes = decode_voices(probs, np.array([40]))
     assert pitches(notes)[0] == [-1]
     assert notes.sum(axis=2).max() <= 1
+
+
+def test_a_voice_does_not_leave_a_note_after_one_step_for_a_slight_preference() -> None:
+    # the alto would flick 30 -> 31 -> 30; holding 30 costs little probability.
+    probs = probabilities(
+        [{30: 0.9}, {31: 0.5, 30: 0.45}, {30: 0.9}],
+        [{24: 0.9}] * 3,
+        [{12: 0.9}] * 3,
+    )
+    soprano = np.array([40, 40, 40])
+    assert pitches(decode_voices(probs, soprano))[0] == [30, 30, 30]
+    assert pitches(decode_voices(probs, soprano, short_penalty=0))[0] == [30, 31, 30]

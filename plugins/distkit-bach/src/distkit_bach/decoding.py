@@ -12,19 +12,25 @@ if TYPE_CHECKING:
 
 CANDIDATES = 3
 PENALTY = 3.0
+SHORT_PENALTY = 1.0
 SOUNDING = 0.5
 _PAIRS = np.array(list(combinations(range(4), 2)))
 
 
 def decode_voices(
-    probs: NDArray[np.floating], soprano: NDArray[np.integer], *, penalty: float = PENALTY
+    probs: NDArray[np.floating],
+    soprano: NDArray[np.integer],
+    *,
+    penalty: float = PENALTY,
+    short_penalty: float = SHORT_PENALTY,
 ) -> NDArray[np.bool_]:
     """Notes (3, steps, pitches) for alto, tenor and bass from their pitch probabilities.
 
     At each step every voice that likely sounds (expected notes >= 0.5) takes one of its
     CANDIDATES likeliest pitches; the combination chosen maximises the summed log-probability
     minus `penalty` for each parallel fifth or octave with the previous step (soprano included,
-    `soprano` gives its pitch index per step, -1 for a rest) and each pair of crossed voices.
+    `soprano` gives its pitch index per step, -1 for a rest) and each pair of crossed voices,
+    and minus `short_penalty` for each voice that leaves a note after a single step.
     """
     voices, steps, _ = probs.shape
     order = np.argsort(-probs, axis=-1)[..., :CANDIDATES]
@@ -34,12 +40,16 @@ def decode_voices(
     voice_index = np.arange(voices)
     notes = np.zeros(probs.shape, dtype=bool)
     previous = np.full(voices + 1, -1)
+    held = np.zeros(voices, dtype=np.int64)
     for step in range(steps):
         heard = sounding[:, step]
         chosen = np.where(heard, order[voice_index, step][voice_index, combos], -1)
         score = np.where(heard, logp[voice_index, step][voice_index, combos], 0).sum(axis=1)
         lines = np.column_stack([np.full(len(combos), soprano[step]), chosen])
-        best = lines[int((score - penalty * _faults(previous, lines)).argmax())]
+        cut_short = ((chosen != previous[1:]) & (previous[1:] >= 0) & (held == 1)).sum(axis=1)
+        total = score - penalty * _faults(previous, lines) - short_penalty * cut_short
+        best = lines[int(total.argmax())]
+        held = np.where(best[1:] == previous[1:], held + 1, 1)
         for voice, pitch in enumerate(best[1:]):
             if pitch >= 0:
                 notes[voice, step, pitch] = True
