@@ -158,7 +158,7 @@ def _write_cache(path: Path, chorales: Sequence[Chorale]) -> None:
         voice, pitch, start = np.nonzero(edges.transpose(0, 2, 1) == 1)
         end = np.nonzero(edges.transpose(0, 2, 1) == -1)[2]
         runs.append(np.column_stack([np.full(len(voice), index), voice, pitch, start, end]))
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
     np.savez_compressed(
         tmp,
         ids=np.array([c.id for c in chorales], dtype=str),

@@ -13,7 +13,13 @@ def bach() -> None:
 
 
 @bach.command()
-@click.option("--iterations", default=1500, show_default=True, help="Generator updates.")
+@click.option(
+    "--iterations",
+    type=click.IntRange(min=1),
+    default=1500,
+    show_default=True,
+    help="Generator updates.",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -22,15 +28,35 @@ def bach() -> None:
     help="Where to write the weights (also written every --checkpoint-every iterations).",
 )
 @click.option("--seed", default=0, show_default=True)
-@click.option("--batch-size", default=64, show_default=True, help="Across all processes.")
-@click.option("--critic-steps", default=2, show_default=True)
-@click.option("--filters", default=16, show_default=True, help="Width of the first U-Net layer.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Across all processes.",
+)
+@click.option("--critic-steps", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option(
+    "--filters",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Width of the first U-Net layer.",
+)
 @click.option("--learning-rate", default=1e-3, show_default=True)
 @click.option("--reconstruction-weight", default=10.0, show_default=True)
-@click.option("--threads", default=2, show_default=True, help="CPU threads per process.")
-@click.option("--checkpoint-every", default=100, show_default=True)
-@click.option("--log-every", default=25, show_default=True)
-@click.option("--limit", type=int, default=None, help="Train on the first N chorales only.")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="CPU threads per process.",
+)
+@click.option("--checkpoint-every", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--log-every", type=click.IntRange(min=1), default=25, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Train on the first N chorales only."
+)
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 def train(
     iterations: int,

@@ -100,6 +100,8 @@ def _train(
     device = _device(rank)
     torch.manual_seed(config.seed)
     rng = np.random.default_rng([config.seed, rank])
+    if chorales is None:
+        log("Loading the Bach chorales (parsed from music21 on first use: about 2 minutes)")
     train_set, validation = _datasets(chorales, config.limit)
     log(f"{len(train_set)} training windows, {len(validation)} validation windows")
     log(f"{world} process(es), {config.critic_steps} critic steps per generator step")
