@@ -1,0 +1,107 @@
+"""Build a package's sdist and wheel in isolation, then check them with `twine check --strict`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from distkit.errors import ToolError, UsageError
+
+
+@dataclass(frozen=True)
+class Project:
+    """The name, version and folder of a PEP 621 project."""
+
+    path: Path
+    name: str
+    version: str
+
+    @property
+    def file_stem(self) -> str:
+        """The name as wheel and sdist file names spell it (PEP 625/427)."""
+        return re.sub(r"[-_.]+", "_", self.name).lower()
+
+
+def read_project(path: Path) -> Project:
+    """Read `[project]` name and version from `path`/pyproject.toml."""
+    pyproject = path / "pyproject.toml"
+    if not pyproject.is_file():
+        raise UsageError(f"no pyproject.toml in {path}")
+    try:
+        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{pyproject} is not valid TOML: {exc}") from exc
+    if "name" not in table or "version" not in table:
+        raise UsageError(f"{pyproject} needs a static [project] name and version")
+    return Project(path.resolve(), str(table["name"]), str(table["version"]))
+
+
+def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
+    """The sdist and wheels in `outdir` (default: dist/) built from the current version."""
+    folder = outdir or project.path / "dist"
+    prefix = f"{project.file_stem}-{project.version}"
+    found = [
+        path
+        for path in sorted(folder.glob(f"{prefix}*"))
+        if path.name == f"{prefix}.tar.gz"
+        or (path.name.startswith(f"{prefix}-") and path.suffix == ".whl")
+    ]
+    return found
+
+
+def build(project: Project, outdir: Path | None = None, installer: str = "uv") -> list[Path]:
+    """Build the sdist and wheel into `outdir` and return the files of this version."""
+    folder = outdir or project.path / "dist"
+    command = [sys.executable, "-m", "build", "--outdir", str(folder), str(project.path)]
+    if installer == "uv" and shutil.which("uv"):
+        command[3:3] = ["--installer", "uv"]
+    result = subprocess.run(command, capture_output=True, text=True, env=_quiet_env(), check=False)
+    if result.returncode != 0:
+        raise ToolError(
+            f"build failed: {trim_error(result.stdout + result.stderr)}",
+            command=command,
+            hint="fix pyproject.toml or the file named above, then run `distkit build` again",
+        )
+    files = dist_files(project, folder)
+    if not files:
+        raise ToolError(
+            f"build wrote no files for {project.name} {project.version}", command=command
+        )
+    return files
+
+
+def check(files: list[Path]) -> None:
+    """Run `twine check --strict` on `files`; raise ToolError with twine's reason if it fails."""
+    command = [sys.executable, "-m", "twine", "check", "--strict", *map(str, files)]
+    result = subprocess.run(command, capture_output=True, text=True, env=_quiet_env(), check=False)
+    if result.returncode != 0:
+        raise ToolError(
+            f"twine check failed: {trim_error(result.stdout + result.stderr)}",
+            command=command,
+            hint='add a README and `readme = "README.md"` to [project]',
+        )
+
+
+def trim_error(output: str, keep: int = 3) -> str:
+    """The lines of a tool's output that say what went wrong, joined into one line."""
+    lines = [_strip_ansi(line).strip() for line in output.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(("*", "Traceback", "File "))]
+    marked = [
+        line for line in lines if re.search(r"error|fail|invalid|warning|missing", line, re.I)
+    ]
+    chosen = (marked or lines)[-keep:]
+    return " | ".join(chosen) if chosen else "no output"
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+def _quiet_env() -> dict[str, str]:
+    return {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}

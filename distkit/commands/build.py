@@ -1,0 +1,25 @@
+"""`distkit build`: build sdist and wheel in isolation, then check them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--installer", type=click.Choice(["uv", "pip"]), default="uv", show_default=True)
+def build(path: Path, installer: str) -> None:
+    """Build the package in PATH into PATH/dist and run `twine check --strict`."""
+    import time
+
+    from distkit import building
+
+    started = time.perf_counter()
+    project = building.read_project(path)
+    files = building.build(project, installer=installer)
+    for file in files:
+        click.echo(f"  {file.name:<48} {file.stat().st_size / 1024:8.1f} KiB")
+    building.check(files)
+    click.echo(f"twine check --strict: passed ({time.perf_counter() - started:.1f} s)")

@@ -1,0 +1,80 @@
+"""A small client for the Simple Repository API (PEP 691 JSON, PEP 503 HTML)."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from distkit.errors import DistkitError
+
+ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+
+
+def normalize(name: str) -> str:
+    """The PEP 503 normalized form of a project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def simple_url_for(upload_url: str) -> str:
+    """The Simple API root that belongs to an upload endpoint."""
+    host = urlsplit(upload_url).hostname or ""
+    if host == "upload.pypi.org":
+        return "https://pypi.org/simple/"
+    if host == "test.pypi.org":
+        return "https://test.pypi.org/simple/"
+    base = upload_url.rstrip("/")
+    if base.endswith("/legacy"):
+        base = base[: -len("/legacy")]
+    return base + "/simple/"
+
+
+def project_files(simple_url: str, name: str, timeout: float = 10.0) -> list[str] | None:
+    """The file names the index holds for `name`, or None when it does not hold the project.
+
+    A redirect counts as "not held": pypiserver redirects unknown projects to its fallback index.
+    """
+    url = simple_url.rstrip("/") + f"/{normalize(name)}/"
+    request = urllib.request.Request(url, headers={"Accept": ACCEPT})
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            body = response.read().decode("utf-8")
+            kind = response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        if exc.code in (301, 302, 303, 307, 308, 404):
+            return None
+        raise DistkitError(f"{url} answered HTTP {exc.code}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise DistkitError(f"cannot reach {url}: {reason}") from exc
+    if "json" in kind:
+        return [file["filename"] for file in json.loads(body).get("files", [])]
+    parser = _Anchors()
+    parser.feed(body)
+    return parser.names
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._inside = tag == "a"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside and data.strip():
+            self.names.append(data.strip())

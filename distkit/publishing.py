@@ -1,0 +1,317 @@
+"""Publish a package: preflight checks, upload with twine, verify by installing it back."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from distkit import building, index
+from distkit.errors import DistkitError, ToolError, UsageError
+
+PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
+TESTPYPI_UPLOAD = "https://test.pypi.org/legacy/"
+Report = Callable[[bool, str], None]
+
+
+class PublishError(DistkitError):
+    """An upload the index refused, or a package that did not install back."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where to upload, and the Simple API to read back from."""
+
+    name: str
+    upload_url: str
+    username: str | None = None
+    password: str | None = None
+
+    @property
+    def simple_url(self) -> str:
+        return index.simple_url_for(self.upload_url)
+
+    @property
+    def is_public(self) -> bool:
+        return urlsplit(self.upload_url).hostname in ("upload.pypi.org", "test.pypi.org")
+
+    @property
+    def is_loopback(self) -> bool:
+        return urlsplit(self.upload_url).hostname in ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A username and password, and where they came from (the source is safe to print)."""
+
+    username: str
+    password: str
+    source: str
+
+
+def read_pypirc(config_file: Path | None = None) -> configparser.ConfigParser:
+    """Parse ~/.pypirc (or `config_file`); a file that does not parse is a one-line error."""
+    path = config_file or Path.home() / ".pypirc"
+    parser = configparser.ConfigParser(interpolation=None)
+    if path.is_file():
+        try:
+            parser.read(path, encoding="utf-8")
+        except configparser.Error as exc:
+            first = str(exc).splitlines()[0]
+            raise UsageError(f"{path} is not a valid pypirc file: {first}") from None
+    return parser
+
+
+def resolve_target(
+    *,
+    test: bool = False,
+    local_url: str | None = None,
+    repository: str | None = None,
+    repository_url: str | None = None,
+    config_file: Path | None = None,
+) -> Target:
+    """The one target the options name; PyPI when none is named."""
+    if repository_url:
+        return Target(repository_url, check_upload_url(repository_url))
+    if local_url:
+        return Target("local index", local_url, username="distkit", password="local")
+    if test:
+        return Target("TestPyPI", TESTPYPI_UPLOAD)
+    if repository:
+        pypirc = read_pypirc(config_file)
+        if not pypirc.has_section(repository):
+            defaults = {"pypi": PYPI_UPLOAD, "testpypi": TESTPYPI_UPLOAD}
+            if repository in defaults:
+                return Target(repository, defaults[repository])
+            raise UsageError(f"no repository [{repository}] in the pypirc file")
+        section = pypirc[repository]
+        url = section.get("repository", PYPI_UPLOAD)
+        return Target(
+            repository, check_upload_url(url), section.get("username"), section.get("password")
+        )
+    return Target("PyPI", PYPI_UPLOAD)
+
+
+def check_upload_url(url: str) -> str:
+    """Refuse URLs that are not upload endpoints, e.g. a Simple API page or PyPI's front page."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url} is not an http(s) URL")
+    if parts.hostname in ("pypi.org", "www.pypi.org", "upload.pypi.org", "test.pypi.org"):
+        if not parts.path.endswith("/legacy/"):
+            good = TESTPYPI_UPLOAD if "test" in parts.hostname else PYPI_UPLOAD
+            raise UsageError(f"{url} is not an upload endpoint; use {good}")
+    if re.search(r"/(simple|json|project|packages)(/|$)", parts.path):
+        raise UsageError(f"{url} is not an upload endpoint (it looks like a download page)")
+    return url
+
+
+def find_credentials(target: Target, config_file: Path | None = None) -> Credentials | None:
+    """Credentials from twine's sources, in twine's order; None when there are none."""
+    env_user, env_pass = os.environ.get("TWINE_USERNAME"), os.environ.get("TWINE_PASSWORD")
+    if env_pass:
+        return Credentials(env_user or "__token__", env_pass, "TWINE_PASSWORD environment variable")
+    if target.password:
+        source = "distkit's local index" if target.name == "local index" else "pypirc file"
+        return Credentials(target.username or "__token__", target.password, source)
+    keyring_secret = _from_keyring(target.upload_url, target.username or "__token__")
+    if keyring_secret:
+        return Credentials(target.username or "__token__", keyring_secret, "keyring")
+    return None
+
+
+def _from_keyring(url: str, username: str) -> str | None:
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        secret = keyring.get_password(url, username)
+    except Exception:
+        return None
+    return str(secret) if secret else None
+
+
+def stdlib_clash(name: str) -> str | None:
+    """The stdlib module a project's import name would shadow, if any."""
+    module = re.sub(r"[-.]+", "_", name).lower()
+    return module if module in sys.stdlib_module_names else None
+
+
+def preflight(
+    project: building.Project,
+    target: Target,
+    credentials: Credentials | None,
+    report: Report,
+    *,
+    run_tests: bool = True,
+    skip_existing: bool = False,
+    dry_run: bool = False,
+) -> list[Path]:
+    """Check everything an upload needs, reporting each check; return the files to upload."""
+    clash = stdlib_clash(project.name)
+    if clash:
+        raise UsageError(f"{project.name} would shadow the standard library module {clash!r}")
+    report(True, f"name {project.name} does not shadow a standard library module")
+    files = building.dist_files(project)
+    if files:
+        report(True, f"dist/ holds {len(files)} files for version {project.version}")
+    else:
+        files = building.build(project)
+        report(True, f"built {len(files)} files for version {project.version}")
+    building.check(files)
+    report(True, "twine check --strict passed")
+    report(True, f"upload endpoint {target.upload_url}")
+    if credentials is None:
+        raise UsageError(
+            f"no credentials for {target.name}: set TWINE_USERNAME and TWINE_PASSWORD "
+            "(or TWINE_PASSWORD alone with a token), or add them to ~/.pypirc"
+        )
+    report(True, f"credentials from {credentials.source} (user {credentials.username})")
+    if dry_run and not target.is_loopback:
+        report(True, f"version check on {target.simple_url} skipped (dry run sends nothing)")
+    else:
+        files = _new_files(project, target, files, report, skip_existing)
+    if run_tests:
+        from distkit import runner
+
+        result = runner.run_tox(project.path)
+        if not result.passed:
+            raise PublishError("tests failed; fix them or pass --no-tests")
+        report(True, f"tests passed ({len(result.envs)} envs, {result.seconds:.1f} s)")
+    return files
+
+
+def _new_files(
+    project: building.Project, target: Target, files: list[Path], report: Report, skip: bool
+) -> list[Path]:
+    held = index.project_files(target.simple_url, project.name)
+    if held is None:
+        report(True, f"{project.name} is new on {target.name}")
+        return files
+    present = [file for file in files if file.name in held]
+    if not present:
+        report(True, f"{project.name} {project.version} is not on {target.name} yet")
+        if target.is_public:
+            report(True, f"warning: {project.name} exists on {target.name}; you must own it")
+        return files
+    if not skip or len(present) == len(files):
+        report(False, f"{project.name} {project.version} is already on {target.name}")
+        raise PublishError(
+            f"{project.name} {project.version} is already on {target.name}; "
+            "bump the version in pyproject.toml"
+        )
+    report(True, f"skipping {len(present)} files already on {target.name}")
+    return [file for file in files if file not in present]
+
+
+def upload(
+    files: list[Path], target: Target, credentials: Credentials, echo: Callable[[str], None]
+) -> None:
+    """Upload with twine, streaming its output with the secret scrubbed."""
+    command = [
+        sys.executable,
+        "-m",
+        "twine",
+        "upload",
+        "--non-interactive",
+        "--disable-progress-bar",
+    ]
+    command += ["--repository-url", target.upload_url, *map(str, files)]
+    env = {
+        **os.environ,
+        "TWINE_USERNAME": credentials.username,
+        "TWINE_PASSWORD": credentials.password,
+    }
+    env.update(NO_COLOR="1", PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        clean = scrub(line.rstrip("\n"), credentials.password)
+        lines.append(clean)
+        echo(clean)
+    if process.wait() != 0:
+        raise ToolError(
+            explain_upload_error("\n".join(lines), target, credentials), command=command
+        )
+
+
+def scrub(text: str, secret: str) -> str:
+    """`text` with every occurrence of `secret` replaced."""
+    return text.replace(secret, "********") if secret else text
+
+
+def explain_upload_error(output: str, target: Target, credentials: Credentials) -> str:
+    """One sentence for a failed upload, from twine's output."""
+    url = target.upload_url
+    if re.search(r"Connection ?refused|Max retries|NewConnectionError|ConnectionError", output):
+        return f"cannot connect to {url} (is the index running?)"
+    if re.search(r"timed out|Timeout", output):
+        return f"{url} did not answer in time"
+    status = re.search(r"\b(400|401|403|404|405|409|413)\b", output)
+    code = status.group(1) if status else ""
+    if code in ("401", "403"):
+        return f"{target.name} refused the credentials from {credentials.source} (HTTP {code})"
+    if code in ("400", "409") and re.search(r"exist", output, re.I):
+        return f"a file of this version is already on {target.name} (HTTP {code})"
+    if code == "413":
+        return f"a file is larger than {target.name} accepts (HTTP 413)"
+    if code in ("404", "405"):
+        return f"{url} is not an upload endpoint (HTTP {code})"
+    return f"upload to {url} failed: {building.trim_error(output, keep=2)}"
+
+
+def verify(project: building.Project, target: Target) -> str:
+    """Install exactly this version from the target into a fresh venv, import it, load its
+    `distkit` entry points; return what was loaded."""
+    with tempfile.TemporaryDirectory(prefix="distkit-verify-") as tmp:
+        venv = Path(tmp) / "venv"
+        _run(
+            [
+                "uv",
+                "venv",
+                "--quiet",
+                "--system-site-packages",
+                "--python",
+                sys.executable,
+                str(venv),
+            ]
+        )
+        python = venv / "bin" / "python"
+        spec = f"{project.name}=={project.version}"
+        _run(
+            ["uv", "pip", "install", "--quiet", "--python", str(python), "--no-cache"]
+            + ["--index-url", target.simple_url, "--reinstall-package", project.name, spec]
+        )
+        code = (
+            "import importlib.metadata as m, sys\n"
+            f"d = m.distribution({project.name!r})\n"
+            "eps = [e for e in d.entry_points if e.group == 'distkit']\n"
+            "assert eps, 'no distkit entry point'\n"
+            "for e in eps: e.load()\n"
+            "print(d.version, ', '.join(e.name + ' = ' + e.value for e in eps))\n"
+        )
+        out = _run([str(python), "-c", code])
+    version, _, loaded = out.strip().partition(" ")
+    if version != project.version:
+        raise PublishError(f"installed {version}, expected {project.version}")
+    return loaded
+
+
+def _run(command: list[str]) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PublishError(
+            f"verify failed: {building.trim_error(result.stdout + result.stderr, keep=2)}"
+        )
+    return result.stdout

@@ -1,0 +1,101 @@
+"""Run a package's tox environments and summarize the results."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from distkit.errors import ToolError, UsageError
+
+RUNNERS = ("uv-venv-runner", "virtualenv")
+
+
+@dataclass
+class EnvResult:
+    """One tox environment's outcome."""
+
+    name: str
+    passed: bool
+    seconds: float
+
+
+@dataclass
+class TestReport:
+    """All environments tox ran, and the wall time of the whole run."""
+
+    envs: list[EnvResult] = field(default_factory=list)
+    seconds: float = 0.0
+    returncode: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0 and all(env.passed for env in self.envs)
+
+
+def has_tox_config(path: Path) -> bool:
+    """Whether `path` holds a tox configuration tox 4 would load."""
+    if (path / "tox.ini").is_file() or (path / "tox.toml").is_file():
+        return True
+    for name, marker in (("pyproject.toml", "[tool.tox"), ("setup.cfg", "[tox:tox]")):
+        file = path / name
+        if file.is_file() and marker in file.read_text(encoding="utf-8"):
+            return True
+    return False
+
+
+def run_tox(
+    path: Path,
+    tox_args: list[str] | None = None,
+    runner: str = "uv-venv-runner",
+    echo: Callable[[str], None] | None = None,
+) -> TestReport:
+    """Run tox in `path` (environments in parallel), streaming its lines to `echo`."""
+    if not has_tox_config(path):
+        raise UsageError(f"no tox configuration in {path} (add a tox.ini, or run pytest yourself)")
+    with tempfile.TemporaryDirectory(prefix="distkit-tox-") as tmp:
+        journal = Path(tmp) / "result.json"
+        command = [sys.executable, "-m", "tox", "run-parallel", "--parallel", "auto"]
+        command += ["--parallel-no-spinner", "--parallel-live", "--result-json", str(journal)]
+        command += ["--runner", runner, *(tox_args or [])]
+        started = time.perf_counter()
+        try:
+            process = subprocess.Popen(
+                command,
+                cwd=path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={**os.environ, "PY_COLORS": "0"},
+            )
+        except OSError as exc:
+            raise ToolError(f"cannot run tox: {exc}", command=command) from exc
+        assert process.stdout is not None
+        for line in process.stdout:
+            if echo:
+                echo(line.rstrip("\n"))
+        returncode = process.wait()
+        report = TestReport(seconds=time.perf_counter() - started, returncode=returncode)
+        report.envs = _read_journal(journal)
+    return report
+
+
+def _read_journal(journal: Path) -> list[EnvResult]:
+    if not journal.is_file():
+        return []
+    data = json.loads(journal.read_text(encoding="utf-8"))
+    results = []
+    for name, env in data.get("testenvs", {}).items():
+        if name == ".pkg" or name.startswith(".pkg"):
+            continue
+        result = env.get("result", {})
+        results.append(
+            EnvResult(name, bool(result.get("success")), float(result.get("duration", 0.0)))
+        )
+    return results

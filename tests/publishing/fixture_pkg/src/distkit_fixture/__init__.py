@@ -1,0 +1,3 @@
+"""A tiny plugin package for the publishing tests."""
+
+NAME = "fixture"

@@ -1,0 +1,5 @@
+import distkit_fixture
+
+
+def test_name():
+    assert distkit_fixture.NAME == "fixture"
