@@ -1,0 +1,71 @@
+"""`distkit new`: render a complete distribution package from the cookiecutter template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+PROMPTS = {
+    "full_name": "Author name",
+    "email": "Author email",
+    "project_name": "Project name (on PyPI)",
+    "version": "Version",
+}
+
+
+@click.command("new")
+@click.argument("name", required=False)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to create the package in.",
+)
+@click.option("--no-input", is_flag=True, help="Use defaults and ~/.cookiecutterrc; no prompts.")
+@click.option("--force", is_flag=True, help="Replace an existing package folder.")
+@click.option("--project-name", help="Distribution name on PyPI (default: distkit-NAME).")
+@click.option("--license", "license_", type=click.Choice(["MIT", "BSD-3-Clause", "Apache-2.0"]))
+@click.option("--list-families", is_flag=True, help="List the families NAME can be, and exit.")
+def new(
+    name: str | None,
+    output_dir: Path,
+    no_input: bool,
+    force: bool,
+    project_name: str | None,
+    license_: str | None,
+    list_families: bool,
+) -> None:
+    """Create a package for the distribution family NAME (poisson, gamma, ...)."""
+    from distkit import scaffold
+    from distkit.errors import UsageError
+    from distkit.families import families, get_family
+
+    if list_families:
+        for family in families():
+            click.echo(f"{family.name:<18} {family.description}")
+        return
+    if name is None:
+        raise UsageError("missing NAME (see distkit new --list-families)")
+    get_family(name)
+    values = scaffold.user_defaults()
+    values.setdefault("project_name", f"distkit-{name}")
+    if project_name:
+        values["project_name"] = project_name
+    if license_:
+        values["license"] = license_
+    if not no_input:
+        defaults = scaffold.build_context(name, values)
+        for key, prompt in PROMPTS.items():
+            if key == "project_name" and project_name:
+                continue
+            values[key] = click.prompt(prompt, default=defaults[key])
+        if not license_:
+            values["license"] = click.prompt(
+                "License", type=click.Choice(scaffold.LICENSES), default=defaults["license"]
+            )
+    target = scaffold.create(name, output_dir, values, force=force)
+    click.echo(f"Created {target}")
+    click.echo(f"Next: {scaffold.next_steps(target)}")

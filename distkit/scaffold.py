@@ -1,0 +1,142 @@
+"""Render the cookiecutter template into a new distribution package (`distkit new`)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import keyword
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from distkit.errors import UsageError
+from distkit.families import get_family, template_dir
+
+LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0")
+PROMPTED = ("full_name", "email", "project_name", "license", "version")
+_PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+_VERSION = re.compile(r"^\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?$")
+
+
+class TargetExistsError(UsageError):
+    """The target folder exists and --force was not given."""
+
+
+def user_defaults() -> dict[str, str]:
+    """cookiecutter's default_context from COOKIECUTTER_CONFIG or ~/.cookiecutterrc, if any."""
+    path = Path(os.environ.get("COOKIECUTTER_CONFIG") or Path.home() / ".cookiecutterrc")
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise UsageError(f"{path}: not valid YAML ({error})") from None
+    defaults = config.get("default_context", {}) if isinstance(config, dict) else {}
+    return {str(key): str(value) for key, value in defaults.items()}
+
+
+def build_context(family: str, values: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The context for `family`: template defaults, then `values`, then derived names."""
+    import jinja2
+
+    get_family(family)
+    declared = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
+    given = dict(values or {})
+    context: dict[str, str] = {}
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    for key, default in declared.items():
+        if key.startswith("_"):
+            continue
+        if key == "family":
+            context[key] = family
+        elif key in given:
+            context[key] = str(given[key])
+        elif key == "year":
+            context[key] = str(datetime.date.today().year)
+        elif isinstance(default, list):
+            context[key] = str(default[0])
+        else:
+            context[key] = env.from_string(str(default)).render(cookiecutter=context)
+    validate(context)
+    return context
+
+
+def validate(context: Mapping[str, str]) -> None:
+    """Raise UsageError for a name or value that would make a broken package."""
+    from packaging.utils import canonicalize_name
+
+    project = context["project_name"]
+    if not _PEP508_NAME.match(project):
+        raise UsageError(f"project name {project!r} is not a valid PEP 508 / PyPI name")
+    if canonicalize_name(project) != context["project_slug"]:
+        raise UsageError(f"project name {project!r} does not normalise to a folder name")
+    name = context["import_name"]
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise UsageError(f"import name {name!r} is not a Python identifier")
+    if name in sys.stdlib_module_names:
+        raise UsageError(f"import name {name!r} would shadow the standard-library module")
+    if context["license"] not in LICENSES:
+        raise UsageError(f"license {context['license']!r} is not one of {', '.join(LICENSES)}")
+    if not _VERSION.match(context["version"]):
+        raise UsageError(f"version {context['version']!r} is not a PEP 440 version")
+
+
+def render(context: Mapping[str, str], destination: Path) -> None:
+    """Render the template's project folder into `destination` (which must not exist)."""
+    import jinja2
+
+    source = template_dir() / "{{cookiecutter.project_slug}}"
+    loader = jinja2.FileSystemLoader([str(source), str(template_dir() / "templates")])
+    env = jinja2.Environment(
+        loader=loader, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+    )
+    variables = {"cookiecutter": dict(context)}
+    destination.mkdir()
+    for root, _dirs, files in os.walk(source):
+        relative = Path(root).relative_to(source)
+        target = destination / env.from_string(str(relative)).render(variables)
+        target.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            template = env.get_template((relative / file).as_posix())
+            name = env.from_string(file).render(variables)
+            (target / name).write_text(template.render(variables), encoding="utf-8")
+
+
+def create(
+    family: str,
+    output_dir: Path,
+    values: Mapping[str, str] | None = None,
+    *,
+    force: bool = False,
+) -> Path:
+    """Render a package for `family` into output_dir; return its folder.
+
+    Renders into a temporary folder beside the target, then renames it into place, so an
+    error leaves nothing half made; with `force` an existing target is replaced only then.
+    """
+    context = build_context(family, values)
+    target = output_dir / context["project_slug"]
+    if target.exists() and not force:
+        raise TargetExistsError(f"{target} already exists (use --force to replace it)")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=output_dir))
+    try:
+        render(context, staging / "new")
+        if target.exists():
+            old = staging / "old"
+            target.rename(old)
+        (staging / "new").rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def next_steps(target: Path) -> str:
+    """What to type after `distkit new`."""
+    return f"cd {target} && distkit test && distkit build && distkit publish --local"
