@@ -31,7 +31,7 @@ def user_defaults() -> dict[str, str]:
     path = Path(os.environ.get("COOKIECUTTER_CONFIG") or Path.home() / ".cookiecutterrc")
     if not path.is_file():
         return {}
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -1,0 +1,78 @@
+"""What `distkit new` writes, and that it matches plain cookiecutter on the same template."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from distkit import scaffold
+from distkit.families import families, template_dir
+from tests.scaffold.conftest import files_under
+
+POISSON_FILES = {
+    ".gitignore",
+    "CHANGELOG.md",
+    "LICENSE",
+    "README.md",
+    "pyproject.toml",
+    "tox.ini",
+    "src/distkit_poisson/__init__.py",
+    "src/distkit_poisson/_base.py",
+    "src/distkit_poisson/_special.py",
+    "src/distkit_poisson/plugin.py",
+    "src/distkit_poisson/poisson.py",
+    "src/distkit_poisson/py.typed",
+    "tests/test_poisson.py",
+    "tests/test_readme.py",
+    "tests/test_special.py",
+}
+
+
+def test_poisson_package_has_exactly_these_files(tmp_path: Path) -> None:
+    target = scaffold.create("poisson", tmp_path)
+    assert target == tmp_path / "distkit-poisson"
+    assert files_under(target) == POISSON_FILES
+
+
+def test_hyphenated_family_maps_to_module_and_class(tmp_path: Path) -> None:
+    target = scaffold.create("negative-binomial", tmp_path)
+    module = target / "src/distkit_negative_binomial/negative_binomial.py"
+    assert "class NegativeBinomial(Distribution):" in module.read_text()
+    assert (
+        'negative-binomial = "distkit_negative_binomial.plugin"'
+        in (target / "pyproject.toml").read_text()
+    )
+
+
+def test_same_output_as_cookiecutter(tmp_path: Path) -> None:
+    from cookiecutter.main import cookiecutter
+
+    values = {"full_name": "Ada Lovelace", "email": "ada@example.org", "license": "Apache-2.0"}
+    ours = scaffold.create("gamma", tmp_path / "ours", values)
+    theirs = Path(
+        cookiecutter(
+            str(template_dir()),
+            no_input=True,
+            output_dir=str(tmp_path / "theirs"),
+            extra_context={"family": "gamma", **values},
+        )
+    )
+    assert files_under(ours) == files_under(theirs)
+    for name in files_under(ours):
+        assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("license_id", scaffold.LICENSES)
+def test_license_file_matches_the_spdx_expression(tmp_path: Path, license_id: str) -> None:
+    target = scaffold.create("laplace", tmp_path, {"license": license_id, "full_name": "A B"})
+    first_line = (target / "LICENSE").read_text().strip().splitlines()[0]
+    expected = {"MIT": "MIT License", "BSD-3-Clause": "BSD 3-Clause License"}
+    assert first_line.strip() == expected.get(license_id, "Apache License")
+    assert f'license = "{license_id}"' in (target / "pyproject.toml").read_text()
+
+
+def test_cookiecutter_json_lists_every_family_file() -> None:
+    declared = json.loads((template_dir() / "cookiecutter.json").read_text())["family"]
+    assert sorted(declared) == [family.name for family in families()]

@@ -1,0 +1,76 @@
+"""Bad names and existing folders: one clear error and nothing on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from distkit import scaffold
+from distkit.errors import NotFoundError, UsageError
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"project_name": "-bad-"}, "PEP 508"),
+        ({"project_name": "two words"}, "PEP 508"),
+        ({"project_name": "os"}, "standard-library"),
+        ({"project_name": "json"}, "standard-library"),
+        ({"project_name": "class"}, "identifier"),
+        ({"project_name": "9lives"}, "identifier"),
+        ({"license": "GPL"}, "license"),
+        ({"version": "one"}, "version"),
+    ],
+)
+def test_bad_values_write_nothing(tmp_path: Path, values: dict[str, str], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        scaffold.create("poisson", tmp_path / "out", values)
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_family_suggests_the_closest(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match=r"known: bernoulli, .*did you mean 'lognormal'"):
+        scaffold.create("lognormol", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_folder_is_left_alone_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "distkit-poisson"
+    target.mkdir()
+    (target / "mine.txt").write_text("keep")
+    with pytest.raises(scaffold.TargetExistsError, match="--force"):
+        scaffold.create("poisson", tmp_path)
+    assert [p.name for p in target.iterdir()] == ["mine.txt"]
+
+
+def test_force_replaces_the_folder(tmp_path: Path) -> None:
+    target = tmp_path / "distkit-poisson"
+    target.mkdir()
+    (target / "mine.txt").write_text("old")
+    scaffold.create("poisson", tmp_path, force=True)
+    assert not (target / "mine.txt").exists()
+    assert (target / "pyproject.toml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cookiecutterrc", "distkit-poisson"]
+
+
+def test_error_while_rendering_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(context: object, destination: Path) -> None:
+        destination.mkdir()
+        (destination / "half.txt").write_text("half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(scaffold, "render", fail)
+    with pytest.raises(OSError, match="disk full"):
+        scaffold.create("poisson", tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_user_config_supplies_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "rc.yaml"
+    config.write_text("default_context:\n  full_name: Grace Hopper\n  license: BSD-3-Clause\n")
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(config))
+    target = scaffold.create("beta", tmp_path / "out", scaffold.user_defaults())
+    assert "Grace Hopper" in (target / "LICENSE").read_text()
