@@ -104,16 +104,16 @@ def check_upload_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{url} is not an http(s) URL")
-    if parts.hostname in ("pypi.org", "www.pypi.org", "upload.pypi.org", "test.pypi.org"):
-        if not parts.path.endswith("/legacy/"):
-            good = TESTPYPI_UPLOAD if "test" in parts.hostname else PYPI_UPLOAD
-            raise UsageError(f"{url} is not an upload endpoint; use {good}")
+    pypi_hosts = ("pypi.org", "www.pypi.org", "upload.pypi.org", "test.pypi.org")
+    if parts.hostname in pypi_hosts and not parts.path.endswith("/legacy/"):
+        good = TESTPYPI_UPLOAD if "test" in parts.hostname else PYPI_UPLOAD
+        raise UsageError(f"{url} is not an upload endpoint; use {good}")
     if re.search(r"/(simple|json|project|packages)(/|$)", parts.path):
         raise UsageError(f"{url} is not an upload endpoint (it looks like a download page)")
     return url
 
 
-def find_credentials(target: Target, config_file: Path | None = None) -> Credentials | None:
+def find_credentials(target: Target) -> Credentials | None:
     """Credentials from twine's sources, in twine's order; None when there are none."""
     env_user, env_pass = os.environ.get("TWINE_USERNAME"), os.environ.get("TWINE_PASSWORD")
     if env_pass:
@@ -160,6 +160,11 @@ def preflight(
     if clash:
         raise UsageError(f"{project.name} would shadow the standard library module {clash!r}")
     report(True, f"name {project.name} does not shadow a standard library module")
+    if credentials is None:
+        raise UsageError(
+            f"no credentials for {target.name}: set TWINE_USERNAME and TWINE_PASSWORD "
+            "(or TWINE_PASSWORD alone with a token), or add them to ~/.pypirc"
+        )
     files = building.dist_files(project)
     if files:
         report(True, f"dist/ holds {len(files)} files for version {project.version}")
@@ -169,11 +174,6 @@ def preflight(
     building.check(files)
     report(True, "twine check --strict passed")
     report(True, f"upload endpoint {target.upload_url}")
-    if credentials is None:
-        raise UsageError(
-            f"no credentials for {target.name}: set TWINE_USERNAME and TWINE_PASSWORD "
-            "(or TWINE_PASSWORD alone with a token), or add them to ~/.pypirc"
-        )
     report(True, f"credentials from {credentials.source} (user {credentials.username})")
     if dry_run and not target.is_loopback:
         report(True, f"version check on {target.simple_url} skipped (dry run sends nothing)")
@@ -289,9 +289,9 @@ def verify(project: building.Project, target: Target) -> str:
         )
         python = venv / "bin" / "python"
         spec = f"{project.name}=={project.version}"
+        install = ["uv", "pip", "install", "--quiet", "--python", str(python), "--no-cache"]
         _run(
-            ["uv", "pip", "install", "--quiet", "--python", str(python), "--no-cache"]
-            + ["--index-url", target.simple_url, "--reinstall-package", project.name, spec]
+            [*install, "--index-url", target.simple_url, "--reinstall-package", project.name, spec]
         )
         code = (
             "import importlib.metadata as m, sys\n"

@@ -51,7 +51,7 @@ def publish(
         config_file=config_file,
     )
     project = building.read_project(path)
-    credentials = publishing.find_credentials(target, config_file)
+    credentials = publishing.find_credentials(target)
     if credentials is None and click.get_text_stream("stdin").isatty():
         password = click.prompt(f"API token for {target.name}", hide_input=True)
         credentials = publishing.Credentials("__token__", password, "prompt")

@@ -1,0 +1,149 @@
+"""Each way a publish can fail gives one line and a non-zero exit, and never shows the secret."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from distkit.cli import cli
+from distkit.localindex import free_port
+
+CONNECTS: list[tuple[str, ...]] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "socket.connect" and isinstance(args[1], tuple):
+        CONNECTS.append(tuple(map(str, args[1])))
+
+
+sys.addaudithook(_audit)
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def error_line(out: str) -> str:
+    lines = [line for line in out.splitlines() if line.startswith("Error: ")]
+    assert len(lines) == 1, out
+    assert "Traceback" not in out
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_wrong_password_is_refused_in_one_line(package: Path, pypiserver, secret_env, monkeypatch):
+    wrong = "sentinel-WRONG-91c4"
+    monkeypatch.setenv("TWINE_PASSWORD", wrong)
+    code, out = invoke("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
+    assert code == 1
+    line = error_line(out)
+    assert "refused the credentials from TWINE_PASSWORD environment variable (HTTP 403)" in line
+    assert wrong not in out
+    assert list(pypiserver.packages.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_dead_port_is_one_line(package: Path, secret_env: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    code, out = invoke("publish", str(package), "--repository-url", url, "--no-tests")
+    assert code == 1
+    assert "cannot reach" in error_line(out)
+    assert secret_env not in out
+
+
+@pytest.mark.slow
+def test_missing_readme_fails_twine_check_in_one_line(package: Path) -> None:
+    (package / "README.md").unlink()
+    code, out = invoke("build", str(package))
+    assert code == 1
+    line = error_line(out)
+    assert line.startswith("Error: twine check failed:")
+    assert "long_description" in line
+
+
+@pytest.mark.slow
+def test_a_failed_build_shows_the_backend_reason_and_a_tip(package: Path) -> None:
+    pyproject = package / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('license = "MIT"', 'license = "Not-A-License"')
+    )
+    code, out = invoke("build", str(package))
+    assert code == 1
+    line = error_line(out)
+    assert line.startswith("Error: build failed:")
+    assert "project.license" in line
+    assert "then run `distkit build` again" in line
+
+
+@pytest.mark.slow
+def test_dry_run_to_testpypi_names_the_endpoint_and_opens_no_outside_socket(
+    package: Path, pypiserver, secret_env: str
+) -> None:
+    CONNECTS.clear()
+    code, out = invoke("publish", str(package), "--test", "--dry-run", "--no-tests")
+    assert code == 0, out
+    assert "https://test.pypi.org/legacy/" in out
+    assert "sent nothing" in out
+    assert [addr for addr in CONNECTS if addr[0] not in ("127.0.0.1", "::1")] == []
+    assert secret_env not in out
+
+    code, out = invoke("publish", str(package), "--repository-url", pypiserver.url, "--dry-run")
+    assert code == 0, out
+    assert any(addr[0] == "127.0.0.1" for addr in CONNECTS), "the audit hook saw no connect"
+    assert list(pypiserver.packages.iterdir()) == []
+
+
+def test_invalid_pypirc_is_one_line(package: Path, tmp_path: Path) -> None:
+    pypirc = tmp_path / "pypirc"
+    pypirc.write_text("[distutils\nindex-servers = x\n")
+    code, out = invoke(
+        "publish", str(package), "--repository", "x", "--config-file", str(pypirc), "--dry-run"
+    )
+    assert code == 2
+    assert "is not a valid pypirc file" in error_line(out)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://pypi.org/simple/", "https://test.pypi.org/", "http://127.0.0.1:1/simple/"]
+)
+def test_a_download_url_is_not_an_upload_endpoint(package: Path, url: str) -> None:
+    code, out = invoke("publish", str(package), "--repository-url", url, "--dry-run")
+    assert code == 2
+    assert "is not an upload endpoint" in error_line(out)
+
+
+def test_missing_credentials_without_a_terminal(package: Path, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("TWINE_PASSWORD", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    code, out = invoke("publish", str(package), "--test", "--dry-run", "--no-tests")
+    assert code == 2
+    assert "no credentials for TestPyPI: set TWINE_USERNAME" in error_line(out)
+
+
+def test_stdlib_name_is_refused(package: Path) -> None:
+    pyproject = package / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"distkit-fixture"', '"email"'))
+    code, out = invoke("publish", str(package), "--test", "--dry-run", "--no-tests")
+    assert code == 2
+    assert "shadow the standard library module 'email'" in error_line(out)
+
+
+def test_a_package_without_tox_config_is_one_line(package: Path) -> None:
+    (package / "tox.ini").unlink()
+    code, out = invoke("test", str(package))
+    assert code == 2
+    assert "no tox configuration" in error_line(out)
+
+
+@pytest.mark.slow
+def test_failing_tests_exit_1_with_a_summary(package: Path) -> None:
+    test_file = package / "tests" / "test_fixture.py"
+    test_file.write_text(test_file.read_text().replace('== "fixture"', '== "other"'))
+    code, out = invoke("test", str(package))
+    assert code == 1
+    assert "0/1 envs passed" in out
