@@ -273,7 +273,11 @@ def explain_upload_error(output: str, target: Target, credentials: Credentials) 
 
 def verify(project: building.Project, target: Target) -> str:
     """Install exactly this version from the target into a fresh venv, import it, load its
-    `distkit` entry points; return what was loaded."""
+    `distkit` entry points; return what was loaded.
+
+    The venv sees this Python's site-packages, so dependencies come from there and the index is
+    asked only for the package itself (a private index need not mirror numpy).
+    """
     with tempfile.TemporaryDirectory(prefix="distkit-verify-") as tmp:
         venv = Path(tmp) / "venv"
         _run(
@@ -290,9 +294,7 @@ def verify(project: building.Project, target: Target) -> str:
         python = venv / "bin" / "python"
         spec = f"{project.name}=={project.version}"
         install = ["uv", "pip", "install", "--quiet", "--python", str(python), "--no-cache"]
-        _run(
-            [*install, "--index-url", target.simple_url, "--reinstall-package", project.name, spec]
-        )
+        _run([*install, "--index-url", target.simple_url, "--no-deps", spec])
         code = (
             "import importlib.metadata as m, sys\n"
             f"d = m.distribution({project.name!r})\n"

@@ -1,4 +1,4 @@
-"""End to end: test, build, publish to a real local pypiserver, verify, refuse a second upload."""
+"""End to end: new, test, build, publish to a real pypiserver, verify, refuse a second upload."""
 
 from __future__ import annotations
 
@@ -17,30 +17,40 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_test_build_publish_verify_then_refuse_the_same_version(
-    package: Path, pypiserver, secret_env: str
+def test_new_test_build_publish_verify_then_refuse_the_same_version(
+    tmp_path: Path, pypiserver, secret_env: str
 ) -> None:
+    code, out = invoke("new", "poisson", "--no-input", "-o", str(tmp_path))
+    assert code == 0, out
+    package = tmp_path / "distkit-poisson"
+
     code, out = invoke("test", str(package))
     assert code == 0, out
-    assert "1/1 envs passed" in out
+    assert "2/2 envs passed" in out
 
     code, out = invoke("build", str(package))
     assert code == 0, out
-    assert "distkit_fixture-0.1.0-py3-none-any.whl" in out
+    assert "distkit_poisson-0.1.0-py3-none-any.whl" in out
     assert "twine check --strict: passed" in out
 
     code, out = invoke("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
     assert code == 0, out
     assert "credentials from TWINE_PASSWORD environment variable" in out
-    assert "installed distkit-fixture==0.1.0 back; entry point fixture = distkit_fixture" in out
+    assert (
+        "installed distkit-poisson==0.1.0 back; entry point poisson = distkit_poisson.plugin" in out
+    )
     assert sorted(p.name for p in pypiserver.packages.iterdir()) == [
-        "distkit_fixture-0.1.0-py3-none-any.whl",
-        "distkit_fixture-0.1.0.tar.gz",
+        "distkit_poisson-0.1.0-py3-none-any.whl",
+        "distkit_poisson-0.1.0.tar.gz",
     ]
     assert secret_env not in out
+    written = [
+        p for p in tmp_path.rglob("*") if p.is_file() and secret_env.encode() in p.read_bytes()
+    ]
+    assert written == []
 
     code, out = invoke("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
     assert code == 1
-    assert "FAIL distkit-fixture 0.1.0 is already on" in out
+    assert "FAIL distkit-poisson 0.1.0 is already on" in out
     assert "Uploading" not in out
     assert secret_env not in out
