@@ -147,3 +147,22 @@ def test_failing_tests_exit_1_with_a_summary(package: Path) -> None:
     code, out = invoke("test", str(package))
     assert code == 1
     assert "0/1 envs passed" in out
+
+
+@pytest.mark.slow
+def test_skip_existing_uploads_only_the_missing_files(
+    package: Path, pypiserver, secret_env
+) -> None:
+    code, out = invoke("build", str(package))
+    assert code == 0, out
+    sdist = package / "dist" / "distkit_fixture-0.1.0.tar.gz"
+    (pypiserver.packages / sdist.name).write_bytes(sdist.read_bytes())
+    args = ("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
+    code, out = invoke(*args)
+    assert code == 1
+    assert "is already on" in error_line(out)
+    code, out = invoke(*args, "--skip-existing")
+    assert code == 0, out
+    assert "skipping 1 files already on" in out
+    assert "Uploading distkit_fixture-0.1.0-py3-none-any.whl" in out
+    assert "Uploading distkit_fixture-0.1.0.tar.gz" not in out
