@@ -69,12 +69,10 @@ def build_context(family: str, values: Mapping[str, str] | None = None) -> dict[
 
 def validate(context: Mapping[str, str]) -> None:
     """Raise UsageError for a name or value that would make a broken package."""
-    from packaging.utils import canonicalize_name
-
     project = context["project_name"]
     if not _PEP508_NAME.match(project):
         raise UsageError(f"project name {project!r} is not a valid PEP 508 / PyPI name")
-    if canonicalize_name(project) != context["project_slug"]:
+    if _canonical(project) != context["project_slug"]:
         raise UsageError(f"project name {project!r} does not normalise to a folder name")
     name = context["import_name"]
     if not name.isidentifier() or keyword.iskeyword(name):
@@ -87,6 +85,11 @@ def validate(context: Mapping[str, str]) -> None:
         raise UsageError(f"version {context['version']!r} is not a PEP 440 version")
 
 
+def _canonical(name: str) -> str:
+    """The PyPI-normalised form of a project name (PEP 503, as packaging's canonicalize_name)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def render(context: Mapping[str, str], destination: Path) -> None:
     """Render the template's project folder into `destination` (which must not exist)."""
     import jinja2
@@ -94,7 +97,9 @@ def render(context: Mapping[str, str], destination: Path) -> None:
     source = template_dir() / "{{cookiecutter.project_slug}}"
     loader = jinja2.FileSystemLoader([str(source), str(template_dir() / "templates")])
     env = jinja2.Environment(
-        loader=loader, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+        loader=loader,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
     )
     variables = {"cookiecutter": dict(context)}
     destination.mkdir()
@@ -103,9 +108,11 @@ def render(context: Mapping[str, str], destination: Path) -> None:
         target = destination / env.from_string(str(relative)).render(variables)
         target.mkdir(parents=True, exist_ok=True)
         for file in files:
-            template = env.get_template((relative / file).as_posix())
-            name = env.from_string(file).render(variables)
-            (target / name).write_text(template.render(variables), encoding="utf-8")
+            name = env.from_string(file).render(variables) if "{" in file else file
+            text = (Path(root) / file).read_text(encoding="utf-8")
+            if "{{" in text or "{%" in text:
+                text = env.get_template((relative / file).as_posix()).render(variables)
+            (target / name).write_text(text, encoding="utf-8")
 
 
 def create(
