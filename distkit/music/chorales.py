@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from distkit.errors import DistkitError
+from distkit.music.base import PITCHES, STEPS_PER_QUARTER, VOICES
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-STEPS_PER_QUARTER = 4
-PITCHES = 128
-VOICES = ("soprano", "alto", "tenor", "bass")
 CACHE_VERSION = 2
 _SPLIT_BUCKETS = {0: "test", 1: "validation"}
 

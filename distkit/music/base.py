@@ -1,0 +1,43 @@
+"""The MusicModel base class and the piano-roll conventions every music model follows.
+
+A piano roll is a plain numpy array of booleans, 128 MIDI pitches on the last axis, 4 time steps
+per quarter note. A melody is (steps, 128); an arrangement is (4, steps, 128) with the tracks in
+the order soprano (the melody), alto, tenor, bass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+STEPS_PER_QUARTER = 4
+PITCHES = 128
+VOICES = ("soprano", "alto", "tenor", "bass")
+
+
+def as_melody(melody: Any) -> NDArray[np.bool_]:
+    """`melody` as a (steps, 128) bool roll, or a ValueError naming the shape it has."""
+    import numpy as np
+
+    roll = np.asarray(melody).astype(bool)
+    if roll.ndim != 2 or roll.shape[1] != PITCHES:
+        raise ValueError(f"a melody is a (steps, {PITCHES}) piano roll, got shape {roll.shape}")
+    return roll
+
+
+class MusicModel:
+    """A model that writes alto, tenor and bass under a melody.
+
+    Subclasses set `name` and `description` and implement `harmonize`. A plugin's class need not
+    subclass this one; it only needs the same members.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
+        """The melody as the soprano plus three accompaniment tracks: (4, steps, 128) bool."""
+        raise NotImplementedError
