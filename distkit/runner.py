@@ -15,6 +15,9 @@ from pathlib import Path
 from distkit.errors import ToolError, UsageError
 
 RUNNERS = ("uv-venv-runner", "virtualenv")
+# Set by tox inside its own environments; tox 4 would read them as its settings, so a tox run
+# started from within a tox environment (distkit's own tests, for one) would share its work dir.
+OUTER_TOX_VARIABLES = ("TOX_WORK_DIR", "TOX_ENV_DIR", "TOX_ENV_NAME", "TOX_PACKAGE")
 
 
 @dataclass
@@ -72,7 +75,7 @@ def run_tox(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
-                env={**os.environ, "PY_COLORS": "0"},
+                env=tox_environment(),
             )
         except OSError as exc:
             raise ToolError(f"cannot run tox: {exc}", command=command) from exc
@@ -84,6 +87,13 @@ def run_tox(
         report = TestReport(seconds=time.perf_counter() - started, returncode=returncode)
         report.envs = _read_journal(journal)
     return report
+
+
+def tox_environment() -> dict[str, str]:
+    """This process's environment, less what an enclosing tox run set for itself."""
+    env = {k: v for k, v in os.environ.items() if k not in OUTER_TOX_VARIABLES}
+    env["PY_COLORS"] = "0"
+    return env
 
 
 def _read_journal(journal: Path) -> list[EnvResult]:
