@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import keyword
+import math
 import os
 import re
 import shutil
@@ -20,6 +21,11 @@ LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0")
 PROMPTED = ("full_name", "email", "project_name", "license", "version")
 _PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _VERSION = re.compile(r"^\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?$")
+_FAMILY_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# Members of the generated base class that a custom parameter must not shadow.
+_RESERVED_PARAMS = {"name", "discrete", "labels", "data", "params", "mean", "stdev", "pdf", "cdf"}
+_RESERVED_PARAMS |= {"sample", "fit", "read_data_file", "self"}
+CUSTOM_FILE = "custom.jinja"
 
 
 class TargetExistsError(UsageError):
@@ -41,13 +47,52 @@ def user_defaults() -> dict[str, str]:
     return {str(key): str(value) for key, value in defaults.items()}
 
 
-def build_context(family: str, values: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The context for `family`: template defaults, then `values`, then derived names."""
+def parse_custom_params(text: str) -> str:
+    """`--custom`'s "shape=2, scale" as the template's "shape=2.0,scale=1.0" (default 1.0).
+
+    Raises UsageError for a name that is not a Python identifier, a keyword, a member of the
+    generated class, or given twice, and for a default that is not a finite number.
+    """
+    params: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, default = (piece.strip() for piece in item.partition("="))
+        if not name.isidentifier() or keyword.iskeyword(name) or name in _RESERVED_PARAMS:
+            raise UsageError(f"--custom: {name!r} cannot be a parameter name")
+        if name in params:
+            raise UsageError(f"--custom: parameter {name!r} is given twice")
+        try:
+            value = float(default or "1.0")
+        except ValueError:
+            raise UsageError(f"--custom: default {default!r} of {name!r} is not a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"--custom: default of {name!r} must be finite, got {default}")
+        params[name] = value
+    if not params:
+        raise UsageError("--custom needs at least one parameter, e.g. --custom 'shape=2,scale'")
+    return ",".join(f"{name}={value!r}" for name, value in params.items())
+
+
+def build_context(
+    family: str, values: Mapping[str, str] | None = None, *, custom: str | None = None
+) -> dict[str, str]:
+    """The context for `family`: template defaults, then `values`, then derived names.
+
+    With `custom` (the parameters, as `--custom` takes them) the family need not be known:
+    the package gets a skeleton class with TODOs and the tests it must pass.
+    """
     import jinja2
 
-    get_family(family)
-    declared = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     given = dict(values or {})
+    if custom is None:
+        get_family(family)
+    else:
+        if not _FAMILY_NAME.match(family):
+            raise UsageError(
+                f"family name {family!r} must be lower-case letters and digits, "
+                "words joined by '-' (e.g. 'weibull', 'half-normal')"
+            )
+        given.update(family_file=CUSTOM_FILE, custom_params=parse_custom_params(custom))
+    declared = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     context: dict[str, str] = {}
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     for key, default in declared.items():
@@ -121,13 +166,14 @@ def create(
     values: Mapping[str, str] | None = None,
     *,
     force: bool = False,
+    custom: str | None = None,
 ) -> Path:
     """Render a package for `family` into output_dir; return its folder.
 
     Renders into a temporary folder beside the target, then renames it into place, so an
     error leaves nothing half made; with `force` an existing target is replaced only then.
     """
-    context = build_context(family, values)
+    context = build_context(family, values, custom=custom)
     target = output_dir / context["project_slug"]
     if target.exists() and not force:
         raise TargetExistsError(f"{target} already exists (use --force to replace it)")
@@ -147,3 +193,8 @@ def create(
 def next_steps(target: Path) -> str:
     """What to type after `distkit new`."""
     return f"cd {target} && distkit test && distkit build && distkit publish --local"
+
+
+def skeleton_module(target: Path, family: str) -> Path:
+    """The module of a `--custom` package whose TODOs the user fills in."""
+    return next((target / "src").glob(f"*/{family.replace('-', '_')}.py"))

@@ -28,6 +28,12 @@ PROMPTS = {
 @click.option("--force", is_flag=True, help="Replace an existing package folder.")
 @click.option("--project-name", help="Distribution name on PyPI (default: distkit-NAME).")
 @click.option("--license", "license_", type=click.Choice(["MIT", "BSD-3-Clause", "Apache-2.0"]))
+@click.option(
+    "--custom",
+    metavar="PARAMS",
+    help="A skeleton with TODOs for a family distkit does not know, with these parameters "
+    "(comma-separated, each NAME or NAME=DEFAULT), e.g. --custom 'shape=2,scale=1'.",
+)
 @click.option("--list-families", is_flag=True, help="List the families NAME can be, and exit.")
 def new(
     name: str | None,
@@ -36,6 +42,7 @@ def new(
     force: bool,
     project_name: str | None,
     license_: str | None,
+    custom: str | None,
     list_families: bool,
 ) -> None:
     """Create a package for the distribution family NAME (poisson, gamma, ...)."""
@@ -49,7 +56,8 @@ def new(
         return
     if name is None:
         raise UsageError("missing NAME (see distkit new --list-families)")
-    get_family(name)
+    if custom is None:
+        get_family(name)
     values = scaffold.user_defaults()
     values.setdefault("project_name", f"distkit-{name}")
     if project_name:
@@ -57,7 +65,7 @@ def new(
     if license_:
         values["license"] = license_
     if not no_input:
-        defaults = scaffold.build_context(name, values)
+        defaults = scaffold.build_context(name, values, custom=custom)
         for key, prompt in PROMPTS.items():
             if key == "project_name" and project_name:
                 continue
@@ -66,6 +74,9 @@ def new(
             values["license"] = click.prompt(
                 "License", type=click.Choice(scaffold.LICENSES), default=defaults["license"]
             )
-    target = scaffold.create(name, output_dir, values, force=force)
+    target = scaffold.create(name, output_dir, values, force=force, custom=custom)
     click.echo(f"Created {target}")
+    if custom is not None:
+        module = scaffold.skeleton_module(target, name)
+        click.echo(f"Fill in the TODOs in {module}; its tests pass once they are done.")
     click.echo(f"Next: {scaffold.next_steps(target)}")

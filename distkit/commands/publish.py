@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -52,7 +53,7 @@ def publish(
     )
     project = building.read_project(path)
     credentials = publishing.find_credentials(target)
-    if credentials is None and click.get_text_stream("stdin").isatty():
+    if credentials is None and sys.stdin.isatty():
         password = click.prompt(f"API token for {target.name}", hide_input=True)
         credentials = publishing.Credentials("__token__", password, "prompt")
     click.echo(

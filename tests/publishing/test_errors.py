@@ -121,7 +121,7 @@ def test_missing_credentials_without_a_terminal(package: Path, monkeypatch, tmp_
     monkeypatch.delenv("TWINE_PASSWORD", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     code, out = invoke("publish", str(package), "--test", "--dry-run", "--no-tests")
-    assert code == 2
+    assert code == 2, out
     assert "no credentials for TestPyPI: set TWINE_USERNAME" in error_line(out)
 
 
@@ -129,7 +129,7 @@ def test_stdlib_name_is_refused(package: Path) -> None:
     pyproject = package / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"distkit-fixture"', '"email"'))
     code, out = invoke("publish", str(package), "--test", "--dry-run", "--no-tests")
-    assert code == 2
+    assert code == 2, out
     assert "shadow the standard library module 'email'" in error_line(out)
 
 

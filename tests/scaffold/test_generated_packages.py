@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,14 +12,20 @@ import pytest
 
 from distkit import scaffold
 from distkit.families import families
+from distkit.runner import tox_environment
 
 REPO = Path(__file__).resolve().parents[2]
 UV = shutil.which("uv")
 
 
 def sh(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run a command outside any enclosing tox run's settings; fail the test if it fails."""
     result = subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, env=env
+        [str(part) for part in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env or tox_environment(),
     )
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -40,7 +45,7 @@ def check_family(family: str, tmp_path: Path) -> None:
     python = venv / "bin" / "python"
     wheel = next(p for p in wheels if p.suffix == ".whl")
     sh(UV or "uv", "pip", "install", "--quiet", "--python", python, "-e", REPO, wheel, cwd=tmp_path)
-    env = {key: value for key, value in os.environ.items() if key != "DISTKIT_LOAD_PLUGINS"}
+    env = {k: v for k, v in tox_environment().items() if k != "DISTKIT_LOAD_PLUGINS"}
     listed = json.loads(sh(venv / "bin" / "distkit", "list", "--json", cwd=tmp_path, env=env))
     text = json.dumps(listed)
     assert f'"{family}"' in text, text

@@ -1,4 +1,7 @@
-{% import "families/" ~ cookiecutter.family ~ ".jinja" as family -%}
+{% if cookiecutter.custom_params -%}
+{% include "custom_tests.jinja" %}
+{%- else -%}
+{% import cookiecutter.family_file as family with context -%}
 """{{ cookiecutter.class_name }} against scipy.stats, with hypothesis properties."""
 
 from importlib.metadata import entry_points
@@ -129,3 +132,4 @@ def test_entry_point_resolves_to_the_class():
     point.load().register_distributions(registered.append)
     assert registered == [{{ cookiecutter.class_name }}]
     assert {{ cookiecutter.class_name }}.__doc__.strip().count("\n") == 0
+{% endif %}

@@ -1,3 +1,3 @@
-{% import "families/" ~ cookiecutter.family ~ ".jinja" as family -%}
+{% import cookiecutter.family_file as family with context -%}
 """{{ family.description }}"""
 {{ family.code(cookiecutter.class_name) -}}
