@@ -58,6 +58,23 @@ def project_files(simple_url: str, name: str, timeout: float = 10.0) -> list[str
     return parser.names
 
 
+def file_version(filename: str) -> str | None:
+    """The version in a wheel or sdist file name, or None for a name that is neither."""
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[1])
+        return str(parse_sdist_filename(filename)[1])
+    except (InvalidSdistFilename, InvalidWheelFilename):
+        return None
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None

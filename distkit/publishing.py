@@ -196,11 +196,17 @@ def _new_files(
     if held is None:
         report(True, f"{project.name} is new on {target.name}")
         return files
+    foreign = foreign_versions(project, held)
+    if foreign:
+        report(
+            False,
+            f"warning: {project.name} on {target.name} has versions this package never had "
+            f"({', '.join(foreign[:5])}): the name is probably someone else's and the upload "
+            "will be refused; pick a unique name",
+        )
     present = [file for file in files if file.name in held]
     if not present:
         report(True, f"{project.name} {project.version} is not on {target.name} yet")
-        if target.is_public:
-            report(True, f"warning: {project.name} exists on {target.name}; you must own it")
         return files
     if not skip or len(present) == len(files):
         report(False, f"{project.name} {project.version} is already on {target.name}")
@@ -210,6 +216,34 @@ def _new_files(
         )
     report(True, f"skipping {len(present)} files already on {target.name}")
     return [file for file in files if file not in present]
+
+
+def foreign_versions(project: building.Project, held: list[str]) -> list[str]:
+    """Versions of the index's files that this package never had: its git tags and version."""
+    from packaging.version import InvalidVersion, Version
+
+    def parse(text: str) -> Version | None:
+        try:
+            return Version(text)
+        except InvalidVersion:
+            return None
+
+    own = {parse(project.version), *map(parse, _git_tags(project.path))}
+    held_versions = {parse(v) for v in map(index.file_version, held) if v is not None}
+    return [str(v) for v in sorted(v for v in held_versions - own if v is not None)]
+
+
+def _git_tags(path: Path) -> list[str]:
+    """The project's git tags (a leading "v" dropped), or none outside a git work tree."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(path), "tag", "--list"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return []
+    return (
+        [tag.removeprefix("v") for tag in result.stdout.split()] if result.returncode == 0 else []
+    )
 
 
 def upload(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from distkit.building import Project
 from distkit.cli import cli
 from distkit.localindex import free_port
+from distkit.publishing import foreign_versions
 
 CONNECTS: list[tuple[str, ...]] = []
 
@@ -166,3 +169,28 @@ def test_skip_existing_uploads_only_the_missing_files(
     assert "skipping 1 files already on" in out
     assert "Uploading distkit_fixture-0.1.0-py3-none-any.whl" in out
     assert "Uploading distkit_fixture-0.1.0.tar.gz" not in out
+
+
+@pytest.mark.slow
+def test_a_name_held_with_other_versions_is_flagged_before_upload(
+    package: Path, pypiserver, secret_env
+) -> None:
+    (pypiserver.packages / "distkit_fixture-7.0.0.tar.gz").write_bytes(b"someone else's")
+    args = ("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
+    code, out = invoke(*args, "--dry-run")
+    assert code == 0, out
+    assert "versions this package never had (7.0.0)" in out
+    assert "probably someone else's" in out
+    assert secret_env not in out
+
+
+def test_versions_the_package_had_are_its_git_tags_and_its_version(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x")
+    git("tag", "v0.9.0")
+    project = Project(tmp_path, "demo", "1.0")
+    held = ["demo-0.9.0.tar.gz", "demo-1.0.0-py3-none-any.whl", "demo-2.0.tar.gz", "README"]
+    assert foreign_versions(project, held) == ["2.0"]
