@@ -26,6 +26,10 @@ class DataFileError(UsageError, ValueError):
     """A data file that cannot be read as one number per line."""
 
 
+class MidiError(UsageError):
+    """A MIDI file that is missing, unreadable, or has no notes to work with."""
+
+
 class PluginError(DistkitError):
     """A plugin that failed to import, to validate, or to run its hook."""
 

@@ -1,0 +1,136 @@
+"""Harmonizing a melody with a registered music model, and writing what comes out.
+
+The model's answer is checked before anyone uses it: a plugin that returns the wrong shape or
+changes the melody is a `PluginError` that names it, not a broken file later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from distkit.errors import DistkitError, PluginError, UsageError
+from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_melody
+from distkit.plugins import MUSIC_MODEL, Registry, get_registry
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# The first of these that is registered harmonizes when no model is named.
+DEFAULT_MODELS = ("bach-unet", "chorale-hmm")
+
+
+@dataclass(frozen=True)
+class Harmonization:
+    """An arrangement, (4, steps, 128) bool, and the model that wrote it."""
+
+    model: str
+    plugin: str
+    arrangement: NDArray[np.bool_]
+
+    @property
+    def steps(self) -> int:
+        return int(self.arrangement.shape[1])
+
+    @property
+    def bars(self) -> float:
+        """Length in bars of 4/4."""
+        return self.steps / (4 * STEPS_PER_QUARTER)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where a harmonization goes: a MIDI file, and optionally a piano-roll PNG and a WAV."""
+
+    midi: Path
+    png: Path | None = None
+    wav: Path | None = None
+
+    def __iter__(self) -> Iterator[Path]:
+        return (path for path in (self.midi, self.png, self.wav) if path is not None)
+
+
+def default_model(registry: Registry | None = None) -> str:
+    """The model `harmonize` uses when none is named: bach-unet if installed, else chorale-hmm."""
+    registered = {r.name for r in (registry or get_registry()).music_models}
+    return next((name for name in DEFAULT_MODELS if name in registered), DEFAULT_MODELS[-1])
+
+
+def harmonize(
+    melody: Any,
+    model: str | None = None,
+    *,
+    seed: int | None = None,
+    registry: Registry | None = None,
+) -> Harmonization:
+    """Harmonize a (steps, 128) melody with the music model named `model` (or `PLUGIN:NAME`)."""
+    registry = registry or get_registry()
+    roll = as_melody(melody)
+    if not roll.any():
+        raise UsageError("the melody has no notes to harmonize")
+    registration = registry.lookup(MUSIC_MODEL, model or default_model(registry))
+    label = f"music model {registration.name!r} (plugin {registration.plugin!r})"
+    try:
+        answer = registration.cls().harmonize(roll, seed=seed)
+    except DistkitError:
+        raise
+    except Exception as error:  # a plugin's failure is reported, whatever it raised
+        raise PluginError(f"the {label} failed: {type(error).__name__}: {error}") from error
+    arrangement = check_arrangement(answer, roll, label)
+    return Harmonization(registration.name, registration.plugin, arrangement)
+
+
+def check_arrangement(answer: Any, melody: NDArray[np.bool_], label: str) -> NDArray[np.bool_]:
+    """`answer` as a (4, steps, 128) bool roll whose first track is `melody`, or a PluginError."""
+    import numpy as np
+
+    try:
+        arrangement = np.asarray(answer).astype(bool)
+    except (TypeError, ValueError) as error:
+        raise PluginError(f"the {label} returned something that is not a piano roll") from error
+    expected = (len(VOICES), *melody.shape)
+    if arrangement.shape != expected:
+        raise PluginError(
+            f"the {label} returned shape {arrangement.shape}; expected {expected} "
+            "(soprano, alto, tenor, bass)"
+        )
+    if not np.array_equal(arrangement[0], melody):
+        raise PluginError(f"the {label} changed the melody; track 0 must be the melody as given")
+    return arrangement
+
+
+def default_output(stem: str) -> Path:
+    """`<stem>-harmonized.mid` in the current folder, for a melody read from `<stem>.mid`."""
+    return Path(f"{stem}-harmonized.mid")
+
+
+def check_outputs(outputs: Outputs, *, force: bool = False) -> None:
+    """A UsageError, before anything is written, if an output cannot or should not be written."""
+    paths = list(outputs)
+    for path in paths:
+        if paths.count(path) > 1:
+            raise UsageError(f"{path} is given for two outputs; give each its own path")
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; give a file path")
+        if not path.parent.is_dir():
+            raise UsageError(f"{path.parent} is not a folder; create it first")
+        if path.exists() and not force:
+            raise UsageError(f"{path} already exists; use --force to overwrite it")
+
+
+def write_outputs(arrangement: NDArray[Any], outputs: Outputs, *, tempo: float) -> None:
+    """Write the arrangement as MIDI, and as a PNG and a WAV where those are asked for."""
+    from distkit.music.midi import write_arrangement
+
+    write_arrangement(arrangement, outputs.midi, tempo=tempo)
+    if outputs.png is not None:
+        from distkit.music.plotting import save_pianoroll
+
+        save_pianoroll(arrangement, outputs.png)
+    if outputs.wav is not None:
+        from distkit.music.synth import render_wav
+
+        render_wav(arrangement, outputs.wav, tempo=tempo)

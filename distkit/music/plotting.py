@@ -1,0 +1,86 @@
+"""Headless piano-roll pictures: pitch up, time in bars across, one colour per voice."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from distkit.music.base import STEPS_PER_QUARTER, VOICES
+from distkit.music.notes import notes_of
+
+if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from numpy.typing import NDArray
+
+STEPS_PER_BAR = 4 * STEPS_PER_QUARTER  # bars are drawn in 4/4
+COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
+
+
+def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
+    """Draw a (steps, 128) melody or a (tracks, steps, 128) arrangement and return the Axes."""
+    import numpy as np
+
+    tracks = _as_tracks(roll)
+    ax = ax if ax is not None else _new_figure(tracks.shape[1]).add_subplot()
+    for index, track in enumerate(tracks):
+        notes = notes_of(track)
+        name = VOICES[index].title() if index < len(VOICES) else f"Track {index + 1}"
+        ax.barh(
+            [note.pitch for note in notes],
+            [(note.end - note.start) / STEPS_PER_BAR for note in notes],
+            left=[note.start / STEPS_PER_BAR for note in notes],
+            height=0.8,
+            color=COLOURS[index % len(COLOURS)],
+            alpha=0.8,
+            label=name,
+        )
+    used = np.flatnonzero(tracks.any(axis=(0, 1)))
+    low, high = (int(used[0]), int(used[-1])) if used.size else (60, 72)
+    ax.set_ylim(low - 2, high + 2)
+    cs = range((low - 2) // 12 * 12 + 12, high + 2, 12)
+    ax.set_yticks(list(cs), [f"C{c // 12 - 1}" for c in cs])
+    bars = max(1, -(-tracks.shape[1] // STEPS_PER_BAR))
+    ax.set_xlim(0, bars)
+    ax.set_xticks(range(bars + 1))
+    ax.grid(axis="x", alpha=0.4)
+    ax.set_xlabel("bars")
+    ax.set_ylabel("pitch")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    return ax
+
+
+def save_pianoroll(roll: Any, path: str | os.PathLike[str]) -> Path:
+    """Write `plot_pianoroll` of `roll` as a PNG to `path` and return the path."""
+    target = Path(path)
+    tracks = _as_tracks(roll)
+    figure = _new_figure(tracks.shape[1])
+    plot_pianoroll(tracks, figure.add_subplot())
+    figure.savefig(target, format="png", dpi=100)
+    return target
+
+
+def _as_tracks(roll: Any) -> NDArray[np.bool_]:
+    import numpy as np
+
+    tracks = np.asarray(roll).astype(bool)
+    if tracks.ndim == 2:
+        tracks = tracks[np.newaxis]
+    if tracks.ndim != 3 or tracks.shape[2] != 128:
+        raise ValueError(
+            f"a piano roll is (steps, 128) or (tracks, steps, 128), got shape {tracks.shape}"
+        )
+    return tracks
+
+
+def _new_figure(steps: int) -> Figure:
+    """An Agg figure, wider for longer music: no display needed, pyplot's state untouched."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    width = min(24.0, max(6.4, 2 + 0.8 * steps / STEPS_PER_BAR))
+    figure = Figure(figsize=(width, 4.8), layout="tight")
+    FigureCanvasAgg(figure)
+    return figure
