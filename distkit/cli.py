@@ -81,9 +81,20 @@ class DistkitGroup(click.Group):
         except DistkitError as error:
             if ctx.params.get("debug"):
                 traceback.print_exc()
-            exc = click.ClickException(str(error))
-            exc.exit_code = error.exit_code
-            raise exc from None
+            failure = Misuse if error.exit_code == Misuse.exit_code else Failure
+            raise failure(str(error)) from None
+
+
+class Failure(click.ClickException):
+    """A failed operation: one line on stderr, exit code 1."""
+
+    exit_code = 1
+
+
+class Misuse(click.ClickException):
+    """A usage error: one line on stderr (no usage text), exit code 2."""
+
+    exit_code = 2
 
 
 @functools.lru_cache(maxsize=1)

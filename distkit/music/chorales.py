@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from distkit.errors import DistkitError
-from distkit.music.base import PITCHES, STEPS_PER_QUARTER, VOICES
+from distkit.music.base import PITCHES, STEPS_PER_QUARTER
 
 if TYPE_CHECKING:
     import numpy as np
