@@ -1,0 +1,106 @@
+"""Decoding a melody with the chorale HMM: its key, then the likeliest chord on each beat.
+
+The key is the one (of 24) under which the forward algorithm finds the melody likeliest. In that
+key, the hidden states are chords, one per beat (quarter note), and the melody's pitch classes
+are what they emit; Viterbi decoding picks the likeliest chord sequence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from distkit.music.base import STEPS_PER_QUARTER
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from distkit.music.hmm_tables import ChoraleTables, ModeTables
+
+ONSET_WEIGHT = 0.6
+OFFBEAT_WEIGHT = 0.1
+END_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Harmony:
+    """The decoded key and each beat's chord (an index into that mode's tables; -1 if silent)."""
+
+    tonic: int
+    mode: str
+    chords: NDArray[np.int64]
+
+
+def beat_grid(line: NDArray[np.int64]) -> NDArray[np.int64]:
+    """A melody line (steps,) as (beats, 4) pitches, padded with -1 (silence) to whole beats."""
+    beats = -(-len(line) // STEPS_PER_QUARTER)
+    grid = np.full(beats * STEPS_PER_QUARTER, -1, dtype=np.int64)
+    grid[: len(line)] = line
+    return grid.reshape(beats, STEPS_PER_QUARTER)
+
+
+def decode(beats: NDArray[np.int64], tables: ChoraleTables) -> Harmony:
+    """The likeliest key for the melody, then the likeliest chord on each beat in that key."""
+    tonic, mode = estimate_key(beats, tables)
+    model = tables.mode(mode)
+    emission = log_emissions(beats, tonic, model)
+    chords = viterbi(emission, model)
+    chords[~(beats >= 0).any(axis=1)] = -1
+    return Harmony(tonic=tonic, mode=mode, chords=chords)
+
+
+def log_emissions(beats: NDArray[np.int64], tonic: int, model: ModeTables) -> NDArray[np.float64]:
+    """Log-likelihood of each beat's melody notes under each chord: (beats, chords)."""
+    classes = np.where(beats >= 0, (beats - tonic) % 12, -1)
+    onset = np.log(model.onset.T)
+    offbeat = np.log(model.offbeat.T)
+    emission = np.zeros((len(beats), len(model.bass)))
+    on = classes[:, 0] >= 0
+    emission[on] += ONSET_WEIGHT * onset[classes[on, 0]]
+    for step in range(1, classes.shape[1]):
+        off = classes[:, step] >= 0
+        emission[off] += OFFBEAT_WEIGHT * offbeat[classes[off, step]]
+    return emission
+
+
+def estimate_key(beats: NDArray[np.int64], tables: ChoraleTables) -> tuple[int, str]:
+    """The tonic and mode under which the HMM gives the melody the highest likelihood."""
+    best = (-np.inf, 0, "major")
+    for index, mode in enumerate(("major", "minor")):
+        model = tables.mode(mode)
+        for tonic in range(12):
+            score = log_likelihood(log_emissions(beats, tonic, model), model)
+            score += np.log(tables.mode_prior[index])
+            best = max(best, (score, tonic, mode), key=lambda entry: entry[0])
+    return best[1], best[2]
+
+
+def log_likelihood(emission: NDArray[np.float64], model: ModeTables) -> float:
+    """The forward algorithm's log-likelihood of the emissions, ending on a final chord."""
+    peak = emission.max(axis=1, keepdims=True)
+    scaled = np.exp(emission - peak)
+    total = float(peak.sum())
+    alpha = model.start * scaled[0]
+    for row in scaled[1:]:
+        norm = alpha.sum()
+        total += np.log(norm)
+        alpha = (alpha / norm) @ model.transition * row
+    return total + float(np.log(alpha @ model.end**END_WEIGHT))
+
+
+def viterbi(emission: NDArray[np.float64], model: ModeTables) -> NDArray[np.int64]:
+    """The likeliest chord sequence for the emissions (log domain)."""
+    transition = np.log(model.transition)
+    score = np.log(model.start) + emission[0]
+    back = np.zeros(emission.shape, dtype=np.int64)
+    for beat in range(1, len(emission)):
+        candidates = score[:, None] + transition
+        back[beat] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + emission[beat]
+    path = np.zeros(len(emission), dtype=np.int64)
+    path[-1] = int(np.argmax(score + END_WEIGHT * np.log(model.end)))
+    for beat in range(len(emission) - 1, 0, -1):
+        path[beat - 1] = back[beat, path[beat]]
+    return path

@@ -1,0 +1,124 @@
+"""Spreading the chorale HMM's chords over alto, tenor and bass with smooth voice leading.
+
+Each beat's candidates are the pitches of its chord inside each voice's SATB range (the bass on
+the chord's bass note). Dynamic programming picks one candidate per beat, minimising a cost: how
+far the voices move, parallel fifths and octaves, crossed or widely spaced voices, chord notes
+left out, a doubled leading note, and distance from each voice's usual pitch.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from distkit.music.metrics import SATB_RANGES
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from distkit.music.hmm_decoding import Harmony
+    from distkit.music.hmm_tables import ChoraleTables
+
+CANDIDATES = 60
+CROSSING = 10.0
+UNISON = 2.0
+SPACING = 3.0
+MISSING = 16.0
+DOUBLED_LEADING_NOTE = 3.0
+CENTRE = 1.0
+LEAP = 4
+PARALLEL = 20.0
+MOTION = np.array([0.5, 0.5, 0.25])
+_PAIRS = list(combinations(range(4), 2))
+
+
+def voice_chords(
+    harmony: Harmony, beats: NDArray[np.int64], tables: ChoraleTables
+) -> NDArray[np.int64]:
+    """Alto, tenor and bass pitches (3, beats) for the chords; -1 on beats without a chord."""
+    model = tables.mode(harmony.mode)
+    first, last = _first_and_last(beats)
+    sounding = [int(beat) for beat in np.flatnonzero(harmony.chords >= 0)]
+    options: list[NDArray[np.int64]] = []
+    backs: list[NDArray[np.int64]] = []
+    cost = np.zeros(0)
+    for position, beat in enumerate(sounding):
+        chord = int(harmony.chords[beat])
+        classes = np.flatnonzero(np.roll(model.chords[chord], harmony.tonic))
+        bass = (int(model.bass[chord]) + harmony.tonic) % 12
+        current, unary = _candidates(
+            int(first[beat]), classes, bass, harmony.tonic, tables.voice_centre
+        )
+        if position == 0:
+            cost, back = unary, np.zeros(len(current), dtype=np.int64)
+        else:
+            before = int(last[sounding[position - 1]])
+            step = cost[:, None] + _transition_cost(options[-1], current, before, int(first[beat]))
+            back, cost = step.argmin(axis=0), step.min(axis=0) + unary
+        options.append(current)
+        backs.append(back)
+    voices = np.full((3, len(beats)), -1, dtype=np.int64)
+    choice = int(np.argmin(cost)) if sounding else 0
+    for beat, current, back in zip(sounding[::-1], options[::-1], backs[::-1], strict=True):
+        voices[:, beat] = current[choice]
+        choice = int(back[choice])
+    return voices
+
+
+def _first_and_last(beats: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The first and the last sounding melody pitch of each beat (-1 if none)."""
+    sounding = beats >= 0
+    first = np.take_along_axis(beats, sounding.argmax(axis=1)[:, None], axis=1)[:, 0]
+    last_index = beats.shape[1] - 1 - sounding[:, ::-1].argmax(axis=1)
+    last = np.take_along_axis(beats, last_index[:, None], axis=1)[:, 0]
+    return first, last
+
+
+def _candidates(
+    soprano: int,
+    classes: NDArray[np.int64],
+    bass: int,
+    tonic: int,
+    centre: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The cheapest voicings (k, 3) of a chord as alto, tenor, bass, and their own costs."""
+    ranges = [np.arange(low, high + 1) for low, high in SATB_RANGES[1:]]
+    alto, tenor = (r[np.isin(r % 12, classes)] for r in ranges[:2])
+    low = ranges[2][ranges[2] % 12 == bass]
+    grid = np.stack(np.meshgrid(alto, tenor, low, indexing="ij"), axis=-1).reshape(-1, 3)
+    satb = np.column_stack([np.full(len(grid), soprano), grid])
+    gaps = satb[:, :-1] - satb[:, 1:]
+    cost = CROSSING * (gaps < 0).sum(axis=1) + UNISON * (gaps == 0).sum(axis=1)
+    cost = cost + SPACING * (gaps[:, :2] > 12).sum(axis=1)
+    heard = np.zeros((len(grid), 12), dtype=bool)
+    for voice in range(4):
+        heard[np.arange(len(grid)), satb[:, voice] % 12] = True
+    cost = cost + MISSING * (~heard[:, classes]).sum(axis=1)
+    leading = (satb % 12 == (tonic + 11) % 12).sum(axis=1) > 1
+    cost = cost + DOUBLED_LEADING_NOTE * leading
+    cost = cost + CENTRE * (((grid - centre) / 6) ** 2).sum(axis=1)
+    keep = np.argsort(cost, kind="stable")[:CANDIDATES]
+    return grid[keep], cost[keep].astype(np.float64)
+
+
+def _transition_cost(
+    before: NDArray[np.int64], after: NDArray[np.int64], soprano_before: int, soprano_after: int
+) -> NDArray[np.float64]:
+    """Cost (k1, k2) of moving from each voicing in `before` to each in `after`."""
+    distance = np.abs(after[None, :, :] - before[:, None, :])
+    cost = (distance * MOTION).sum(axis=-1) + np.maximum(distance - LEAP, 0)[..., :2].sum(axis=-1)
+    old = np.column_stack([np.full(len(before), soprano_before), before])
+    new = np.column_stack([np.full(len(after), soprano_after), after])
+    for upper, lower in _PAIRS:
+        if upper == 0 and min(soprano_before, soprano_after) < 0:
+            continue
+        was = (old[:, upper] - old[:, lower]) % 12
+        now = (new[:, upper] - new[:, lower]) % 12
+        up = np.sign(new[None, :, upper] - old[:, None, upper])
+        down = np.sign(new[None, :, lower] - old[:, None, lower])
+        perfect = (was[:, None] == now[None, :]) & np.isin(now, (0, 7))[None, :]
+        cost = cost + PARALLEL * (perfect & (up == down) & (up != 0))
+    result: NDArray[np.float64] = cost.astype(np.float64)
+    return result

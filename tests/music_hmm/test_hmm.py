@@ -1,0 +1,125 @@
+"""Specification of ChoraleHMM: the built-in, numpy-only harmonizer learned from the chorales."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from distkit.music.hmm import ChoraleHMM, shipped_tables
+from distkit.music.hmm_decoding import beat_grid, estimate_key
+from distkit.music.hmm_tables import top_line
+from distkit.music.metrics import SATB_RANGES, parallel_count, voice_lines
+from distkit.plugins import get_registry
+from tests.music_hmm.conftest import OLD_HUNDREDTH, melody
+
+
+@pytest.fixture(scope="module")
+def model() -> ChoraleHMM:
+    return ChoraleHMM()
+
+
+@pytest.fixture(scope="module")
+def old_hundredth(model: ChoraleHMM) -> np.ndarray:
+    return model.harmonize(OLD_HUNDREDTH)
+
+
+def test_the_built_in_plugin_registers_it_as_chorale_hmm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
+    get_registry.cache_clear()
+    try:
+        classes = {r.name: r.cls for r in get_registry().music_models}
+    finally:
+        get_registry.cache_clear()
+    assert classes["chorale-hmm"] is ChoraleHMM
+
+
+def test_arrangement_is_four_bool_tracks_with_the_melody_unchanged_on_top(
+    old_hundredth: np.ndarray,
+) -> None:
+    assert old_hundredth.shape == (4, *OLD_HUNDREDTH.shape)
+    assert old_hundredth.dtype == bool
+    np.testing.assert_array_equal(old_hundredth[0], OLD_HUNDREDTH)
+
+
+def test_each_voice_sings_one_note_at_a_time_within_its_satb_range(
+    old_hundredth: np.ndarray,
+) -> None:
+    assert (old_hundredth[1:].sum(axis=-1) == 1).all()
+    for voice in (1, 2, 3):
+        low, high = SATB_RANGES[voice]
+        pitches = np.nonzero(old_hundredth[voice])[1]
+        assert pitches.min() >= low
+        assert pitches.max() <= high
+
+
+def test_voices_do_not_cross_and_avoid_parallel_fifths_and_octaves(
+    old_hundredth: np.ndarray,
+) -> None:
+    lines = voice_lines(old_hundredth)
+    assert (np.diff(lines, axis=0) <= 0).all()
+    assert parallel_count(old_hundredth) == 0
+
+
+def test_every_beat_sounds_a_chord_of_bach_s_vocabulary(old_hundredth: np.ndarray) -> None:
+    tables = shipped_tables().major
+    chords = {frozenset(np.flatnonzero(c).tolist()) for c in tables.chords}
+    for beat in range(0, old_hundredth.shape[1], 4):
+        classes = frozenset((voice_lines(old_hundredth[:, beat : beat + 1])[:, 0] - 7) % 12)
+        assert classes in chords
+
+
+def test_the_melody_s_key_is_found_and_follows_transposition() -> None:
+    tables = shipped_tables()
+    assert estimate_key(beat_grid(top_line(OLD_HUNDREDTH)), tables) == (7, "major")
+    up_a_tone = np.roll(OLD_HUNDREDTH, 2, axis=1)
+    assert estimate_key(beat_grid(top_line(up_a_tone)), tables) == (9, "major")
+
+
+def test_harmonizing_is_deterministic_and_ignores_the_seed(model: ChoraleHMM) -> None:
+    first = model.harmonize(OLD_HUNDREDTH, seed=1)
+    np.testing.assert_array_equal(first, model.harmonize(OLD_HUNDREDTH, seed=2))
+    np.testing.assert_array_equal(first, model.harmonize(OLD_HUNDREDTH))
+
+
+def test_beats_where_the_melody_rests_are_silent_in_every_voice(model: ChoraleHMM) -> None:
+    tune = melody((67, 4), (None, 8), (69, 2), (None, 2), (71, 4))
+    arrangement = model.harmonize(tune)
+    sounding = arrangement.any(axis=-1)
+    assert not sounding[:, 4:12].any()
+    assert sounding[1:, 12:].all()
+    assert sounding[1:, :4].all()
+
+
+def test_a_silent_melody_gets_a_silent_accompaniment(model: ChoraleHMM) -> None:
+    arrangement = model.harmonize(np.zeros((32, 128), dtype=bool))
+    assert not arrangement.any()
+
+
+def test_melodies_of_any_length_keep_their_length(model: ChoraleHMM) -> None:
+    for steps in (1, 3, 6, 33):
+        tune = melody((60, steps))
+        assert model.harmonize(tune).shape == (4, steps, 128)
+
+
+def test_a_long_melody_is_harmonized_in_a_few_seconds(model: ChoraleHMM) -> None:
+    long_tune = np.tile(OLD_HUNDREDTH, (60, 1))
+    start = time.perf_counter()
+    arrangement = model.harmonize(long_tune)
+    assert time.perf_counter() - start < 10
+    assert arrangement[1:].any(axis=-1).all()
+
+
+def test_a_melody_that_is_not_a_piano_roll_is_a_value_error(model: ChoraleHMM) -> None:
+    with pytest.raises(ValueError, match="piano roll"):
+        model.harmonize(np.zeros((16, 12)))
+
+
+def test_the_shipped_tables_are_small_and_well_formed() -> None:
+    tables = shipped_tables()
+    for model in (tables.major, tables.minor):
+        assert model.transition.sum(axis=1) == pytest.approx(1)
+        assert model.onset.sum(axis=1) == pytest.approx(1)
+        assert 50 <= len(model.bass) <= 200
+    assert 40 < tables.voice_centre[2] < tables.voice_centre[1] < tables.voice_centre[0] < 80

@@ -1,0 +1,50 @@
+"""The shipped HMM tables are what the training split teaches, and the wheel carries them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from distkit.music.hmm import shipped_tables
+from distkit.music.hmm_tables import ModeTables, read_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_relearning_from_the_training_split_reproduces_the_shipped_tables(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("music21")
+    path = tmp_path / "tables.npz"
+    subprocess.run(
+        [sys.executable, "-m", "distkit.music.hmm", "-o", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    relearned, shipped = read_tables(path), shipped_tables()
+    for mode in ("major", "minor"):
+        for field in fields(ModeTables):
+            np.testing.assert_allclose(
+                getattr(relearned.mode(mode), field.name),
+                getattr(shipped.mode(mode), field.name),
+                err_msg=f"{mode} {field.name}: run `python -m distkit.music.hmm` to refresh",
+            )
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_hmm_tables(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--installer", "uv", "--outdir", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    (wheel,) = tmp_path.glob("distkit_cli-*.whl")
+    assert "distkit/music/data/chorale_hmm.npz" in zipfile.ZipFile(wheel).namelist()
