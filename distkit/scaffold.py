@@ -148,7 +148,8 @@ def render(context: Mapping[str, str], destination: Path) -> None:
     )
     variables = {"cookiecutter": dict(context)}
     destination.mkdir()
-    for root, _dirs, files in os.walk(source):
+    for root, dirs, files in os.walk(source):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]  # pip byte-compiles installed templates
         relative = Path(root).relative_to(source)
         target = destination / env.from_string(str(relative)).render(variables)
         target.mkdir(parents=True, exist_ok=True)

@@ -76,3 +76,19 @@ def test_license_file_matches_the_spdx_expression(tmp_path: Path, license_id: st
 def test_cookiecutter_json_lists_every_family_file() -> None:
     declared = json.loads((template_dir() / "cookiecutter.json").read_text())["family"]
     assert sorted(declared) == [family.name for family in families()]
+
+
+def test_byte_compiled_template_files_are_not_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pip byte-compiles the installed template's .py files; the package must not get them."""
+    import compileall
+    import shutil
+
+    installed = tmp_path / "installed-template"
+    shutil.copytree(template_dir(), installed)
+    compileall.compile_dir(installed, quiet=1)
+    assert list(installed.rglob("*.pyc"))
+    monkeypatch.setattr(scaffold, "template_dir", lambda: installed)
+    target = scaffold.create("poisson", tmp_path / "out")
+    assert files_under(target) == POISSON_FILES
