@@ -28,6 +28,21 @@ def as_melody(melody: Any) -> NDArray[np.bool_]:
     return roll
 
 
+def as_tracks(roll: Any) -> NDArray[np.bool_]:
+    """A (steps, 128) or (tracks, steps, 128) roll as (tracks, steps, 128) bool."""
+    import numpy as np
+
+    tracks = np.asarray(roll).astype(bool)
+    if tracks.ndim == 2:
+        tracks = tracks[np.newaxis]
+    if tracks.ndim != 3 or tracks.shape[2] != PITCHES:
+        raise ValueError(
+            f"a piano roll is (steps, {PITCHES}) or (tracks, steps, {PITCHES}), "
+            f"got shape {tracks.shape}"
+        )
+    return tracks
+
+
 class MusicModel:
     """A model that writes alto, tenor and bass under a melody.
 

@@ -6,14 +6,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from distkit.music.base import STEPS_PER_QUARTER, VOICES
+from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_tracks
 from distkit.music.notes import notes_of
 
 if TYPE_CHECKING:
-    import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from numpy.typing import NDArray
 
 STEPS_PER_BAR = 4 * STEPS_PER_QUARTER  # bars are drawn in 4/4
 COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
@@ -23,7 +21,7 @@ def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
     """Draw a (steps, 128) melody or a (tracks, steps, 128) arrangement and return the Axes."""
     import numpy as np
 
-    tracks = _as_tracks(roll)
+    tracks = as_tracks(roll)
     ax = ax if ax is not None else _new_figure(tracks.shape[1]).add_subplot()
     for index, track in enumerate(tracks):
         notes = notes_of(track)
@@ -55,24 +53,11 @@ def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
 def save_pianoroll(roll: Any, path: str | os.PathLike[str]) -> Path:
     """Write `plot_pianoroll` of `roll` as a PNG to `path` and return the path."""
     target = Path(path)
-    tracks = _as_tracks(roll)
+    tracks = as_tracks(roll)
     figure = _new_figure(tracks.shape[1])
     plot_pianoroll(tracks, figure.add_subplot())
     figure.savefig(target, format="png", dpi=100)
     return target
-
-
-def _as_tracks(roll: Any) -> NDArray[np.bool_]:
-    import numpy as np
-
-    tracks = np.asarray(roll).astype(bool)
-    if tracks.ndim == 2:
-        tracks = tracks[np.newaxis]
-    if tracks.ndim != 3 or tracks.shape[2] != 128:
-        raise ValueError(
-            f"a piano roll is (steps, 128) or (tracks, steps, 128), got shape {tracks.shape}"
-        )
-    return tracks
 
 
 def _new_figure(steps: int) -> Figure:

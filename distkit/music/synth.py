@@ -12,7 +12,7 @@ import wave
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from distkit.music.base import STEPS_PER_QUARTER
+from distkit.music.base import STEPS_PER_QUARTER, as_tracks
 from distkit.music.midi import DEFAULT_TEMPO
 from distkit.music.notes import notes_of
 
@@ -37,13 +37,7 @@ def synthesize(
     """
     import numpy as np
 
-    tracks = np.asarray(roll).astype(bool)
-    if tracks.ndim == 2:
-        tracks = tracks[np.newaxis]
-    if tracks.ndim != 3 or tracks.shape[2] != 128:
-        raise ValueError(
-            f"a piano roll is (steps, 128) or (tracks, steps, 128), got {tracks.shape}"
-        )
+    tracks = as_tracks(roll)
     if tempo <= 0 or sample_rate <= 0:
         raise ValueError(f"tempo and sample_rate must be positive, got {tempo} and {sample_rate}")
     step_seconds = 60.0 / tempo / STEPS_PER_QUARTER

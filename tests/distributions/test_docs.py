@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
 import pytest
+
+from tests.doc_examples import assert_prints_what_its_comments_say
 
 DOC = Path(__file__).parents[2] / "docs" / "distributions.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
@@ -15,15 +15,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"example{i}" for i in range(len(BLOCKS))])
 def test_example_prints_what_its_comments_say(block: str) -> None:
-    expected = [
-        line.split("# ", 1)[1].strip()
-        for line in block.splitlines()
-        if line.startswith("print(") and "# " in line
-    ]
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        exec(compile(block, str(DOC), "exec"), {})
-    assert [line.strip() for line in output.getvalue().splitlines()] == expected
+    assert_prints_what_its_comments_say(block, DOC)
 
 
 def test_the_doc_has_examples() -> None:

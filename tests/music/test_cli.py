@@ -181,7 +181,6 @@ def test_compose_help_imports_no_heavy_library() -> None:
 
 
 def test_compose_example_with_the_built_in_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("distkit.music.hmm", reason="the built-in chorale-hmm is not written yet")
     monkeypatch.delenv("DISTKIT_DISABLED_PLUGINS")
     result = compose("--example", "--seed", "1")
     assert result.exit_code == 0, result.output

@@ -56,7 +56,6 @@ def test_a_melody_without_notes_is_a_usage_error() -> None:
 
 
 def test_the_built_in_chorale_hmm_harmonizes_the_example(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("distkit.music.hmm", reason="the built-in chorale-hmm is not written yet")
     monkeypatch.delenv("DISTKIT_DISABLED_PLUGINS")
     get_registry.cache_clear()
     melody = example_melody()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from click.testing import CliRunner
 
 from distkit.cli import cli
 from distkit.plugins import get_registry
+from tests.doc_examples import assert_prints_what_its_comments_say
 
 DOC = Path(__file__).parents[2] / "docs" / "music.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
@@ -20,20 +19,11 @@ BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
 def test_the_python_example_prints_what_its_comments_say(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("distkit.music.hmm", reason="the built-in chorale-hmm is not written yet")
     monkeypatch.delenv("DISTKIT_DISABLED_PLUGINS")
     get_registry.cache_clear()
     monkeypatch.chdir(tmp_path)
     (block,) = BLOCKS
-    expected = [
-        line.split("# ", 1)[1].strip()
-        for line in block.splitlines()
-        if line.startswith("print(") and "# " in line
-    ]
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        exec(compile(block, str(DOC), "exec"), {})
-    assert [line.strip() for line in output.getvalue().splitlines()] == expected
+    assert_prints_what_its_comments_say(block, DOC)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "twinkle-harmonized.mid",
         "twinkle.png",
