@@ -78,11 +78,19 @@ class DistkitGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DistkitError as error:
+        except (DistkitError, OSError) as error:
             if ctx.params.get("debug"):
                 traceback.print_exc()
-            failure = Misuse if error.exit_code == Misuse.exit_code else Failure
-            raise failure(str(error)) from None
+            raise one_line(error) from None
+
+
+def one_line(error: DistkitError | OSError) -> click.ClickException:
+    """The click error that prints `error` as one line with its exit code."""
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return Failure(f"{error.strerror or error}{where}")
+    failure = Misuse if error.exit_code == Misuse.exit_code else Failure
+    return failure(str(error))
 
 
 class Failure(click.ClickException):

@@ -8,7 +8,7 @@ import click
 
 
 @click.command()
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @click.option("--installer", type=click.Choice(["uv", "pip"]), default="uv", show_default=True)
 def build(path: Path, installer: str) -> None:
     """Build the package in PATH into PATH/dist and run `twine check --strict`."""

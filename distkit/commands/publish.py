@@ -13,7 +13,7 @@ def _report(ok: bool, message: str) -> None:
 
 
 @click.command()
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @click.option("--test", "test_pypi", is_flag=True, help="Upload to TestPyPI.")
 @click.option("--local", is_flag=True, help="Upload to distkit's local index (started on demand).")
 @click.option("--repository", help="A repository named in ~/.pypirc.")

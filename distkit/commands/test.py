@@ -8,7 +8,7 @@ import click
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @click.argument("tox_args", nargs=-1, type=click.UNPROCESSED)
 @click.option(
     "--runner",

@@ -258,3 +258,18 @@ def test_fit_a_plugin_distribution_by_its_qualified_name(
     done = plugin_site.run("fit", "beta:triangle", str(data), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["params"] == {"low": 0.5, "high": 2.0}
+
+
+def test_an_os_error_is_one_line_exit_1(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = CliRunner().invoke(cli, ["new", "poisson", "--no-input", "-o", str(blocker / "x")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: Not a directory: {blocker / 'x'}"]
+
+
+def test_a_missing_package_folder_is_a_usage_error(tmp_path: Path) -> None:
+    for command in ("test", "build", "publish"):
+        result = CliRunner().invoke(cli, [command, str(tmp_path / "nowhere")])
+        assert result.exit_code == 2, command
+        assert "does not exist" in result.output
