@@ -46,3 +46,19 @@ def test_train_refuses_to_overwrite_weights_without_force(tmp_path) -> None:  # 
     assert result.exit_code == 2
     assert "--force" in result.output
     assert out.read_bytes() == b"keep me"
+
+
+def test_distkit_compose_uses_bach_unet_once_installed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from distkit.music.midi import read_arrangement
+
+    out = tmp_path / "twinkle.mid"
+    result = subprocess.run(
+        [sys.executable, "-m", "distkit", "compose", "--example", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "with bach-unet (plugin bach)" in result.stdout
+    arrangement = read_arrangement(out)
+    assert arrangement.shape[0] == 4
+    assert all(arrangement[voice].any() for voice in range(4))
