@@ -26,6 +26,11 @@ _FAMILY_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _RESERVED_PARAMS = {"name", "discrete", "labels", "data", "params", "mean", "stdev", "pdf", "cdf"}
 _RESERVED_PARAMS |= {"sample", "fit", "read_data_file", "self"}
 CUSTOM_FILE = "custom.jinja"
+# The generated package's own modules, and the packages it imports or is tested with.
+_TEMPLATE_MODULES = {"plugin", "_base", "_special"}
+_DEPENDENCIES = {"numpy", "pluggy", "scipy", "hypothesis", "pytest", "distkit", "pip"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_NAME = 100
 
 
 class TargetExistsError(UsageError):
@@ -34,8 +39,11 @@ class TargetExistsError(UsageError):
 
 def user_defaults() -> dict[str, str]:
     """cookiecutter's default_context from COOKIECUTTER_CONFIG or ~/.cookiecutterrc, if any."""
-    path = Path(os.environ.get("COOKIECUTTER_CONFIG") or Path.home() / ".cookiecutterrc")
+    named = os.environ.get("COOKIECUTTER_CONFIG")
+    path = Path(named or Path.home() / ".cookiecutterrc")
     if not path.is_file():
+        if named:
+            raise UsageError(f"COOKIECUTTER_CONFIG names {path}, which is not a file")
         return {}
     import yaml  # type: ignore[import-untyped]
 
@@ -43,7 +51,9 @@ def user_defaults() -> dict[str, str]:
         config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise UsageError(f"{path}: not valid YAML ({error})") from None
-    defaults = config.get("default_context", {}) if isinstance(config, dict) else {}
+    defaults = config.get("default_context", {}) if isinstance(config, dict) else None
+    if not isinstance(defaults, dict):
+        raise UsageError(f"{path}: default_context must be a mapping of names to values")
     return {str(key): str(value) for key, value in defaults.items()}
 
 
@@ -91,6 +101,9 @@ def build_context(
                 f"family name {family!r} must be lower-case letters and digits, "
                 "words joined by '-' (e.g. 'weibull', 'half-normal')"
             )
+        module = family.replace("-", "_")
+        if keyword.iskeyword(module) or module in _TEMPLATE_MODULES or len(family) > MAX_NAME:
+            raise UsageError(f"family name {family!r} cannot be a module name in the package")
         given.update(family_file=CUSTOM_FILE, custom_params=parse_custom_params(custom))
     declared = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     context: dict[str, str] = {}
@@ -117,6 +130,8 @@ def validate(context: Mapping[str, str]) -> None:
     project = context["project_name"]
     if not _PEP508_NAME.match(project):
         raise UsageError(f"project name {project!r} is not a valid PEP 508 / PyPI name")
+    if len(project) > MAX_NAME:
+        raise UsageError(f"project name {project[:20]}... is longer than {MAX_NAME} characters")
     if _canonical(project) != context["project_slug"]:
         raise UsageError(f"project name {project!r} does not normalise to a folder name")
     name = context["import_name"]
@@ -124,6 +139,12 @@ def validate(context: Mapping[str, str]) -> None:
         raise UsageError(f"import name {name!r} is not a Python identifier")
     if name in sys.stdlib_module_names:
         raise UsageError(f"import name {name!r} would shadow the standard-library module")
+    if name in _DEPENDENCIES:
+        raise UsageError(f"import name {name!r} would shadow a package the new package needs")
+    if not _EMAIL.match(context["email"]):
+        raise UsageError(f"email {context['email']!r} is not an email address")
+    if not context["full_name"].strip() or not context["full_name"].isprintable():
+        raise UsageError(f"author name {context['full_name']!r} must be printable text")
     if context["license"] not in LICENSES:
         raise UsageError(f"license {context['license']!r} is not one of {', '.join(LICENSES)}")
     if not _VERSION.match(context["version"]):
@@ -178,17 +199,40 @@ def create(
     target = output_dir / context["project_slug"]
     if target.exists() and not force:
         raise TargetExistsError(f"{target} already exists (use --force to replace it)")
+    first_new = _first_missing(output_dir.absolute())
     output_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=output_dir))
     try:
-        render(context, staging / "new")
-        if target.exists():
-            old = staging / "old"
-            target.rename(old)
-        (staging / "new").rename(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=output_dir))
+        try:
+            render(context, staging / "new")
+            _swap_in(staging / "new", target, staging / "old")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        if first_new is not None:
+            shutil.rmtree(first_new, ignore_errors=True)
+        raise
     return target
+
+
+def _first_missing(path: Path) -> Path | None:
+    """The outermost folder of `path` that does not exist yet (what mkdir -p would create)."""
+    missing = None
+    while not path.exists():
+        missing, path = path, path.parent
+    return missing
+
+
+def _swap_in(new: Path, target: Path, old: Path) -> None:
+    """Rename `new` to `target`, moving an existing target to `old`, and back if that fails."""
+    if target.exists():
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
 
 
 def next_steps(target: Path) -> str:

@@ -60,14 +60,14 @@ def new(
         get_family(name)
     values = scaffold.user_defaults()
     values.setdefault("project_name", f"distkit-{name}")
-    if project_name:
+    if project_name is not None:
         values["project_name"] = project_name
     if license_:
         values["license"] = license_
     if not no_input:
         defaults = scaffold.build_context(name, values, custom=custom)
         for key, prompt in PROMPTS.items():
-            if key == "project_name" and project_name:
+            if key == "project_name" and project_name is not None:
                 continue
             values[key] = click.prompt(prompt, default=defaults[key])
         if not license_:

@@ -21,6 +21,11 @@ from distkit.errors import NotFoundError, UsageError
         ({"project_name": "9lives"}, "identifier"),
         ({"license": "GPL"}, "license"),
         ({"version": "one"}, "version"),
+        ({"project_name": "numpy"}, "a package the new package needs"),
+        ({"project_name": "distkit"}, "a package the new package needs"),
+        ({"project_name": "a" * 101}, "longer than 100"),
+        ({"email": "nobody"}, "not an email address"),
+        ({"full_name": "Ada\nLovelace"}, "printable"),
     ],
 )
 def test_bad_values_write_nothing(tmp_path: Path, values: dict[str, str], message: str) -> None:
@@ -64,8 +69,57 @@ def test_error_while_rendering_leaves_no_folder(
 
     monkeypatch.setattr(scaffold, "render", fail)
     with pytest.raises(OSError, match="disk full"):
+        scaffold.create("poisson", tmp_path / "out" / "deeper")
+    assert not (tmp_path / "out").exists()
+
+
+def test_error_while_rendering_keeps_an_output_folder_that_was_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(context: object, destination: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(scaffold, "render", fail)
+    (tmp_path / "out").mkdir()
+    with pytest.raises(OSError, match="disk full"):
         scaffold.create("poisson", tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_quotes_in_the_author_name_make_valid_toml(tmp_path: Path) -> None:
+    import tomllib
+
+    name = 'Dwayne "The Rock" Johnson \\ Jos\u00e9'
+    target = scaffold.create("poisson", tmp_path, {"full_name": name})
+    project = tomllib.loads((target / "pyproject.toml").read_text())["project"]
+    assert project["authors"] == [{"name": name, "email": "you@example.com"}]
+
+
+@pytest.mark.parametrize("family", ["plugin", "import", "class"])
+def test_a_custom_family_that_cannot_be_its_own_module_is_refused(
+    tmp_path: Path, family: str
+) -> None:
+    with pytest.raises(UsageError, match="cannot be a module name"):
+        scaffold.create(family, tmp_path / "out", custom="s")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_named_user_config_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(tmp_path / "nope.yaml"))
+    with pytest.raises(UsageError, match="not a file"):
+        scaffold.user_defaults()
+
+
+def test_a_user_config_without_a_mapping_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "rc.yaml"
+    config.write_text("just a string\n")
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(config))
+    with pytest.raises(UsageError, match="default_context must be a mapping"):
+        scaffold.user_defaults()
 
 
 def test_user_config_supplies_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
