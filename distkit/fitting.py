@@ -67,6 +67,10 @@ def save_plot(result: FitResult, png: Path, *, force: bool = False) -> None:
     """Draw the data's histogram with the fitted density into `png`."""
     from distkit.distributions.plotting import save_fit_plot
 
+    if png.suffix.lower() != ".png":
+        raise UsageError(f"{png}: the plot is a PNG, so its name must end in .png")
+    if png.is_dir():
+        raise UsageError(f"{png} is a folder; give a file name ending in .png")
     if png.exists() and not force:
         raise UsageError(f"{png} already exists; use --force to overwrite it")
     save_fit_plot(result.distribution, result.data, png, overwrite=True)

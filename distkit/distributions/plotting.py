@@ -47,7 +47,7 @@ def plot_fit(dist: Any, data: npt.ArrayLike, ax: Axes | None = None) -> Axes:
         ax.plot(x, np.asarray(dist.pdf(x)), "o", color="C1", label="fitted mass")
         ax.set_ylabel("probability")
     else:
-        ax.hist(values, bins="auto", density=True, alpha=0.5, label="data")
+        ax.hist(values, bins=_bins(values), density=True, alpha=0.5, label="data")
         pad = 0.05 * (high - low) or 1.0
         x = np.linspace(low - pad, high + pad, 400)
         ax.plot(x, np.asarray(dist.pdf(x)), color="C1", label="fitted density")
@@ -57,6 +57,16 @@ def plot_fit(dist: Any, data: npt.ArrayLike, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("value")
     ax.legend()
     return ax
+
+
+def _bins(values: Any) -> Any:
+    """numpy's automatic bin edges, or a single bin for data with (almost) no spread."""
+    import numpy as np
+
+    try:
+        return np.histogram_bin_edges(values, bins="auto")
+    except ValueError:
+        return 1
 
 
 def save_fit_plot(

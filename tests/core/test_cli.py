@@ -190,6 +190,29 @@ def test_fit_plot_writes_a_png_and_refuses_to_overwrite_it(
     assert forced.exit_code == 0
 
 
+def test_fit_plots_data_with_almost_no_spread(tmp_path: Path) -> None:
+    data = tmp_path / "flat.txt"
+    data.write_text("1\n1.0000000000000002\n")
+    png = tmp_path / "flat.png"
+    result = CliRunner().invoke(cli, ["fit", "gaussian", str(data), "--plot", str(png)])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("name", "complaint"), [("fit.txt", "must end in .png"), ("d.png", "is a folder")]
+)
+def test_fit_plot_needs_a_png_file_name(
+    gaussian_data: Path, tmp_path: Path, name: str, complaint: str
+) -> None:
+    (tmp_path / "d.png").mkdir()
+    args = ["fit", "gaussian", str(gaussian_data), "--plot", str(tmp_path / name), "--force"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert complaint in result.output
+    assert not (tmp_path / "fit.txt").exists()
+
+
 def test_fit_an_unknown_distribution_is_one_line_and_exit_2(gaussian_data: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "distkit", "fit", "gausian", str(gaussian_data)],
