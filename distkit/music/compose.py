@@ -49,8 +49,13 @@ class Outputs:
     png: Path | None = None
     wav: Path | None = None
 
-    def __iter__(self) -> Iterator[Path]:
-        return (path for path in (self.midi, self.png, self.wav) if path is not None)
+    def suffixes(self) -> Iterator[tuple[Path, tuple[str, ...]]]:
+        """Each output path with the file name endings its format may have."""
+        yield self.midi, (".mid", ".midi")
+        if self.png is not None:
+            yield self.png, (".png",)
+        if self.wav is not None:
+            yield self.wav, (".wav",)
 
 
 def default_model(registry: Registry | None = None) -> str:
@@ -109,10 +114,9 @@ def default_output(stem: str) -> Path:
 
 def check_outputs(outputs: Outputs, *, force: bool = False) -> None:
     """A UsageError, before anything is written, if an output cannot or should not be written."""
-    paths = list(outputs)
-    for path in paths:
-        if paths.count(path) > 1:
-            raise UsageError(f"{path} is given for two outputs; give each its own path")
+    for path, endings in outputs.suffixes():  # distinct endings: no path serves two outputs
+        if path.suffix.lower() not in endings:
+            raise UsageError(f"{path}: the file name must end in {' or '.join(endings)}")
         if path.is_dir():
             raise UsageError(f"{path} is a folder; give a file path")
         if not path.parent.is_dir():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from distkit.errors import NotFoundError, PluginError, UsageError
-from distkit.music.compose import default_model, harmonize
+from distkit.music.compose import Outputs, check_outputs, default_model, harmonize
 from distkit.music.example import example_melody
 from distkit.plugins import get_registry
 
@@ -63,3 +65,16 @@ def test_the_built_in_chorale_hmm_harmonizes_the_example(monkeypatch: pytest.Mon
     assert (result.model, result.plugin) == ("chorale-hmm", "distkit.music")
     assert result.arrangement.shape == (4, 192, 128)
     assert result.arrangement[1:].any(axis=2).mean() > 0.5
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        Outputs(Path("a.txt")),
+        Outputs(Path("a.mid"), png=Path("a.jpg")),
+        Outputs(Path("a.midi"), wav=Path("a.mp3")),
+    ],
+)
+def test_each_output_needs_its_format_s_file_name_ending(outputs: Outputs) -> None:
+    with pytest.raises(UsageError, match="must end in"):
+        check_outputs(outputs)
