@@ -39,7 +39,7 @@ def plugins_command(as_json: bool) -> None:
         )
         return
     echo_table(
-        ["NAME", "PACKAGE", "VERSION", "STATUS", "HOOKS"],
+        ["NAME", "PACKAGE", "VERSION", "STATUS", "HOOKS", "COMMANDS"],
         [
             [
                 p.name,
@@ -47,6 +47,7 @@ def plugins_command(as_json: bool) -> None:
                 p.version or "?",
                 "ok" if p.ok else "BROKEN",
                 ", ".join(p.hooks) or "-",
+                ", ".join(p.commands) or "-",
             ]
             for p in plugins
         ],

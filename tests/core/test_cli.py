@@ -153,6 +153,35 @@ def test_a_plugin_adds_a_command_through_register_commands(plugin_site: PluginSi
     assert done.stdout == "hello world\n", done.stderr
     listed = {p["name"]: p for p in json.loads(plugin_site.run("plugins", "--json").stdout)}
     assert listed["greeter"]["commands"] == ["hello"]
+    row = next(line for line in plugin_site.run("plugins").stdout.splitlines() if "greeter" in line)
+    assert row.rstrip().endswith("hello")
+
+
+def test_a_plugin_command_that_raises_is_one_line_naming_the_plugin(
+    plugin_site: PluginSite,
+) -> None:
+    plugin_site.add(
+        "crasher",
+        """
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        @hookimpl
+        def register_commands(cli):
+            @cli.group()
+            def crash():
+                "A group whose command has a bug."
+
+            @crash.command()
+            def now():
+                raise ValueError("a plugin bug")
+        """,
+    )
+    done = plugin_site.run("crash", "now")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "Error: command 'now' of plugin 'crasher' failed: ValueError: a plugin bug"
+    ]
 
 
 def test_fit_prints_the_parameters(gaussian_data: Path) -> None:
