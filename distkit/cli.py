@@ -82,6 +82,9 @@ class DistkitGroup(click.Group):
             if ctx.params.get("debug"):
                 traceback.print_exc()
             raise one_line(error) from None
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else "distkit"
+            raise Misuse(f"{error.format_message()} (see '{where} --help')") from None
 
 
 def one_line(error: DistkitError | OSError) -> click.ClickException:

@@ -325,3 +325,11 @@ def test_a_missing_package_folder_is_a_usage_error(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, [command, str(tmp_path / "nowhere")])
         assert result.exit_code == 2, command
         assert "does not exist" in result.output
+
+
+def test_a_mistyped_option_is_one_line_naming_the_help_to_read() -> None:
+    result = CliRunner().invoke(cli, ["list", "--bogus"], prog_name="distkit")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "Error: No such option '--bogus'. (see 'distkit list --help')"
+    ]
