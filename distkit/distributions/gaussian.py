@@ -77,7 +77,8 @@ class Gaussian(Distribution):
             as_data(values)  # names the first NaN or infinity, if there is one
             raise ValueError("data too large to fit: the variance overflows")
         if sigma == 0:
-            raise ValueError(f"data must vary to fit sigma, got {values.size} copies of {mu}")
+            spread = "copies of one value" if np.ptp(values) == 0 else "values too close together"
+            raise ValueError(f"data must vary to fit sigma, got {values.size} {spread}")
         fitted = cls(mu, sigma)
         fitted.data = values
         return fitted

@@ -64,8 +64,10 @@ def test_params_rebuild_the_distribution() -> None:
 def test_fit_refuses_data_it_cannot_use() -> None:
     with pytest.raises(ValueError, match="at least 2 value"):
         Gaussian.fit([1.0])
-    with pytest.raises(ValueError, match="data must vary"):
+    with pytest.raises(ValueError, match="data must vary to fit sigma, got 3 copies of one"):
         Gaussian.fit([3.0, 3.0, 3.0])
+    with pytest.raises(ValueError, match="got 2 values too close together"):
+        Gaussian.fit([0.0, 1e-300])
     with pytest.raises(ValueError, match="data must be finite, got nan at index 1"):
         Gaussian.fit([1.0, math.nan, 2.0])
     with pytest.raises(ValueError, match="data must be finite, got -inf at index 2"):
