@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -56,24 +57,43 @@ def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
 
 
 def build(project: Project, outdir: Path | None = None, installer: str = "uv") -> list[Path]:
-    """Build the sdist and wheel into `outdir` and return the files of this version."""
+    """Build the sdist and wheel into `outdir` and return the files of this version.
+
+    A failed build does not leave behind an empty folder that it created.
+    """
     folder = outdir or project.path / "dist"
     command = [sys.executable, "-m", "build", "--outdir", str(folder), str(project.path)]
-    if installer == "uv" and shutil.which("uv"):
+    if installer == "uv" and (importlib.util.find_spec("uv") or shutil.which("uv")):
         command[3:3] = ["--installer", "uv"]
+    created = not folder.exists()
+    try:
+        return _run_build(project, folder, command)
+    finally:
+        if created and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _run_build(project: Project, folder: Path, command: list[str]) -> list[Path]:
     result = subprocess.run(command, capture_output=True, text=True, env=_quiet_env(), check=False)
     if result.returncode != 0:
-        raise ToolError(
-            f"build failed: {trim_error(result.stdout + result.stderr)}",
-            command=command,
-            hint="fix pyproject.toml or the file named above, then run `distkit build` again",
-        )
+        reason = trim_error(result.stdout + result.stderr)
+        raise ToolError(f"build failed: {reason}", command=command, hint=build_hint(reason))
     files = dist_files(project, folder)
     if not files:
         raise ToolError(
             f"build wrote no files for {project.name} {project.version}", command=command
         )
     return files
+
+
+def build_hint(reason: str) -> str:
+    """What to do next about a failed build, told apart by the backend's exception."""
+    again = "then run `distkit build` again"
+    if "PermissionError" in reason:
+        return f"check the file permissions of the path named above, {again}"
+    if re.search(r"\b(OSError|FileNotFoundError|IsADirectoryError|NotADirectoryError)\b", reason):
+        return f"restore the file named above or correct its path, {again}"
+    return f"fix pyproject.toml or the file named above, {again}"
 
 
 def check(files: list[Path]) -> None:
@@ -88,15 +108,33 @@ def check(files: list[Path]) -> None:
         )
 
 
+# pypa/build's own closing lines: a tip on debugging, and that the backend exited.
+FRONTEND_NOISE = re.compile(r"^(TIP |ERROR Backend subprocess exited)")
+
+
 def trim_error(output: str, keep: int = 3) -> str:
     """The lines of a tool's output that say what went wrong, joined into one line."""
-    lines = [_strip_ansi(line).strip() for line in output.splitlines()]
-    lines = [line for line in lines if line and not line.startswith(("*", "Traceback", "File "))]
+    lines = [line.strip() for line in _without_tracebacks(_strip_ansi(output).splitlines())]
+    lines = [line for line in lines if line and not line.startswith(("*", "File "))]
+    lines = [line for line in lines if not FRONTEND_NOISE.match(line)] or lines
     marked = [
         line for line in lines if re.search(r"error|fail|invalid|warning|missing", line, re.I)
     ]
-    chosen = (marked or lines)[-keep:]
+    chosen = list(dict.fromkeys((marked or lines)[-keep:]))
     return " | ".join(chosen) if chosen else "no output"
+
+
+def _without_tracebacks(lines: list[str]) -> list[str]:
+    """`lines` less each traceback's header and indented frames (its last line stays)."""
+    kept: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("Traceback"):
+            inside = True
+        elif not (inside and line[:1].isspace()):
+            inside = False
+            kept.append(line)
+    return kept
 
 
 def _strip_ansi(text: str) -> str:

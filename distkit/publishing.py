@@ -5,12 +5,14 @@ from __future__ import annotations
 import configparser
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from distkit import building, index
@@ -18,7 +20,10 @@ from distkit.errors import DistkitError, ToolError, UsageError
 
 PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
 TESTPYPI_UPLOAD = "https://test.pypi.org/legacy/"
-Report = Callable[[bool, str], None]
+# Sent to the local index, which asks for no credentials; twine wants some all the same.
+NO_AUTH_PASSWORD = "unused-by-the-local-index"
+Status = Literal["ok", "warn", "fail"]
+Report = Callable[[Status, str], None]
 
 
 class PublishError(DistkitError):
@@ -33,6 +38,7 @@ class Target:
     upload_url: str
     username: str | None = None
     password: str | None = None
+    auth: bool = True
 
     @property
     def simple_url(self) -> str:
@@ -81,7 +87,7 @@ def resolve_target(
     if repository_url:
         return Target(repository_url, check_upload_url(repository_url))
     if local_url:
-        return Target("local index", local_url, username="distkit", password="local")
+        return Target("local index", local_url, auth=False)
     if test:
         return Target("TestPyPI", TESTPYPI_UPLOAD)
     if repository:
@@ -115,12 +121,13 @@ def check_upload_url(url: str) -> str:
 
 def find_credentials(target: Target) -> Credentials | None:
     """Credentials from twine's sources, in twine's order; None when there are none."""
+    if not target.auth:
+        return Credentials("distkit", NO_AUTH_PASSWORD, "no authentication")
     env_user, env_pass = os.environ.get("TWINE_USERNAME"), os.environ.get("TWINE_PASSWORD")
     if env_pass:
         return Credentials(env_user or "__token__", env_pass, "TWINE_PASSWORD environment variable")
     if target.password:
-        source = "distkit's local index" if target.name == "local index" else "pypirc file"
-        return Credentials(target.username or "__token__", target.password, source)
+        return Credentials(target.username or "__token__", target.password, "pypirc file")
     keyring_secret = _from_keyring(target.upload_url, target.username or "__token__")
     if keyring_secret:
         return Credentials(target.username or "__token__", keyring_secret, "keyring")
@@ -145,6 +152,18 @@ def stdlib_clash(name: str) -> str | None:
     return module if module in sys.stdlib_module_names else None
 
 
+@dataclass
+class _Tally:
+    """Passes each check's line on to the report, counting the failed ones."""
+
+    report: Report
+    failed: int = 0
+
+    def __call__(self, status: Status, message: str) -> None:
+        self.failed += status == "fail"
+        self.report(status, message)
+
+
 def preflight(
     project: building.Project,
     target: Target,
@@ -155,38 +174,78 @@ def preflight(
     skip_existing: bool = False,
     dry_run: bool = False,
 ) -> list[Path]:
-    """Check everything an upload needs, reporting each check; return the files to upload."""
+    """Check everything an upload needs, reporting each check; return the files to upload.
+
+    A dry run reports missing credentials as a failed check and goes on, then fails at the end.
+    """
+    tally = _Tally(report)
+    _check_name(project, tally)
+    _check_credentials(target, credentials, tally, dry_run)
+    files = _built_and_checked(project, tally)
+    tally("ok", f"upload endpoint {target.upload_url}")
+    if dry_run and not target.is_loopback:
+        tally("ok", f"version check on {target.simple_url} skipped (dry run sends nothing)")
+    else:
+        files = _new_files(project, target, files, tally, skip_existing)
+    if run_tests:
+        _check_tests(project, tally)
+    if tally.failed:
+        checks = "check" if tally.failed == 1 else "checks"
+        raise PublishError(f"{tally.failed} {checks} failed (marked FAIL above)")
+    return files
+
+
+def _check_name(project: building.Project, report: Report) -> None:
     clash = stdlib_clash(project.name)
     if clash:
         raise UsageError(f"{project.name} would shadow the standard library module {clash!r}")
-    report(True, f"name {project.name} does not shadow a standard library module")
+    report("ok", f"name {project.name} does not shadow a standard library module")
+
+
+def _check_credentials(
+    target: Target, credentials: Credentials | None, report: Report, dry_run: bool
+) -> None:
     if credentials is None:
-        raise UsageError(
+        message = (
             f"no credentials for {target.name}: set TWINE_USERNAME and TWINE_PASSWORD "
             "(or TWINE_PASSWORD alone with a token), or add them to ~/.pypirc"
         )
+        if not dry_run:
+            raise UsageError(message)
+        report("fail", message)
+    elif not target.auth:
+        report(
+            "ok",
+            f"no credentials needed: the {target.name} takes uploads without authentication "
+            "(it listens on 127.0.0.1 only)",
+        )
+    else:
+        report("ok", f"credentials from {credentials.source} (user {credentials.username})")
+
+
+def _built_and_checked(project: building.Project, report: Report) -> list[Path]:
     files = building.dist_files(project)
     if files:
-        report(True, f"dist/ holds {len(files)} files for version {project.version}")
+        report("ok", f"dist/ holds {len(files)} files for version {project.version}")
     else:
         files = building.build(project)
-        report(True, f"built {len(files)} files for version {project.version}")
+        report("ok", f"built {len(files)} files for version {project.version}")
     building.check(files)
-    report(True, "twine check --strict passed")
-    report(True, f"upload endpoint {target.upload_url}")
-    report(True, f"credentials from {credentials.source} (user {credentials.username})")
-    if dry_run and not target.is_loopback:
-        report(True, f"version check on {target.simple_url} skipped (dry run sends nothing)")
-    else:
-        files = _new_files(project, target, files, report, skip_existing)
-    if run_tests:
-        from distkit import runner
-
-        result = runner.run_tox(project.path)
-        if not result.passed:
-            raise PublishError("tests failed; fix them or pass --no-tests")
-        report(True, f"tests passed ({len(result.envs)} envs, {result.seconds:.1f} s)")
+    report("ok", "twine check --strict passed")
     return files
+
+
+def _check_tests(project: building.Project, report: Report) -> None:
+    from distkit import runner
+
+    result = runner.run_tox(project.path)
+    if not result.passed:
+        failed = ", ".join(result.failed) or f"tox exited with {result.returncode}"
+        raise PublishError(
+            f"tests failed ({failed}); run `distkit test {shlex.quote(str(project.path))}` "
+            "to see why, or pass --no-tests"
+        )
+    report("ok", f"tests passed ({len(result.envs)} envs, {result.seconds:.1f} s)")
 
 
 def _new_files(
@@ -194,32 +253,43 @@ def _new_files(
 ) -> list[Path]:
     held = index.project_files(target.simple_url, project.name)
     if held is None:
-        report(True, f"{project.name} is new on {target.name}")
+        report("ok", f"{project.name} is new on {target.name}")
         return files
     foreign = foreign_versions(project, held)
     if foreign:
         report(
-            False,
-            f"warning: {project.name} on {target.name} has versions this package never had "
-            f"({', '.join(foreign[:5])}): the name is probably someone else's and the upload "
-            "will be refused; pick a unique name",
+            "warn",
+            f"{project.name} on {target.name} has higher versions that are not this package's "
+            f"git tags ({', '.join(foreign[:5])}): the name is probably someone else's and the "
+            "upload will be refused (pick a unique name), or this version is out of order",
         )
     present = [file for file in files if file.name in held]
     if not present:
-        report(True, f"{project.name} {project.version} is not on {target.name} yet")
+        report("ok", f"{project.name} {project.version} is not on {target.name} yet")
         return files
-    if not skip or len(present) == len(files):
-        report(False, f"{project.name} {project.version} is already on {target.name}")
+    if not skip:
+        report("fail", f"{project.name} {project.version} is already on {target.name}")
         raise PublishError(
             f"{project.name} {project.version} is already on {target.name}; "
             "bump the version in pyproject.toml"
         )
-    report(True, f"skipping {len(present)} files already on {target.name}")
+    if len(present) == len(files):
+        report(
+            "ok",
+            f"all {len(files)} files of {project.name} {project.version} are already on "
+            f"{target.name}; nothing to upload",
+        )
+        return []
+    report("ok", f"skipping {len(present)} files already on {target.name}")
     return [file for file in files if file not in present]
 
 
 def foreign_versions(project: building.Project, held: list[str]) -> list[str]:
-    """Versions of the index's files that this package never had: its git tags and version."""
+    """Versions of the index's files that are higher than this package's and not its git tags.
+
+    Those are the sign of someone else's project under this name (or of publishing out of
+    order); lower versions are this package's own earlier releases.
+    """
     from packaging.version import InvalidVersion, Version
 
     def parse(text: str) -> Version | None:
@@ -228,9 +298,13 @@ def foreign_versions(project: building.Project, held: list[str]) -> list[str]:
         except InvalidVersion:
             return None
 
-    own = {parse(project.version), *map(parse, _git_tags(project.path))}
+    current = parse(project.version)
+    if current is None:
+        return []
+    tags = {parse(tag) for tag in _git_tags(project.path)}
     held_versions = {parse(v) for v in map(index.file_version, held) if v is not None}
-    return [str(v) for v in sorted(v for v in held_versions - own if v is not None)]
+    foreign = (v for v in held_versions if v is not None and v > current and v not in tags)
+    return [str(v) for v in sorted(foreign)]
 
 
 def _git_tags(path: Path) -> list[str]:
@@ -312,22 +386,17 @@ def verify(project: building.Project, target: Target) -> str:
     The venv sees this Python's site-packages, so dependencies come from there and the index is
     asked only for the package itself (a private index need not mirror numpy).
     """
+    from uv import find_uv_bin
+
+    uv = find_uv_bin()
     with tempfile.TemporaryDirectory(prefix="distkit-verify-") as tmp:
         venv = Path(tmp) / "venv"
         _run(
-            [
-                "uv",
-                "venv",
-                "--quiet",
-                "--system-site-packages",
-                "--python",
-                sys.executable,
-                str(venv),
-            ]
+            [uv, "venv", "--quiet", "--system-site-packages", "--python", sys.executable, str(venv)]
         )
         python = venv / "bin" / "python"
         spec = f"{project.name}=={project.version}"
-        install = ["uv", "pip", "install", "--quiet", "--python", str(python), "--no-cache"]
+        install = [uv, "pip", "install", "--quiet", "--python", str(python), "--no-cache"]
         _run([*install, "--index-url", target.simple_url, "--no-deps", spec])
         code = (
             "import importlib.metadata as m, sys\n"

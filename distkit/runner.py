@@ -22,11 +22,18 @@ OUTER_TOX_VARIABLES = ("TOX_WORK_DIR", "TOX_ENV_DIR", "TOX_ENV_NAME", "TOX_PACKA
 
 @dataclass
 class EnvResult:
-    """One tox environment's outcome."""
+    """One tox environment's outcome; a skipped one (no interpreter) counts as passed."""
 
     name: str
     passed: bool
     seconds: float
+    skipped: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.skipped:
+            return "skipped"
+        return "passed" if self.passed else "FAILED"
 
 
 @dataclass
@@ -40,6 +47,19 @@ class TestReport:
     @property
     def passed(self) -> bool:
         return self.returncode == 0 and all(env.passed for env in self.envs)
+
+    @property
+    def failed(self) -> list[str]:
+        """The names of the environments that failed."""
+        return [env.name for env in self.envs if not env.passed]
+
+    def summary(self) -> str:
+        """E.g. `1/2 envs passed (1 skipped) in 3.0 s`; skipped environments are not counted."""
+        ran = [env for env in self.envs if not env.skipped]
+        skipped = len(self.envs) - len(ran)
+        passed = sum(env.passed for env in ran)
+        note = f" ({skipped} skipped)" if skipped else ""
+        return f"{passed}/{len(ran)} envs passed{note} in {self.seconds:.1f} s"
 
 
 def has_tox_config(path: Path) -> bool:
@@ -97,15 +117,25 @@ def tox_environment() -> dict[str, str]:
 
 
 def _read_journal(journal: Path) -> list[EnvResult]:
+    """The environments tox ran, from its --result-json journal.
+
+    tox 4 lists every environment of the configuration there, and gives a "result" only to
+    those it ran: the others (not selected with -e, or packaging environments) are left out.
+    """
     if not journal.is_file():
         return []
     data = json.loads(journal.read_text(encoding="utf-8"))
     results = []
     for name, env in data.get("testenvs", {}).items():
-        if name == ".pkg" or name.startswith(".pkg"):
+        result = env.get("result")
+        if name.startswith(".pkg") or not isinstance(result, dict):
             continue
-        result = env.get("result", {})
         results.append(
-            EnvResult(name, bool(result.get("success")), float(result.get("duration", 0.0)))
+            EnvResult(
+                name,
+                passed=bool(result.get("success")),
+                seconds=float(result.get("duration", 0.0)),
+                skipped=bool(result.get("skipped")),
+            )
         )
     return results

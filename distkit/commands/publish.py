@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from distkit.publishing import Status
 
-def _report(ok: bool, message: str) -> None:
-    click.echo(f"  {'ok' if ok else 'FAIL':<4} {message}")
+LABELS = {"ok": "ok", "warn": "warn", "fail": "FAIL"}
+
+
+def _report(status: Status, message: str) -> None:
+    click.echo(f"  {LABELS[status]:<4} {message}")
 
 
 @click.command()
@@ -68,22 +74,24 @@ def publish(
         skip_existing=skip_existing,
         dry_run=dry_run,
     )
-    assert credentials is not None
     if dry_run:
         click.echo(
             f"Dry run: would upload {len(files)} files to {target.upload_url}; sent nothing."
         )
         return
-    if target.name == "PyPI" and not yes:
-        click.confirm(f"Upload {project.name} {project.version} to PyPI?", abort=True)
-    publishing.upload(files, target, credentials, click.echo)
+    assert credentials is not None
+    if files:
+        if target.name == "PyPI" and not yes:
+            click.confirm(f"Upload {project.name} {project.version} to PyPI?", abort=True)
+        publishing.upload(files, target, credentials, click.echo)
     loaded = publishing.verify(project, target)
-    _report(True, f"installed {project.name}=={project.version} back; entry point {loaded}")
+    _report("ok", f"installed {project.name}=={project.version} back; entry point {loaded}")
     base = (
         "https://pypi.org" if target.name == "PyPI" else target.simple_url.rsplit("/simple/", 1)[0]
     )
-    click.echo(
-        f"Published: {base}/project/{project.name}/{project.version}/"
+    page = (
+        f"{base}/project/{project.name}/{project.version}/"
         if target.is_public
-        else f"Published: {target.simple_url}{project.name}/"
+        else f"{target.simple_url}{project.name}/"
     )
+    click.echo(f"{'Published' if files else 'Already published'}: {page}")

@@ -24,8 +24,7 @@ def test(path: Path, tox_args: tuple[str, ...], runner: str) -> None:
     report = run_tox(path, list(tox_args), runner=runner, echo=click.echo)
     click.echo("")
     for env in report.envs:
-        click.echo(f"  {env.name:<12} {'passed' if env.passed else 'FAILED'}  {env.seconds:.1f} s")
-    passed = sum(env.passed for env in report.envs)
-    click.echo(f"{passed}/{len(report.envs)} envs passed in {report.seconds:.1f} s")
+        click.echo(f"  {env.name:<12} {env.status}  {env.seconds:.1f} s")
+    click.echo(report.summary())
     if not report.passed:
         raise SystemExit(1)

@@ -119,13 +119,30 @@ def test_a_download_url_is_not_an_upload_endpoint(package: Path, url: str) -> No
     assert "is not an upload endpoint" in error_line(out)
 
 
-def test_missing_credentials_without_a_terminal(package: Path, monkeypatch, tmp_path) -> None:
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("TWINE_PASSWORD", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("no_credentials")
+def test_a_dry_run_without_credentials_fails_that_check_and_runs_the_rest(package: Path) -> None:
     code, out = invoke("publish", str(package), "--test", "--dry-run", "--no-tests")
+    assert code == 1, out
+    assert "  FAIL no credentials for TestPyPI: set TWINE_USERNAME" in out
+    assert "twine check --strict passed" in out
+    assert "1 check failed" in error_line(out)
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_missing_credentials_stop_an_upload_in_one_line_before_building(package: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    code, out = invoke("publish", str(package), "--repository-url", url, "--no-tests")
     assert code == 2, out
-    assert "no credentials for TestPyPI: set TWINE_USERNAME" in error_line(out)
+    assert "no credentials for" in error_line(out)
+    assert not (package / "dist").exists()
 
 
 def test_stdlib_name_is_refused(package: Path) -> None:
@@ -172,25 +189,78 @@ def test_skip_existing_uploads_only_the_missing_files(
 
 
 @pytest.mark.slow
-def test_a_name_held_with_other_versions_is_flagged_before_upload(
+def test_skip_existing_with_every_file_there_uploads_nothing_and_verifies(
+    package: Path, pypiserver, secret_env
+) -> None:
+    code, out = invoke("build", str(package))
+    assert code == 0, out
+    for file in (package / "dist").iterdir():
+        (pypiserver.packages / file.name).write_bytes(file.read_bytes())
+    args = ("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
+    code, out = invoke(*args, "--skip-existing")
+    assert code == 0, out
+    assert "all 2 files of distkit-fixture 0.1.0 are already on" in out
+    assert "Uploading" not in out
+    assert "installed distkit-fixture==0.1.0 back" in out
+    assert secret_env not in out
+
+
+@pytest.mark.slow
+def test_a_name_held_with_higher_versions_is_flagged_before_upload(
     package: Path, pypiserver, secret_env
 ) -> None:
     (pypiserver.packages / "distkit_fixture-7.0.0.tar.gz").write_bytes(b"someone else's")
     args = ("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
     code, out = invoke(*args, "--dry-run")
     assert code == 0, out
-    assert "versions this package never had (7.0.0)" in out
+    assert "  warn distkit-fixture on" in out
+    assert "higher versions that are not this package's git tags (7.0.0)" in out
     assert "probably someone else's" in out
     assert secret_env not in out
 
 
-def test_versions_the_package_had_are_its_git_tags_and_its_version(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_a_lower_version_on_the_index_is_an_ordinary_bump_and_not_flagged(
+    package: Path, pypiserver, secret_env
+) -> None:
+    (pypiserver.packages / "distkit_fixture-0.0.9.tar.gz").write_bytes(b"our last release")
+    args = ("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
+    code, out = invoke(*args, "--dry-run")
+    assert code == 0, out
+    assert "  warn " not in out
+    assert "someone else's" not in out
+
+
+@pytest.mark.slow
+def test_failing_tests_stop_publish_naming_the_env_and_the_command(
+    package: Path, pypiserver, secret_env
+) -> None:
+    test_file = package / "tests" / "test_fixture.py"
+    test_file.write_text(test_file.read_text().replace('== "fixture"', '== "other"'))
+    code, out = invoke("publish", str(package), "--repository-url", pypiserver.url, "--dry-run")
+    assert code == 1, out
+    line = error_line(out)
+    assert f"tests failed (py); run `distkit test {package}` to see why" in line
+    assert "or pass --no-tests" in line
+    assert secret_env not in out
+
+
+def git_tag(path: Path, tag: str) -> None:
     def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+        subprocess.run(["git", "-C", str(path), *args], check=True, capture_output=True)
 
     git("init", "-q")
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x")
-    git("tag", "v0.9.0")
+    git("tag", tag)
+
+
+def test_foreign_versions_are_higher_than_ours_and_not_our_git_tags(tmp_path: Path) -> None:
     project = Project(tmp_path, "demo", "1.0")
     held = ["demo-0.9.0.tar.gz", "demo-1.0.0-py3-none-any.whl", "demo-2.0.tar.gz", "README"]
     assert foreign_versions(project, held) == ["2.0"]
+
+
+def test_a_higher_version_that_is_a_git_tag_is_ours(tmp_path: Path) -> None:
+    git_tag(tmp_path, "v2.0")
+    project = Project(tmp_path, "demo", "1.0")
+    assert foreign_versions(project, ["demo-2.0.tar.gz", "demo-3.0.tar.gz"]) == ["3.0"]

@@ -1,0 +1,97 @@
+"""A failed `distkit build` says why in the backend's words, and leaves nothing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from distkit.building import build_hint, trim_error
+from distkit.cli import cli
+
+HATCHLING = 'requires = ["hatchling>=1.26"]\nbuild-backend = "hatchling.build"\n'
+BUILD_TIP = (
+    "TIP pass --env-dir and --sdist-extract-dir to keep the build environment and sources, then"
+    " see https://build.pypa.io/en/stable/how-to/troubleshooting.html#debug-a-failed-build for"
+    " help debugging a failed build"
+)
+BUILD_FAILURE = f"""\
+* Getting build dependencies for sdist...
+Traceback (most recent call last):
+  File "/tmp/build-env/lib/python3.11/site-packages/hatchling/metadata/core.py", line 553
+    raise OSError(message)
+OSError: Readme file does not exist: README.md
+
+{BUILD_TIP}
+ERROR Backend subprocess exited when trying to invoke build_sdist
+"""
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def error_line(out: str) -> str:
+    lines = [line for line in out.splitlines() if line.startswith("Error: ")]
+    assert len(lines) == 1, out
+    return lines[0]
+
+
+def break_license(package: Path) -> None:
+    pyproject = package / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('license = "MIT"', 'license = "Not-A-License"')
+    )
+
+
+@pytest.mark.slow
+def test_a_failed_build_leaves_no_empty_dist_folder(package: Path) -> None:
+    break_license(package)
+    code, out = invoke("build", str(package))
+    assert code == 1, out
+    assert not (package / "dist").exists()
+
+
+@pytest.mark.slow
+def test_a_failed_build_keeps_a_dist_folder_that_was_there(package: Path) -> None:
+    (package / "dist").mkdir()
+    break_license(package)
+    code, out = invoke("build", str(package))
+    assert code == 1, out
+    assert (package / "dist").is_dir()
+
+
+@pytest.mark.slow
+def test_a_failed_build_shows_the_backend_reason_without_the_frontend_lines(
+    package: Path,
+) -> None:
+    break_license(package)
+    line = error_line(invoke("build", str(package))[1])
+    assert "project.license" in line
+    assert "TIP" not in line
+    assert "Backend subprocess exited" not in line
+
+
+@pytest.mark.slow
+def test_a_file_the_backend_cannot_read_is_not_blamed_on_pyproject(package: Path) -> None:
+    pyproject = package / "pyproject.toml"
+    setuptools = 'requires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n'
+    pyproject.write_text(pyproject.read_text().replace(setuptools, HATCHLING))
+    (package / "README.md").unlink()
+    code, out = invoke("build", str(package))
+    assert code == 1, out
+    line = error_line(out)
+    assert "OSError: Readme file does not exist: README.md" in line
+    assert "pyproject.toml" not in line
+
+
+def test_trim_error_keeps_the_backend_reason_of_a_build_failure() -> None:
+    assert trim_error(BUILD_FAILURE) == "OSError: Readme file does not exist: README.md"
+
+
+def test_a_permission_error_hint_asks_for_access_not_a_pyproject_fix() -> None:
+    hint = build_hint("PermissionError: [Errno 13] Permission denied: 'src/pkg/data.bin'")
+    assert "permission" in hint
+    assert "pyproject.toml" not in hint
