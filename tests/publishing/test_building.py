@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from distkit.building import build_hint, trim_error
-from distkit.cli import cli
+from tests.publishing.commands import error_line, invoke
 
 HATCHLING = 'requires = ["hatchling>=1.26"]\nbuild-backend = "hatchling.build"\n'
 BUILD_TIP = (
@@ -26,17 +25,6 @@ OSError: Readme file does not exist: README.md
 {BUILD_TIP}
 ERROR Backend subprocess exited when trying to invoke build_sdist
 """
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.output
-
-
-def error_line(out: str) -> str:
-    lines = [line for line in out.splitlines() if line.startswith("Error: ")]
-    assert len(lines) == 1, out
-    return lines[0]
 
 
 def break_license(package: Path) -> None:

@@ -5,16 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from distkit.cli import cli
+from tests.publishing.commands import invoke
 
 pytestmark = pytest.mark.slow
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.output
 
 
 def test_new_test_build_publish_verify_then_refuse_the_same_version(

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from distkit.building import Project
-from distkit.cli import cli
 from distkit.localindex import free_port
 from distkit.publishing import foreign_versions
+from tests.publishing.commands import error_line, invoke
 
 CONNECTS: list[tuple[str, ...]] = []
 
@@ -23,18 +22,6 @@ def _audit(event: str, args: tuple[object, ...]) -> None:
 
 
 sys.addaudithook(_audit)
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.output
-
-
-def error_line(out: str) -> str:
-    lines = [line for line in out.splitlines() if line.startswith("Error: ")]
-    assert len(lines) == 1, out
-    assert "Traceback" not in out
-    return lines[0]
 
 
 @pytest.mark.slow

@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from distkit.cli import cli
+from tests.publishing.commands import invoke
 
 pytestmark = pytest.mark.slow
 
@@ -24,11 +23,6 @@ basepython = python3.99
 skip_install = true
 commands = python -c "print('never')"
 """
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.output
 
 
 def add_env(package: Path, section: str) -> None:
