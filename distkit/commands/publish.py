@@ -44,24 +44,24 @@ def publish(
     no_tests: bool,
 ) -> None:
     """Check, upload and verify the package in PATH (PyPI unless a target is named)."""
-    from distkit import building, localindex, publishing
+    from distkit import building, localindex, publishing, targets
     from distkit.errors import UsageError
 
     if sum(map(bool, (test_pypi, local, repository, repository_url))) > 1:
         raise UsageError("name one target: --test, --local, --repository or --repository-url")
+    project = building.read_project(path)
     local_url = localindex.start().url if local else None
-    target = publishing.resolve_target(
+    target = targets.resolve_target(
         test=test_pypi,
         local_url=local_url,
         repository=repository,
         repository_url=repository_url,
         config_file=config_file,
     )
-    project = building.read_project(path)
-    credentials = publishing.find_credentials(target)
+    credentials = targets.find_credentials(target)
     if credentials is None and sys.stdin.isatty():
         password = click.prompt(f"API token for {target.name}", hide_input=True)
-        credentials = publishing.Credentials("__token__", password, "prompt")
+        credentials = targets.Credentials("__token__", password, "prompt")
     click.echo(
         f"Publishing {project.name} {project.version} to {target.name} ({target.upload_url})"
     )
