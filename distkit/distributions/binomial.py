@@ -158,6 +158,28 @@ class Binomial(Distribution):
         ax.set_xlabel("Outcome")
         return x, y
 
+    def plot_fit(self, data: npt.ArrayLike, ax: Axes | None = None) -> Axes:
+        """Draw the fit to `data`; for the course's 0/1 trials, the mass of each count of
+        successes around n * p and the count the data show. Return the Axes."""
+        import numpy as np
+
+        from distkit.distributions.plotting import new_axes, plot_fit
+
+        values = as_data(data)
+        if values.size != self.n or not np.isin(values, (0.0, 1.0)).all():
+            return plot_fit(self, values, ax)
+        ax = ax if ax is not None else new_axes()
+        low = max(0, math.floor(self.mean - 4 * self.stdev))
+        high = min(self.n, math.ceil(self.mean + 4 * self.stdev))
+        k = np.arange(low, high + 1, dtype=np.float64)
+        ax.bar(k, self._pdf(k), width=0.8, alpha=0.5, label="fitted mass")
+        ax.axvline(float(values.sum()), color="C1", label="successes in the data")
+        ax.set_title(f"binomial: prob={self.p:.4g}, size={self.n}")
+        ax.set_xlabel(f"successes in {self.n} trials")
+        ax.set_ylabel("probability")
+        ax.legend()
+        return ax
+
     def __add__(self, other: Any) -> Binomial:
         """The sum of two independent Binomials with equal p: the n add. Different p is refused."""
         if not isinstance(other, Binomial):

@@ -79,7 +79,11 @@ def save_fit_plot(
     if not target.parent.is_dir():
         raise UsageError(f"{target.parent} is not a folder; create it first")
     figure = _new_figure()
-    plot_fit(dist, data, figure.add_subplot())
+    draw = getattr(dist, "plot_fit", None)  # a distribution may know a better picture of its fit
+    if callable(draw):
+        draw(data, figure.add_subplot())
+    else:
+        plot_fit(dist, data, figure.add_subplot())
     figure.savefig(target, format="png", dpi=100)
     return target
 

@@ -115,3 +115,22 @@ def test_binomial_course_plots_draw_into_a_given_axes() -> None:
 def test_plotting_without_data_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="at least 1 value"):
         Gaussian(0, 1).plot_histogram()
+
+
+def test_a_binomial_fitted_to_trials_plots_the_mass_of_each_count_and_the_observed_count() -> None:
+    trials = np.array([1.0] * 61 + [0.0] * 139)
+    fitted = Binomial.fit(trials)
+    ax = fitted.plot_fit(trials)
+    counts = [bar.get_x() + bar.get_width() / 2 for bar in ax.patches]
+    assert min(counts) <= 61 <= max(counts)
+    assert sum(bar.get_height() for bar in ax.patches) == pytest.approx(1, abs=1e-3)
+    (observed,) = ax.get_lines()
+    assert observed.get_xdata()[0] == 61
+
+
+def test_a_binomial_fitted_to_counts_plots_like_any_discrete_fit() -> None:
+    counts = Binomial(0.3, 10).sample(500, seed=1)
+    fitted = Binomial.fit(counts, size=10)
+    ax = fitted.plot_fit(counts)
+    assert ax.get_ylabel() == "probability"
+    assert [line.get_label() for line in ax.get_lines()] == ["fitted mass"]
