@@ -116,6 +116,8 @@ def plugin_commands(registry: Registry) -> dict[str, click.Command]:
     for plugin in registry.plugins.values():
         for name in plugin.commands:
             _guard(collector.commands[name], plugin.name)
+            if name in COMMANDS:
+                plugin.errors.append(f"adds command {name!r}, which distkit's own {name!r} hides")
     return dict(collector.commands)
 
 

@@ -333,3 +333,22 @@ def test_a_mistyped_option_is_one_line_naming_the_help_to_read() -> None:
     assert result.output.splitlines() == [
         "Error: No such option '--bogus'. (see 'distkit list --help')"
     ]
+
+
+def test_a_plugin_command_hidden_by_a_built_in_is_reported(plugin_site: PluginSite) -> None:
+    plugin_site.add(
+        "shadow",
+        """
+        import click
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        @hookimpl
+        def register_commands(cli):
+            @cli.command()
+            def new():
+                "Never reachable."
+        """,
+    )
+    listed = {p["name"]: p for p in json.loads(plugin_site.run("plugins", "--json").stdout)}
+    assert listed["shadow"]["errors"] == ["adds command 'new', which distkit's own 'new' hides"]
