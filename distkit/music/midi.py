@@ -107,10 +107,18 @@ def _load(path: str | os.PathLike[str]) -> pretty_midi.PrettyMIDI:
         raise MidiError(f"{os.fspath(path)} does not exist")
     if os.path.isdir(path):
         raise MidiError(f"{os.fspath(path)} is a folder, not a MIDI file")
+    import mido
+
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), open(path, "rb") as file:
             warnings.simplefilter("ignore")
-            return pretty_midi.PrettyMIDI(os.fspath(path))
+            events = mido.MidiFile(file=file)
+            if not any(events.tracks):
+                raise MidiError(f"{os.fspath(path)} has no tracks, so no notes to read")
+            file.seek(0)
+            return pretty_midi.PrettyMIDI(file)
+    except MidiError:
+        raise
     except Exception as error:  # mido and pretty_midi raise many kinds on a bad file
         reason = f" ({str(error).strip().splitlines()[0]})" if str(error).strip() else ""
         raise MidiError(f"{os.fspath(path)} is not a readable MIDI file{reason}") from None

@@ -198,6 +198,7 @@ BAD_FILES = {
     "missing": "does not exist",
     "corrupt": "is not a readable MIDI file",
     "empty": "has no notes",
+    "no-tracks": "has no tracks, so no notes",
     "drum-only": "has only drum notes",
 }
 
@@ -211,6 +212,10 @@ def bad_midi(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]
         path.write_bytes(b"MThd this is not really a MIDI file")
     elif kind == "empty":
         write_midi(path, [[]])
+    elif kind == "no-tracks":
+        import mido
+
+        mido.MidiFile().save(path)
     elif kind == "drum-only":
         write_midi(path, [[(36, 0, 240), (38, 480, 720)]], drums=(0,))
     return path, BAD_FILES[kind]
