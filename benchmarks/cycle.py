@@ -54,7 +54,7 @@ def by_hand_cycle(work: Path) -> float:
 
 
 def twine_and_pip(work: Path, package: Path) -> float:
-    from distkit.localindex import free_port
+    from distkit.release.local_index import free_port
 
     port = free_port()
     (work / "packages").mkdir()

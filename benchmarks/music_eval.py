@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from distkit.music.base import SATB_RANGES
 from distkit.music.chorales import Chorale, load_chorales, split_chorales
-from distkit.music.metrics import SATB_RANGES, arrangement_metrics
+from distkit.music.metrics import arrangement_metrics
 from distkit.plugins import get_registry
 
 BACH = "Bach"

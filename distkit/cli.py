@@ -7,47 +7,16 @@ command module; each module is imported only when its command runs. Commands add
 
 from __future__ import annotations
 
-import functools
 import importlib
+import shlex
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from distkit import __version__
-from distkit.errors import DistkitError, PluginError
-
-if TYPE_CHECKING:
-    from distkit.plugins import Registry
-
-# name -> (module, attribute, one-line help)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "new": ("distkit.commands.new", "new", "Render a complete package for a distribution family."),
-    "list": (
-        "distkit.commands.listing",
-        "list_command",
-        "List registered distributions and music models.",
-    ),
-    "plugins": (
-        "distkit.commands.plugins",
-        "plugins_command",
-        "List installed plugins, their hooks and errors.",
-    ),
-    "fit": ("distkit.commands.fit", "fit", "Fit a distribution to a data file."),
-    "test": ("distkit.commands.test", "test", "Run a package's tox environments and summarise."),
-    "build": ("distkit.commands.build", "build", "Build sdist and wheel, then twine check them."),
-    "publish": (
-        "distkit.commands.publish",
-        "publish",
-        "Preflight, upload with twine, verify by installing back.",
-    ),
-    "index": (
-        "distkit.commands.index",
-        "index",
-        "Start, stop or inspect the embedded local index.",
-    ),
-    "compose": ("distkit.commands.compose", "compose", "Harmonize a melody with a music model."),
-}
+from distkit.commands import COMMANDS
+from distkit.errors import DistkitError, ToolError
 
 
 class DistkitGroup(click.Group):
@@ -62,6 +31,7 @@ class DistkitGroup(click.Group):
             builtin: click.Command = getattr(importlib.import_module(module), attribute)
             return builtin
         from distkit.commands._output import warn_problems
+        from distkit.commands._plugin_commands import plugin_commands
         from distkit.plugins import get_registry
 
         registry = get_registry()
@@ -81,6 +51,8 @@ class DistkitGroup(click.Group):
         except (DistkitError, OSError) as error:
             if ctx.params.get("debug"):
                 traceback.print_exc()
+                if isinstance(error, ToolError) and error.command:
+                    click.echo(f"command: {shlex.join(error.command)}", err=True)
             raise one_line(error) from None
         except click.UsageError as error:
             where = error.ctx.command_path if error.ctx else "distkit"
@@ -106,43 +78,6 @@ class Misuse(click.ClickException):
     """A usage error: one line on stderr (no usage text), exit code 2."""
 
     exit_code = 2
-
-
-@functools.lru_cache(maxsize=1)
-def plugin_commands(registry: Registry) -> dict[str, click.Command]:
-    """The commands that plugins add, collected once per registry."""
-    collector = click.Group("plugins")
-    registry.add_commands(collector)
-    for plugin in registry.plugins.values():
-        for name in plugin.commands:
-            _guard(collector.commands[name], plugin.name)
-            if name in COMMANDS:
-                plugin.errors.append(f"adds command {name!r}, which distkit's own {name!r} hides")
-    return dict(collector.commands)
-
-
-def _guard(command: click.Command, plugin: str) -> None:
-    """Make an unexpected exception in a plugin's command a one-line error naming the plugin."""
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            _guard(sub, plugin)
-    callback = command.callback
-    if callback is None:
-        return
-
-    @functools.wraps(callback)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return callback(*args, **kwargs)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, DistkitError, OSError):
-            raise
-        except Exception as error:
-            raise PluginError(
-                f"command {command.name!r} of plugin {plugin!r} failed: "
-                f"{type(error).__name__}: {error}"
-            ) from error
-
-    command.callback = guarded
 
 
 @click.group(

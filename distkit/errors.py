@@ -30,6 +30,20 @@ class MidiError(UsageError):
     """A MIDI file that is missing, unreadable, or has no notes to work with."""
 
 
+class TargetExistsError(UsageError):
+    """The folder `distkit new` would write exists, and replacing it was not asked for."""
+
+
+class PublishError(DistkitError):
+    """An upload the index refused, or a package that did not install back."""
+
+
+class TestsFailed(DistkitError):
+    """A package's tests ran and some failed."""
+
+    __test__ = False  # not a pytest test class
+
+
 class PluginError(DistkitError):
     """A plugin that failed to import, to validate, or to run its hook."""
 

@@ -14,12 +14,12 @@ def build(path: Path, installer: str) -> None:
     """Build the package in PATH into PATH/dist and run `twine check --strict`."""
     import time
 
-    from distkit import building
+    from distkit.release.build import build_dists, check, read_project
 
     started = time.perf_counter()
-    project = building.read_project(path)
-    files = building.build(project, installer=installer)
+    project = read_project(path)
+    files = build_dists(project, installer=installer)
     for file in files:
         click.echo(f"  {file.name:<48} {file.stat().st_size / 1024:8.1f} KiB")
-    building.check(files)
+    check(files)
     click.echo(f"twine check --strict: passed ({time.perf_counter() - started:.1f} s)")

@@ -13,36 +13,38 @@ def index() -> None:
 @index.command()
 def start() -> None:
     """Start the local index in the background (or reuse the running one)."""
-    from distkit import localindex
+    from distkit.release import local_index
 
-    server = localindex.start()
-    click.echo(f"local index at {server.url} (pid {server.pid}, files in {localindex.index_dir()})")
+    server = local_index.start()
+    click.echo(
+        f"local index at {server.url} (pid {server.pid}, files in {local_index.index_dir()})"
+    )
 
 
 @index.command()
 def stop() -> None:
     """Stop the local index."""
-    from distkit import localindex
+    from distkit.release import local_index
 
-    click.echo("stopped" if localindex.stop() else "not running")
+    click.echo("stopped" if local_index.stop() else "not running")
 
 
 @index.command()
 def status() -> None:
     """Say whether the local index runs, and where."""
-    from distkit import localindex
+    from distkit.release import local_index
 
-    server = localindex.status()
+    server = local_index.status()
     click.echo(f"running at {server.url} (pid {server.pid})" if server else "not running")
 
 
 @index.command()
 def url() -> None:
     """Print the Simple API URL of the running local index."""
-    from distkit import localindex
     from distkit.errors import DistkitError
+    from distkit.release import local_index
 
-    server = localindex.status()
+    server = local_index.status()
     if server is None:
         raise DistkitError("the local index is not running (`distkit index start`)")
     click.echo(f"{server.url}simple/")

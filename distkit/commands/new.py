@@ -48,7 +48,7 @@ def new(
     """Create a package for the distribution family NAME (poisson, gamma, ...)."""
     from distkit import scaffold
     from distkit.errors import UsageError
-    from distkit.families import families, get_family
+    from distkit.scaffold.families import families, get_family
 
     if list_families:
         for family in families():

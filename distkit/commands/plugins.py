@@ -11,7 +11,7 @@ from distkit.commands._output import echo_json, echo_table
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def plugins_command(as_json: bool) -> None:
     """List installed plugins: name, version, hooks, and errors for broken ones."""
-    from distkit.cli import plugin_commands
+    from distkit.commands._plugin_commands import plugin_commands
     from distkit.plugins import get_registry
 
     registry = get_registry()

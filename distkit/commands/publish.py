@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from distkit.publishing import Status
+    from distkit.release.publish import Status
 
 LABELS = {"ok": "ok", "warn": "warn", "fail": "FAIL"}
 
@@ -44,13 +44,15 @@ def publish(
     no_tests: bool,
 ) -> None:
     """Check, upload and verify the package in PATH (PyPI unless a target is named)."""
-    from distkit import building, localindex, publishing, targets
     from distkit.errors import UsageError
+    from distkit.release import local_index, targets
+    from distkit.release import publish as releasing
+    from distkit.release.build import read_project
 
     if sum(map(bool, (test_pypi, local, repository, repository_url))) > 1:
         raise UsageError("name one target: --test, --local, --repository or --repository-url")
-    project = building.read_project(path)
-    local_url = localindex.start().url if local else None
+    project = read_project(path)
+    local_url = local_index.start().url if local else None
     target = targets.resolve_target(
         test=test_pypi,
         local_url=local_url,
@@ -65,7 +67,7 @@ def publish(
     click.echo(
         f"Publishing {project.name} {project.version} to {target.name} ({target.upload_url})"
     )
-    files = publishing.preflight(
+    files = releasing.preflight(
         project,
         target,
         credentials,
@@ -83,8 +85,8 @@ def publish(
     if files:
         if target.name == "PyPI" and not yes:
             click.confirm(f"Upload {project.name} {project.version} to PyPI?", abort=True)
-        publishing.upload(files, target, credentials, click.echo)
-    loaded = publishing.verify(project, target)
+        releasing.upload(files, target, credentials, click.echo)
+    loaded = releasing.verify(project, target)
     _report("ok", f"installed {project.name}=={project.version} back; entry point {loaded}")
     base = (
         "https://pypi.org" if target.name == "PyPI" else target.simple_url.rsplit("/simple/", 1)[0]

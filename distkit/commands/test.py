@@ -19,12 +19,11 @@ import click
 )
 def test(path: Path, tox_args: tuple[str, ...], runner: str) -> None:
     """Run the package's tests with tox (environments in parallel). Extra args go to tox."""
-    from distkit.runner import run_tox
+    from distkit.release.tox import run_tox
 
     report = run_tox(path, list(tox_args), runner=runner, echo=click.echo)
     click.echo("")
     for env in report.envs:
         click.echo(f"  {env.name:<12} {env.status}  {env.seconds:.1f} s")
     click.echo(report.summary())
-    if not report.passed:
-        raise SystemExit(1)
+    report.raise_for_failure()

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 STEPS_PER_QUARTER = 4
 PITCHES = 128
 VOICES = ("soprano", "alto", "tenor", "bass")
+BAR_STEPS = 4 * STEPS_PER_QUARTER
+MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
+MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10, 11)
+SATB_RANGES = ((60, 79), (55, 74), (48, 69), (40, 62))
+"""Lowest and highest MIDI pitch of soprano (C4-G5), alto (G3-D5), tenor (C3-A4), bass (E2-D4)."""
 
 
 def as_melody(melody: Any) -> NDArray[np.bool_]:

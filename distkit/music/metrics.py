@@ -13,17 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from distkit.music.base import STEPS_PER_QUARTER
+from distkit.music.base import (
+    BAR_STEPS,
+    MAJOR_SCALE,
+    MINOR_SCALE,
+    SATB_RANGES,
+    STEPS_PER_QUARTER,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-BAR_STEPS = 4 * STEPS_PER_QUARTER
 QUALIFIED_STEPS = 2
-MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
-MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10, 11)
-SATB_RANGES = ((60, 79), (55, 74), (48, 69), (40, 62))
-"""Lowest and highest MIDI pitch of soprano (C4-G5), alto (G3-D5), tenor (C3-A4), bass (E2-D4)."""
 TONAL_RADII = (1.0, 1.0, 0.5)
 
 

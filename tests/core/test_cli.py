@@ -81,7 +81,7 @@ def test_list_json_is_stable_for_scripts() -> None:
         "class": "distkit.distributions.gaussian:Gaussian",
         "parameters": ["mu", "sigma"],
         "discrete": False,
-        "description": gaussian["description"],
+        "description": "Gaussian with mean `mu` and standard deviation `sigma` (> 0).",
     }
     assert next(d for d in data["distributions"] if d["name"] == "binomial")["discrete"] is True
 

@@ -32,7 +32,7 @@ def test_the_wheel_contains_the_template_and_py_typed(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("distkit_cli-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "distkit/py.typed" in names
-    assert "distkit/music/data/chorale_hmm.npz" in names
+    assert "distkit/music/hmm/data/chorale_hmm.npz" in names
     assert "distkit/template/cookiecutter.json" in names
     assert any(n.startswith("distkit/template/{{cookiecutter.project_slug}}/") for n in names)
     assert not any(n.startswith("tests/") for n in names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -60,4 +61,9 @@ def test_plot_histogram_pdf_returns_the_courses_grid(gaussian: Gaussian) -> None
     x, y = gaussian.plot_histogram_pdf(n_spaces=50)
     interval = (330 - 1) / 50
     assert x.tolist() == pytest.approx([1 + interval * i for i in range(50)], rel=1e-15)
-    assert y.tolist() == pytest.approx([gaussian.pdf(value) for value in x], rel=1e-15)
+    mu, sigma = gaussian.mean, gaussian.stdev
+    course_pdf = [
+        math.exp(-0.5 * ((value - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+        for value in x
+    ]
+    assert y.tolist() == pytest.approx(course_pdf, rel=1e-12)

@@ -52,7 +52,16 @@ def test_save_fit_plot_writes_a_png(tmp_path: Path) -> None:
     assert path.read_bytes().startswith(PNG_SIGNATURE)
 
 
-def test_save_fit_plot_draws_bars_for_a_discrete_distribution(tmp_path: Path) -> None:
+def test_plot_fit_draws_one_bar_per_observed_value_of_a_discrete_distribution() -> None:
+    data = Binomial(0.3, 12).sample(1000, seed=1)
+    ax = plot_fit(Binomial.fit(data, size=12), data, Figure().add_subplot())
+    bars = [patch for patch in ax.patches if patch.get_width() == pytest.approx(0.8)]
+    heights = {round(bar.get_x() + 0.4): bar.get_height() for bar in bars}
+    observed, counts = np.unique(data, return_counts=True)
+    assert heights == pytest.approx(dict(zip(observed.tolist(), counts / data.size, strict=True)))
+
+
+def test_save_fit_plot_writes_a_png_for_a_discrete_distribution(tmp_path: Path) -> None:
     data = Binomial(0.3, 12).sample(1000, seed=1)
     path = save_fit_plot(Binomial.fit(data, size=12), data, tmp_path / "fit.png")
     assert path.read_bytes().startswith(PNG_SIGNATURE)

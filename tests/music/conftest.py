@@ -116,8 +116,9 @@ def model_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-@pytest.fixture(autouse=True)
-def _test_models(model_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+@pytest.fixture
+def test_models(model_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Load only the test models' plugin (the built-in chorale-hmm is disabled)."""
     monkeypatch.syspath_prepend(str(model_site))
     monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "music-test")
     monkeypatch.setenv("DISTKIT_DISABLED_PLUGINS", "distkit.music")
@@ -127,14 +128,14 @@ def _test_models(model_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 @pytest.fixture
-def with_fake_bach(monkeypatch: pytest.MonkeyPatch) -> None:
+def with_fake_bach(test_models: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Install a model named bach-unet as well, as the distkit-bach plugin would."""
     monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "music-test,fake-bach")
     get_registry.cache_clear()
 
 
 @pytest.fixture
-def with_broken_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+def with_broken_plugin(test_models: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Install a music plugin whose hook raises, next to the test models."""
     monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "music-test,broken")
     get_registry.cache_clear()

@@ -14,6 +14,8 @@ from click.testing import CliRunner, Result
 from distkit.cli import cli
 from distkit.music.midi import read_arrangement, read_melody
 
+pytestmark = pytest.mark.usefixtures("test_models")
+
 
 @pytest.fixture(autouse=True)
 def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,8 @@ from distkit.music.compose import Outputs, check_outputs, default_model, harmoni
 from distkit.music.example import example_melody
 from distkit.plugins import get_registry
 
+pytestmark = pytest.mark.usefixtures("test_models")
+
 
 def test_harmonize_gives_the_melody_and_three_voices_of_its_length() -> None:
     melody = example_melody()

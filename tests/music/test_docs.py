@@ -12,6 +12,8 @@ from distkit.cli import cli
 from distkit.plugins import get_registry
 from tests.doc_examples import assert_prints_what_its_comments_say
 
+pytestmark = pytest.mark.usefixtures("test_models")
+
 DOC = Path(__file__).parents[2] / "docs" / "music.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from distkit.localindex import free_port
+from distkit.release.local_index import free_port
 
 collect_ignore = ["fixture_pkg"]
 FIXTURE = Path(__file__).parent / "fixture_pkg"

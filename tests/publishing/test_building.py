@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from distkit.building import build_hint, trim_error
+from distkit.release.build import build_hint
+from distkit.release.tool import trim_error
 from tests.publishing.commands import error_line, invoke
 
 HATCHLING = 'requires = ["hatchling>=1.26"]\nbuild-backend = "hatchling.build"\n'

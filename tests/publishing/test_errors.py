@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from distkit.building import Project
-from distkit.localindex import free_port
-from distkit.publishing import foreign_versions
+from distkit.release.build import Project
+from distkit.release.local_index import free_port
+from distkit.release.publish import foreign_versions
 from tests.publishing.commands import error_line, invoke
 
 CONNECTS: list[tuple[str, ...]] = []

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from distkit import scaffold
-from distkit.families import families
-from distkit.runner import tox_environment
+from distkit.release.tox import tox_environment
+from distkit.scaffold.families import families
 
 REPO = Path(__file__).resolve().parents[2]
 UV = shutil.which("uv")

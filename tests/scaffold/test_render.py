@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from distkit import scaffold
-from distkit.families import families, template_dir
+from distkit.scaffold import context, rendering
+from distkit.scaffold.families import families, template_dir
 from tests.scaffold.conftest import files_under
 
 POISSON_FILES = {
@@ -89,6 +90,7 @@ def test_byte_compiled_template_files_are_not_rendered(
     shutil.copytree(template_dir(), installed)
     compileall.compile_dir(installed, quiet=1)
     assert list(installed.rglob("*.pyc"))
-    monkeypatch.setattr(scaffold, "template_dir", lambda: installed)
+    for module in (context, rendering):
+        monkeypatch.setattr(module, "template_dir", lambda: installed)
     target = scaffold.create("poisson", tmp_path / "out")
     assert files_under(target) == POISSON_FILES

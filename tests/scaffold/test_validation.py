@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from distkit import scaffold
-from distkit.errors import NotFoundError, UsageError
+from distkit.errors import NotFoundError, TargetExistsError, UsageError
+from distkit.scaffold import rendering
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_existing_folder_is_left_alone_without_force(tmp_path: Path) -> None:
     target = tmp_path / "distkit-poisson"
     target.mkdir()
     (target / "mine.txt").write_text("keep")
-    with pytest.raises(scaffold.TargetExistsError, match="--force"):
+    with pytest.raises(TargetExistsError, match="--force"):
         scaffold.create("poisson", tmp_path)
     assert [p.name for p in target.iterdir()] == ["mine.txt"]
 
@@ -67,7 +68,7 @@ def test_error_while_rendering_leaves_no_folder(
         (destination / "half.txt").write_text("half")
         raise OSError("disk full")
 
-    monkeypatch.setattr(scaffold, "render", fail)
+    monkeypatch.setattr(rendering, "render", fail)
     with pytest.raises(OSError, match="disk full"):
         scaffold.create("poisson", tmp_path / "out" / "deeper")
     assert not (tmp_path / "out").exists()
@@ -79,7 +80,7 @@ def test_error_while_rendering_keeps_an_output_folder_that_was_there(
     def fail(context: object, destination: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(scaffold, "render", fail)
+    monkeypatch.setattr(rendering, "render", fail)
     (tmp_path / "out").mkdir()
     with pytest.raises(OSError, match="disk full"):
         scaffold.create("poisson", tmp_path / "out")

@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from distkit import building, index
-from distkit.errors import DistkitError, ToolError, UsageError
-from distkit.targets import Credentials, Target
+from distkit.errors import PublishError, TestsFailed, ToolError, UsageError
+from distkit.release import build, simple_api
+from distkit.release.targets import Credentials, Target
+from distkit.release.tool import run_tool, trim_error
 
 Status = Literal["ok", "warn", "fail"]
 Report = Callable[[Status, str], None]
-
-
-class PublishError(DistkitError):
-    """An upload the index refused, or a package that did not install back."""
 
 
 def stdlib_clash(name: str) -> str | None:
@@ -44,7 +41,7 @@ class _Tally:
 
 
 def preflight(
-    project: building.Project,
+    project: build.Project,
     target: Target,
     credentials: Credentials | None,
     report: Report,
@@ -74,7 +71,7 @@ def preflight(
     return files
 
 
-def _check_name(project: building.Project, report: Report) -> None:
+def _check_name(project: build.Project, report: Report) -> None:
     clash = stdlib_clash(project.name)
     if clash:
         raise UsageError(f"{project.name} would shadow the standard library module {clash!r}")
@@ -102,35 +99,36 @@ def _check_credentials(
         report("ok", f"credentials from {credentials.source} (user {credentials.username})")
 
 
-def _built_and_checked(project: building.Project, report: Report) -> list[Path]:
-    files = building.dist_files(project)
+def _built_and_checked(project: build.Project, report: Report) -> list[Path]:
+    files = build.dist_files(project)
     if files:
         report("ok", f"dist/ holds {len(files)} files for version {project.version}")
     else:
-        files = building.build(project)
+        files = build.build_dists(project)
         report("ok", f"built {len(files)} files for version {project.version}")
-    building.check(files)
+    build.check(files)
     report("ok", "twine check --strict passed")
     return files
 
 
-def _check_tests(project: building.Project, report: Report) -> None:
-    from distkit import runner
+def _check_tests(project: build.Project, report: Report) -> None:
+    from distkit.release import tox
 
-    result = runner.run_tox(project.path)
-    if not result.passed:
-        failed = ", ".join(result.failed) or f"tox exited with {result.returncode}"
-        raise PublishError(
-            f"tests failed ({failed}); run `distkit test {shlex.quote(str(project.path))}` "
-            "to see why, or pass --no-tests"
-        )
+    result = tox.run_tox(project.path)
+    try:
+        result.raise_for_failure()
+    except TestsFailed as error:
+        raise TestsFailed(
+            f"{error}; run `distkit test {shlex.quote(str(project.path))}` to see why, "
+            "or pass --no-tests"
+        ) from None
     report("ok", f"tests passed ({len(result.envs)} envs, {result.seconds:.1f} s)")
 
 
 def _new_files(
-    project: building.Project, target: Target, files: list[Path], report: Report, skip: bool
+    project: build.Project, target: Target, files: list[Path], report: Report, skip: bool
 ) -> list[Path]:
-    held = index.project_files(target.simple_url, project.name)
+    held = simple_api.project_files(target.simple_url, project.name)
     if held is None:
         report("ok", f"{project.name} is new on {target.name}")
         return files
@@ -163,7 +161,7 @@ def _new_files(
     return [file for file in files if file not in present]
 
 
-def foreign_versions(project: building.Project, held: list[str]) -> list[str]:
+def foreign_versions(project: build.Project, held: list[str]) -> list[str]:
     """Versions of the index's files that are higher than this package's and not its git tags.
 
     Those are the sign of someone else's project under this name (or of publishing out of
@@ -181,7 +179,7 @@ def foreign_versions(project: building.Project, held: list[str]) -> list[str]:
     if current is None:
         return []
     tags = {parse(tag) for tag in _git_tags(project.path)}
-    held_versions = {parse(v) for v in map(index.file_version, held) if v is not None}
+    held_versions = {parse(v) for v in map(simple_api.file_version, held) if v is not None}
     foreign = (v for v in held_versions if v is not None and v > current and v not in tags)
     return [str(v) for v in sorted(foreign)]
 
@@ -255,10 +253,10 @@ def explain_upload_error(output: str, target: Target, credentials: Credentials) 
         return f"a file is larger than {target.name} accepts (HTTP 413)"
     if code in ("404", "405"):
         return f"{url} is not an upload endpoint (HTTP {code})"
-    return f"upload to {url} failed: {building.trim_error(output, keep=2)}"
+    return f"upload to {url} failed: {trim_error(output, keep=2)}"
 
 
-def verify(project: building.Project, target: Target) -> str:
+def verify(project: build.Project, target: Target) -> str:
     """Install exactly this version from the target into a fresh venv, import it, load its
     `distkit` entry points; return what was loaded.
 
@@ -293,9 +291,4 @@ def verify(project: building.Project, target: Target) -> str:
 
 
 def _run(command: list[str]) -> str:
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise PublishError(
-            f"verify failed: {building.trim_error(result.stdout + result.stderr, keep=2)}"
-        )
-    return result.stdout
+    return run_tool(command, what="verify", keep=2, env=dict(os.environ))

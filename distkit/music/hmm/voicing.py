@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from distkit.music.metrics import SATB_RANGES
+from distkit.music.base import SATB_RANGES
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from distkit.music.hmm_decoding import Harmony
-    from distkit.music.hmm_tables import ChoraleTables
+    from distkit.music.hmm.decoding import Harmony
+    from distkit.music.hmm.tables import ChoraleTables
 
 CANDIDATES = 60
 CROSSING = 10.0

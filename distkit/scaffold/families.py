@@ -14,8 +14,9 @@ _DESCRIPTION = re.compile(r'{%\s*set description = "(.*?)"\s*%}')
 
 def template_dir() -> Path:
     """The cookiecutter template: packaged as distkit/template, or template/ in a checkout."""
-    packaged = Path(__file__).parent / "template"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "template"
+    package = Path(__file__).parent.parent
+    packaged = package / "template"
+    return packaged if packaged.is_dir() else package.parent / "template"
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from distkit.music.hmm_tables import (
+from distkit.music.hmm.tables import (
     ChoraleTables,
     learn_tables,
     read_tables,
     save_tables,
     top_line,
 )
-from tests.music_hmm.conftest import A_MINOR_CHORDS, C_MAJOR_CHORDS, chorale
+from tests.music.hmm.conftest import A_MINOR_CHORDS, C_MAJOR_CHORDS, chorale
 
 
 @pytest.fixture

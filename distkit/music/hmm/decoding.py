@@ -17,7 +17,7 @@ from distkit.music.base import STEPS_PER_QUARTER
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from distkit.music.hmm_tables import ChoraleTables, ModeTables
+    from distkit.music.hmm.tables import ChoraleTables, ModeTables
 
 ONSET_WEIGHT = 0.6
 OFFBEAT_WEIGHT = 0.1

@@ -1,7 +1,7 @@
 """ChoraleHMM: a hidden Markov model over Bach's chords that harmonizes a melody, numpy only.
 
-`hmm_tables` learns the model from the chorales, `hmm_decoding` finds the melody's key and
-chords, and `hmm_voicing` spreads the chords over alto, tenor and bass. Regenerate the shipped
+`tables` learns the model from the chorales, `decoding` finds the melody's key and
+chords, and `voicing` spreads the chords over alto, tenor and bass. Regenerate the shipped
 tables with `python -m distkit.music.hmm`. numpy is imported only when a melody is harmonized,
 so registering the model keeps distkit's start-up fast.
 """
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from distkit.music.hmm_tables import ChoraleTables
+    from distkit.music.hmm.tables import ChoraleTables
 
 TABLES = "chorale_hmm.npz"
 
@@ -42,9 +42,9 @@ class ChoraleHMM(MusicModel):
         """The melody as the soprano plus alto, tenor and bass: (4, steps, 128) bool."""
         import numpy as np
 
-        from distkit.music.hmm_decoding import beat_grid, decode
-        from distkit.music.hmm_tables import top_line
-        from distkit.music.hmm_voicing import voice_chords
+        from distkit.music.hmm.decoding import beat_grid, decode
+        from distkit.music.hmm.tables import top_line
+        from distkit.music.hmm.voicing import voice_chords
 
         roll = as_melody(melody)
         arrangement = np.zeros((4, *roll.shape), dtype=bool)
@@ -66,16 +66,16 @@ def shipped_tables() -> ChoraleTables:
     """The tables learned from the training chorales, read once from the package data."""
     from importlib import resources
 
-    from distkit.music.hmm_tables import read_tables
+    from distkit.music.hmm.tables import read_tables
 
-    with resources.files("distkit.music").joinpath("data", TABLES).open("rb") as handle:
+    with resources.files("distkit.music.hmm").joinpath("data", TABLES).open("rb") as handle:
         return read_tables(handle)
 
 
 def regenerate(path: Path) -> ChoraleTables:
     """Learn the tables from the training split of the chorales and write them to `path`."""
     from distkit.music.chorales import load_chorales, split_chorales
-    from distkit.music.hmm_tables import learn_tables, save_tables
+    from distkit.music.hmm.tables import learn_tables, save_tables
 
     tables = learn_tables(split_chorales(load_chorales())["train"])
     save_tables(tables, path)
@@ -90,7 +90,3 @@ def main(argv: list[str] | None = None) -> None:
     path = parser.parse_args(argv).output
     regenerate(path)
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
-
-
-if __name__ == "__main__":
-    main()

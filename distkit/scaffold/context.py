@@ -1,4 +1,4 @@
-"""Render the cookiecutter template into a new distribution package (`distkit new`)."""
+"""The answers a package is rendered with: template defaults, user config, validation."""
 
 from __future__ import annotations
 
@@ -8,19 +8,18 @@ import keyword
 import math
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
 from distkit.errors import UsageError
-from distkit.families import get_family, template_dir
+from distkit.scaffold.families import get_family, template_dir
 
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0")
-PROMPTED = ("full_name", "email", "project_name", "license", "version")
 _PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_VERSION = re.compile(r"^\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?$")
 _FAMILY_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 # Members of the generated base class that a custom parameter must not shadow.
 _RESERVED_PARAMS = {"name", "discrete", "labels", "data", "params", "mean", "stdev", "pdf", "cdf"}
@@ -31,10 +30,6 @@ _TEMPLATE_MODULES = {"plugin", "_base", "_special"}
 _DEPENDENCIES = {"numpy", "pluggy", "scipy", "hypothesis", "pytest", "distkit", "pip"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME = 100
-
-
-class TargetExistsError(UsageError):
-    """The target folder exists and --force was not given."""
 
 
 def user_defaults() -> dict[str, str]:
@@ -132,7 +127,7 @@ def validate(context: Mapping[str, str]) -> None:
         raise UsageError(f"project name {project!r} is not a valid PEP 508 / PyPI name")
     if len(project) > MAX_NAME:
         raise UsageError(f"project name {project[:20]}... is longer than {MAX_NAME} characters")
-    if _canonical(project) != context["project_slug"]:
+    if canonicalize_name(project) != context["project_slug"]:
         raise UsageError(f"project name {project!r} does not normalise to a folder name")
     name = context["import_name"]
     if not name.isidentifier() or keyword.iskeyword(name):
@@ -147,99 +142,13 @@ def validate(context: Mapping[str, str]) -> None:
         raise UsageError(f"author name {context['full_name']!r} must be printable text")
     if context["license"] not in LICENSES:
         raise UsageError(f"license {context['license']!r} is not one of {', '.join(LICENSES)}")
-    if not _VERSION.match(context["version"]):
+    if not _is_version(context["version"]):
         raise UsageError(f"version {context['version']!r} is not a PEP 440 version")
 
 
-def _canonical(name: str) -> str:
-    """The PyPI-normalised form of a project name (PEP 503, as packaging's canonicalize_name)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def render(context: Mapping[str, str], destination: Path) -> None:
-    """Render the template's project folder into `destination` (which must not exist)."""
-    import jinja2
-
-    source = template_dir() / "{{cookiecutter.project_slug}}"
-    loader = jinja2.FileSystemLoader([str(source), str(template_dir() / "templates")])
-    env = jinja2.Environment(
-        loader=loader,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    variables = {"cookiecutter": dict(context)}
-    destination.mkdir()
-    for root, dirs, files in os.walk(source):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]  # pip byte-compiles installed templates
-        relative = Path(root).relative_to(source)
-        target = destination / env.from_string(str(relative)).render(variables)
-        target.mkdir(parents=True, exist_ok=True)
-        for file in files:
-            name = env.from_string(file).render(variables) if "{" in file else file
-            text = (Path(root) / file).read_text(encoding="utf-8")
-            if "{{" in text or "{%" in text:
-                text = env.get_template((relative / file).as_posix()).render(variables)
-            (target / name).write_text(text, encoding="utf-8")
-
-
-def create(
-    family: str,
-    output_dir: Path,
-    values: Mapping[str, str] | None = None,
-    *,
-    force: bool = False,
-    custom: str | None = None,
-) -> Path:
-    """Render a package for `family` into output_dir; return its folder.
-
-    Renders into a temporary folder beside the target, then renames it into place, so an
-    error leaves nothing half made; with `force` an existing target is replaced only then.
-    """
-    context = build_context(family, values, custom=custom)
-    target = output_dir / context["project_slug"]
-    if target.exists() and not force:
-        raise TargetExistsError(f"{target} already exists (use --force to replace it)")
-    first_new = _first_missing(output_dir.absolute())
-    output_dir.mkdir(parents=True, exist_ok=True)
+def _is_version(text: str) -> bool:
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=output_dir))
-        try:
-            render(context, staging / "new")
-            _swap_in(staging / "new", target, staging / "old")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    except BaseException:
-        if first_new is not None:
-            shutil.rmtree(first_new, ignore_errors=True)
-        raise
-    return target
-
-
-def _first_missing(path: Path) -> Path | None:
-    """The outermost folder of `path` that does not exist yet (what mkdir -p would create)."""
-    missing = None
-    while not path.exists():
-        missing, path = path, path.parent
-    return missing
-
-
-def _swap_in(new: Path, target: Path, old: Path) -> None:
-    """Rename `new` to `target`, moving an existing target to `old`, and back if that fails."""
-    if target.exists():
-        target.rename(old)
-    try:
-        new.rename(target)
-    except OSError:
-        if old.exists():
-            old.rename(target)
-        raise
-
-
-def next_steps(target: Path) -> str:
-    """What to type after `distkit new`."""
-    return f"cd {target} && distkit test && distkit build && distkit publish --local"
-
-
-def skeleton_module(target: Path, family: str) -> Path:
-    """The module of a `--custom` package whose TODOs the user fills in."""
-    return next((target / "src").glob(f"*/{family.replace('-', '_')}.py"))
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True

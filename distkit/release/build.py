@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from distkit.errors import ToolError, UsageError
+from distkit.release.tool import run_tool
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
     return found
 
 
-def build(project: Project, outdir: Path | None = None, installer: str = "uv") -> list[Path]:
+def build_dists(project: Project, outdir: Path | None = None, installer: str = "uv") -> list[Path]:
     """Build the sdist and wheel into `outdir` and return the files of this version.
 
     A failed build does not leave behind an empty folder that it created.
@@ -74,10 +73,11 @@ def build(project: Project, outdir: Path | None = None, installer: str = "uv") -
 
 
 def _run_build(project: Project, folder: Path, command: list[str]) -> list[Path]:
-    result = subprocess.run(command, capture_output=True, text=True, env=_quiet_env(), check=False)
-    if result.returncode != 0:
-        reason = trim_error(result.stdout + result.stderr)
-        raise ToolError(f"build failed: {reason}", command=command, hint=build_hint(reason))
+    try:
+        run_tool(command, what="build")
+    except ToolError as error:
+        error.hint = build_hint(str(error))
+        raise
     files = dist_files(project, folder)
     if not files:
         raise ToolError(
@@ -99,47 +99,8 @@ def build_hint(reason: str) -> str:
 def check(files: list[Path]) -> None:
     """Run `twine check --strict` on `files`; raise ToolError with twine's reason if it fails."""
     command = [sys.executable, "-m", "twine", "check", "--strict", *map(str, files)]
-    result = subprocess.run(command, capture_output=True, text=True, env=_quiet_env(), check=False)
-    if result.returncode != 0:
-        raise ToolError(
-            f"twine check failed: {trim_error(result.stdout + result.stderr)}",
-            command=command,
-            hint='add a README and `readme = "README.md"` to [project]',
-        )
-
-
-# pypa/build's own closing lines: a tip on debugging, and that the backend exited.
-FRONTEND_NOISE = re.compile(r"^(TIP |ERROR Backend subprocess exited)")
-
-
-def trim_error(output: str, keep: int = 3) -> str:
-    """The lines of a tool's output that say what went wrong, joined into one line."""
-    lines = [line.strip() for line in _without_tracebacks(_strip_ansi(output).splitlines())]
-    lines = [line for line in lines if line and not line.startswith(("*", "File "))]
-    lines = [line for line in lines if not FRONTEND_NOISE.match(line)] or lines
-    marked = [
-        line for line in lines if re.search(r"error|fail|invalid|warning|missing", line, re.I)
-    ]
-    chosen = list(dict.fromkeys((marked or lines)[-keep:]))
-    return " | ".join(chosen) if chosen else "no output"
-
-
-def _without_tracebacks(lines: list[str]) -> list[str]:
-    """`lines` less each traceback's header and indented frames (its last line stays)."""
-    kept: list[str] = []
-    inside = False
-    for line in lines:
-        if line.startswith("Traceback"):
-            inside = True
-        elif not (inside and line[:1].isspace()):
-            inside = False
-            kept.append(line)
-    return kept
-
-
-def _strip_ansi(text: str) -> str:
-    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
-
-
-def _quiet_env() -> dict[str, str]:
-    return {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    run_tool(
+        command,
+        what="twine check",
+        hint='add a README and `readme = "README.md"` to [project]',
+    )

@@ -15,7 +15,7 @@ pytest.importorskip("music21")
 
 from distkit.music.metrics import arrangement_metrics
 
-BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "music_eval.py"
+BENCHMARK = Path(__file__).parents[3] / "benchmarks" / "music_eval.py"
 # The first 14 corpus files hold two test-split chorales: quick to parse, hermetic.
 QUICK = ["--files", "14", "--limit", "2"]
 

@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from distkit.errors import ToolError, UsageError
+from distkit.errors import TestsFailed, ToolError, UsageError
 
-RUNNERS = ("uv-venv-runner", "virtualenv")
 # Set by tox inside its own environments; tox 4 would read them as its settings, so a tox run
 # started from within a tox environment (distkit's own tests, for one) would share its work dir.
 OUTER_TOX_VARIABLES = ("TOX_WORK_DIR", "TOX_ENV_DIR", "TOX_ENV_NAME", "TOX_PACKAGE")
@@ -52,6 +51,12 @@ class TestReport:
     def failed(self) -> list[str]:
         """The names of the environments that failed."""
         return [env.name for env in self.envs if not env.passed]
+
+    def raise_for_failure(self) -> None:
+        """Raise TestsFailed naming the failed environments, if any failed."""
+        if not self.passed:
+            failed = ", ".join(self.failed) or f"tox exited with {self.returncode}"
+            raise TestsFailed(f"tests failed ({failed})")
 
     def summary(self) -> str:
         """E.g. `1/2 envs passed (1 skipped) in 3.0 s`; skipped environments are not counted."""

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from distkit.music.hmm import shipped_tables
-from distkit.music.hmm_tables import ModeTables, read_tables
+from distkit.music.hmm.tables import ModeTables, read_tables
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.slow

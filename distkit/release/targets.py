@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from distkit import index
 from distkit.errors import UsageError
+from distkit.release import simple_api
 
 PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
 TESTPYPI_UPLOAD = "https://test.pypi.org/legacy/"
@@ -33,7 +33,7 @@ class Target:
 
     @property
     def simple_url(self) -> str:
-        return index.simple_url_for(self.upload_url)
+        return simple_api.simple_url_for(self.upload_url)
 
     @property
     def is_public(self) -> bool:

@@ -1,0 +1,3 @@
+from distkit.music.hmm.model import main
+
+main()
