@@ -8,7 +8,9 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from distkit import __version__
 from distkit.errors import TargetExistsError
+from distkit.scaffold.answers import BUILTIN, Answers, write_answers
 from distkit.scaffold.context import build_context
 from distkit.scaffold.families import template_dir
 
@@ -62,6 +64,7 @@ def create(
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=output_dir))
         try:
             render(context, staging / "new")
+            write_answers(staging / "new", Answers(BUILTIN, __version__, dict(context)))
             _swap_in(staging / "new", target, staging / "old")
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+import distkit
 from distkit import scaffold
 from distkit.scaffold import context, rendering
+from distkit.scaffold.answers import ANSWERS_FILE, read_answers
 from distkit.scaffold.families import families, template_dir
 from tests.scaffold.conftest import files_under
 
 POISSON_FILES = {
+    ".distkit-answers.json",
     ".gitignore",
     "CHANGELOG.md",
     "LICENSE",
@@ -35,6 +38,14 @@ def test_poisson_package_has_exactly_these_files(tmp_path: Path) -> None:
     target = scaffold.create("poisson", tmp_path)
     assert target == tmp_path / "distkit-poisson"
     assert files_under(target) == POISSON_FILES
+
+
+def test_the_package_records_its_template_version_and_answers(tmp_path: Path) -> None:
+    target = scaffold.create("poisson", tmp_path, {"full_name": "Ada Lovelace"})
+    answers = read_answers(target)
+    assert (answers.template, answers.version) == ("builtin", distkit.__version__)
+    assert answers.context["full_name"] == "Ada Lovelace"
+    assert answers.context["family"] == "poisson"
 
 
 def test_hyphenated_family_maps_to_module_and_class(tmp_path: Path) -> None:
@@ -60,8 +71,8 @@ def test_same_output_as_cookiecutter(tmp_path: Path) -> None:
             extra_context={"family": "gamma", **values},
         )
     )
-    assert files_under(ours) == files_under(theirs)
-    for name in files_under(ours):
+    assert files_under(ours) == files_under(theirs) | {ANSWERS_FILE}
+    for name in files_under(theirs):
         assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
 
 
