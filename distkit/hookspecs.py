@@ -13,12 +13,17 @@ hookimpl = pluggy.HookimplMarker("distkit")
 
 @hookspec
 def register_distributions(register: Callable[[type[Any]], None]) -> None:
-    """Call `register(cls)` for each distribution class the plugin provides."""
+    """Call `register(cls)` for each distribution class the plugin provides.
+
+    Or `register("package.module:Class", name="NAME", description="one line")`: the class is
+    then imported only when it is used, so `distkit list` stays fast.
+    """
 
 
 @hookspec
 def register_music_models(register: Callable[[type[Any]], None]) -> None:
-    """Call `register(cls)` for each music-model class the plugin provides."""
+    """Call `register(cls)` for each music-model class the plugin provides (or its import path,
+    with `name=` and `description=`, as for distributions)."""
 
 
 @hookspec

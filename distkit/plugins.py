@@ -7,21 +7,23 @@ accepted by what they have, not by their base class.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import importlib
 import inspect
 import os
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import Distribution, EntryPoint, distribution, entry_points
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
 from distkit import hookspecs
-from distkit.errors import NotFoundError, UsageError
+from distkit.errors import DistkitError, NotFoundError, PluginError, UsageError
 
 GROUP = "distkit"
 LOAD_ENV = "DISTKIT_LOAD_PLUGINS"
@@ -62,30 +64,69 @@ class PluginInfo:
         return self.dist.version if self.dist is not None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Registration:
-    """A class registered by a plugin under its `name`."""
+    """A class registered by a plugin under its `name`: the class itself, or its import path
+    ("module:Class") to be imported when first used, so that listing imports nothing heavy."""
 
     name: str
-    cls: type[Any]
+    target: type[Any] | str
     plugin: str
     kind: str
+    given_description: str | None = None
 
     @property
     def qualified_name(self) -> str:
         return f"{self.plugin}:{self.name}"
 
     @property
+    def loaded(self) -> bool:
+        """Whether the class is imported (always, for a class registered as itself)."""
+        return not isinstance(self.target, str) or "cls" in self.__dict__
+
+    @functools.cached_property
+    def cls(self) -> type[Any]:
+        """The class, imported on first use; PluginError naming the plugin if that fails."""
+        if not isinstance(self.target, str):
+            return self.target
+        module_name, _, qualname = self.target.partition(":")
+        with plugin_code(self.plugin, f"importing {self.target}", interruptible=False):
+            found: Any = importlib.import_module(module_name)
+            for part in qualname.split("."):
+                found = getattr(found, part)
+        problem = class_problem(found, self.kind)
+        if problem:
+            raise PluginError(f"plugin {self.plugin!r} registered {self.target}, {problem}")
+        if found.name != self.name:
+            raise PluginError(
+                f"plugin {self.plugin!r} registered {self.target} as {self.name!r}, "
+                f"but its name is {found.name!r}"
+            )
+        return cast("type[Any]", found)
+
+    @property
     def class_path(self) -> str:
-        return f"{self.cls.__module__}:{self.cls.__qualname__}"
+        if isinstance(self.target, str):
+            return self.target
+        return f"{self.target.__module__}:{self.target.__qualname__}"
 
     @property
     def description(self) -> str:
-        text = getattr(self.cls, "description", None) or inspect.getdoc(self.cls) or ""
-        return str(text).strip().splitlines()[0] if str(text).strip() else ""
+        if self.given_description is not None:
+            text = self.given_description
+        elif self.loaded:
+            text = getattr(self.cls, "description", None) or inspect.getdoc(self.cls) or ""
+        else:
+            text = ""
+        lines = str(text).strip().splitlines()
+        return lines[0] if lines else ""
 
     @property
-    def parameters(self) -> list[str]:
+    def parameters(self) -> list[str] | None:
+        """The constructor's parameter names; None while a lazily registered class is not
+        imported."""
+        if not self.loaded:
+            return None
         try:
             signature = inspect.signature(self.cls)
         except (TypeError, ValueError):
@@ -97,6 +138,33 @@ class Registration:
         ]
 
 
+@contextlib.contextmanager
+def plugin_code(plugin: str, action: str, *, interruptible: bool = True) -> Iterator[None]:
+    """Run a plugin's code: what it prints goes to stderr, and whatever it raises (SystemExit
+    included) becomes a PluginError naming the plugin. distkit's own errors pass through, and
+    so does Ctrl-C when `interruptible` (a user stopping a long fit is not the plugin's fault).
+    """
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    except DistkitError:
+        raise
+    except KeyboardInterrupt:
+        if interruptible:
+            raise
+        raise PluginError(f"plugin {plugin!r} failed {action}: KeyboardInterrupt") from None
+    except BaseException as error:
+        raise PluginError(f"plugin {plugin!r} failed {action}: {_describe(error)}") from error
+
+
+def class_problem(cls: object, kind: str) -> str | None:
+    """Why `cls` cannot be registered as a `kind`, or None."""
+    if not isinstance(cls, type):
+        return f"which is not a class but {type(cls).__name__!r} object"
+    missing = missing_members(cls, kind)
+    return f"which is not a {kind}: it lacks {', '.join(missing)}" if missing else None
+
+
 def missing_members(cls: object, kind: str) -> list[str]:
     """What `cls` lacks to count as a `kind` (a distribution or a music model)."""
     missing = [m for m in REQUIRED_MEMBERS[kind] if not callable(getattr(cls, m, None))]
@@ -104,6 +172,17 @@ def missing_members(cls: object, kind: str) -> list[str]:
     if not isinstance(name, str) or not name:
         missing.insert(0, "name")
     return missing
+
+
+def _path_problem(path: str, name: str | None) -> str | None:
+    """Why a class registered by its import path cannot be taken, or None."""
+    module, _, qualname = path.partition(":")
+    dotted = all(part.isidentifier() for part in f"{module}.{qualname}".split("."))
+    if not (module and qualname and dotted):
+        return "which is not an import path of the form 'package.module:Class'"
+    if not isinstance(name, str) or not name:
+        return "an import path, without the name=... it is registered under"
+    return None
 
 
 def _names_from_env(variable: str) -> set[str] | None:
@@ -198,15 +277,23 @@ class Registry:
         registrations: list[Registration] = []
 
         def make_register(plugin: str, found: list[Registration]) -> Callable[[Any], None]:
-            def register(cls: Any) -> None:
-                missing = missing_members(cls, kind)
-                if missing:
-                    label = getattr(cls, "__name__", repr(cls))
-                    self.plugins[plugin].errors.append(
-                        f"registered {label}, which is not a {kind}: it lacks {', '.join(missing)}"
-                    )
+            def register(
+                cls: Any, *, name: str | None = None, description: str | None = None
+            ) -> None:
+                if isinstance(cls, str):
+                    problem = _path_problem(cls, name)
+                    if problem:
+                        self.plugins[plugin].errors.append(f"registered {cls!r}, {problem}")
+                        return
+                    assert name is not None
+                    found.append(Registration(name, cls, plugin, kind, description))
                     return
-                found.append(Registration(cls.name, cls, plugin, kind))
+                problem = class_problem(cls, kind)
+                if problem:
+                    label = getattr(cls, "__name__", repr(cls))
+                    self.plugins[plugin].errors.append(f"registered {label}, {problem}")
+                    return
+                found.append(Registration(cls.name, cls, plugin, kind, description))
 
             return register
 
@@ -226,13 +313,16 @@ class Registry:
         caller = getattr(self.manager.hook, hook_name)
         for impl in caller.get_hookimpls():
             if impl.hookwrapper or impl.wrapper:
+                self.plugins[impl.plugin_name].errors.append(
+                    f"implements {hook_name} as a wrapper, which distkit does not call"
+                )
                 continue
             try:
-                call(impl.plugin_name, impl.function, impl.argnames)
-            except Exception as error:
-                self.plugins[impl.plugin_name].errors.append(
-                    f"failed in {hook_name}: {_describe(error)}"
-                )
+                with plugin_code(impl.plugin_name, f"in {hook_name}", interruptible=False):
+                    call(impl.plugin_name, impl.function, impl.argnames)
+            except PluginError as error:
+                message = str(error).removeprefix(f"plugin {impl.plugin_name!r} ")
+                self.plugins[impl.plugin_name].errors.append(message)
 
 
 def _register(
@@ -283,9 +373,10 @@ def _entry_points(only: set[str] | None, disabled: set[str]) -> list[EntryPoint]
 def _load_entry_point(ep: EntryPoint) -> tuple[PluginInfo, ModuleType | None]:
     info = PluginInfo(name=ep.name, module=ep.value, dist=ep.dist)
     try:
-        module = ep.load()
-    except Exception as error:
-        info.errors.append(f"failed to import {ep.value}: {_describe(error)}")
+        with plugin_code(ep.name, f"to import {ep.value}", interruptible=False):
+            module = ep.load()
+    except PluginError as error:
+        info.errors.append(str(error).removeprefix(f"plugin {ep.name!r} "))
         return info, None
     return info, module
 

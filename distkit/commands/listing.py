@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from distkit.commands._output import echo_json, echo_table, warn_problems
+
+if TYPE_CHECKING:
+    from distkit.plugins import Registration
 
 
 @click.command("list")
@@ -26,7 +31,7 @@ def list_command(as_json: bool) -> None:
                         "plugin": r.plugin,
                         "class": r.class_path,
                         "parameters": r.parameters,
-                        "discrete": bool(getattr(r.cls, "discrete", False)),
+                        "discrete": bool(getattr(r.cls, "discrete", False)) if r.loaded else None,
                         "description": r.description,
                     }
                     for r in distributions
@@ -46,7 +51,15 @@ def list_command(as_json: bool) -> None:
     click.echo("Distributions")
     echo_table(
         ["NAME", "PLUGIN", "PARAMETERS", "DESCRIPTION"],
-        [[r.name, r.plugin, ", ".join(r.parameters), r.description] for r in distributions],
+        [
+            [
+                r.name,
+                r.plugin,
+                "-" if r.parameters is None else ", ".join(r.parameters),
+                r.description,
+            ]
+            for r in distributions
+        ],
         indent="  ",
     )
     click.echo("\nMusic models")
@@ -58,3 +71,8 @@ def list_command(as_json: bool) -> None:
         )
     else:
         click.echo("  (none)")
+
+
+def _parameters(registration: Registration) -> str:
+    parameters = registration.parameters
+    return "-" if parameters is None else ", ".join(parameters)

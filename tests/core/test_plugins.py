@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import uuid
 from typing import TYPE_CHECKING
 
 import pytest
 
-from distkit.errors import NotFoundError, UsageError
+from distkit.errors import NotFoundError, PluginError, UsageError
 from distkit.plugins import get_registry, missing_members
+from tests.core.conftest import DUCK_DISTRIBUTION
 
 if TYPE_CHECKING:
     from conftest import PluginSite
@@ -215,3 +218,78 @@ def test_a_music_model_is_registered_and_looked_up_by_name(plugin_site: PluginSi
     assert drone.plugin == "drone"
     assert drone.description == "Holds middle C under the melody."
     assert registry.music_model("drone:drone") is drone.cls
+
+
+LAZY_PLUGIN = """
+import pluggy
+hookimpl = pluggy.HookimplMarker("distkit")
+
+@hookimpl
+def register_distributions(register):
+    register("{module}:Triangle", name="triangle", description="A lazy triangle.")
+"""
+
+
+def test_a_class_registered_by_its_path_is_imported_only_when_used(
+    plugin_site: PluginSite,
+) -> None:
+    module = f"lazy_triangle_{uuid.uuid4().hex[:8]}"
+    code = DUCK_DISTRIBUTION.format(cls="Triangle", name="triangle")
+    (plugin_site.root / f"{module}.py").write_text(code)
+    plugin_site.add("lazy", LAZY_PLUGIN.format(module=module))
+    registry = get_registry()
+    registration = registry.lookup("distribution", "lazy:triangle")
+    assert (registration.description, registration.class_path) == (
+        "A lazy triangle.",
+        f"{module}:Triangle",
+    )
+    assert module not in sys.modules
+    assert registration.parameters is None
+    assert registration.cls.__module__ == module
+    assert registration.parameters == ["low", "high"]
+
+
+def test_a_lazy_path_whose_class_is_missing_is_a_plugin_error_on_use(
+    plugin_site: PluginSite,
+) -> None:
+    plugin_site.add("lazy", LAZY_PLUGIN.format(module="no_such_module_here"))
+    registration = get_registry().lookup("distribution", "triangle")
+    with pytest.raises(PluginError, match="plugin 'lazy' failed importing no_such_module_here"):
+        registration.cls  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import sys\nsys.exit(3)\n",
+        "raise KeyboardInterrupt\n",
+        "raise SystemExit('bye')\n",
+    ],
+)
+def test_a_plugin_that_exits_or_interrupts_at_import_is_reported_and_distkit_runs_on(
+    plugin_site: PluginSite, body: str
+) -> None:
+    plugin_site.add("exits", body)
+    registry = get_registry()
+    assert registry.distribution("gaussian").name == "gaussian"
+    assert not registry.plugins["exits"].ok
+
+
+def test_what_a_plugin_prints_in_a_hook_goes_to_stderr(
+    plugin_site: PluginSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugin_site.add(
+        "chatty",
+        """
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        @hookimpl
+        def register_distributions(register):
+            print("hello from a plugin")
+        """,
+    )
+    get_registry().distributions  # noqa: B018
+    out, err = capsys.readouterr()
+    assert "hello from a plugin" not in out
+    assert "hello from a plugin" in err
