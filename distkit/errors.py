@@ -64,3 +64,19 @@ class ToolError(DistkitError):
         if self.hint:
             text = f"{text} ({self.hint})"
         return text
+
+
+class GitError(DistkitError):
+    """A git repository that is missing, dirty, or a git command that failed."""
+
+
+class ReleaseError(DistkitError):
+    """A package whose version or CHANGELOG cannot be bumped as asked."""
+
+
+class UpdateConflict(DistkitError):
+    """A template update whose changes clash with the user's edits (left as conflict markers)."""
+
+
+class TemplateError(DistkitError):
+    """A template that cannot be fetched or rendered (its hook refused, a git URL failed)."""

@@ -29,3 +29,10 @@ def register_music_models(register: Callable[[type[Any]], None]) -> None:
 @hookspec
 def register_commands(cli: Any) -> None:
     """Add click commands to the `distkit` group, e.g. `cli.add_command(my_command)`."""
+
+
+@hookspec
+def register_templates(register: Callable[..., None]) -> None:
+    """Call `register(name, location, description="one line")` for each cookiecutter template
+    the plugin provides (a folder, e.g. one inside the plugin's package, or a git URL), so that
+    `distkit new --template NAME` renders it."""

@@ -138,6 +138,16 @@ class Registration:
         ]
 
 
+@dataclass(frozen=True)
+class TemplateEntry:
+    """A cookiecutter template a plugin provides: a folder or a git URL."""
+
+    name: str
+    location: str
+    plugin: str
+    description: str = ""
+
+
 @contextlib.contextmanager
 def plugin_code(plugin: str, action: str, *, interruptible: bool = True) -> Iterator[None]:
     """Run a plugin's code: what it prints goes to stderr, and whatever it raises (SystemExit
@@ -212,6 +222,20 @@ class Registry:
     @functools.cached_property
     def music_models(self) -> list[Registration]:
         return self._collect("register_music_models", MUSIC_MODEL)
+
+    @functools.cached_property
+    def templates(self) -> list[TemplateEntry]:
+        """The cookiecutter templates plugins registered (`register_templates`)."""
+        found: list[TemplateEntry] = []
+
+        def call(plugin: str, function: Callable[..., Any], argnames: Iterable[str]) -> None:
+            def register(name: str, location: Any, *, description: str = "") -> None:
+                found.append(TemplateEntry(str(name), str(location), plugin, description))
+
+            function(**{a: register for a in argnames if a == "register"})
+
+        self._call_each("register_templates", call)
+        return found
 
     @property
     def problems(self) -> list[str]:

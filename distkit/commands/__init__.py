@@ -32,4 +32,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Start, stop or inspect the embedded local index.",
     ),
     "compose": ("distkit.commands.compose", "compose", "Harmonize a melody with a music model."),
+    "update": (
+        "distkit.commands.update",
+        "update",
+        "Merge the template's newer version into a package.",
+    ),
+    "release": (
+        "distkit.commands.release",
+        "release",
+        "Bump the version, date the CHANGELOG, commit and tag.",
+    ),
 }

@@ -35,6 +35,14 @@ PROMPTS = {
     "(comma-separated, each NAME or NAME=DEFAULT), e.g. --custom 'shape=2,scale=1'.",
 )
 @click.option("--list-families", is_flag=True, help="List the families NAME can be, and exit.")
+@click.option(
+    "--template",
+    metavar="PATH_OR_GIT_URL",
+    help="Render this cookiecutter template (a folder, a git URL, or a plugin's template name) "
+    "with cookiecutter instead of distkit's own; NAME, if given, answers its 'family' question.",
+)
+@click.option("--replay", is_flag=True, help="With --template: reuse cookiecutter's last answers.")
+@click.option("--no-git", is_flag=True, help="Do not make the package a git repository.")
 def new(
     name: str | None,
     output_dir: Path,
@@ -44,6 +52,9 @@ def new(
     license_: str | None,
     custom: str | None,
     list_families: bool,
+    template: str | None,
+    replay: bool,
+    no_git: bool,
 ) -> None:
     """Create a package for the distribution family NAME (poisson, gamma, ...)."""
     from distkit import scaffold
@@ -53,6 +64,11 @@ def new(
     if list_families:
         for family in families():
             click.echo(f"{family.name:<18} {family.description}")
+        return
+    if template is not None:
+        target = _from_template(template, name, output_dir, no_input, replay, force, project_name)
+        target = target if no_git else _start_history(target)
+        click.echo(f"Next: {scaffold.next_steps(target)}")
         return
     if name is None:
         raise UsageError("missing NAME (see distkit new --list-families)")
@@ -76,7 +92,45 @@ def new(
             )
     target = scaffold.create(name, output_dir, values, force=force, custom=custom)
     click.echo(f"Created {target}")
+    if not no_git:
+        _start_history(target)
     if custom is not None:
         module = scaffold.skeleton_module(target, name)
         click.echo(f"Fill in the TODOs in {module}; its tests pass once they are done.")
     click.echo(f"Next: {scaffold.next_steps(target)}")
+
+
+def _from_template(
+    template: str,
+    name: str | None,
+    output_dir: Path,
+    no_input: bool,
+    replay: bool,
+    force: bool,
+    project_name: str | None,
+) -> Path:
+    from distkit.errors import UsageError
+    from distkit.scaffold import template_source
+
+    if force:
+        raise UsageError("--force cannot be used with --template; remove the folder first")
+    values = {"family": name, "project_name": project_name}
+    answers = {key: value for key, value in values.items() if value is not None}
+    try:
+        target = template_source.create(
+            template, output_dir, answers, no_input=no_input, replay=replay
+        )
+    except UsageError as error:
+        if "asks no question named 'family'" in str(error):
+            raise UsageError(f"{error}; leave NAME out for this template") from None
+        raise
+    click.echo(f"Created {target} from {template}")
+    return target
+
+
+def _start_history(target: Path) -> Path:
+    from distkit.scaffold.update import start_history
+
+    if start_history(target):
+        click.echo("Made it a git repository with a first commit (--no-git to skip).")
+    return target

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from distkit.errors import UsageError
 
@@ -21,11 +22,13 @@ BUILTIN = "builtin"
 @dataclass(frozen=True)
 class Answers:
     """Where a package came from: `template` is "builtin" or a path or git URL, `version`
-    distkit's version (built-in template) or the template's commit, `context` the answers."""
+    distkit's version (built-in template) or the template's commit ("" for a folder outside
+    git), `context` the answers (strings for the built-in template; any JSON value for others,
+    as cookiecutter allows)."""
 
     template: str
     version: str
-    context: dict[str, str] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def write_answers(folder: Path, answers: Answers) -> Path:
@@ -66,5 +69,6 @@ def _well_formed(data: object) -> bool:
         isinstance(data.get("template"), str)
         and isinstance(data.get("version"), str)
         and isinstance(context, Mapping)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in context.items())
+        and all(isinstance(k, str) for k in context)
+        and (data["template"] != BUILTIN or all(isinstance(v, str) for v in context.values()))
     )

@@ -1,0 +1,38 @@
+"""`distkit update`: merge the template's newer version into a package, keeping the user's edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _parse_answers(values: tuple[str, ...]) -> dict[str, str]:
+    answers = {}
+    for value in values:
+        key, sep, answer = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint="--answer")
+        answers[key.strip()] = answer
+    return answers
+
+
+@click.command("update")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 when an update is available.")
+@click.option(
+    "--answer", "answers", multiple=True, metavar="KEY=VALUE", help="Change an answer (repeatable)."
+)
+def update(path: Path, check: bool, answers: tuple[str, ...]) -> None:
+    """Bring the package in PATH up to date with its template, keeping your edits."""
+    from distkit.scaffold.update import update as run_update
+
+    result = run_update(path, changes=_parse_answers(answers), check=check)
+    versions = f"{result.old_version or '(no commit)'} -> {result.new_version or '(no commit)'}"
+    if result.status == "current":
+        click.echo(f"Up to date with the template ({result.new_version}).")
+    elif result.status == "available":
+        click.echo(f"An update is available: {versions}; run distkit update {path}")
+        raise click.exceptions.Exit(1)
+    else:
+        click.echo(f"Updated {path} from the template: {versions}, {len(result.changed)} file(s).")
