@@ -50,7 +50,7 @@ def next_version(current: str, spec: str) -> str:
 
 def _bump(now: Version, level: int) -> str:
     release = [*now.release, 0, 0][:3]
-    below_zero = all(part == 0 for part in release[level + 1 :])
+    below_zero = all(part == 0 for part in now.release[level + 1 :])
     if not (now.is_prerelease and below_zero):
         release[level] += 1
         release[level + 1 :] = [0] * (2 - level)

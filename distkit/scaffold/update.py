@@ -114,18 +114,17 @@ def update(
     step = vcs.commit_tree(root, new_tree, message, base, options)
     tip = vcs.branch_commit(root, TEMPLATE_BRANCH)
     vcs.set_branch(root, TEMPLATE_BRANCH, vcs.commit_tree(root, new_tree, message, tip, options))
-    result = vcs.git(root, *options, "cherry-pick", "--no-commit", step, check=False)
+    result = vcs.git(root, *options, "cherry-pick", "--keep-redundant-commits", step, check=False)
     conflicts = _conflicted(root)
     if conflicts:
         shown = ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else "")
         raise UpdateConflict(
             f"the template's changes clash with yours in {len(conflicts)} file(s): {shown}; "
-            "resolve the conflict markers, then git add and git commit "
+            "resolve the conflict markers, then git add and git cherry-pick --continue "
             "(or git cherry-pick --abort to undo)"
         )
     if result.returncode != 0:
         raise GitError(f"git cherry-pick failed: {result.stderr.strip().splitlines()[-1:]}")
-    vcs.git(root, *options, "commit", "--quiet", "--no-verify", "-m", message)
     return UpdateResult("updated", record.version, made.version, changed)
 
 
