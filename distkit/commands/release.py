@@ -9,13 +9,13 @@ import click
 
 
 @click.command("release")
-@click.argument("spec", metavar="[major|minor|patch|VERSION]", default="patch")
+@click.argument("spec", metavar="major|minor|patch|VERSION")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @click.option("--publish", "then_publish", is_flag=True, help="Run distkit publish afterwards.")
 @click.pass_context
 def release(ctx: click.Context, spec: str, path: Path, then_publish: bool) -> None:
-    """Release the package in PATH: bump its version (patch by default), date its CHANGELOG's
-    Unreleased section, commit, and tag vVERSION."""
+    """Release the package in PATH: bump its version, date its CHANGELOG's Unreleased section,
+    commit, and tag vVERSION."""
     from distkit.release.version_bump import release as run_release
 
     done = run_release(path, spec)

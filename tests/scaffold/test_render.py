@@ -16,6 +16,8 @@ from tests.scaffold.conftest import files_under
 
 POISSON_FILES = {
     ".distkit-answers.json",
+    ".github/workflows/publish.yml",
+    ".github/workflows/test.yml",
     ".gitignore",
     "CHANGELOG.md",
     "LICENSE",
