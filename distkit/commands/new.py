@@ -133,4 +133,6 @@ def _start_history(target: Path) -> Path:
 
     if start_history(target):
         click.echo("Made it a git repository with a first commit (--no-git to skip).")
+    else:
+        click.echo("It is inside a git repository already: commit it when you are ready.")
     return target

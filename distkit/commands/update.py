@@ -17,6 +17,12 @@ def _parse_answers(values: tuple[str, ...]) -> dict[str, str]:
     return answers
 
 
+def _short(version: str) -> str:
+    """A version as shown: a git commit cut to 12 characters, or "(no commit)"."""
+    is_commit = len(version) == 40 and all(c in "0123456789abcdef" for c in version)
+    return version[:12] if is_commit else version or "(no commit)"
+
+
 @click.command("update")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when an update is available.")
@@ -28,9 +34,9 @@ def update(path: Path, check: bool, answers: tuple[str, ...]) -> None:
     from distkit.scaffold.update import update as run_update
 
     result = run_update(path, changes=_parse_answers(answers), check=check)
-    versions = f"{result.old_version or '(no commit)'} -> {result.new_version or '(no commit)'}"
+    versions = f"{_short(result.old_version)} -> {_short(result.new_version)}"
     if result.status == "current":
-        click.echo(f"Up to date with the template ({result.new_version}).")
+        click.echo(f"Up to date with the template ({_short(result.new_version)}).")
     elif result.status == "available":
         click.echo(f"An update is available: {versions}; run distkit update {path}")
         raise click.exceptions.Exit(1)

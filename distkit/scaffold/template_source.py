@@ -20,6 +20,7 @@ from typing import Any
 from distkit import vcs
 from distkit.errors import GitError, NotFoundError, TemplateError, UsageError
 
+_COMMIT = re.compile(r"[0-9a-f]{7,64}")
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 
 
@@ -68,6 +69,8 @@ def plugin_templates() -> dict[str, str]:
 def checked_out(source: TemplateSource, commit: str | None = None) -> Iterator[tuple[Path, str]]:
     """The template as a folder, with its commit ("" when it is not in git): a git template
     is cloned into a temporary folder and checked out at `commit` (default: its HEAD)."""
+    if commit and not _COMMIT.fullmatch(commit):
+        raise TemplateError(f"{commit!r} is not a git commit id")
     if not source.is_git:
         if commit:
             raise TemplateError(f"{source.name} is not a git repository; it has no commit {commit}")
@@ -77,7 +80,15 @@ def checked_out(source: TemplateSource, commit: str | None = None) -> Iterator[t
         stem = re.sub(r"\.git$", "", source.location.rstrip("/").rpartition("/")[2]) or "template"
         clone = Path(scratch) / re.sub(r"[^\w.-]", "_", stem.rpartition(":")[2])
         try:
-            vcs.git(Path(scratch), "clone", "--quiet", "--no-checkout", source.location, str(clone))
+            vcs.git(
+                Path(scratch),
+                "clone",
+                "--quiet",
+                "--no-checkout",
+                "--",
+                source.location,
+                str(clone),
+            )
             vcs.git(clone, "checkout", "--quiet", "--detach", commit or "HEAD")
         except GitError as error:
             raise TemplateError(f"cannot fetch the template {source.name}: {error}") from None

@@ -142,3 +142,14 @@ def test_an_existing_folder_is_not_overwritten(greeter: Path, tmp_path: Path) ->
     assert code == 2
     assert "already exists" in err
     assert [p.name for p in (tmp_path / "greeter").iterdir()] == ["keep.txt"]
+
+
+def test_replay_renders_the_last_answers_again(greeter: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    args = ["new", "--template", str(greeter), "--no-git"]
+    assert distkit(*args, "-o", str(first), "--no-input", "--project-name", "Again")[0] == 0
+    code, out, err = distkit(*args, "-o", str(tmp_path / "second"), "--replay")
+    assert code == 0, out + err
+    assert (tmp_path / "second" / "again" / "HOOKED.txt").read_text() == (
+        "the pre-gen hook ran in Again\n"
+    )

@@ -122,3 +122,25 @@ def test_the_built_wheel_carries_the_released_version(package: Path, tmp_path: P
     with zipfile.ZipFile(wheel) as archive:
         metadata = archive.read("distkit_poisson-0.1.1.dist-info/METADATA").decode()
     assert "\nVersion: 0.1.1\n" in metadata
+
+
+def test_publish_runs_distkit_publish_on_the_released_package(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    from distkit.commands import publish as publish_module
+
+    calls: list[dict[str, object]] = []
+
+    @click.command()
+    @click.argument("path")
+    @click.option("--local", is_flag=True)
+    def recording_publish(**params: object) -> None:
+        calls.append(params)
+
+    monkeypatch.setattr(publish_module, "publish", recording_publish)
+    code, out, err = distkit("release", "patch", str(package), "--publish")
+    assert code == 0, out + err
+    assert calls == [{"path": package, "local": False}]
+    assert "Next:" not in out
