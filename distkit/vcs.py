@@ -35,8 +35,16 @@ def git(
     if check and result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         reason = lines[-1] if lines else f"exit status {result.returncode}"
-        raise GitError(f"git {args[0]} failed: {reason.removeprefix('fatal: ')}")
+        raise GitError(f"git {_subcommand(args)} failed: {reason.removeprefix('fatal: ')}")
     return result
+
+
+def _subcommand(args: tuple[str, ...]) -> str:
+    """The git command in `args`, past global options such as `-c key=value`."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "-c" else rest[1:]
+    return rest[0] if rest else "git"
 
 
 def toplevel(path: Path) -> Path | None:

@@ -44,8 +44,12 @@ def start_history(package: Path) -> bool:
         return False
     record = read_answers(package)
     options = _identity(package, record.context)
-    vcs.init_with_first_commit(package, "Create the package with distkit new", options)
-    vcs.set_branch(package, TEMPLATE_BRANCH, vcs.head(package))
+    try:
+        vcs.init_with_first_commit(package, "Create the package with distkit new", options)
+        vcs.set_branch(package, TEMPLATE_BRANCH, vcs.head(package))
+    except BaseException:  # Ctrl-C or a git failure: no half-made repository is left
+        shutil.rmtree(package / ".git", ignore_errors=True)
+        raise
     return True
 
 

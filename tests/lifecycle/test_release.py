@@ -144,3 +144,18 @@ def test_publish_runs_distkit_publish_on_the_released_package(
     assert code == 0, out + err
     assert calls == [{"path": package, "local": False}]
     assert "Next:" not in out
+
+
+def test_a_commit_that_fails_puts_both_files_back(package: Path) -> None:
+    hook = package / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'the hook says no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    pyproject = (package / "pyproject.toml").read_bytes()
+    changelog = (package / "CHANGELOG.md").read_bytes()
+    code, _, err = distkit("release", "patch", str(package))
+    assert code == 1
+    assert "git commit failed: the hook says no" in err
+    assert (package / "pyproject.toml").read_bytes() == pyproject
+    assert (package / "CHANGELOG.md").read_bytes() == changelog
+    assert status(package) == ""
+    assert git(package, "tag", "--list") == ""

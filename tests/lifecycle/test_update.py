@@ -219,3 +219,16 @@ def test_a_git_template_is_rendered_again_at_its_recorded_commit(
     assert (package / "README.md").read_text().endswith(USER_README)
     assert read_answers(package).version == two_versions.v2
     assert distkit("update", str(package), "--check")[0] == 0
+
+
+def test_a_failed_first_commit_leaves_no_repository(tmp_path: Path) -> None:
+    """A git that cannot commit (here: it must sign and its signing program fails) leaves the
+    package as rendered, without a half-made .git, and says why in one line."""
+    git(tmp_path, "config", "--global", "commit.gpgSign", "true")
+    git(tmp_path, "config", "--global", "gpg.program", "false")
+    code, _, err = distkit("new", "poisson", "-o", str(tmp_path / "out"), "--no-input")
+    package = tmp_path / "out" / "distkit-poisson"
+    assert (code, len(err.strip().splitlines())) == (1, 1), err
+    assert "git commit failed" in err
+    assert (package / ".distkit-answers.json").is_file()
+    assert not (package / ".git").exists()
