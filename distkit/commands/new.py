@@ -66,7 +66,10 @@ def new(
             click.echo(f"{family.name:<18} {family.description}")
         return
     if template is not None:
-        target = _from_template(template, name, output_dir, no_input, replay, force, project_name)
+        if custom is not None:
+            raise UsageError("--custom is for distkit's own template; leave it out with --template")
+        answers = {"family": name, "project_name": project_name, "license": license_}
+        target = _from_template(template, answers, output_dir, no_input, replay, force)
         target = target if no_git else _start_history(target)
         click.echo(f"Next: {scaffold.next_steps(target)}")
         return
@@ -102,19 +105,17 @@ def new(
 
 def _from_template(
     template: str,
-    name: str | None,
+    values: dict[str, str | None],
     output_dir: Path,
     no_input: bool,
     replay: bool,
     force: bool,
-    project_name: str | None,
 ) -> Path:
     from distkit.errors import UsageError
     from distkit.scaffold import template_source
 
     if force:
         raise UsageError("--force cannot be used with --template; remove the folder first")
-    values = {"family": name, "project_name": project_name}
     answers = {key: value for key, value in values.items() if value is not None}
     try:
         target = template_source.create(
