@@ -32,4 +32,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Start, stop or inspect the embedded local index.",
     ),
     "compose": ("distkit.commands.compose", "compose", "Harmonize a melody with a music model."),
+    "studio": (
+        "distkit.commands.studio",
+        "studio",
+        "Play, harmonize, hear and share a melody in the browser.",
+    ),
 }
