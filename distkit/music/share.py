@@ -99,7 +99,7 @@ def check_share_path(path: Path, *, force: bool = False) -> None:
     if not path.parent.is_dir():
         raise UsageError(f"{path.parent} is not a folder; create it first")
     if path.exists() and not force:
-        raise UsageError(f"{path} already exists; it is overwritten only when asked")
+        raise UsageError(f"{path} already exists")
 
 
 def pianoroll_svg(arrangement: Any) -> str:

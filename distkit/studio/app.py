@@ -59,7 +59,9 @@ def create_app(*, token: str, port: int) -> Guard:
         Route("/static/{name}", static),
         Route("/api/models", _getter(api.models)),
         Route("/api/examples", _getter(api.examples)),
-        Route("/api/parse", _poster(lambda body: api.parse_text(_get(body, "text"))), methods=["POST"]),
+        Route(
+            "/api/parse", _poster(lambda body: api.parse_text(_get(body, "text"))), methods=["POST"]
+        ),
         Route("/api/text", _poster(api.to_text), methods=["POST"]),
         Route("/api/melody", melody, methods=["POST"]),
         Route("/api/harmonize", _poster(api.harmonize), methods=["POST"]),

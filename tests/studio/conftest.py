@@ -80,7 +80,9 @@ def model_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (site / "distkit_studio_test_models.py").write_text(MODELS)
     info = site / "distkit_studio_test-1.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: distkit-studio-test\nVersion: 1.0\n")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: distkit-studio-test\nVersion: 1.0\n"
+    )
     (info / "entry_points.txt").write_text("[distkit]\nstudio-test = distkit_studio_test_models\n")
     return site
 
