@@ -41,7 +41,7 @@ def test_tempo_sets_the_tempo_of_what_is_written(tmp_path: Path) -> None:
 
 
 def test_a_bad_note_is_one_line_naming_its_position(tmp_path: Path) -> None:
-    code, stdout, stderr = compose("--notes", "G4 G4 D5 Q5", "-o", str(tmp_path / "x.mid"))
+    code, _stdout, stderr = compose("--notes", "G4 G4 D5 Q5", "-o", str(tmp_path / "x.mid"))
     assert code == 2
     assert stderr.strip().splitlines() == [
         "Error: note 4 'Q5': expected a note name with octave such as C4, F#3 or Bb5, "

@@ -82,7 +82,8 @@ def test_any_text_parses_or_is_a_melody_text_error(text: str) -> None:
         notes = parse_melody_text(text)
     except MelodyTextError:
         return
-    assert notes and all(note.steps > 0 for note in notes)
+    assert notes
+    assert all(note.steps > 0 for note in notes)
 
 
 melodies = st.lists(

@@ -118,7 +118,7 @@ def test_an_upload_that_is_not_midi_is_one_line_without_a_path(studio: Studio, b
 def test_the_studio_never_writes_its_token_to_its_log(studio: Studio) -> None:
     request(studio, "GET", f"/api/models?token={studio.token}")
     request(studio, "GET", "/nothing?token=wrong")
-    code, out, err = studio.stop()
+    _code, out, err = studio.stop()
     assert studio.token not in err
     assert studio.token not in out  # after the one link printed for --no-browser
 
