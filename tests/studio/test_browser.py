@@ -148,3 +148,26 @@ def test_the_shared_page_plays_offline_in_the_browser(
     assert duration == pytest.approx(beats * 60 / tempo + RELEASE, abs=0.01)
     assert page.locator("svg rect.note.voice-bass").count() > 0
     snapshot(page, tmp_path, "shared-page")
+
+
+def test_the_computer_keys_play_rest_shift_octave_and_undo(page: Any, studio: Studio) -> None:
+    open_studio(page, studio)
+    for key in ("g", "Space", "x", "a", "Backspace", "d", "z", "k"):
+        page.keyboard.press(key)
+    expect(page.locator("#melody-text")).to_have_value("G4 r E5 C5")
+    assert page.text_content("#octave") == "4"
+
+
+def test_a_midi_file_loads_as_the_melody(page: Any, studio: Studio, tmp_path: Path) -> None:
+    import numpy as np
+
+    from distkit.music.share import midi_bytes
+
+    arrangement = np.zeros((1, 12, 128), dtype=bool)
+    arrangement[0, 0:4, 64] = arrangement[0, 4:12, 62] = True
+    upload = tmp_path / "tune.mid"
+    upload.write_bytes(midi_bytes(arrangement, tempo=72))
+    open_studio(page, studio)
+    page.set_input_files("#midi-file", str(upload))
+    expect(page.locator("#melody-text")).to_have_value("E4 D4:2")
+    assert page.input_value("#tempo") == "72"
