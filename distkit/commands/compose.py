@@ -66,9 +66,9 @@ def compose(
     file."""
     sources = (melody is not None) + example + (notes is not None)
     if sources > 1:
-        raise click.UsageError("give one of MELODY.mid, --notes or --example")
+        raise click.UsageError("give one of MELODY.mid, --notes or --example, not both")
     if not sources:
-        raise click.UsageError("give a MELODY.mid to harmonize, --notes TEXT or --example")
+        raise click.UsageError("give a MELODY.mid to harmonize, or --example, or --notes TEXT")
     from distkit.music.compose import (
         Outputs,
         check_outputs,

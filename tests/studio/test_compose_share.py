@@ -56,7 +56,7 @@ def test_a_bad_note_is_one_line_naming_its_position(tmp_path: Path) -> None:
 def test_notes_and_another_melody_together_are_a_usage_error(extra: list[str]) -> None:
     code, _, stderr = compose("--notes", "C4", *extra)
     assert code == 2
-    assert "give one of MELODY.mid, --notes or --example" in stderr
+    assert "give one of MELODY.mid, --notes or --example, not both" in stderr
 
 
 def test_share_writes_one_page_that_loads_nothing_from_the_network(tmp_path: Path) -> None:
