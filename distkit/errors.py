@@ -30,6 +30,14 @@ class MidiError(UsageError):
     """A MIDI file that is missing, unreadable, or has no notes to work with."""
 
 
+class MelodyTextError(UsageError):
+    """A melody written as text with a token that is not a note, a rest or a length."""
+
+
+class StudioError(DistkitError):
+    """The studio's web server could not start (its port is taken, say)."""
+
+
 class TargetExistsError(UsageError):
     """The folder `distkit new` would write exists, and replacing it was not asked for."""
 

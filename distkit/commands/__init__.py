@@ -42,4 +42,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "release",
         "Bump the version, date the CHANGELOG, commit and tag.",
     ),
+    "studio": (
+        "distkit.commands.studio",
+        "studio",
+        "Play, harmonize, hear and share a melody in the browser.",
+    ),
 }

@@ -21,6 +21,18 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 @click.argument("melody", required=False, type=PATH)
 @click.option("--example", is_flag=True, help="Harmonize Twinkle Twinkle Little Star instead.")
 @click.option(
+    "--notes",
+    metavar="TEXT",
+    help='Harmonize a melody written as text: "G4 G4 D5 D5 E5 E5 D5:2 r C5:0.5" '
+    "(note, octave, :beats; r rests).",
+)
+@click.option(
+    "--tempo",
+    type=click.FloatRange(20, 300),
+    metavar="BPM",
+    help="Tempo in beats per minute [default: the MIDI file's, else 100].",
+)
+@click.option(
     "--model",
     "model_name",
     metavar="NAME",
@@ -34,23 +46,29 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 )
 @click.option("--png", type=PATH, help="Also draw the piano roll to this PNG.")
 @click.option("--wav", type=PATH, help="Also render the four voices to this WAV.")
+@click.option("--share", type=PATH, help="Also write one self-contained HTML page to share.")
 @click.option("--seed", type=int, help="Seed for models that sample.")
 @click.option("--force", is_flag=True, help="Overwrite output files that exist.")
 def compose(
     melody: Path | None,
     example: bool,
+    notes: str | None,
+    tempo: float | None,
     model_name: str | None,
     output: Path | None,
     png: Path | None,
     wav: Path | None,
+    share: Path | None,
     seed: int | None,
     force: bool,
 ) -> None:
-    """Write alto, tenor and bass under MELODY.mid (or --example) as a four-track MIDI file."""
-    if melody is not None and example:
-        raise click.UsageError("give a MELODY.mid or --example, not both")
-    if melody is None and not example:
-        raise click.UsageError("give a MELODY.mid to harmonize, or --example")
+    """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
+    file."""
+    sources = (melody is not None) + example + (notes is not None)
+    if sources > 1:
+        raise click.UsageError("give one of MELODY.mid, --notes or --example, not both")
+    if not sources:
+        raise click.UsageError("give a MELODY.mid to harmonize, or --example, or --notes TEXT")
     from distkit.music.compose import (
         Outputs,
         check_outputs,
@@ -62,25 +80,51 @@ def compose(
     from distkit.plugins import get_registry
 
     if melody is not None:
-        roll, tempo = _read(melody)
+        roll, file_tempo = _read(melody)
         source = melody.stem
+    elif notes is not None:
+        from distkit.music.melody_text import melody_from_text
+        from distkit.music.midi import DEFAULT_TEMPO
+
+        roll, file_tempo, source = melody_from_text(notes), DEFAULT_TEMPO, "melody"
     else:
         from distkit.music.example import EXAMPLE_NAME, example_melody
         from distkit.music.midi import DEFAULT_TEMPO
 
-        roll, tempo, source = example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
+        roll, file_tempo, source = example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
+    tempo = tempo or file_tempo
     outputs = Outputs(output or default_output(source), png, wav)
     check_outputs(outputs, force=force)
+    if share is not None:
+        from distkit.errors import UsageError
+        from distkit.music.share import check_share_path
+
+        try:
+            check_share_path(share, force=force)
+        except UsageError as error:
+            hint = " (use --force to overwrite it)" if share.is_file() else ""
+            raise UsageError(f"{error}{hint}") from None
     registry = get_registry()
     default = default_model(registry)  # loads the music models, so their problems are known
     warn_problems(registry)
     result = harmonize(roll, model_name or default, seed=seed, registry=registry)
     write_outputs(result.arrangement, outputs, tempo=tempo)
+    if share is not None:
+        from distkit.music.share import write_share
+
+        write_share(
+            result.arrangement, share, tempo=tempo, model=result.model, title=source, force=force
+        )
     click.echo(
         f"Harmonized {source} with {result.model} (plugin {result.plugin}): "
         f"{result.bars:g} bars, {result.steps} steps"
     )
-    for label, path in (("MIDI", outputs.midi), ("PNG", outputs.png), ("WAV", outputs.wav)):
+    for label, path in (
+        ("MIDI", outputs.midi),
+        ("PNG", outputs.png),
+        ("WAV", outputs.wav),
+        ("HTML", share),
+    ):
         if path is not None:
             click.echo(f"  {label:<5}{path}")
 
