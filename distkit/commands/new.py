@@ -25,7 +25,12 @@ PROMPTS = {
     help="Folder to create the package in.",
 )
 @click.option("--no-input", is_flag=True, help="Use defaults and ~/.cookiecutterrc; no prompts.")
-@click.option("--force", is_flag=True, help="Replace an existing package folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a package folder that distkit made (it is deleted, .git included); "
+    "other folders and files are never replaced.",
+)
 @click.option("--project-name", help="Distribution name on PyPI (default: distkit-NAME).")
 @click.option("--license", "license_", type=click.Choice(["MIT", "BSD-3-Clause", "Apache-2.0"]))
 @click.option(
@@ -47,7 +52,7 @@ def new(
 ) -> None:
     """Create a package for the distribution family NAME (poisson, gamma, ...)."""
     from distkit import scaffold
-    from distkit.errors import UsageError
+    from distkit.errors import TargetExistsError, UsageError
     from distkit.scaffold.families import families, get_family
 
     if list_families:
@@ -74,9 +79,18 @@ def new(
             values["license"] = click.prompt(
                 "License", type=click.Choice(scaffold.LICENSES), default=defaults["license"]
             )
-    target = scaffold.create(name, output_dir, values, force=force, custom=custom)
+    try:
+        target = scaffold.create(name, output_dir, values, force=force, custom=custom, notify=_warn)
+    except TargetExistsError as error:
+        if error.replaceable:
+            raise UsageError(f"{error}; use --force to replace it") from None
+        raise
     click.echo(f"Created {target}")
     if custom is not None:
         module = scaffold.skeleton_module(target, name)
         click.echo(f"Fill in the TODOs in {module}; its tests pass once they are done.")
     click.echo(f"Next: {scaffold.next_steps(target)}")
+
+
+def _warn(line: str) -> None:
+    click.echo(f"Warning: {line}", err=True)
