@@ -16,8 +16,8 @@ one rename. What makes that safe:
 
 Test hook: with `DISTKIT_TEST_PAUSE=POINT:FILE`, a run writes FILE when it reaches POINT and waits
 there until FILE is removed or a signal arrives (30 s at most), so a test can act exactly then.
-The points, in order: locked, staged, rendered, claimed or moved-aside (fallback moves only),
-swapped, cleaned.
+The points, in order: locked, staged, rendered, checked, claimed or moved-aside (fallback moves
+only), swapped, cleaned.
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def _stage_and_place(
         build(staging / "new")
         signals.checkpoint("rendered")
         check_target(target, force=force)
+        signals.checkpoint("checked")
         if os.path.lexists(target):
             old = _exchange(staging / "new", target, staging / "old", signals)
             if (old / ".git").exists():
@@ -161,23 +162,36 @@ def _claim_and_rename(new: Path, target: Path, signals: _DeferredSignals) -> Non
 
 
 def _exchange(new: Path, target: Path, aside: Path, signals: _DeferredSignals) -> Path:
-    """Put `new` at `target` in place of the folder there; return where the old one now is."""
-    if _renameat2(new, target, _RENAME_EXCHANGE):
-        signals.placed = True
-        return new
-    os.rename(target, aside)
-    signals.checkpoint("moved-aside", stop=False)
-    try:
-        os.rename(new, target)
-    except BaseException:
-        os.rename(aside, target)
-        raise
+    """Put `new` at `target` in place of the package there; return where the old one now is.
+
+    Should the folder that comes out not be a package distkit made (it was swapped for another
+    since it was checked), it goes back to `target` and nothing is deleted.
+    """
+    exchanged = _renameat2(new, target, _RENAME_EXCHANGE)
+    if not exchanged:
+        os.rename(target, aside)
+        signals.checkpoint("moved-aside", stop=False)
+        try:
+            os.rename(new, target)
+        except BaseException:
+            os.rename(aside, target)
+            raise
+    old = new if exchanged else aside
+    if not is_distkit_package(old):
+        if exchanged:
+            _renameat2(new, target, _RENAME_EXCHANGE)
+        else:
+            os.rename(target, new)
+            os.rename(aside, target)
+        raise _appeared(target)
     signals.placed = True
-    return aside
+    return old
 
 
 def _appeared(target: Path) -> TargetExistsError:
-    return TargetExistsError(f"{target} appeared while the package was being made; left it alone")
+    return TargetExistsError(
+        f"{target} appeared or changed while the package was being made; left it alone"
+    )
 
 
 @cache
