@@ -69,6 +69,7 @@ def place(
         made = _make_folders(target.parent)
         try:
             with _locked(target):
+                _report_leftovers(target, notify or _ignore)
                 signals.checkpoint("locked")
                 _stage_and_place(build, target, force, signals, notify or _ignore)
                 signals.checkpoint("cleaned", stop=False)
@@ -126,6 +127,17 @@ def _stage_and_place(
             notify(f"could not delete {staging}; delete it by hand")
 
 
+def _report_leftovers(target: Path, notify: Callable[[str], None]) -> None:
+    """Name the staging folders of runs that were killed (SIGKILL, power loss): they may hold
+    the package such a run was replacing, in `old`, so they are kept for the user to look at."""
+    for folder in sorted(target.parent.glob(f"{PREFIX}{target.name}-????????")):
+        if folder.is_dir() and not folder.is_symlink():
+            notify(
+                f"{folder} was left by a distkit new that was killed; the package it was "
+                "replacing, if any, is in its 'old' folder"
+            )
+
+
 def _move_to_free(new: Path, target: Path, signals: _DeferredSignals) -> None:
     """Rename `new` to `target`, which must still be free when the rename happens."""
     try:
@@ -176,8 +188,7 @@ def _exchange(new: Path, target: Path, aside: Path, signals: _DeferredSignals) -
         except BaseException:
             os.rename(aside, target)
             raise
-    old = new if exchanged else aside
-    if not is_distkit_package(old):
+    if not is_distkit_package(new if exchanged else aside):
         if exchanged:
             _renameat2(new, target, _RENAME_EXCHANGE)
         else:
@@ -185,7 +196,9 @@ def _exchange(new: Path, target: Path, aside: Path, signals: _DeferredSignals) -
             os.rename(aside, target)
         raise _appeared(target)
     signals.placed = True
-    return old
+    if exchanged:
+        os.rename(new, aside)  # so that a killed run leaves the old package under a plain name
+    return aside
 
 
 def _appeared(target: Path) -> TargetExistsError:

@@ -300,3 +300,20 @@ def test_force_refuses_a_file_or_a_link(out: Path, tmp_path: Path, kind: str) ->
     assert ("is a file" if kind == "file" else "is a symbolic link") in stderr
     assert mine.is_symlink() == (kind == "symlink")
     assert_nothing_left_over(out, "distkit-poisson")
+
+
+@pytest.mark.parametrize(("move", "point"), [("renameat2", "swapped"), ("fallback", "moved-aside")])
+def test_what_sigkill_leaves_mid_swap_is_kept_and_named_by_the_next_run(
+    out: Path, move: str, point: str
+) -> None:
+    before = old_package(out)
+    run, _ = paused(out, point, "--force", move=move)
+    run.process.kill()
+    run.finish()
+    (left,) = out.glob(".distkit-new-distkit-poisson-*")
+    assert snapshot(left / "old") == before
+    code, _, stderr = start(out, "--force").finish()
+    assert code == 0
+    assert f"Warning: {left} was left by a distkit new that was killed" in stderr
+    assert snapshot(left / "old") == before
+    assert_new_package(out / "distkit-poisson")

@@ -127,3 +127,15 @@ def test_an_ignored_signal_stays_ignored(work: Path) -> None:
     finally:
         signal.signal(signal.SIGHUP, previous)
     assert (work / "pkg/content.txt").read_text() == "new"
+
+
+def test_a_killed_runs_staging_folder_is_named_and_kept(work: Path) -> None:
+    left = work / f"{placing.PREFIX}pkg-ab12cd34"
+    (left / "old").mkdir(parents=True)
+    (work / f"{placing.PREFIX}pkg-x-ab12cd34").mkdir()  # another target's
+    heard: list[str] = []
+    placing.place(builder("new"), work / "pkg", notify=heard.append)
+    assert len(heard) == 1
+    assert str(left) in heard[0]
+    assert "'old' folder" in heard[0]
+    assert (left / "old").is_dir()
