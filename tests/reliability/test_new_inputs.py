@@ -21,20 +21,23 @@ from hypothesis import strategies as st
 
 TIMEOUT = 120
 DEPTH = 8  # the output folder sits this deep in the sandbox, so `../` stays inside it
-KEYS = [
-    "full_name",
-    "email",
-    "project_name",
-    "version",
-    "license",
-    "year",
-    "project_slug",
-    "import_name",
-    "module_name",
-    "class_name",
-    "family_file",
-    "custom_params",
-]
+# Each context key, with values that are fine for it, so that runs that make a package are
+# drawn as well as refusals.
+VALID = {
+    "full_name": ["Ada Lovelace", 'Dwayne "The Rock" Johnson', "Jos\u00e9 {{ x }}"],
+    "email": ["ada@example.org"],
+    "project_name": ["my-counts", "Counts.Dist"],
+    "version": ["1.2.3", "2.0rc1"],
+    "license": ["BSD-3-Clause", "Apache-2.0"],
+    "year": ["2030"],
+    "project_slug": ["distkit-poisson"],
+    "import_name": ["distkit_poisson", "counts_pkg"],
+    "module_name": ["counts", "poisson"],
+    "class_name": ["Counts", "Poisson"],
+    "family_file": ["families/poisson.jinja"],
+    "custom_params": [""],
+}
+KEYS = sorted(VALID)
 FRAGMENTS = [
     "../",
     "..",
@@ -141,7 +144,13 @@ def test_any_project_name_is_made_or_refused_in_one_line(name: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(context=st.dictionaries(st.sampled_from(KEYS), hostile, max_size=4))
+@given(
+    context=st.lists(st.sampled_from(KEYS), unique=True, max_size=4).flatmap(
+        lambda keys: st.fixed_dictionaries(
+            {key: st.one_of(hostile, st.sampled_from(VALID[key])) for key in keys}
+        )
+    )
+)
 def test_any_user_config_is_used_or_refused_in_one_line(context: dict[str, str]) -> None:
     config = yaml.safe_dump({"default_context": context}, allow_unicode=True)
     with tempfile.TemporaryDirectory(prefix="newsafe-") as folder:
