@@ -64,14 +64,15 @@ def place(
     TargetBusyError while another run writes the same target. `notify` hears of what went
     with the old folder that a user may miss (its .git).
     """
+    notify = notify or _ignore
     check_target(target, force=force)
     with _DeferredSignals(target) as signals:
         made = _make_folders(target.parent)
         try:
             with _locked(target):
-                _report_leftovers(target, notify or _ignore)
+                _report_leftovers(target, notify)
                 signals.checkpoint("locked")
-                _stage_and_place(build, target, force, signals, notify or _ignore)
+                _stage_and_place(build, target, force, signals, notify)
                 signals.checkpoint("cleaned", stop=False)
         except BaseException:
             _remove_empty(made)

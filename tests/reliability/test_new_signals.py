@@ -317,3 +317,22 @@ def test_what_sigkill_leaves_mid_swap_is_kept_and_named_by_the_next_run(
     assert f"Warning: {left} was left by a distkit new that was killed" in stderr
     assert snapshot(left / "old") == before
     assert_new_package(out / "distkit-poisson")
+
+
+@pytest.mark.parametrize("delay", [i * 0.02 for i in range(12)])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_at_any_moment_after_the_lock_loses_nothing(
+    out: Path, delay: float, signum: int
+) -> None:
+    before = old_package(out)
+    run, marker = paused(out, "locked", "--force")
+    marker.unlink()
+    time.sleep(delay)
+    run.process.send_signal(signum)
+    code, _, stderr = run.finish()
+    assert "Traceback" not in stderr
+    # -SIGINT: the signal came as the interpreter was shutting down, after the run was done.
+    assert code in (0, 1, -signal.SIGINT, -signal.SIGTERM), stderr
+    if snapshot(out / "distkit-poisson") != before:
+        assert_new_package(out / "distkit-poisson")
+    assert_nothing_left_over(out, "distkit-poisson")
