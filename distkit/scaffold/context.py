@@ -175,23 +175,60 @@ def validate(context: Mapping[str, str]) -> None:
 
 
 def _refuse_distkit_names(project: str, import_name: str) -> None:
-    """Installing a package of this name would replace distkit or one of its dependencies."""
-    needed = distkit_requirements()
+    """Refuse names whose package, once installed, would replace distkit or a package it needs.
+
+    The whole list (distkit's dependencies and theirs) is read only for a name that is
+    installed, so a new name costs a few look-ups, not a scan of every installed package.
+    """
+    from importlib import metadata, util
+
     canonical = canonicalize_name(project)
     if canonical == DISTKIT:
         raise UsageError(
             f"project name {project!r} is distkit's own; installing it would replace distkit"
         )
-    if canonical in needed:
+    if canonical in _direct_requirements() or (
+        _is_installed(canonical) and canonical in distkit_requirements()
+    ):
         raise UsageError(
             f"project name {project!r} is a package distkit needs; installing it would replace it"
         )
-    for owner in _module_owners().get(import_name, []):
-        if canonicalize_name(owner) in needed:
+    try:
+        found = util.find_spec(import_name) is not None
+    except (ImportError, ValueError):
+        found = True
+    if not found:
+        return
+    for owner in metadata.packages_distributions().get(import_name, []):
+        if canonicalize_name(owner) in distkit_requirements():
             raise UsageError(
                 f"import name {import_name!r} belongs to {owner}, which distkit needs; "
                 "installing the package would overwrite it"
             )
+
+
+def _direct_requirements() -> set[str]:
+    from importlib import metadata
+
+    try:
+        lines = metadata.requires(DISTKIT) or []
+    except metadata.PackageNotFoundError:
+        return set()
+    return {canonicalize_name(_requirement_name(line)) for line in lines}
+
+
+def _requirement_name(line: str) -> str:
+    return re.split(r"[\s\[;<>=!~(@]", line.strip(), maxsplit=1)[0]
+
+
+def _is_installed(name: str) -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 @cache
@@ -221,13 +258,6 @@ def distkit_requirements() -> frozenset[str]:
                 found.add(needed)
                 todo.append(needed)
     return frozenset(found)
-
-
-@cache
-def _module_owners() -> Mapping[str, list[str]]:
-    from importlib import metadata
-
-    return metadata.packages_distributions()
 
 
 def _check_code_names(context: Mapping[str, str]) -> None:
