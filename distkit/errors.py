@@ -39,7 +39,32 @@ class StudioError(DistkitError):
 
 
 class TargetExistsError(UsageError):
-    """The folder `distkit new` would write exists, and replacing it was not asked for."""
+    """The folder `distkit new` would write exists, and replacing it was not asked for.
+
+    `replaceable` says whether asking would help: only a package folder distkit made is ever
+    replaced, never a file, a link or somebody else's folder.
+    """
+
+    def __init__(self, message: str, *, replaceable: bool = False) -> None:
+        super().__init__(message)
+        self.replaceable = replaceable
+
+
+class TargetBusyError(TargetExistsError):
+    """Another `distkit new` is writing the same folder at this moment."""
+
+
+class Interrupted(DistkitError):
+    """A signal arrived while a package folder was being put in place, too late to undo it."""
+
+
+class SignalReceived(BaseException):
+    """Raised inside a critical section to unwind it when SIGINT or SIGTERM arrived; the
+    signal is delivered again once everything is cleaned up (distkit.scaffold.placing)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 class PublishError(DistkitError):

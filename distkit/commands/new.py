@@ -25,7 +25,12 @@ PROMPTS = {
     help="Folder to create the package in.",
 )
 @click.option("--no-input", is_flag=True, help="Use defaults and ~/.cookiecutterrc; no prompts.")
-@click.option("--force", is_flag=True, help="Replace an existing package folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a package folder that distkit made (it is deleted, .git included); "
+    "other folders and files are never replaced.",
+)
 @click.option("--project-name", help="Distribution name on PyPI (default: distkit-NAME).")
 @click.option("--license", "license_", type=click.Choice(["MIT", "BSD-3-Clause", "Apache-2.0"]))
 @click.option(
@@ -58,7 +63,7 @@ def new(
 ) -> None:
     """Create a package for the distribution family NAME (poisson, gamma, ...)."""
     from distkit import scaffold
-    from distkit.errors import UsageError
+    from distkit.errors import TargetExistsError, UsageError
     from distkit.scaffold.families import families, get_family
 
     if list_families:
@@ -93,7 +98,12 @@ def new(
             values["license"] = click.prompt(
                 "License", type=click.Choice(scaffold.LICENSES), default=defaults["license"]
             )
-    target = scaffold.create(name, output_dir, values, force=force, custom=custom)
+    try:
+        target = scaffold.create(name, output_dir, values, force=force, custom=custom, notify=_warn)
+    except TargetExistsError as error:
+        if error.replaceable:
+            raise UsageError(f"{error}; use --force to replace it") from None
+        raise
     click.echo(f"Created {target}")
     if not no_git:
         _start_history(target)
@@ -137,3 +147,5 @@ def _start_history(target: Path) -> Path:
     else:
         click.echo("It is inside a git repository already: commit it when you are ready.")
     return target
+def _warn(line: str) -> None:
+    click.echo(f"Warning: {line}", err=True)

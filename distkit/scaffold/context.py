@@ -10,12 +10,14 @@ import os
 import re
 import sys
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from distkit.errors import UsageError
+from distkit.inputs import read_regular
 from distkit.scaffold.families import get_family, template_dir
 
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0")
@@ -25,31 +27,50 @@ _FAMILY_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _RESERVED_PARAMS = {"name", "discrete", "labels", "data", "params", "mean", "stdev", "pdf", "cdf"}
 _RESERVED_PARAMS |= {"sample", "fit", "read_data_file", "self"}
 CUSTOM_FILE = "custom.jinja"
-# The generated package's own modules, and the packages it imports or is tested with.
-_TEMPLATE_MODULES = {"plugin", "_base", "_special"}
+# The generated package's own modules (and tests/test_<module>.py files), and the packages it
+# imports or is tested with.
+_TEMPLATE_MODULES = {"plugin", "_base", "_special", "special", "readme"}
 _DEPENDENCIES = {"numpy", "pluggy", "scipy", "hypothesis", "pytest", "distkit", "pip"}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Names the generated modules import, which the distribution class must not shadow.
+_IMPORTED_NAMES = {"Distribution", "Any", "ClassVar", "Callable", "Path"}
+_EMAIL = re.compile(r"^[^@\s\"'\\<>,;]+@[^@\s\"'\\<>,;]+\.[^@\s\"'\\<>,;]+$")
+_MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+DISTKIT = "distkit-cli"
 MAX_NAME = 100
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def user_defaults() -> dict[str, str]:
     """cookiecutter's default_context from COOKIECUTTER_CONFIG or ~/.cookiecutterrc, if any."""
     named = os.environ.get("COOKIECUTTER_CONFIG")
     path = Path(named or Path.home() / ".cookiecutterrc")
-    if not path.is_file():
-        if named:
-            raise UsageError(f"COOKIECUTTER_CONFIG names {path}, which is not a file")
+    if not named and not path.exists():
         return {}
     import yaml  # type: ignore[import-untyped]
 
+    text = read_regular(path, max_bytes=MAX_CONFIG_BYTES, what="cookiecutter config file")
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        config = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
-        raise UsageError(f"{path}: not valid YAML ({error})") from None
+        raise UsageError(f"{path}: not valid YAML ({_yaml_problem(error)})") from None
     defaults = config.get("default_context", {}) if isinstance(config, dict) else None
     if not isinstance(defaults, dict):
         raise UsageError(f"{path}: default_context must be a mapping of names to values")
+    for key, value in defaults.items():
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise UsageError(f"{path}: default_context's {key!r} must be text, not {value!r}")
     return {str(key): str(value) for key, value in defaults.items()}
+
+
+def _yaml_problem(error: Exception) -> str:
+    """A YAML error in one line: what is wrong and where."""
+    problem = " ".join(str(getattr(error, "problem", None) or error).split())
+    mark = getattr(error, "problem_mark", None)
+    if mark is None:
+        return problem
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
 
 
 def parse_custom_params(text: str) -> str:
@@ -116,12 +137,24 @@ def build_context(
             context[key] = str(default[0])
         else:
             context[key] = env.from_string(str(default)).render(cookiecutter=context)
+    if custom is None:
+        _refuse_derived(context, {"family_file": f"families/{family}.jinja", "custom_params": ""})
     validate(context)
     return context
 
 
+def _refuse_derived(context: Mapping[str, str], expected: Mapping[str, str]) -> None:
+    for key, value in expected.items():
+        if context[key] != value:
+            raise UsageError(
+                f"{key} cannot be set (distkit chooses it from the family); "
+                "remove it from default_context"
+            )
+
+
 def validate(context: Mapping[str, str]) -> None:
-    """Raise UsageError for a name or value that would make a broken package."""
+    """Raise UsageError for a name or value that would make a broken package, write outside
+    its folder, end up as code, or replace distkit or a package distkit needs when installed."""
     project = context["project_name"]
     if not _PEP508_NAME.match(project):
         raise UsageError(f"project name {project!r} is not a valid PEP 508 / PyPI name")
@@ -130,23 +163,156 @@ def validate(context: Mapping[str, str]) -> None:
     if canonicalize_name(project) != context["project_slug"]:
         raise UsageError(f"project name {project!r} does not normalise to a folder name")
     name = context["import_name"]
-    if not name.isidentifier() or keyword.iskeyword(name):
+    if not name.isascii() or not name.isidentifier() or keyword.iskeyword(name):
         raise UsageError(f"import name {name!r} is not a Python identifier")
     if name in sys.stdlib_module_names:
         raise UsageError(f"import name {name!r} would shadow the standard-library module")
     if name in _DEPENDENCIES:
         raise UsageError(f"import name {name!r} would shadow a package the new package needs")
-    if not _EMAIL.match(context["email"]):
-        raise UsageError(f"email {context['email']!r} is not an email address")
-    if not context["full_name"].strip() or not context["full_name"].isprintable():
-        raise UsageError(f"author name {context['full_name']!r} must be printable text")
+    _refuse_distkit_names(project, name)
+    _check_code_names(context)
+    _check_text(context)
+
+
+def _refuse_distkit_names(project: str, import_name: str) -> None:
+    """Refuse names whose package, once installed, would replace distkit or a package it needs.
+
+    The whole list (distkit's dependencies and theirs) is read only for a name that is
+    installed, so a new name costs a few look-ups, not a scan of every installed package.
+    """
+    from importlib import metadata, util
+
+    canonical = canonicalize_name(project)
+    if canonical == DISTKIT:
+        raise UsageError(
+            f"project name {project!r} is distkit's own; installing it would replace distkit"
+        )
+    if canonical in _direct_requirements() or (
+        _is_installed(canonical) and canonical in distkit_requirements()
+    ):
+        raise UsageError(
+            f"project name {project!r} is a package distkit needs; installing it would replace it"
+        )
+    try:
+        found = util.find_spec(import_name) is not None
+    except (ImportError, ValueError):
+        found = True
+    if not found:
+        return
+    for owner in metadata.packages_distributions().get(import_name, []):
+        if canonicalize_name(owner) in distkit_requirements():
+            raise UsageError(
+                f"import name {import_name!r} belongs to {owner}, which distkit needs; "
+                "installing the package would overwrite it"
+            )
+
+
+def _direct_requirements() -> set[str]:
+    from importlib import metadata
+
+    try:
+        lines = metadata.requires(DISTKIT) or []
+    except metadata.PackageNotFoundError:
+        return set()
+    return {canonicalize_name(_requirement_name(line)) for line in lines}
+
+
+def _requirement_name(line: str) -> str:
+    return re.split(r"[\s\[;<>=!~(@]", line.strip(), maxsplit=1)[0]
+
+
+def _is_installed(name: str) -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+@cache
+def distkit_requirements() -> frozenset[str]:
+    """Canonical names of distkit and of every installed package it needs, directly (extras
+    included) or through another."""
+    from importlib import metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    installed = {canonicalize_name(d.metadata["Name"] or ""): d for d in metadata.distributions()}
+    found: set[str] = {DISTKIT}
+    todo: list[str] = [DISTKIT]
+    while todo:
+        name = todo.pop()
+        distribution = installed.get(canonicalize_name(name))
+        for line in (distribution.requires or []) if distribution else []:
+            try:
+                requirement = Requirement(line)
+            except InvalidRequirement:
+                continue
+            marker = requirement.marker
+            if name != DISTKIT and marker is not None and not marker.evaluate({"extra": ""}):
+                continue
+            needed = canonicalize_name(requirement.name)
+            if needed not in found:
+                found.add(needed)
+                todo.append(needed)
+    return frozenset(found)
+
+
+def _check_code_names(context: Mapping[str, str]) -> None:
+    """module_name and class_name end up as file names and as code: plain identifiers only."""
+    module = context["module_name"]
+    if (
+        not _MODULE_NAME.match(module)
+        or keyword.iskeyword(module)
+        or module in _TEMPLATE_MODULES
+        or len(module) > MAX_NAME
+    ):
+        raise UsageError(
+            f"module name {module!r} must be lower-case letters, digits and '_', not a keyword "
+            f"nor one of {', '.join(sorted(_TEMPLATE_MODULES))}"
+        )
+    cls = context["class_name"]
+    if (
+        not _CLASS_NAME.match(cls)
+        or keyword.iskeyword(cls)
+        or cls in _IMPORTED_NAMES
+        or len(cls) > MAX_NAME
+    ):
+        raise UsageError(
+            f"class name {cls!r} must be a CapWords identifier (letters and digits) and not "
+            f"one of {', '.join(sorted(_IMPORTED_NAMES))}"
+        )
+    family_file = context["family_file"]
+    if not (family_file == CUSTOM_FILE or re.fullmatch(r"families/[a-z0-9-]+\.jinja", family_file)):
+        raise UsageError(f"family_file {family_file!r} is not one of the template's family files")
+    params = context["custom_params"]
+    if (family_file == CUSTOM_FILE) != bool(params) or (
+        params and parse_custom_params(params) != params
+    ):
+        raise UsageError(f"custom_params {params!r} do not match the family file {family_file!r}")
+
+
+def _check_text(context: Mapping[str, str]) -> None:
+    """The free-text values: printable, one line, and of the form their field needs."""
+    email = context["email"]
+    if not _EMAIL.match(email) or not email.isprintable():
+        raise UsageError(f"email {email!r} is not an email address")
+    full_name = context["full_name"]
+    if not full_name.strip() or not full_name.isprintable() or len(full_name) > 200:
+        raise UsageError(f"author name {full_name[:40]!r} must be printable text")
     if context["license"] not in LICENSES:
         raise UsageError(f"license {context['license']!r} is not one of {', '.join(LICENSES)}")
     if not _is_version(context["version"]):
         raise UsageError(f"version {context['version']!r} is not a PEP 440 version")
+    if not _YEAR.match(context["year"]):
+        raise UsageError(f"year {context['year']!r} is not a year")
 
 
 def _is_version(text: str) -> bool:
+    if not text.isascii() or text != "".join(text.split()):
+        return False
     try:
         Version(text)
     except InvalidVersion:

@@ -1,22 +1,26 @@
-"""Render the cookiecutter template into a new package folder, swapped in whole (`distkit new`)."""
+"""Render the cookiecutter template into a new package folder (`distkit new`)."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Mapping
+import shlex
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from distkit import __version__
-from distkit.errors import TargetExistsError
+from distkit.errors import UsageError
 from distkit.scaffold.answers import BUILTIN, Answers, write_answers
 from distkit.scaffold.context import build_context
 from distkit.scaffold.families import template_dir
+from distkit.scaffold.placing import place
 
 
 def render(context: Mapping[str, str], destination: Path) -> None:
-    """Render the template's project folder into `destination` (which must not exist)."""
+    """Render the template's project folder into `destination` (which must not exist).
+
+    Every rendered file and folder name must be one plain name, and no file is written twice,
+    so no context value can put a file outside `destination` or over another one.
+    """
     import jinja2
 
     source = template_dir() / "{{cookiecutter.project_slug}}"
@@ -31,14 +35,24 @@ def render(context: Mapping[str, str], destination: Path) -> None:
     for root, dirs, files in os.walk(source):
         dirs[:] = [d for d in dirs if d != "__pycache__"]  # pip byte-compiles installed templates
         relative = Path(root).relative_to(source)
-        target = destination / env.from_string(str(relative)).render(variables)
+        target = destination.joinpath(
+            *(_plain_name(env.from_string(part).render(variables)) for part in relative.parts)
+        )
         target.mkdir(parents=True, exist_ok=True)
         for file in files:
             name = env.from_string(file).render(variables) if "{" in file else file
             text = (Path(root) / file).read_text(encoding="utf-8")
             if "{{" in text or "{%" in text:
                 text = env.get_template((relative / file).as_posix()).render(variables)
-            (target / name).write_text(text, encoding="utf-8")
+            with open(target / _plain_name(name), "x", encoding="utf-8") as output:
+                output.write(text)
+
+
+def _plain_name(name: str) -> str:
+    """`name` if it names one entry inside a folder; UsageError otherwise."""
+    if name in ("", ".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise UsageError(f"the template rendered the file name {name!r}, which is not allowed")
+    return name
 
 
 def create(
@@ -48,56 +62,28 @@ def create(
     *,
     force: bool = False,
     custom: str | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Path:
     """Render a package for `family` into output_dir; return its folder.
 
-    Renders into a temporary folder beside the target, then renames it into place, so an
-    error leaves nothing half made; with `force` an existing target is replaced only then.
+    The package is rendered in a staging folder beside the target and moved in whole
+    (distkit.scaffold.placing): an error or a signal leaves nothing half made, and with
+    `force` only a package folder distkit made is replaced, once the new one is complete.
     """
     context = build_context(family, values, custom=custom)
-    target = output_dir / context["project_slug"]
-    if target.exists() and not force:
-        raise TargetExistsError(f"{target} already exists (use --force to replace it)")
-    first_new = _first_missing(output_dir.absolute())
-    output_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=output_dir))
-        try:
-            render(context, staging / "new")
-            write_answers(staging / "new", Answers(BUILTIN, __version__, dict(context)))
-            _swap_in(staging / "new", target, staging / "old")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    except BaseException:
-        if first_new is not None:
-            shutil.rmtree(first_new, ignore_errors=True)
-        raise
-    return target
 
+    def build(folder: Path) -> None:
+        render(context, folder)
+        write_answers(folder, Answers(BUILTIN, __version__, dict(context)))
 
-def _first_missing(path: Path) -> Path | None:
-    """The outermost folder of `path` that does not exist yet (what mkdir -p would create)."""
-    missing = None
-    while not path.exists():
-        missing, path = path, path.parent
-    return missing
-
-
-def _swap_in(new: Path, target: Path, old: Path) -> None:
-    """Rename `new` to `target`, moving an existing target to `old`, and back if that fails."""
-    if target.exists():
-        target.rename(old)
-    try:
-        new.rename(target)
-    except OSError:
-        if old.exists():
-            old.rename(target)
-        raise
+    return place(build, output_dir / context["project_slug"], force=force, notify=notify)
 
 
 def next_steps(target: Path) -> str:
     """What to type after `distkit new`."""
-    return f"cd {target} && distkit test && distkit build && distkit publish --local"
+    return (
+        f"cd {shlex.quote(str(target))} && distkit test && distkit build && distkit publish --local"
+    )
 
 
 def skeleton_module(target: Path, family: str) -> Path:

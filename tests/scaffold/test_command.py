@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from distkit.cli import cli
@@ -53,7 +54,51 @@ def test_existing_folder_needs_force(tmp_path: Path) -> None:
     again = run("poisson", "--no-input", "-o", str(tmp_path))
     assert again.exit_code == 2
     assert "already exists" in again.output
+    assert "use --force to replace it" in again.output
     assert run("poisson", "--no-input", "--force", "-o", str(tmp_path)).exit_code == 0
+
+
+def test_force_says_that_the_old_git_folder_went_with_the_package(tmp_path: Path) -> None:
+    assert run("poisson", "--no-input", "-o", str(tmp_path)).exit_code == 0
+    (tmp_path / "distkit-poisson/.git").mkdir()
+    refused = run("poisson", "--no-input", "-o", str(tmp_path))
+    assert "deletes it and its .git folder" in refused.output
+    replaced = run("poisson", "--no-input", "--force", "-o", str(tmp_path))
+    assert replaced.exit_code == 0
+    assert "Warning: " in replaced.stderr
+    assert "deleted with its .git folder" in replaced.stderr
+    assert not (tmp_path / "distkit-poisson/.git").exists()
+
+
+def test_force_does_not_hint_at_itself_for_a_folder_it_will_not_replace(tmp_path: Path) -> None:
+    (tmp_path / "distkit-poisson").write_text("my notes")
+    result = run("poisson", "--no-input", "--force", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a file" in result.output
+    assert "--force" not in result.output
+    assert (tmp_path / "distkit-poisson").read_text() == "my notes"
+
+
+def test_next_steps_are_shell_quoted(tmp_path: Path) -> None:
+    import shlex
+
+    out = tmp_path / "my dir; rm -rf x"
+    result = run("poisson", "--no-input", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Next: ")]
+    words = shlex.split(line.removeprefix("Next: "))
+    assert words[:3] == ["cd", str(out / "distkit-poisson"), "&&"]
+
+
+@pytest.mark.parametrize("name", ["distkit-cli", "click", "Jinja2", "pyyaml"])
+def test_a_project_name_that_would_replace_distkit_or_its_dependency_is_refused(
+    tmp_path: Path, name: str
+) -> None:
+    result = run("poisson", "--no-input", "--project-name", name, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert "would replace" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_list_families() -> None:
