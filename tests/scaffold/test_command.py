@@ -59,11 +59,11 @@ def test_existing_folder_needs_force(tmp_path: Path) -> None:
 
 
 def test_force_says_that_the_old_git_folder_went_with_the_package(tmp_path: Path) -> None:
-    assert run("poisson", "--no-input", "-o", str(tmp_path)).exit_code == 0
+    assert run("poisson", "--no-input", "--no-git", "-o", str(tmp_path)).exit_code == 0
     (tmp_path / "distkit-poisson/.git").mkdir()
-    refused = run("poisson", "--no-input", "-o", str(tmp_path))
+    refused = run("poisson", "--no-input", "--no-git", "-o", str(tmp_path))
     assert "deletes it and its .git folder" in refused.output
-    replaced = run("poisson", "--no-input", "--force", "-o", str(tmp_path))
+    replaced = run("poisson", "--no-input", "--no-git", "--force", "-o", str(tmp_path))
     assert replaced.exit_code == 0
     assert "Warning: " in replaced.stderr
     assert "deleted with its .git folder" in replaced.stderr
