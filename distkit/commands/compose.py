@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from distkit.commands._output import warn_problems
+from distkit.music.limits import memory_errors_reported
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,6 +36,13 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 @click.option("--wav", type=PATH, help="Also render the four voices to this WAV.")
 @click.option("--seed", type=int, help="Seed for models that sample.")
 @click.option("--force", is_flag=True, help="Overwrite output files that exist.")
+@click.option(
+    "--track",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Read the melody from the Nth track with notes [default: the first].",
+)
+@memory_errors_reported("composing")
 def compose(
     melody: Path | None,
     example: bool,
@@ -45,8 +52,11 @@ def compose(
     wav: Path | None,
     seed: int | None,
     force: bool,
+    track: int | None,
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --example) as a four-track MIDI file."""
+    if track is not None and melody is None:
+        raise click.UsageError("--track picks a track of a MELODY.mid")
     if melody is not None and example:
         raise click.UsageError("give a MELODY.mid or --example, not both")
     if melody is None and not example:
@@ -59,10 +69,11 @@ def compose(
         harmonize,
         write_outputs,
     )
+    from distkit.music.limits import check_wav_seconds
     from distkit.plugins import get_registry
 
     if melody is not None:
-        roll, tempo = _read(melody)
+        roll, tempo = _read(melody, track)
         source = melody.stem
     else:
         from distkit.music.example import EXAMPLE_NAME, example_melody
@@ -70,12 +81,14 @@ def compose(
 
         roll, tempo, source = example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
     outputs = Outputs(output or default_output(source), png, wav)
-    check_outputs(outputs, force=force)
+    check_outputs(outputs, force=force, source=melody)
+    if wav is not None:
+        check_wav_seconds(roll.shape[0], tempo)
     registry = get_registry()
     default = default_model(registry)  # loads the music models, so their problems are known
     warn_problems(registry)
     result = harmonize(roll, model_name or default, seed=seed, registry=registry)
-    write_outputs(result.arrangement, outputs, tempo=tempo)
+    write_outputs(result.arrangement, outputs, tempo=tempo, force=force)
     click.echo(
         f"Harmonized {source} with {result.model} (plugin {result.plugin}): "
         f"{result.bars:g} bars, {result.steps} steps"
@@ -85,18 +98,17 @@ def compose(
             click.echo(f"  {label:<5}{path}")
 
 
-def _read(path: Path) -> tuple[NDArray[np.bool_], float]:
-    """The melody and tempo of a MIDI file, each polyphony warning as one line on stderr."""
-    from distkit.music.midi import PolyphonyWarning, read_melody, read_tempo
+def _read(path: Path, track: int | None) -> tuple[NDArray[np.bool_], float]:
+    """The melody and tempo of a MIDI file; what the reader chose, one line each on stderr."""
+    from distkit.music.midi import load_melody
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PolyphonyWarning)
-        roll = read_melody(path)
-    for warning in caught:
-        if issubclass(warning.category, PolyphonyWarning):
-            click.echo(f"warning: {warning.message}", err=True)
-        else:
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    return roll, read_tempo(path)
+    melody = load_melody(path, track=track)
+    pattern, chosen, chords = melody.pattern_remark(), melody.track_remark(), melody.chord_warning()
+    if pattern:
+        click.echo(f"note: {pattern}", err=True)
+    if chosen:
+        hint = "" if track is not None else "; --track N reads another"
+        click.echo(f"note: {chosen}{hint}", err=True)
+    if chords:
+        click.echo(f"warning: {chords}", err=True)
+    return melody.roll, melody.tempo
