@@ -139,7 +139,8 @@ def check_outputs(outputs: Outputs, *, force: bool = False, source: Path | None 
         if not path.parent.is_dir():
             raise UsageError(f"{path.parent} is not a folder; create it first")
         if source is not None and path.exists() and os.path.samefile(path, source):
-            raise UsageError(f"{path} is the melody file {source}; write to another file")
+            alias = "" if path == source else f" (the same file as {source})"
+            raise UsageError(f"{path} is the melody being read{alias}; write to another file")
         if os.path.lexists(path) and not force:
             raise UsageError(f"{path} already exists; use --force to overwrite it")
 
