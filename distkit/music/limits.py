@@ -17,6 +17,8 @@ MAX_MIDI_BYTES = 2 * MiB
 MAX_BARS = 4096
 MAX_STEPS = MAX_BARS * BAR_STEPS
 """Over two hours at 100 quarter notes a minute; a (4, MAX_STEPS, 128) roll is 32 MiB."""
+MAX_TRACKS = 16
+"""Tracks read into one arrangement: at most 16 x 8 MiB of piano roll."""
 MAX_WAV_SECONDS = 4 * 3600
 """A 16-bit mono WAV of four hours at 22,050 Hz is 635 MB."""
 

@@ -17,7 +17,7 @@ from distkit.errors import MidiError, UsageError
 from distkit.inputs import read_regular
 from distkit.music import smf
 from distkit.music.base import STEPS_PER_QUARTER, VOICES
-from distkit.music.limits import MAX_MIDI_BYTES, check_steps
+from distkit.music.limits import MAX_MIDI_BYTES, MAX_TRACKS, check_steps
 from distkit.music.notes import Note, notes_of, track_of
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class PolyphonyWarning(UserWarning):
     """A melody file had chords; only the highest note of each step was kept."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Melody:
     """A melody read from a MIDI file, and which of the file's tracks it came from.
 
@@ -127,15 +127,18 @@ def read_melody(path: str | os.PathLike[str], *, track: int | None = None) -> ND
 
 
 def read_arrangement(path: str | os.PathLike[str]) -> NDArray[np.bool_]:
-    """Each track with pitched notes, in file order, as a (tracks, steps, 128) bool roll."""
+    """Each track with pitched notes, in file order, as a (tracks, steps, 128) bool roll; a
+    MidiError for over `MAX_TRACKS` tracks or `MAX_STEPS` steps, before the roll is made."""
     import numpy as np
 
     shown = os.fspath(path)
     midi = _load(path)
-    tracks = [
-        [_step_note(note, midi.ticks_per_quarter) for note in part.notes]
-        for part in _pitched_parts(midi, shown)
-    ]
+    parts = _pitched_parts(midi, shown)
+    if len(parts) > MAX_TRACKS:
+        raise MidiError(
+            f"{shown} has {len(parts)} tracks with notes; an arrangement has at most {MAX_TRACKS}"
+        )
+    tracks = [[_step_note(note, midi.ticks_per_quarter) for note in part.notes] for part in parts]
     steps = max(note.end for notes in tracks for note in notes)
     _check_steps(steps, shown)
     return np.stack([track_of(notes, steps) for notes in tracks])

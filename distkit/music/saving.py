@@ -47,6 +47,8 @@ def _reserve(target: Path) -> Path:
             os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
             continue
+        except OSError as error:  # name the file the user asked for, not the hidden one
+            raise OSError(error.errno, error.strerror, str(target)) from None
         return temporary
 
 

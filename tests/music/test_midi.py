@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from distkit.errors import MidiError, UsageError
-from distkit.music.limits import MAX_MIDI_BYTES, MAX_STEPS
+from distkit.music.limits import MAX_MIDI_BYTES, MAX_STEPS, MAX_TRACKS
 from distkit.music.midi import (
     PolyphonyWarning,
     load_melody,
@@ -288,3 +288,14 @@ def test_notes_are_read_as_pretty_midi_reads_them(
         sorted((n.pitch, n.start, n.end) for part in parsed.parts for n in part.notes) == expected
     )
     assert len(parsed.parts) == len(reference.instruments)
+
+
+def test_an_arrangement_of_too_many_tracks_is_refused(tmp_path: Path) -> None:
+    midi = mido.MidiFile(type=1, ticks_per_beat=Q)
+    for pitch in range(60, 60 + MAX_TRACKS + 1):
+        on, off = mido.Message("note_on", note=pitch), mido.Message("note_off", note=pitch, time=Q)
+        midi.tracks.append(mido.MidiTrack([on, off]))
+    midi.save(tmp_path / "crowd.mid")
+    with pytest.raises(MidiError, match=r"has 17 tracks with notes; an arrangement has at most 16"):
+        read_arrangement(tmp_path / "crowd.mid")
+    assert load_melody(tmp_path / "crowd.mid").tracks == MAX_TRACKS + 1
