@@ -54,10 +54,10 @@ def memory_errors_reported(action: str) -> Callable[[Callable[P, R]], Callable[P
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return function(*args, **kwargs)
-            except MemoryError:
+            except MemoryError as error:  # chained, so that --debug shows where
                 raise DistkitError(
                     f"ran out of memory while {action}; nothing was written"
-                ) from None
+                ) from error
 
         return wrapper
 
