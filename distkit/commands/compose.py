@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from distkit.commands._output import warn_problems
+from distkit.music.limits import memory_errors_reported
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,6 +49,13 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 @click.option("--share", type=PATH, help="Also write one self-contained HTML page to share.")
 @click.option("--seed", type=int, help="Seed for models that sample.")
 @click.option("--force", is_flag=True, help="Overwrite output files that exist.")
+@click.option(
+    "--track",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Read the melody from the Nth track with notes [default: the first].",
+)
+@memory_errors_reported("composing")
 def compose(
     melody: Path | None,
     example: bool,
@@ -61,9 +68,12 @@ def compose(
     share: Path | None,
     seed: int | None,
     force: bool,
+    track: int | None,
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
     file."""
+    if track is not None and melody is None:
+        raise click.UsageError("--track picks a track of a MELODY.mid")
     sources = (melody is not None) + example + (notes is not None)
     if sources > 1:
         raise click.UsageError("give one of MELODY.mid, --notes or --example, not both")
@@ -77,10 +87,11 @@ def compose(
         harmonize,
         write_outputs,
     )
+    from distkit.music.limits import check_wav_seconds
     from distkit.plugins import get_registry
 
     if melody is not None:
-        roll, file_tempo = _read(melody)
+        roll, file_tempo = _read(melody, track)
         source = melody.stem
     elif notes is not None:
         from distkit.music.melody_text import melody_from_text
@@ -94,7 +105,9 @@ def compose(
         roll, file_tempo, source = example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
     tempo = tempo or file_tempo
     outputs = Outputs(output or default_output(source), png, wav)
-    check_outputs(outputs, force=force)
+    check_outputs(outputs, force=force, source=melody)
+    if wav is not None:
+        check_wav_seconds(roll.shape[0], tempo)
     if share is not None:
         from distkit.errors import UsageError
         from distkit.music.share import check_share_path
@@ -108,7 +121,7 @@ def compose(
     default = default_model(registry)  # loads the music models, so their problems are known
     warn_problems(registry)
     result = harmonize(roll, model_name or default, seed=seed, registry=registry)
-    write_outputs(result.arrangement, outputs, tempo=tempo)
+    write_outputs(result.arrangement, outputs, tempo=tempo, force=force)
     if share is not None:
         from distkit.music.share import write_share
 
@@ -129,18 +142,17 @@ def compose(
             click.echo(f"  {label:<5}{path}")
 
 
-def _read(path: Path) -> tuple[NDArray[np.bool_], float]:
-    """The melody and tempo of a MIDI file, each polyphony warning as one line on stderr."""
-    from distkit.music.midi import PolyphonyWarning, read_melody, read_tempo
+def _read(path: Path, track: int | None) -> tuple[NDArray[np.bool_], float]:
+    """The melody and tempo of a MIDI file; what the reader chose, one line each on stderr."""
+    from distkit.music.midi import load_melody
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PolyphonyWarning)
-        roll = read_melody(path)
-    for warning in caught:
-        if issubclass(warning.category, PolyphonyWarning):
-            click.echo(f"warning: {warning.message}", err=True)
-        else:
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    return roll, read_tempo(path)
+    melody = load_melody(path, track=track)
+    pattern, chosen, chords = melody.pattern_remark(), melody.track_remark(), melody.chord_warning()
+    if pattern:
+        click.echo(f"note: {pattern}", err=True)
+    if chosen:
+        hint = "" if track is not None else "; --track N reads another"
+        click.echo(f"note: {chosen}{hint}", err=True)
+    if chords:
+        click.echo(f"warning: {chords}", err=True)
+    return melody.roll, melody.tempo

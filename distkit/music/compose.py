@@ -6,6 +6,8 @@ changes the melody is a `PluginError` that names it, not a broken file later.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from distkit.errors import DistkitError, PluginError, UsageError
 from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_melody
-from distkit.plugins import MUSIC_MODEL, Registry, get_registry
+from distkit.plugins import MUSIC_MODEL, Registry, get_registry, plugin_code
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,14 +80,27 @@ def harmonize(
         raise UsageError("the melody has no notes to harmonize")
     registration = registry.lookup(MUSIC_MODEL, model or default_model(registry))
     label = f"music model {registration.name!r} (plugin {registration.plugin!r})"
-    try:
-        answer = registration.cls().harmonize(roll, seed=seed)
-    except DistkitError:
-        raise
-    except Exception as error:  # a plugin's failure is reported, whatever it raised
-        raise PluginError(f"the {label} failed: {type(error).__name__}: {error}") from error
-    arrangement = check_arrangement(answer, roll, label)
+    model_class = registration.cls
+    with _model_code(registration.plugin, label):
+        answer = model_class().harmonize(roll, seed=seed)
+        arrangement = check_arrangement(answer, roll, label)  # may run the answer's own code
     return Harmonization(registration.name, registration.plugin, arrangement)
+
+
+@contextlib.contextmanager
+def _model_code(plugin: str, label: str) -> Iterator[None]:
+    """Run a model's code under `plugin_code`: whatever it raises, SystemExit and MemoryError
+    included, is a PluginError saying which model failed and how; Ctrl-C still stops it."""
+    try:
+        with plugin_code(plugin, f"in the {label}"):
+            yield
+    except PluginError as error:
+        cause = error.__cause__
+        if cause is None or isinstance(cause, DistkitError):
+            raise
+        reason = str(cause).strip().splitlines()
+        detail = f"{type(cause).__name__}: {reason[0]}" if reason else type(cause).__name__
+        raise PluginError(f"the {label} failed: {detail}") from cause
 
 
 def check_arrangement(answer: Any, melody: NDArray[np.bool_], label: str) -> NDArray[np.bool_]:
@@ -94,8 +109,8 @@ def check_arrangement(answer: Any, melody: NDArray[np.bool_], label: str) -> NDA
 
     try:
         arrangement = np.asarray(answer).astype(bool)
-    except (TypeError, ValueError) as error:
-        raise PluginError(f"the {label} returned something that is not a piano roll") from error
+    except (TypeError, ValueError):
+        raise PluginError(f"the {label} returned something that is not a piano roll") from None
     expected = (len(VOICES), *melody.shape)
     if arrangement.shape != expected:
         raise PluginError(
@@ -112,8 +127,10 @@ def default_output(stem: str) -> Path:
     return Path(f"{stem}-harmonized.mid")
 
 
-def check_outputs(outputs: Outputs, *, force: bool = False) -> None:
-    """A UsageError, before anything is written, if an output cannot or should not be written."""
+def check_outputs(outputs: Outputs, *, force: bool = False, source: Path | None = None) -> None:
+    """A UsageError, before anything is written, if an output cannot or should not be written:
+    an output that is the melody file `source` itself (by any name or link) is refused even
+    when replacing is asked for."""
     for path, endings in outputs.suffixes():  # distinct endings: no path serves two outputs
         if path.suffix.lower() not in endings:
             raise UsageError(f"{path}: the file name must end in {' or '.join(endings)}")
@@ -121,20 +138,33 @@ def check_outputs(outputs: Outputs, *, force: bool = False) -> None:
             raise UsageError(f"{path} is a folder; give a file path")
         if not path.parent.is_dir():
             raise UsageError(f"{path.parent} is not a folder; create it first")
-        if path.exists() and not force:
+        if source is not None and path.exists() and os.path.samefile(path, source):
+            alias = "" if path == source else f" (the same file as {source})"
+            raise UsageError(f"{path} is the melody being read{alias}; write to another file")
+        if os.path.lexists(path) and not force:
             raise UsageError(f"{path} already exists; use --force to overwrite it")
 
 
-def write_outputs(arrangement: NDArray[Any], outputs: Outputs, *, tempo: float) -> None:
-    """Write the arrangement as MIDI, and as a PNG and a WAV where those are asked for."""
+def write_outputs(
+    arrangement: NDArray[Any], outputs: Outputs, *, tempo: float, force: bool = False
+) -> None:
+    """Write the arrangement as MIDI, and as a PNG and a WAV where those are asked for.
+
+    Every file is written whole beside its target and moved into place when all are done, so
+    an interruption leaves no half-written file; an existing file is replaced only with `force`.
+    """
     from distkit.music.midi import write_arrangement
+    from distkit.music.saving import staged
 
-    write_arrangement(arrangement, outputs.midi, tempo=tempo)
-    if outputs.png is not None:
-        from distkit.music.plotting import save_pianoroll
+    targets = [path for path, _ in outputs.suffixes()]
+    with staged(targets, replace=force) as temporaries:
+        written = dict(zip(targets, temporaries, strict=True))
+        write_arrangement(arrangement, written[outputs.midi], tempo=tempo)
+        if outputs.png is not None:
+            from distkit.music.plotting import save_pianoroll
 
-        save_pianoroll(arrangement, outputs.png)
-    if outputs.wav is not None:
-        from distkit.music.synth import render_wav
+            save_pianoroll(arrangement, written[outputs.png])
+        if outputs.wav is not None:
+            from distkit.music.synth import render_wav
 
-        render_wav(arrangement, outputs.wav, tempo=tempo)
+            render_wav(arrangement, written[outputs.wav], tempo=tempo)

@@ -2,22 +2,26 @@
 
 Time is read on the file's own beat grid (ticks), so a quarter note is exactly
 `STEPS_PER_QUARTER` steps whatever the tempo and however often it changes. Drum tracks are
-ignored: they have no pitches to harmonize.
+ignored: they have no pitches to harmonize. Reading is bounded: only a regular file of at most
+`MAX_MIDI_BYTES` is read, and a melody over `MAX_STEPS` steps is refused before its roll exists.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from distkit.errors import MidiError
+from distkit.errors import MidiError, UsageError
+from distkit.inputs import read_regular
+from distkit.music import smf
 from distkit.music.base import STEPS_PER_QUARTER, VOICES
+from distkit.music.limits import MAX_MIDI_BYTES, MAX_TRACKS, check_steps
 from distkit.music.notes import Note, notes_of, track_of
 
 if TYPE_CHECKING:
     import numpy as np
-    import pretty_midi
     from numpy.typing import NDArray
 
 DEFAULT_TEMPO = 100.0
@@ -29,46 +33,120 @@ class PolyphonyWarning(UserWarning):
     """A melody file had chords; only the highest note of each step was kept."""
 
 
-def read_melody(path: str | os.PathLike[str]) -> NDArray[np.bool_]:
-    """The melody in a MIDI file as a (steps, 128) bool roll.
+@dataclass(frozen=True, eq=False)
+class Melody:
+    """A melody read from a MIDI file, and which of the file's tracks it came from.
 
-    Every pitched track is read; where notes sound together the highest one is kept, with a
-    `PolyphonyWarning`.
+    Tracks are counted from 1 among those with pitched notes (a conductor track or a drum track
+    does not count); a track that plays on several channels counts once per channel.
+    """
+
+    source: str
+    roll: NDArray[np.bool_]
+    tempo: float
+    track: int
+    tracks: int
+    track_name: str = ""
+    chord_steps: int = 0
+    first_pattern_only: bool = False
+
+    @property
+    def steps(self) -> int:
+        return int(self.roll.shape[0])
+
+    def pattern_remark(self) -> str | None:
+        """The sentence that says only a format-2 file's first pattern was read, if so."""
+        if not self.first_pattern_only:
+            return None
+        return (
+            f"{self.source} is a format-2 MIDI file of independent patterns; "
+            "only its first pattern is read"
+        )
+
+    def track_remark(self) -> str | None:
+        """The sentence that says which track is the melody, when there was a choice."""
+        if self.tracks < 2:
+            return None
+        name = f" ({self.track_name})" if self.track_name else ""
+        return f"{self.source}: the melody is track {self.track}{name} of {self.tracks} with notes"
+
+    def chord_warning(self) -> str | None:
+        """The sentence that says chords were cut to their highest note, if there were any."""
+        if not self.chord_steps:
+            return None
+        return (
+            f"{self.source} has chords at {self.chord_steps} of {self.steps} steps; "
+            "kept the highest note of each"
+        )
+
+
+def load_melody(path: str | os.PathLike[str], *, track: int | None = None) -> Melody:
+    """The melody of a MIDI file: its first track with pitched notes, or track number `track`.
+
+    Where notes sound together the highest one is kept. A MidiError (one line, naming the file)
+    for a file that is not a regular file of at most `MAX_MIDI_BYTES`, not MIDI, without notes,
+    or longer than `MAX_STEPS`; the length is checked before any piano roll is made.
     """
     import numpy as np
 
+    shown = os.fspath(path)
     midi = _load(path)
-    notes = [note for track in _pitched_notes(midi, path) for note in track]
+    parts = _pitched_parts(midi, shown)
+    number = 1 if track is None else track
+    if not 1 <= number <= len(parts):
+        raise MidiError(f"{shown} has {len(parts)} tracks with notes; there is no track {number}")
+    part = parts[number - 1]
+    notes = [_step_note(note, midi.ticks_per_quarter) for note in part.notes]
     steps = max(note.end for note in notes)
+    _check_steps(steps, shown)
     chords = track_of(notes, steps)
     highest = chords.shape[1] - 1 - np.argmax(chords[:, ::-1], axis=1)
-    melody = np.zeros_like(chords)
+    roll = np.zeros_like(chords)
     sounding = np.flatnonzero(chords.any(axis=1))
-    melody[sounding, highest[sounding]] = True
-    chord_steps = int((chords.sum(axis=1) > 1).sum())
-    if chord_steps:
-        warnings.warn(
-            f"{os.fspath(path)} has chords at {chord_steps} of {steps} steps; "
-            "kept the highest note of each",
-            PolyphonyWarning,
-            stacklevel=2,
-        )
-    return melody
+    roll[sounding, highest[sounding]] = True
+    return Melody(
+        source=shown,
+        roll=roll,
+        tempo=midi.tempo,
+        track=number,
+        tracks=len(parts),
+        track_name=part.name,
+        chord_steps=int((chords.sum(axis=1) > 1).sum()),
+        first_pattern_only=midi.format == 2 and midi.track_chunks > 1,
+    )
+
+
+def read_melody(path: str | os.PathLike[str], *, track: int | None = None) -> NDArray[np.bool_]:
+    """The melody of a MIDI file as a (steps, 128) bool roll (see `load_melody`), with a
+    `PolyphonyWarning` where it had chords."""
+    melody = load_melody(path, track=track)
+    message = melody.chord_warning()
+    if message:
+        warnings.warn(message, PolyphonyWarning, stacklevel=2)
+    return melody.roll
 
 
 def read_arrangement(path: str | os.PathLike[str]) -> NDArray[np.bool_]:
-    """Each pitched track of a MIDI file, in file order, as a (tracks, steps, 128) bool roll."""
+    """Each track with pitched notes, in file order, as a (tracks, steps, 128) bool roll; a
+    MidiError for over `MAX_TRACKS` tracks or `MAX_STEPS` steps, before the roll is made."""
     import numpy as np
 
-    tracks = _pitched_notes(_load(path), path)
-    steps = max(note.end for track in tracks for note in track)
-    return np.stack([track_of(track, steps) for track in tracks])
+    shown = os.fspath(path)
+    midi = _load(path)
+    parts = _pitched_parts(midi, shown)
+    if len(parts) > MAX_TRACKS:
+        raise MidiError(
+            f"{shown} has {len(parts)} tracks with notes; an arrangement has at most {MAX_TRACKS}"
+        )
+    tracks = [[_step_note(note, midi.ticks_per_quarter) for note in part.notes] for part in parts]
+    steps = max(note.end for notes in tracks for note in notes)
+    _check_steps(steps, shown)
+    return np.stack([track_of(notes, steps) for notes in tracks])
 
 
 def read_tempo(path: str | os.PathLike[str]) -> float:
     """The tempo a MIDI file starts at, in quarter notes per minute."""
-    _, tempi = _load(path).get_tempo_changes()
-    return float(tempi[0]) if len(tempi) else DEFAULT_TEMPO
+    return _load(path).tempo
 
 
 def write_arrangement(
@@ -100,45 +178,42 @@ def write_arrangement(
     midi.write(os.fspath(path))
 
 
-def _load(path: str | os.PathLike[str]) -> pretty_midi.PrettyMIDI:
-    import pretty_midi
-
-    if not os.path.exists(path):
-        raise MidiError(f"{os.fspath(path)} does not exist")
-    if os.path.isdir(path):
-        raise MidiError(f"{os.fspath(path)} is a folder, not a MIDI file")
-    import mido
-
+def _load(path: str | os.PathLike[str]) -> smf.MidiFile:
+    shown = os.fspath(path)
+    if not os.path.lexists(path):
+        raise MidiError(f"{shown} does not exist")
     try:
-        with warnings.catch_warnings(), open(path, "rb") as file:
-            warnings.simplefilter("ignore")
-            events = mido.MidiFile(file=file)
-            if not any(events.tracks):
-                raise MidiError(f"{os.fspath(path)} has no tracks, so no notes to read")
-            file.seek(0)
-            return pretty_midi.PrettyMIDI(file)
-    except MidiError:
-        raise
-    except Exception as error:  # mido and pretty_midi raise many kinds on a bad file
-        reason = f" ({str(error).strip().splitlines()[0]})" if str(error).strip() else ""
-        raise MidiError(f"{os.fspath(path)} is not a readable MIDI file{reason}") from None
+        data = read_regular(path, max_bytes=MAX_MIDI_BYTES, what="MIDI file")
+    except UsageError as error:
+        raise MidiError(str(error)) from None
+    try:
+        return smf.parse(data)
+    except MidiError as error:
+        raise MidiError(f"{shown} {error}") from None
 
 
-def _pitched_notes(midi: pretty_midi.PrettyMIDI, path: str | os.PathLike[str]) -> list[list[Note]]:
-    """The notes of each pitched track, on the step grid; a MidiError when there are none."""
-    pitched = [instrument for instrument in midi.instruments if not instrument.is_drum]
-    tracks = [[_step_note(midi, note) for note in inst.notes] for inst in pitched]
-    tracks = [track for track in tracks if track]
-    if tracks:
-        return tracks
-    if any(instrument.notes for instrument in midi.instruments):
-        raise MidiError(f"{os.fspath(path)} has only drum notes; a melody needs pitched notes")
-    raise MidiError(f"{os.fspath(path)} has no notes")
+def _pitched_parts(midi: smf.MidiFile, shown: str) -> list[smf.Part]:
+    """The parts with pitched notes; a MidiError when there are none."""
+    if midi.parts:
+        return midi.parts
+    if midi.drum_notes:
+        raise MidiError(f"{shown} has only drum notes; a melody needs pitched notes")
+    raise MidiError(f"{shown} has no notes")
 
 
-def _step_note(midi: pretty_midi.PrettyMIDI, note: pretty_midi.Note) -> Note:
-    """A note on the step grid; one shorter than a step still lasts one step."""
-    steps_per_tick = STEPS_PER_QUARTER / midi.resolution
-    start = round(midi.time_to_tick(note.start) * steps_per_tick)
-    end = round(midi.time_to_tick(note.end) * steps_per_tick)
-    return Note(note.pitch, start, max(end, start + 1))
+def _check_steps(steps: int, shown: str) -> None:
+    try:
+        check_steps(steps, shown)
+    except UsageError as error:
+        raise MidiError(str(error)) from None
+
+
+def _step_note(note: smf.TickNote, ticks_per_quarter: int) -> Note:
+    """A note on the step grid (ticks rounded to the nearest step); one shorter than a step
+    still lasts one step."""
+    start = _step(note.start, ticks_per_quarter)
+    return Note(note.pitch, start, max(_step(note.end, ticks_per_quarter), start + 1))
+
+
+def _step(tick: int, ticks_per_quarter: int) -> int:
+    return (2 * tick * STEPS_PER_QUARTER + ticks_per_quarter) // (2 * ticks_per_quarter)

@@ -14,35 +14,48 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 STEPS_PER_BAR = 4 * STEPS_PER_QUARTER  # bars are drawn in 4/4
+MAX_BAR_TICKS = 48
 COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
 
 
 def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
-    """Draw a (steps, 128) melody or a (tracks, steps, 128) arrangement and return the Axes."""
+    """Draw a (steps, 128) melody or a (tracks, steps, 128) arrangement and return the Axes.
+
+    Each voice is one collection of rectangles, and the bars are labelled at most
+    `MAX_BAR_TICKS` times, so drawing time stays bounded for the longest melody.
+    """
     import numpy as np
+    from matplotlib.collections import PolyCollection
+    from matplotlib.ticker import MaxNLocator
 
     tracks = as_tracks(roll)
     ax = ax if ax is not None else _new_figure(tracks.shape[1]).add_subplot()
     for index, track in enumerate(tracks):
-        notes = notes_of(track)
         name = VOICES[index].title() if index < len(VOICES) else f"Track {index + 1}"
-        ax.barh(
-            [note.pitch for note in notes],
-            [(note.end - note.start) / STEPS_PER_BAR for note in notes],
-            left=[note.start / STEPS_PER_BAR for note in notes],
-            height=0.8,
-            color=COLOURS[index % len(COLOURS)],
-            alpha=0.8,
-            label=name,
+        notes = np.array(notes_of(track), dtype=float).reshape(-1, 3)
+        pitch, start, end = notes[:, 0], notes[:, 1] / STEPS_PER_BAR, notes[:, 2] / STEPS_PER_BAR
+        low, high = pitch - 0.4, pitch + 0.4
+        corners: Any = np.stack([start, low, start, high, end, high, end, low], axis=1)
+        ax.add_collection(
+            PolyCollection(
+                corners.reshape(-1, 4, 2),
+                facecolors=COLOURS[index % len(COLOURS)],
+                edgecolors="none",
+                alpha=0.8,
+                label=name,
+            )
         )
     used = np.flatnonzero(tracks.any(axis=(0, 1)))
-    low, high = (int(used[0]), int(used[-1])) if used.size else (60, 72)
-    ax.set_ylim(low - 2, high + 2)
-    cs = range((low - 2) // 12 * 12 + 12, high + 2, 12)
+    low_pitch, high_pitch = (int(used[0]), int(used[-1])) if used.size else (60, 72)
+    ax.set_ylim(low_pitch - 2, high_pitch + 2)
+    cs = range((low_pitch - 2) // 12 * 12 + 12, high_pitch + 2, 12)
     ax.set_yticks(list(cs), [f"C{c // 12 - 1}" for c in cs])
     bars = max(1, -(-tracks.shape[1] // STEPS_PER_BAR))
     ax.set_xlim(0, bars)
-    ax.set_xticks(range(bars + 1))
+    if bars <= MAX_BAR_TICKS:
+        ax.set_xticks(range(bars + 1))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=MAX_BAR_TICKS, integer=True))
     ax.grid(axis="x", alpha=0.4)
     ax.set_xlabel("bars")
     ax.set_ylabel("pitch")

@@ -1,20 +1,24 @@
 """A small additive synthesiser: piano rolls to a 16-bit mono WAV, with numpy and `wave` only.
 
 Each note is a few harmonics under an attack-decay-sustain-release envelope; each voice has its
-own harmonic mix, and the voices are summed and normalised to just under full scale.
+own harmonic mix, and the voices are summed and normalised to just under full scale. The sound
+is made in chunks of a few seconds, so a WAV of any length is written in bounded memory.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import tempfile
 import wave
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from distkit.music.base import STEPS_PER_QUARTER, as_tracks
+from distkit.music.limits import check_wav_seconds
 from distkit.music.midi import DEFAULT_TEMPO
-from distkit.music.notes import notes_of
+from distkit.music.notes import Note, notes_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,32 +30,19 @@ PEAK = 0.9
 # Harmonic amplitudes and a gain per voice: soprano, alto, tenor, bass (then the soprano's).
 HARMONICS = ((1.0, 0.4, 0.2, 0.1), (1.0, 0.25, 0.1), (1.0, 0.3, 0.15), (1.0, 0.5, 0.3, 0.2, 0.1))
 GAINS = (1.0, 0.6, 0.6, 0.75)
+CHUNK_SAMPLES = 1 << 16  # about three seconds
 
 
 def synthesize(
     roll: Any, *, tempo: float = DEFAULT_TEMPO, sample_rate: int = SAMPLE_RATE
 ) -> NDArray[np.float64]:
-    """Mono samples in [-1, 1] for a (steps, 128) or (tracks, steps, 128) roll.
+    """Mono samples in [-1, 1] for a (steps, 128) or (tracks, steps, 128) roll, in memory.
 
     The sound lasts the roll's length plus `RELEASE` seconds, so the last notes fade out.
     """
     import numpy as np
 
-    tracks = as_tracks(roll)
-    if tempo <= 0 or sample_rate <= 0:
-        raise ValueError(f"tempo and sample_rate must be positive, got {tempo} and {sample_rate}")
-    step_seconds = 60.0 / tempo / STEPS_PER_QUARTER
-    length = math.ceil(tracks.shape[1] * step_seconds * sample_rate)
-    mix = np.zeros(length + math.ceil(RELEASE * sample_rate))
-    for index, track in enumerate(tracks):
-        voice = index if index < len(HARMONICS) else 0
-        for note in notes_of(track):
-            start = round(note.start * step_seconds * sample_rate)
-            tone = _tone(
-                note.pitch, (note.end - note.start) * step_seconds, sample_rate, HARMONICS[voice]
-            )
-            stop = min(start + tone.size, mix.size)
-            mix[start:stop] += GAINS[voice] * tone[: stop - start]
+    mix = np.concatenate(list(_mix(as_tracks(roll), tempo, sample_rate)))
     peak = float(np.abs(mix).max(initial=0.0))
     return mix * (PEAK / peak) if peak > 0 else mix
 
@@ -63,27 +54,108 @@ def render_wav(
     tempo: float = DEFAULT_TEMPO,
     sample_rate: int = SAMPLE_RATE,
 ) -> Path:
-    """Write `synthesize(roll)` to `path` as a 16-bit mono WAV and return the path."""
+    """Write `synthesize(roll)` to `path` as a 16-bit mono WAV and return the path.
+
+    The sound is made a few seconds at a time and kept, until it is scaled, in an unnamed
+    temporary file beside `path`: memory stays flat however long the music. A roll that would
+    last over `MAX_WAV_SECONDS` is a UsageError before anything is written.
+    """
     import numpy as np
 
-    samples = synthesize(roll, tempo=tempo, sample_rate=sample_rate)
-    frames = np.round(samples * 32767).astype("<i2").tobytes()
+    tracks = as_tracks(roll)
+    _check_rates(tempo, sample_rate)
+    check_wav_seconds(tracks.shape[1], tempo)
     target = Path(path)
-    with wave.open(str(target), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(frames)
+    peak = 0.0
+    with tempfile.TemporaryFile(dir=target.parent, prefix=".distkit-wav-") as scratch:
+        for chunk in _mix(tracks, tempo, sample_rate):
+            peak = max(peak, float(np.abs(chunk).max(initial=0.0)))
+            scratch.write(chunk.astype("<f4").tobytes())
+        scale = 32767 * PEAK / peak if peak > 0 else 0.0
+        scratch.seek(0)
+        with wave.open(str(target), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(sample_rate)
+            while block := scratch.read(4 * CHUNK_SAMPLES):
+                samples = np.frombuffer(block, dtype="<f4").astype(np.float64)
+                out.writeframes(np.round(samples * scale).astype("<i2").tobytes())
     return target
 
 
-def _tone(
-    pitch: int, seconds: float, sample_rate: int, harmonics: tuple[float, ...]
-) -> NDArray[np.float64]:
-    """One note: its harmonics under the ADSR envelope, `RELEASE` seconds longer than held."""
+class _Sounding(NamedTuple):
+    """A note placed in samples: where it starts, how many samples it lasts with its release."""
+
+    start: int
+    size: int
+    seconds: float
+    pitch: int
+    voice: int
+
+
+def _mix(tracks: NDArray[np.bool_], tempo: float, sample_rate: int) -> Iterator[NDArray[Any]]:
+    """The sum of all voices, `CHUNK_SAMPLES` samples at a time (the last chunk shorter)."""
     import numpy as np
 
-    t = np.arange(math.ceil((seconds + RELEASE) * sample_rate)) / sample_rate
+    _check_rates(tempo, sample_rate)
+    step_seconds = 60.0 / tempo / STEPS_PER_QUARTER
+    length = math.ceil(tracks.shape[1] * step_seconds * sample_rate)
+    length += math.ceil(RELEASE * sample_rate)
+    notes = sorted(
+        (
+            _sounding(note, index, step_seconds, sample_rate)
+            for index, track in enumerate(tracks)
+            for note in notes_of(track)
+        ),
+        key=lambda sounding: sounding.start,
+    )
+    waiting, playing = iter(notes), list[_Sounding]()
+    upcoming = next(waiting, None)
+    for begin in range(0, length, CHUNK_SAMPLES):
+        end = min(begin + CHUNK_SAMPLES, length)
+        while upcoming is not None and upcoming.start < end:
+            playing.append(upcoming)
+            upcoming = next(waiting, None)
+        mix = np.zeros(end - begin)
+        for note in playing:
+            first, stop = max(begin, note.start), min(end, note.start + note.size)
+            if first < stop:
+                tone = _tone(
+                    note.pitch,
+                    note.seconds,
+                    sample_rate,
+                    HARMONICS[note.voice],
+                    range(first - note.start, stop - note.start),
+                )
+                mix[first - begin : stop - begin] += GAINS[note.voice] * tone
+        playing = [note for note in playing if note.start + note.size > end]
+        yield mix
+
+
+def _sounding(note: Note, track: int, step_seconds: float, sample_rate: int) -> _Sounding:
+    seconds = (note.end - note.start) * step_seconds
+    return _Sounding(
+        start=round(note.start * step_seconds * sample_rate),
+        size=math.ceil((seconds + RELEASE) * sample_rate),
+        seconds=seconds,
+        pitch=note.pitch,
+        voice=track if track < len(HARMONICS) else 0,
+    )
+
+
+def _check_rates(tempo: float, sample_rate: int) -> None:
+    if tempo <= 0 or sample_rate <= 0:
+        raise ValueError(f"tempo and sample_rate must be positive, got {tempo} and {sample_rate}")
+
+
+def _tone(
+    pitch: int, seconds: float, sample_rate: int, harmonics: tuple[float, ...], samples: range
+) -> NDArray[np.float64]:
+    """Samples `samples` of one note: its harmonics under the ADSR envelope, `RELEASE` seconds
+    longer than held."""
+    import numpy as np
+
+    t = np.arange(samples.start, samples.stop) / sample_rate
     frequency = 440.0 * 2 ** ((pitch - 69) / 12)
     wave_ = sum(
         (weight * np.sin(2 * np.pi * k * frequency * t))

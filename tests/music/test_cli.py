@@ -188,3 +188,78 @@ def test_compose_example_with_the_built_in_model(monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 0, result.output
     assert "with chorale-hmm (plugin distkit.music)" in result.stdout
     assert read_arrangement("twinkle-harmonized.mid").shape[0] == 4
+
+
+def test_the_melody_track_is_named_on_stderr_when_there_is_a_choice(
+    tmp_path: Path, make_midi: Callable[..., Path]
+) -> None:
+    path = make_midi(tmp_path / "duet.mid", [[(72, 0, 480)], [(60, 0, 960)]])
+    result = compose(str(path), "--model", "parallel", "-o", "out.mid")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"note: {path}: the melody is track 1 of 2 with notes; --track N reads another"
+    ]
+    assert read_arrangement("out.mid").shape == (4, 4, 128)
+
+
+def test_track_n_harmonizes_that_track(tmp_path: Path, make_midi: Callable[..., Path]) -> None:
+    path = make_midi(tmp_path / "duet.mid", [[(72, 0, 480)], [(60, 0, 960)]])
+    result = compose(str(path), "--track", "2", "--model", "parallel", "-o", "out.mid")
+    assert result.exit_code == 0, result.output
+    assert np.flatnonzero(read_arrangement("out.mid")[0].any(axis=0)).tolist() == [60]
+
+
+@pytest.mark.parametrize("track", ["0", "-1", "x"])
+def test_track_must_be_a_positive_number(melody_file: Path, track: str) -> None:
+    result = compose(str(melody_file), "--track", track, "--model", "parallel")
+    assert result.exit_code == 2
+    assert "--track" in one_error_line(result)
+
+
+def test_track_needs_a_melody_file() -> None:
+    result = compose("--example", "--track", "2", "--model", "parallel")
+    assert result.exit_code == 2
+    assert one_error_line(result).startswith("Error: --track picks a track of a MELODY.mid")
+
+
+@pytest.mark.parametrize("alias", ["same", "symlink", "hard link"])
+def test_force_never_writes_over_the_melody(melody_file: Path, alias: str) -> None:
+    before = melody_file.read_bytes()
+    output = melody_file if alias == "same" else Path("out.mid")
+    if alias == "symlink":
+        output.symlink_to(melody_file)
+    elif alias == "hard link":
+        output.hardlink_to(melody_file)
+    result = compose(str(melody_file), "-o", str(output), "--force", "--model", "parallel")
+    assert result.exit_code == 2
+    assert "is the melody being read" in one_error_line(result)
+    assert melody_file.read_bytes() == before
+
+
+def test_a_wav_too_long_is_refused_before_harmonizing(
+    tmp_path: Path, make_midi: Callable[..., Path]
+) -> None:
+    path = make_midi(tmp_path / "slow.mid", [[(60, 0, 1000 * 480)]], tempi=((0, 4.0),))
+    result = compose(str(path), "--model", "crashes", "--wav", "out.wav")
+    assert result.exit_code == 2
+    assert one_error_line(result) == (
+        "Error: the WAV would last 4.2 hours at 4 quarter notes a minute; "
+        "distkit renders at most 4 hours"
+    )
+
+
+def test_running_out_of_memory_is_one_line_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import distkit.music.plotting
+
+    def out_of_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(distkit.music.plotting, "save_pianoroll", out_of_memory)
+    result = compose("--example", "--model", "parallel", "--png", "roll.png")
+    assert result.exit_code == 1
+    assert one_error_line(result) == (
+        "Error: ran out of memory while composing; nothing was written"
+    )
+    assert list(tmp_path.iterdir()) == []

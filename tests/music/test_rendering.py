@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import tracemalloc
 import wave
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import numpy as np
 import pytest
 
 from distkit.music.example import example_melody
-from distkit.music.plotting import save_pianoroll
+from distkit.music.limits import MAX_STEPS
+from distkit.music.plotting import MAX_BAR_TICKS, plot_pianoroll, save_pianoroll
 from distkit.music.synth import RELEASE, SAMPLE_RATE, render_wav, synthesize
 
 
@@ -70,3 +72,30 @@ def test_an_empty_roll_renders_as_silence() -> None:
     samples = synthesize(np.zeros((4, 16, 128), dtype=bool))
     assert samples.size > 0
     assert not samples.any()
+
+
+def test_a_long_wav_is_written_in_flat_memory(tmp_path: Path) -> None:
+    """Eight minutes of sound (16 quarter notes at 2 a minute): a few chunks' worth of memory,
+    where one array of all the samples would take 15 MiB."""
+    melody = np.zeros((64, 128), dtype=bool)
+    melody[:, 60] = True
+    tracemalloc.start()
+    try:
+        render_wav(melody, tmp_path / "out.wav", tempo=2, sample_rate=4000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    with wave.open(str(tmp_path / "out.wav")) as audio:
+        assert audio.getnframes() == (8 * 60 + RELEASE) * 4000
+    assert peak < 8 * 2**20
+
+
+def test_the_longest_melody_is_one_artist_per_voice_with_a_bounded_number_of_bar_labels() -> None:
+    melody = np.zeros((MAX_STEPS, 128), dtype=bool)
+    for step in range(0, MAX_STEPS, 4):
+        melody[step : step + 3, 60 + step % 12] = True
+    ax = plot_pianoroll(arrangement_of(melody))
+    assert [c.get_label() for c in ax.collections] == ["Soprano", "Alto", "Tenor", "Bass"]
+    assert len(ax.collections[0].get_paths()) == MAX_STEPS // 4
+    assert len(ax.get_xticks()) <= MAX_BAR_TICKS + 2
+    assert ax.get_xlim() == (0, MAX_STEPS // 16)

@@ -38,6 +38,7 @@ def test_an_uploaded_midi_file_gives_its_melody_and_tempo() -> None:
 
     arrangement = np.zeros((4, 8, 128), dtype=bool)
     arrangement[0, 0:4, 72] = arrangement[0, 4:8, 74] = arrangement[1, :, 60] = True
+    arrangement[0, 0:4, 67] = True  # a chord in the melody's own track
     melody = api.melody_from_midi(midi_bytes(arrangement, tempo=90))
     assert melody["notes"] == [[72, 0, 4], [74, 4, 8]]
     assert melody["tempo"] == pytest.approx(90, abs=0.01)
