@@ -147,5 +147,7 @@ def _start_history(target: Path) -> Path:
     else:
         click.echo("It is inside a git repository already: commit it when you are ready.")
     return target
+
+
 def _warn(line: str) -> None:
     click.echo(f"Warning: {line}", err=True)
