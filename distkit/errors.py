@@ -64,3 +64,9 @@ class ToolError(DistkitError):
         if self.hint:
             text = f"{text} ({self.hint})"
         return text
+
+
+def describe(error: BaseException) -> str:
+    """Any error as one line: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__

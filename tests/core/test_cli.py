@@ -180,7 +180,7 @@ def test_a_plugin_command_that_raises_is_one_line_naming_the_plugin(
     done = plugin_site.run("crash", "now")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
-        "Error: command 'now' of plugin 'crasher' failed: ValueError: a plugin bug"
+        "Error: command 'crash' of plugin 'crasher' failed: ValueError: a plugin bug"
     ]
 
 
