@@ -9,59 +9,29 @@ the plugin wherever its failure shows, and the good plugin keeps working.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.core.conftest import DUCK_DISTRIBUTION
+from tests.reliability.plugin_packages import (
+    HEADER,
+    TIMEOUT,
+    hook,
+    install,
+    shape,
+    strict_json,
+)
 
-TIMEOUT = 120
 IMPORT = "import"
 DISTRIBUTIONS = "register_distributions"
 MUSIC = "register_music_models"
 COMMANDS = "register_commands"
-
-HEADER = """
-import os
-import sys
-import time
-import click
-import pluggy
-hookimpl = pluggy.HookimplMarker("distkit")
-"""
-
-CLASSES = """
-class Shape:
-    name = "{name}"
-
-    def __init__(self, low=0.0, high=1.0):
-        self.low, self.high = float(low), float(high)
-        self.mean, self.stdev, self.data = (low + high) / 2, (high - low) / 12**0.5, []
-
-    @property
-    def params(self):
-        return dict(low=self.low, high=self.high)
-
-    def pdf(self, x): return x
-    def cdf(self, x): return x
-    def sample(self, size, seed=None): return []
-    @classmethod
-    def fit(cls, data): return cls(min(data), max(data))
-    def read_data_file(self, path): pass
-"""
-
-
-def classes(name: str = "shape") -> str:
-    return CLASSES.replace("{name}", name)
-
 
 GOOD = (
     DUCK_DISTRIBUTION.format(cls="Triangle", name="triangle")
@@ -89,14 +59,6 @@ class Misbehaviour:
     code: str
     where: frozenset[str] = frozenset()
     level: str = "error"
-
-
-def hook(name: str, body: str, *, classes: str = "") -> str:
-    return (
-        classes
-        + f"\n@hookimpl\ndef {name}({'cli' if name == COMMANDS else 'register'}):\n"
-        + (textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n")
-    )
 
 
 PRINTS_AT_IMPORT = """
@@ -134,13 +96,13 @@ MISBEHAVIOURS: dict[str, Misbehaviour] = {
     ),
     "prints": Misbehaviour(
         PRINTS_AT_IMPORT
-        + hook(DISTRIBUTIONS, 'print("noise in a hook")\nregister(Shape)', classes=classes())
+        + hook(DISTRIBUTIONS, 'print("noise in a hook")\nregister(Shape)', before=shape())
         + hook(MUSIC, 'print("noise in a hook")')
         + hook(COMMANDS, 'print("noise in a hook")')
     ),
     "slow": Misbehaviour("time.sleep(1.5)\n", frozenset({IMPORT}), "warning"),
     "returns-things": Misbehaviour(
-        hook(DISTRIBUTIONS, "return [Shape]", classes=classes())
+        hook(DISTRIBUTIONS, "return [Shape]", before=shape())
         + hook(MUSIC, 'return "text"')
         + hook(COMMANDS, "return 42"),
         frozenset({DISTRIBUTIONS, MUSIC, COMMANDS}),
@@ -156,27 +118,27 @@ MISBEHAVIOURS: dict[str, Misbehaviour] = {
             register(Shape, description=3)
             register(Shape, name="other")
             """,
-            classes=classes(),
+            before=shape(),
         ),
         frozenset({DISTRIBUTIONS}),
     ),
     "registers-an-instance": Misbehaviour(
-        hook(DISTRIBUTIONS, "register(Shape())", classes=classes()), frozenset({DISTRIBUTIONS})
+        hook(DISTRIBUTIONS, "register(Shape())", before=shape()), frozenset({DISTRIBUTIONS})
     ),
     "registers-a-class-twice": Misbehaviour(
-        hook(DISTRIBUTIONS, "register(Shape)\nregister(Shape)", classes=classes()),
+        hook(DISTRIBUTIONS, "register(Shape)\nregister(Shape)", before=shape()),
         frozenset({DISTRIBUTIONS}),
         "warning",
     ),
     "name-with-a-colon": Misbehaviour(
-        hook(DISTRIBUTIONS, "register(Shape)", classes=classes("tri:angle")),
+        hook(DISTRIBUTIONS, "register(Shape)", before=shape("tri:angle")),
         frozenset({DISTRIBUTIONS}),
     ),
     "case-twins": Misbehaviour(
         hook(
             DISTRIBUTIONS,
             "register(Shape)\nregister(Twin)",
-            classes=classes("twin") + "\nclass Twin(Shape):\n    name = 'Twin'\n",
+            before=shape("twin") + "\nclass Twin(Shape):\n    name = 'Twin'\n",
         ),
         frozenset({DISTRIBUTIONS}),
     ),
@@ -220,16 +182,6 @@ RUNS = {
     "fit --json": Command(("fit", "gaussian", "{data}", "--json"), frozenset({DISTRIBUTIONS})),
     "plugin command": Command(("hello", "world"), frozenset({COMMANDS})),
 }
-
-
-def install(site: Path, entry_name: str, code: str) -> None:
-    """Install `code` as a real plugin package: a module and a dist-info naming its entry point."""
-    module = f"misbehaving_{entry_name.replace('-', '_')}"
-    (site / f"{module}.py").write_text(code)
-    info = site / f"{module}-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text(f"[distkit]\n{entry_name} = {module}\n")
 
 
 def source(name: str) -> str:
@@ -281,15 +233,6 @@ def make_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[tuple[str, 
         return made[names]
 
     return make
-
-
-def strict_json(text: str) -> Any:
-    """Parse JSON as strict parsers do: NaN and Infinity are not JSON."""
-
-    def refuse(constant: str) -> None:
-        raise ValueError(f"{constant} is not JSON")
-
-    return json.loads(text, parse_constant=refuse)
 
 
 def named(name: str, run: str, done: subprocess.CompletedProcess[str]) -> bool:
@@ -423,7 +366,7 @@ def test_a_plugin_command_may_exit_or_be_interrupted_as_any_command(
 
 def test_a_lazy_path_to_an_instance_is_one_line_when_used(tmp_path: Path) -> None:
     code = (
-        classes()
+        shape()
         + "\nSHAPE = Shape()\n"
         + hook(DISTRIBUTIONS, 'register("misbehaving_lazy:SHAPE", name="shape")')
     )

@@ -1,0 +1,116 @@
+"""The one-line promise across the command line, in real processes (issue 10): a closed pipe
+ends quietly, a group without a command is one line, running out of memory is one line, and
+--json is JSON (no NaN, no Infinity)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.reliability.plugin_packages import HEADER, TIMEOUT, hook, install, shape, strict_json
+
+CLOSED_PIPE = 141
+
+
+def distkit(
+    *args: str, site: Path | None = None, plugins: str = "", **options: Any
+) -> subprocess.CompletedProcess[Any]:
+    env = {**os.environ, "DISTKIT_LOAD_PLUGINS": plugins}
+    if site is not None:
+        env["PYTHONPATH"] = str(site)
+    options.setdefault("capture_output", "stdout" not in options)
+    return subprocess.run(
+        [sys.executable, "-m", "distkit", *args], env=env, timeout=TIMEOUT, **options
+    )
+
+
+@pytest.fixture
+def values(tmp_path: Path) -> Path:
+    path = tmp_path / "values.txt"
+    path.write_text("1\n2\n3\n4\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("list", "--json"), ("plugins",), ("plugins", "--json"), ("fit",)]
+)
+def test_a_reader_that_went_away_ends_the_command_quietly(
+    args: tuple[str, ...], values: Path
+) -> None:
+    read, write = os.pipe()
+    os.close(read)  # like `distkit list | head -1` once head has its line
+    try:
+        if args == ("fit",):
+            args = ("fit", "gaussian", str(values), "--json")
+        done = distkit(*args, stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert done.returncode == CLOSED_PIPE
+    assert done.stderr == b""
+
+
+def test_help_into_a_closed_pipe_is_quiet_too() -> None:
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = distkit("--help", stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert done.returncode != 0
+    assert done.stderr == b""
+
+
+def test_head_of_the_list_gets_its_line_and_nothing_else_is_said() -> None:
+    done = subprocess.run(
+        f"'{sys.executable}' -m distkit list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "DISTKIT_LOAD_PLUGINS": ""},
+    )
+    assert done.stdout == "Distributions\n"
+    assert done.stderr == ""
+
+
+def test_a_group_without_its_command_is_one_line_naming_the_commands() -> None:
+    done = distkit("index", text=True)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "Error: missing a command: one of start, status, stop, url (see 'distkit index --help')"
+    ]
+
+
+def test_a_plugin_group_without_its_command_is_one_line(tmp_path: Path) -> None:
+    body = "@cli.group()\ndef tools():\n    'Tools.'\n\n@tools.command()\ndef sharpen():\n    pass"
+    install(tmp_path, "tools", HEADER + hook("register_commands", body))
+    done = distkit("tools", site=tmp_path, plugins="tools", text=True)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "Error: missing a command: one of sharpen (see 'distkit tools --help')"
+    ]
+
+
+def test_running_out_of_memory_in_a_fit_is_one_line(tmp_path: Path, values: Path) -> None:
+    code = shape("hungry", fit="raise MemoryError('Unable to allocate 74.5 GiB for an array')")
+    install(tmp_path, "hungry", HEADER + code + hook("register_distributions", "register(Shape)"))
+    done = distkit("fit", "hungry", str(values), site=tmp_path, plugins="hungry", text=True)
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("Error: ")
+    assert "Unable to allocate 74.5 GiB" in line
+
+
+def test_json_says_null_where_a_number_is_not_finite(tmp_path: Path, values: Path) -> None:
+    code = shape("wild", fit="return cls(float('-inf'), float('inf'))")
+    install(tmp_path, "wild", HEADER + code + hook("register_distributions", "register(Shape)"))
+    done = distkit("fit", "wild", str(values), "--json", site=tmp_path, plugins="wild", text=True)
+    assert done.returncode == 0, done.stderr
+    fitted = strict_json(done.stdout)
+    assert fitted["params"] == {"low": None, "high": None}
+    assert fitted["mean"] is None
