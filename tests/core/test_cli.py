@@ -92,7 +92,11 @@ def test_list_warns_once_about_a_broken_plugin_and_still_lists(plugin_site: Plug
     done = plugin_site.run("list")
     assert done.returncode == 0
     assert "triangle" in done.stdout
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    warnings = [
+        line
+        for line in done.stderr.splitlines()
+        if line.startswith("warning:") and " s to load" not in line  # a loaded machine is slow
+    ]
     assert warnings == [
         "warning: plugin 'broken' failed to import "
         f"{plugin_site_module(plugin_site, 'broken')}: ImportError: no such thing "
