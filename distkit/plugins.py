@@ -12,13 +12,15 @@ import difflib
 import functools
 import importlib
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import Distribution, EntryPoint, distribution, entry_points
-from types import ModuleType
+from types import FrameType, ModuleType
 from typing import Any
 
 import pluggy
@@ -113,19 +115,52 @@ class PluginInfo:
 def plugin_code(plugin: str, action: str, *, interruptible: bool = True) -> Iterator[None]:
     """Run a plugin's code: what it prints goes to stderr, and whatever it raises (SystemExit
     included) becomes a PluginError naming the plugin. distkit's own errors pass through, and
-    so does Ctrl-C when `interruptible` (a user stopping a long fit is not the plugin's fault).
+    so does Ctrl-C when `interruptible` (a user stopping a long fit is not the plugin's fault)
+    or when the user pressed it (not a KeyboardInterrupt the plugin raised itself).
     """
-    try:
-        with _stdout_to_stderr():
-            yield
-    except DistkitError:
-        raise
-    except KeyboardInterrupt:
-        if interruptible:
+    with _ctrl_c_watch() as ctrl_c:
+        try:
+            with _stdout_to_stderr():
+                yield
+        except DistkitError:
             raise
-        raise PluginError(f"plugin {plugin!r} failed {action}: KeyboardInterrupt") from None
-    except BaseException as error:
-        raise PluginError(f"plugin {plugin!r} failed {action}: {describe(error)}") from error
+        except KeyboardInterrupt:
+            if interruptible or ctrl_c.pressed:
+                raise
+            raise PluginError(f"plugin {plugin!r} failed {action}: KeyboardInterrupt") from None
+        except BaseException as error:
+            raise PluginError(f"plugin {plugin!r} failed {action}: {describe(error)}") from error
+
+
+class _CtrlC:
+    """A SIGINT handler that notes the user pressed Ctrl-C, then interrupts as Python's does."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _ctrl_c_watch() -> Iterator[_CtrlC]:
+    """Watch for Ctrl-C where Python's own handler is in place (the main thread); inside
+    another watch, share it."""
+    current = signal.getsignal(signal.SIGINT)
+    if isinstance(current, _CtrlC):
+        yield current
+        return
+    watch = _CtrlC()
+    ours = threading.current_thread() is threading.main_thread()
+    ours = ours and current is signal.default_int_handler
+    if ours:
+        signal.signal(signal.SIGINT, watch)
+    try:
+        yield watch
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, current)
 
 
 @contextlib.contextmanager

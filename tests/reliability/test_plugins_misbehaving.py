@@ -10,8 +10,10 @@ the plugin wherever its failure shows, and the good plugin keeps working.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -384,3 +386,29 @@ def test_a_lazy_path_to_an_instance_is_one_line_when_used(tmp_path: Path) -> Non
         "Error: plugin 'lazy' registered misbehaving_lazy:SHAPE, which is not a class "
         "(register the class itself)"
     ]
+
+
+def test_ctrl_c_while_a_slow_plugin_loads_stops_the_command(tmp_path: Path) -> None:
+    loading = tmp_path / "loading"
+    install(tmp_path, "sleepy", HEADER + f"open({str(loading)!r}, 'w').close()\ntime.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "DISTKIT_LOAD_PLUGINS": "sleepy"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "distkit", "list"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        waited = 0.0
+        while not loading.exists() and waited < TIMEOUT:
+            time.sleep(0.05)
+            waited += 0.05
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    assert process.returncode == 1
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.splitlines()[-1] == "Aborted!"
