@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 from distkit.errors import PluginError
+from distkit.plugin_guard import plugin_code
 
 if TYPE_CHECKING:
     from distkit.plugins import PluginInfo
@@ -99,8 +100,6 @@ class Registration:
         if not isinstance(self.target, str):
             return self.target
         module_name, _, qualname = self.target.partition(":")
-        from distkit.plugins import plugin_code
-
         with plugin_code(self.plugin, f"importing {self.target}", interruptible=False):
             found: Any = importlib.import_module(module_name)
             for part in qualname.split("."):
