@@ -67,12 +67,17 @@ class DistkitGroup(click.Group):
                 silence_output()
                 raise click.exceptions.Exit(CLOSED_PIPE) from None
             plugin = ctx.meta.get(PLUGIN)
-            if isinstance(error, SystemExit) and (plugin is None or error.code in (0, None)):
+            if isinstance(error, SystemExit) and plugin is not None and error.code in (0, None):
                 raise
             if plugin is not None and not isinstance(error, DistkitError | OSError):
                 failure: DistkitError | OSError = PluginError(
                     f"command {ctx.invoked_subcommand!r} of plugin {plugin!r} failed: "
                     f"{describe(error)}"
+                )
+            elif isinstance(error, SystemExit):  # distkit never exits so: code it called did
+                failure = DistkitError(
+                    f"stopped by {describe(error)} from code that distkit called, likely a "
+                    "plugin's (`distkit --debug` shows where)"
                 )
             elif isinstance(error, MemoryError):
                 failure = DistkitError(out_of_memory(error))

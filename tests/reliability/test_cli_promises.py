@@ -114,3 +114,38 @@ def test_json_says_null_where_a_number_is_not_finite(tmp_path: Path, values: Pat
     fitted = strict_json(done.stdout)
     assert fitted["params"] == {"low": None, "high": None}
     assert fitted["mean"] is None
+
+
+MODEL_THAT_EXITS = """
+class Quitter:
+    name = "quitter"
+    description = "Exits instead of harmonizing."
+
+    def harmonize(self, melody, *, seed=None):
+        sys.exit(3)
+"""
+
+
+def test_a_music_model_that_exits_is_one_line_not_its_exit_code(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    install(
+        site,
+        "quitter",
+        HEADER + hook("register_music_models", "register(Quitter)", before=MODEL_THAT_EXITS),
+    )
+    done = distkit(
+        "compose",
+        "--example",
+        "--model",
+        "quitter",
+        site=site,
+        plugins="quitter",
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("Error: ")
+    assert "SystemExit: 3" in line
+    assert list(tmp_path.iterdir()) == [site]
