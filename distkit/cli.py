@@ -53,6 +53,19 @@ class DistkitGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if (
+            isinstance(command, click.Group)
+            and not command.invoke_without_command
+            and not rest
+            and not ctx.resilient_parsing
+        ):
+            raise Misuse(missing_command(ctx, command, f"{ctx.command_path} {name}"))
+        return name, command, rest
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; whatever goes wrong is one line on stderr and exit 1 or 2 (the
         traceback too under --debug), and a plugin's command that fails is named."""
@@ -93,15 +106,19 @@ class DistkitGroup(click.Group):
 
 
 def usage_line(error: click.UsageError) -> str:
-    """A usage error as one line naming the help to read; a group given no command names its
-    commands rather than printing its whole help."""
+    """A usage error as one line naming the help to read; a group given no command (click
+    8.2 raises NoArgsIsHelpError, whose message is the whole help) names its commands."""
     ctx = error.ctx
     where = ctx.command_path if ctx else "distkit"
-    if ctx is not None and isinstance(error, click.exceptions.NoArgsIsHelpError):
-        assert isinstance(ctx.command, click.Group)
-        names = ", ".join(ctx.command.list_commands(ctx))
-        return f"missing a command: one of {names} (see '{where} --help')"
+    no_command = getattr(click.exceptions, "NoArgsIsHelpError", ())
+    if ctx is not None and isinstance(error, no_command) and isinstance(ctx.command, click.Group):
+        return missing_command(ctx, ctx.command, where)
     return f"{error.format_message()} (see '{where} --help')"
+
+
+def missing_command(ctx: click.Context, group: click.Group, where: str) -> str:
+    names = ", ".join(group.list_commands(ctx))
+    return f"missing a command: one of {names} (see '{where} --help')"
 
 
 def out_of_memory(error: MemoryError) -> str:
