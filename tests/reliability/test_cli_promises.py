@@ -1,6 +1,6 @@
 """The one-line promise across the command line, in real processes (issue 10): a closed pipe
-ends quietly, a group without a command is one line, running out of memory is one line, and
---json is JSON (no NaN, no Infinity)."""
+ends quietly, running out of memory is one line, a plugin's exit is not distkit's exit code,
+and --json is JSON (no NaN, no Infinity)."""
 
 from __future__ import annotations
 
@@ -76,24 +76,6 @@ def test_head_of_the_list_gets_its_line_and_nothing_else_is_said() -> None:
     )
     assert done.stdout == "Distributions\n"
     assert done.stderr == ""
-
-
-def test_a_group_without_its_command_is_one_line_naming_the_commands() -> None:
-    done = distkit("index", text=True)
-    assert done.returncode == 2
-    assert done.stderr.splitlines() == [
-        "Error: missing a command: one of start, status, stop, url (see 'distkit index --help')"
-    ]
-
-
-def test_a_plugin_group_without_its_command_is_one_line(tmp_path: Path) -> None:
-    body = "@cli.group()\ndef tools():\n    'Tools.'\n\n@tools.command()\ndef sharpen():\n    pass"
-    install(tmp_path, "tools", HEADER + hook("register_commands", body))
-    done = distkit("tools", site=tmp_path, plugins="tools", text=True)
-    assert done.returncode == 2
-    assert done.stderr.splitlines() == [
-        "Error: missing a command: one of sharpen (see 'distkit tools --help')"
-    ]
 
 
 def test_running_out_of_memory_in_a_fit_is_one_line(tmp_path: Path, values: Path) -> None:
