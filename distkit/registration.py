@@ -71,13 +71,14 @@ def same_name(a: str, b: str) -> bool:
 class Registration:
     """A class registered by a plugin under its `name`: the class itself, or its import path
     ("module:Class") to be imported when first used, so that listing imports nothing heavy.
-    `description` is the one the plugin gave when it registered, if any."""
+    `given_description` is the one the plugin gave when it registered, if any (what a user is
+    shown is the command layer's choice: distkit.commands._describe)."""
 
     name: str
     target: type[Any] | str
     plugin: str
     kind: Kind
-    description: str | None = None
+    given_description: str | None = None
 
     @property
     def qualified_name(self) -> str:

@@ -1,9 +1,7 @@
-"""Output helpers shared by the commands: aligned tables, strict JSON, how a registered class
-is described, and warnings about plugins."""
+"""Output helpers shared by the commands: aligned tables, strict JSON, warnings about plugins."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 from collections.abc import Sequence
@@ -12,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from distkit.plugins import Registration, Registry
+    from distkit.plugins import Registry
 
 WARNED = "distkit.warned"  # click's ctx.meta key: the warnings given in this invocation
 
@@ -50,31 +48,3 @@ def warn_problems(registry: Registry) -> None:
         if problem not in warned:
             warned.add(problem)
             click.echo(f"warning: {problem} (see `distkit plugins`)", err=True)
-
-
-def description(registration: Registration) -> str:
-    """The first line of the description the plugin gave, or of the class's `description`
-    or docstring once the class is imported."""
-    text: object = registration.description
-    if text is None and registration.loaded:
-        cls = registration.cls
-        given = getattr(cls, "description", None)
-        text = given if isinstance(given, str) and given else inspect.getdoc(cls)
-    lines = str(text or "").strip().splitlines()
-    return lines[0] if lines else ""
-
-
-def parameters(registration: Registration) -> list[str] | None:
-    """The constructor's parameter names; None while a lazily registered class is not
-    imported."""
-    if not registration.loaded:
-        return None
-    try:
-        signature = inspect.signature(registration.cls)
-    except (TypeError, ValueError):
-        return []
-    return [
-        p.name
-        for p in signature.parameters.values()
-        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-    ]

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import click
 
-from distkit.commands._output import (
-    description,
-    echo_json,
-    echo_table,
-    parameters,
-    warn_problems,
-)
+from distkit.commands._describe import description, parameters
+from distkit.commands._output import echo_json, echo_table, warn_problems
 
 
 @click.command("list")

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distkit.commands._output import description, echo_json, finite, parameters, warn_problems
+from distkit.commands._describe import description, parameters
+from distkit.commands._output import echo_json, finite, warn_problems
 from distkit.plugins import get_registry
 
 if TYPE_CHECKING:

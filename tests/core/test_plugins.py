@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from distkit.cli import cli
-from distkit.commands._output import description, parameters
+from distkit.commands._describe import description, parameters
 from distkit.errors import NotFoundError, PluginError, UsageError
 from distkit.plugins import get_registry, missing_members
 from tests.core.conftest import DUCK_DISTRIBUTION
