@@ -69,7 +69,7 @@ class RandomAccompaniment:
 def models() -> dict[str, Harmonizer]:
     """The random baseline and one instance of every registered music model, by name."""
     registry = get_registry()
-    for warning in registry.take_warnings():
+    for warning in registry.problems:
         print(f"warning: {warning}", file=sys.stderr)
     found: dict[str, Harmonizer] = {RANDOM: RandomAccompaniment().harmonize}
     for registration in registry.music_models:

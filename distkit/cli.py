@@ -7,8 +7,12 @@ command module; each module is imported only when its command runs. Commands add
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
+import os
 import shlex
+import sys
 import traceback
 from typing import Any
 
@@ -16,7 +20,10 @@ import click
 
 from distkit import __version__
 from distkit.commands import COMMANDS
-from distkit.errors import DistkitError, ToolError
+from distkit.errors import DistkitError, PluginError, ToolError, describe
+
+PLUGIN = "distkit.plugin"  # click's ctx.meta key: the plugin whose command runs
+CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader went away
 
 
 class DistkitGroup(click.Group):
@@ -31,12 +38,13 @@ class DistkitGroup(click.Group):
             builtin: click.Command = getattr(importlib.import_module(module), attribute)
             return builtin
         from distkit.commands._output import warn_problems
-        from distkit.commands._plugin_commands import plugin_commands
+        from distkit.commands._plugin_commands import plugin_commands, provider
         from distkit.plugins import get_registry
 
         registry = get_registry()
         command = plugin_commands(registry).get(cmd_name)
         if command is not None:
+            ctx.meta[PLUGIN] = provider(registry, cmd_name)
             warn_problems(registry)
         return command
 
@@ -45,18 +53,88 @@ class DistkitGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if (
+            isinstance(command, click.Group)
+            and not command.invoke_without_command
+            and not rest
+            and not ctx.resilient_parsing
+        ):
+            raise Misuse(missing_command(ctx, command, f"{ctx.command_path} {name}"))
+        return name, command, rest
+
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; whatever goes wrong is one line on stderr and exit 1 or 2 (the
+        traceback too under --debug), and a plugin's command that fails is named."""
         try:
             return super().invoke(ctx)
-        except (DistkitError, OSError) as error:
+        except click.UsageError as error:
+            raise Misuse(usage_line(error)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except BaseException as error:
+            if isinstance(error, OSError) and error.errno == errno.EPIPE:
+                silence_output()
+                raise click.exceptions.Exit(CLOSED_PIPE) from None
+            plugin = ctx.meta.get(PLUGIN)
+            if isinstance(error, SystemExit) and plugin is not None and error.code in (0, None):
+                raise
+            if plugin is not None and not isinstance(error, DistkitError | OSError):
+                failure: DistkitError | OSError = PluginError(
+                    f"command {ctx.invoked_subcommand!r} of plugin {plugin!r} failed: "
+                    f"{describe(error)}"
+                )
+            elif isinstance(error, SystemExit):  # distkit never exits so: code it called did
+                failure = DistkitError(
+                    f"stopped by {describe(error)} from code that distkit called, likely a "
+                    "plugin's (`distkit --debug` shows where)"
+                )
+            elif isinstance(error, MemoryError):
+                failure = DistkitError(out_of_memory(error))
+            elif isinstance(error, DistkitError | OSError):
+                failure = error
+            else:
+                raise
             if ctx.params.get("debug"):
                 traceback.print_exc()
                 if isinstance(error, ToolError) and error.command:
                     click.echo(f"command: {shlex.join(error.command)}", err=True)
-            raise one_line(error) from None
-        except click.UsageError as error:
-            where = error.ctx.command_path if error.ctx else "distkit"
-            raise Misuse(f"{error.format_message()} (see '{where} --help')") from None
+            raise one_line(failure) from None
+
+
+def usage_line(error: click.UsageError) -> str:
+    """A usage error as one line naming the help to read; a group given no command (click
+    8.2 raises NoArgsIsHelpError, whose message is the whole help) names its commands."""
+    ctx = error.ctx
+    where = ctx.command_path if ctx else "distkit"
+    no_command = getattr(click.exceptions, "NoArgsIsHelpError", ())
+    if ctx is not None and isinstance(error, no_command) and isinstance(ctx.command, click.Group):
+        return missing_command(ctx, ctx.command, where)
+    return f"{error.format_message()} (see '{where} --help')"
+
+
+def missing_command(ctx: click.Context, group: click.Group, where: str) -> str:
+    names = ", ".join(group.list_commands(ctx))
+    return f"missing a command: one of {names} (see '{where} --help')"
+
+
+def out_of_memory(error: MemoryError) -> str:
+    detail = str(error).strip().splitlines()
+    return "out of memory" + (f": {detail[0]}" if detail else "")
+
+
+def silence_output() -> None:
+    """Point stdout and stderr at devnull, as Python's docs advise when the reader of a pipe
+    went away (`distkit list | head -1`), so that nothing fails when they are flushed at exit.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
 
 
 def one_line(error: DistkitError | OSError) -> click.ClickException:
@@ -99,5 +177,13 @@ def cli(debug: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="distkit")
+    """Console-script entry point. A pipe closed outside a command (while click prints help
+    or an error) ends quietly too, and so does running out of memory, in one line."""
+    try:
+        cli(prog_name="distkit")
+    except BrokenPipeError:
+        silence_output()
+        sys.exit(CLOSED_PIPE)
+    except MemoryError as error:
+        click.echo(f"Error: {out_of_memory(error)}", err=True)
+        sys.exit(Failure.exit_code)

@@ -113,3 +113,9 @@ class UpdateConflict(DistkitError):
 
 class TemplateError(DistkitError):
     """A template that cannot be fetched or rendered (its hook refused, a git URL failed)."""
+
+
+def describe(error: BaseException) -> str:
+    """Any error as one line: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__

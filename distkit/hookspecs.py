@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import pluggy
 
@@ -11,8 +11,16 @@ hookspec = pluggy.HookspecMarker("distkit")
 hookimpl = pluggy.HookimplMarker("distkit")
 
 
+class Register(Protocol):
+    """The `register` callback: a class, or its import path with the name and description."""
+
+    def __call__(
+        self, cls: type[Any] | str, *, name: str | None = None, description: str | None = None
+    ) -> None: ...
+
+
 @hookspec
-def register_distributions(register: Callable[[type[Any]], None]) -> None:
+def register_distributions(register: Register) -> None:
     """Call `register(cls)` for each distribution class the plugin provides.
 
     Or `register("package.module:Class", name="NAME", description="one line")`: the class is
@@ -21,7 +29,7 @@ def register_distributions(register: Callable[[type[Any]], None]) -> None:
 
 
 @hookspec
-def register_music_models(register: Callable[[type[Any]], None]) -> None:
+def register_music_models(register: Register) -> None:
     """Call `register(cls)` for each music-model class the plugin provides (or its import path,
     with `name=` and `description=`, as for distributions)."""
 

@@ -1,8 +1,9 @@
 """The plugin manager and the registry of what plugins provide.
 
-Entry points in the `distkit` group are loaded one by one, so a plugin that fails to import, to
-validate, or to run its hook is recorded as broken and never takes distkit down. Classes are
-accepted by what they have, not by their base class.
+Entry points in the `distkit` group are loaded one by one, each under `plugin_code`
+(distkit.plugin_guard), so a plugin that fails to import, to validate, or to run its hook is
+recorded as broken and never takes distkit down. What a plugin may register, and how it is
+checked, is distkit.registration's job.
 """
 
 from __future__ import annotations
@@ -11,36 +12,58 @@ import contextlib
 import difflib
 import functools
 import importlib
-import inspect
 import os
-import sys
+import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import Distribution, EntryPoint, distribution, entry_points
 from types import ModuleType
-from typing import Any, cast
+from typing import Any
 
 import pluggy
 
 from distkit import hookspecs
-from distkit.errors import DistkitError, NotFoundError, PluginError, UsageError
+from distkit.errors import NotFoundError, PluginError, UsageError, describe
+from distkit.plugin_guard import plugin_code
+from distkit.registration import (
+    DISTRIBUTION,
+    MUSIC_MODEL,
+    Kind,
+    Registrar,
+    Registration,
+    missing_members,
+    same_name,
+)
+
+__all__ = [
+    "DISTRIBUTION",
+    "MUSIC_MODEL",
+    "Kind",
+    "PluginInfo",
+    "Registration",
+    "Registry",
+    "TemplateEntry",
+    "get_registry",
+    "load_registry",
+    "missing_members",
+    "plugin_code",
+]
 
 GROUP = "distkit"
 LOAD_ENV = "DISTKIT_LOAD_PLUGINS"
 DISABLED_ENV = "DISTKIT_DISABLED_PLUGINS"
 BUILTIN_MODULES = ("distkit.default_plugins.distributions", "distkit.default_plugins.music")
-
-DISTRIBUTION = "distribution"
-MUSIC_MODEL = "music model"
-REQUIRED_MEMBERS: dict[str, tuple[str, ...]] = {
-    DISTRIBUTION: ("pdf", "cdf", "sample", "fit", "read_data_file"),
-    MUSIC_MODEL: ("harmonize",),
-}
+SLOW_SECONDS = 1.0
 
 
 @dataclass
 class PluginInfo:
-    """One plugin: a built-in module or an entry point, working or broken."""
+    """One plugin: a built-in module or an entry point, working or broken.
+
+    `errors` make it broken; `warnings` (slow to load, a class registered twice, a hook that
+    returns something) do not. `tracebacks` keep the full story of each error, for `--debug`.
+    """
 
     name: str
     module: str
@@ -49,6 +72,9 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -63,79 +89,33 @@ class PluginInfo:
     def version(self) -> str | None:
         return self.dist.version if self.dist is not None else None
 
+    def fail(self, error: PluginError) -> None:
+        """Record `error`, raised by this plugin's code, and its traceback."""
+        self.errors.append(str(error).removeprefix(f"plugin {self.name!r} "))
+        cause = error.__cause__ or error
+        self.tracebacks.append("".join(traceback.format_exception(cause)))
 
-@dataclass(frozen=True, eq=False)
-class Registration:
-    """A class registered by a plugin under its `name`: the class itself, or its import path
-    ("module:Class") to be imported when first used, so that listing imports nothing heavy."""
-
-    name: str
-    target: type[Any] | str
-    plugin: str
-    kind: str
-    given_description: str | None = None
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.plugin}:{self.name}"
-
-    @property
-    def loaded(self) -> bool:
-        """Whether the class is imported (always, for a class registered as itself)."""
-        return not isinstance(self.target, str) or "cls" in self.__dict__
-
-    @functools.cached_property
-    def cls(self) -> type[Any]:
-        """The class, imported on first use; PluginError naming the plugin if that fails."""
-        if not isinstance(self.target, str):
-            return self.target
-        module_name, _, qualname = self.target.partition(":")
-        with plugin_code(self.plugin, f"importing {self.target}", interruptible=False):
-            found: Any = importlib.import_module(module_name)
-            for part in qualname.split("."):
-                found = getattr(found, part)
-        problem = class_problem(found, self.kind)
-        if problem:
-            raise PluginError(f"plugin {self.plugin!r} registered {self.target}, {problem}")
-        if found.name != self.name:
-            raise PluginError(
-                f"plugin {self.plugin!r} registered {self.target} as {self.name!r}, "
-                f"but its name is {found.name!r}"
-            )
-        return cast("type[Any]", found)
-
-    @property
-    def class_path(self) -> str:
-        if isinstance(self.target, str):
-            return self.target
-        return f"{self.target.__module__}:{self.target.__qualname__}"
-
-    @property
-    def description(self) -> str:
-        if self.given_description is not None:
-            text = self.given_description
-        elif self.loaded:
-            text = getattr(self.cls, "description", None) or inspect.getdoc(self.cls) or ""
-        else:
-            text = ""
-        lines = str(text).strip().splitlines()
-        return lines[0] if lines else ""
-
-    @property
-    def parameters(self) -> list[str] | None:
-        """The constructor's parameter names; None while a lazily registered class is not
-        imported."""
-        if not self.loaded:
-            return None
+    @contextlib.contextmanager
+    def timed(self) -> Iterator[None]:
+        """Add the time spent inside to `seconds`; warn once when the total passes a second."""
+        started = time.perf_counter()
         try:
-            signature = inspect.signature(self.cls)
-        except (TypeError, ValueError):
-            return []
-        return [
-            p.name
-            for p in signature.parameters.values()
-            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        ]
+            yield
+        finally:
+            slow_before = self.seconds > SLOW_SECONDS
+            self.seconds += time.perf_counter() - started
+            if self.seconds > SLOW_SECONDS and not slow_before:
+                self.warnings.append(
+                    f"took {self.seconds:.1f} s to load, which every command that loads plugins "
+                    "waits for"
+                )
+
+
+def _names_from_env(variable: str) -> set[str] | None:
+    value = os.environ.get(variable)
+    if value is None:
+        return None
+    return {part.strip() for part in value.split(",") if part.strip()}
 
 
 @dataclass(frozen=True)
@@ -148,72 +128,12 @@ class TemplateEntry:
     description: str = ""
 
 
-@contextlib.contextmanager
-def plugin_code(plugin: str, action: str, *, interruptible: bool = True) -> Iterator[None]:
-    """Run a plugin's code: what it prints goes to stderr, and whatever it raises (SystemExit
-    included) becomes a PluginError naming the plugin. distkit's own errors pass through, and
-    so does Ctrl-C when `interruptible` (a user stopping a long fit is not the plugin's fault).
-    """
-    try:
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-    except DistkitError:
-        raise
-    except KeyboardInterrupt:
-        if interruptible:
-            raise
-        raise PluginError(f"plugin {plugin!r} failed {action}: KeyboardInterrupt") from None
-    except BaseException as error:
-        raise PluginError(f"plugin {plugin!r} failed {action}: {_describe(error)}") from error
-
-
-def class_problem(cls: object, kind: str) -> str | None:
-    """Why `cls` cannot be registered as a `kind`, or None."""
-    if not isinstance(cls, type):
-        return f"which is not a class but {type(cls).__name__!r} object"
-    missing = missing_members(cls, kind)
-    return f"which is not a {kind}: it lacks {', '.join(missing)}" if missing else None
-
-
-def missing_members(cls: object, kind: str) -> list[str]:
-    """What `cls` lacks to count as a `kind` (a distribution or a music model)."""
-    missing = [m for m in REQUIRED_MEMBERS[kind] if not callable(getattr(cls, m, None))]
-    name = getattr(cls, "name", None)
-    if not isinstance(name, str) or not name:
-        missing.insert(0, "name")
-    return missing
-
-
-def _path_problem(path: str, name: str | None) -> str | None:
-    """Why a class registered by its import path cannot be taken, or None."""
-    module, _, qualname = path.partition(":")
-    dotted = all(part.isidentifier() for part in f"{module}.{qualname}".split("."))
-    if not (module and qualname and dotted):
-        return "which is not an import path of the form 'package.module:Class'"
-    if not isinstance(name, str) or not name:
-        return "an import path, without the name=... it is registered under"
-    return None
-
-
-def _names_from_env(variable: str) -> set[str] | None:
-    value = os.environ.get(variable)
-    if value is None:
-        return None
-    return {part.strip() for part in value.split(",") if part.strip()}
-
-
-def _describe(error: BaseException) -> str:
-    message = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
-
-
 class Registry:
     """The loaded plugins and what they registered. Build one with `load_registry()`."""
 
     def __init__(self, manager: pluggy.PluginManager, plugins: dict[str, PluginInfo]) -> None:
         self.manager = manager
         self.plugins = plugins
-        self._warned = False
 
     @functools.cached_property
     def distributions(self) -> list[Registration]:
@@ -239,50 +159,35 @@ class Registry:
 
     @property
     def problems(self) -> list[str]:
-        """One sentence for each thing that went wrong in a plugin."""
+        """One sentence for each thing that went wrong in a plugin, errors first."""
         return [
-            f"plugin {info.name!r} {error}"
+            f"plugin {info.name!r} {message}"
+            for kind in ("errors", "warnings")
             for info in self.plugins.values()
-            for error in info.errors
+            for message in getattr(info, kind)
         ]
-
-    def take_warnings(self) -> list[str]:
-        """The problems, the first time they are asked for; nothing after (warn once)."""
-        if self._warned:
-            return []
-        self._warned = True
-        return self.problems
 
     def distribution(self, name: str) -> type[Any]:
         """The distribution class registered as `name` or `PLUGIN:NAME`."""
-        return self._lookup(self.distributions, DISTRIBUTION, name).cls
+        return self.lookup(DISTRIBUTION, name).cls
 
     def music_model(self, name: str) -> type[Any]:
         """The music-model class registered as `name` or `PLUGIN:NAME`."""
-        return self._lookup(self.music_models, MUSIC_MODEL, name).cls
+        return self.lookup(MUSIC_MODEL, name).cls
 
-    def lookup(self, kind: str, name: str) -> Registration:
+    def lookup(self, kind: Kind, name: str) -> Registration:
+        """The registration of `name` or `PLUGIN:NAME`, ignoring case unless that is ambiguous
+        and an exact match settles it; UsageError naming the choices when nothing does."""
         registrations = self.distributions if kind == DISTRIBUTION else self.music_models
-        return self._lookup(registrations, kind, name)
-
-    def add_commands(self, cli: Any) -> None:
-        """Let every plugin add its click commands to `cli`, a click group."""
-
-        def call(plugin: str, function: Callable[..., Any], argnames: Iterable[str]) -> None:
-            before = set(cli.commands)
-            function(**{a: cli for a in argnames if a == "cli"})
-            self.plugins[plugin].commands = sorted(set(cli.commands) - before)
-
-        self._call_each("register_commands", call)
-
-    def _lookup(self, registrations: list[Registration], kind: str, name: str) -> Registration:
-        wanted = name.strip().lower()
-        plugin, _, bare = wanted.rpartition(":")
+        plugin, _, bare = name.strip().rpartition(":")
         matches = [
             r
             for r in registrations
-            if r.name.lower() == bare and (not plugin or r.plugin.lower() == plugin)
+            if same_name(r.name, bare) and (not plugin or same_name(r.plugin, plugin))
         ]
+        if len(matches) > 1:
+            exact = [r for r in matches if r.name == bare and (not plugin or r.plugin == plugin)]
+            matches = exact if len(exact) == 1 else matches
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -297,56 +202,57 @@ class Registry:
         message += f" Known: {', '.join(known) or 'none'}."
         raise NotFoundError(message)
 
-    def _collect(self, hook_name: str, kind: str) -> list[Registration]:
+    def add_commands(self, cli: Any) -> None:
+        """Let every plugin add its click commands to `cli`, a click group."""
+
+        def call(plugin: str, function: Callable[..., Any], argnames: Iterable[str]) -> Any:
+            before = set(cli.commands)
+            try:
+                return function(**{a: cli for a in argnames if a == "cli"})
+            finally:
+                self.plugins[plugin].commands = sorted(set(cli.commands) - before)
+
+        self._call_each("register_commands", call)
+
+    def _collect(self, hook_name: str, kind: Kind) -> list[Registration]:
         registrations: list[Registration] = []
 
-        def make_register(plugin: str, found: list[Registration]) -> Callable[[Any], None]:
-            def register(
-                cls: Any, *, name: str | None = None, description: str | None = None
-            ) -> None:
-                if isinstance(cls, str):
-                    problem = _path_problem(cls, name)
-                    if problem:
-                        self.plugins[plugin].errors.append(f"registered {cls!r}, {problem}")
-                        return
-                    assert name is not None
-                    found.append(Registration(name, cls, plugin, kind, description))
-                    return
-                problem = class_problem(cls, kind)
-                if problem:
-                    label = getattr(cls, "__name__", repr(cls))
-                    self.plugins[plugin].errors.append(f"registered {label}, {problem}")
-                    return
-                found.append(Registration(cls.name, cls, plugin, kind, description))
-
-            return register
-
-        def call(plugin: str, function: Callable[..., Any], argnames: Iterable[str]) -> None:
+        def call(plugin: str, function: Callable[..., Any], argnames: Iterable[str]) -> Any:
             found: list[Registration] = []
-            kwargs = {"register": make_register(plugin, found)}
-            function(**{a: kwargs[a] for a in argnames})
+            kwargs = {"register": Registrar(self.plugins[plugin], kind, found)}
+            result = function(**{a: kwargs[a] for a in argnames})
             registrations.extend(found)
+            return result
 
         self._call_each(hook_name, call)
         return registrations
 
     def _call_each(
-        self, hook_name: str, call: Callable[[str, Callable[..., Any], Iterable[str]], None]
+        self, hook_name: str, call: Callable[[str, Callable[..., Any], Iterable[str]], Any]
     ) -> None:
         """Call each plugin's implementation on its own, so one that raises spoils only itself."""
         caller = getattr(self.manager.hook, hook_name)
         for impl in caller.get_hookimpls():
+            info = self.plugins[impl.plugin_name]
             if impl.hookwrapper or impl.wrapper:
-                self.plugins[impl.plugin_name].errors.append(
+                info.errors.append(
                     f"implements {hook_name} as a wrapper, which distkit does not call"
                 )
                 continue
             try:
-                with plugin_code(impl.plugin_name, f"in {hook_name}", interruptible=False):
-                    call(impl.plugin_name, impl.function, impl.argnames)
+                with info.timed(), plugin_code(info.name, f"in {hook_name}", interruptible=False):
+                    result = call(info.name, impl.function, impl.argnames)
             except PluginError as error:
-                message = str(error).removeprefix(f"plugin {impl.plugin_name!r} ")
-                self.plugins[impl.plugin_name].errors.append(message)
+                info.fail(error)
+                continue
+            if result is not None:
+                way = (
+                    "cli.add_command(...)" if hook_name == "register_commands" else "register(...)"
+                )
+                info.warnings.append(
+                    f"returned a {type(result).__name__} from {hook_name}, which distkit "
+                    f"ignores (call {way} instead)"
+                )
 
 
 def _register(
@@ -356,7 +262,7 @@ def _register(
     try:
         manager.register(obj, name=info.name)
     except Exception as error:
-        info.errors.append(f"is invalid: {_describe(error)}")
+        info.errors.append(f"is invalid: {describe(error)}")
 
 
 def _check_pending(manager: pluggy.PluginManager, plugins: dict[str, PluginInfo]) -> None:
@@ -369,7 +275,7 @@ def _check_pending(manager: pluggy.PluginManager, plugins: dict[str, PluginInfo]
             name = manager.get_name(error.plugin)
             manager.unregister(error.plugin)
             plugins[str(name)].errors.append(
-                f"is invalid: {_describe(error)} (a misspelled @hookimpl?)"
+                f"is invalid: {describe(error)} (a misspelled @hookimpl?)"
             )
     for name, plugin in manager.list_name_plugin():
         if plugin is None:  # blocked
@@ -395,12 +301,13 @@ def _entry_points(only: set[str] | None, disabled: set[str]) -> list[EntryPoint]
 
 
 def _load_entry_point(ep: EntryPoint) -> tuple[PluginInfo, ModuleType | None]:
+    """Import the entry point's module, timed, with what it prints sent to stderr."""
     info = PluginInfo(name=ep.name, module=ep.value, dist=ep.dist)
     try:
-        with plugin_code(ep.name, f"to import {ep.value}", interruptible=False):
+        with info.timed(), plugin_code(ep.name, f"to import {ep.value}", interruptible=False):
             module = ep.load()
     except PluginError as error:
-        info.errors.append(str(error).removeprefix(f"plugin {ep.name!r} "))
+        info.fail(error)
         return info, None
     return info, module
 

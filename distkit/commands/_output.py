@@ -1,8 +1,9 @@
-"""Output helpers shared by the commands: aligned tables, stable JSON, plugin warnings."""
+"""Output helpers shared by the commands: aligned tables, strict JSON, warnings about plugins."""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,8 @@ import click
 
 if TYPE_CHECKING:
     from distkit.plugins import Registry
+
+WARNED = "distkit.warned"  # click's ctx.meta key: the warnings given in this invocation
 
 
 def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> None:
@@ -22,10 +25,26 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: st
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, sort_keys=False))
+    """Print `data` as JSON that any parser reads: NaN and infinities become null."""
+    click.echo(json.dumps(finite(data), indent=2, allow_nan=False))
+
+
+def finite(value: Any) -> Any:
+    """`value` with every float that is not finite replaced by None, in lists and dicts too."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    return value
 
 
 def warn_problems(registry: Registry) -> None:
-    """Warn once on stderr about plugins that are broken."""
-    for problem in registry.take_warnings():
-        click.echo(f"warning: {problem} (see `distkit plugins`)", err=True)
+    """Warn on stderr about plugins that are broken or slow, each problem once per command."""
+    ctx = click.get_current_context(silent=True)
+    warned: set[str] = ctx.meta.setdefault(WARNED, set()) if ctx is not None else set()
+    for problem in registry.problems:
+        if problem not in warned:
+            warned.add(problem)
+            click.echo(f"warning: {problem} (see `distkit plugins`)", err=True)

@@ -1,14 +1,17 @@
-"""The click commands that plugins add through `register_commands`, collected once."""
+"""The click commands that plugins add through `register_commands`, collected once.
+
+They are not wrapped: `distkit.cli` guards a plugin's command when it is invoked, naming the
+plugin that provides it (`provider`).
+"""
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from distkit.commands import COMMANDS
-from distkit.errors import DistkitError, PluginError
 
 if TYPE_CHECKING:
     from distkit.plugins import Registry
@@ -21,31 +24,11 @@ def plugin_commands(registry: Registry) -> dict[str, click.Command]:
     registry.add_commands(collector)
     for plugin in registry.plugins.values():
         for name in plugin.commands:
-            _guard(collector.commands[name], plugin.name)
             if name in COMMANDS:
                 plugin.errors.append(f"adds command {name!r}, which distkit's own {name!r} hides")
     return dict(collector.commands)
 
 
-def _guard(command: click.Command, plugin: str) -> None:
-    """Make an unexpected exception in a plugin's command a one-line error naming the plugin."""
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            _guard(sub, plugin)
-    callback = command.callback
-    if callback is None:
-        return
-
-    @functools.wraps(callback)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return callback(*args, **kwargs)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, DistkitError, OSError):
-            raise
-        except Exception as error:
-            raise PluginError(
-                f"command {command.name!r} of plugin {plugin!r} failed: "
-                f"{type(error).__name__}: {error}"
-            ) from error
-
-    command.callback = guarded
+def provider(registry: Registry, command: str) -> str | None:
+    """The plugin that added `command`, if one did."""
+    return next((p.name for p in registry.plugins.values() if command in p.commands), None)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
+from distkit.commands._describe import description, parameters
 from distkit.commands._output import echo_json, echo_table, warn_problems
-
-if TYPE_CHECKING:
-    from distkit.plugins import Registration
 
 
 @click.command("list")
@@ -30,9 +26,9 @@ def list_command(as_json: bool) -> None:
                         "name": r.name,
                         "plugin": r.plugin,
                         "class": r.class_path,
-                        "parameters": r.parameters,
+                        "parameters": parameters(r),
                         "discrete": bool(getattr(r.cls, "discrete", False)) if r.loaded else None,
-                        "description": r.description,
+                        "description": description(r),
                     }
                     for r in distributions
                 ],
@@ -41,7 +37,7 @@ def list_command(as_json: bool) -> None:
                         "name": r.name,
                         "plugin": r.plugin,
                         "class": r.class_path,
-                        "description": r.description,
+                        "description": description(r),
                     }
                     for r in models
                 ],
@@ -51,28 +47,19 @@ def list_command(as_json: bool) -> None:
     click.echo("Distributions")
     echo_table(
         ["NAME", "PLUGIN", "PARAMETERS", "DESCRIPTION"],
-        [
-            [
-                r.name,
-                r.plugin,
-                "-" if r.parameters is None else ", ".join(r.parameters),
-                r.description,
-            ]
-            for r in distributions
-        ],
+        [[r.name, r.plugin, _parameters(parameters(r)), description(r)] for r in distributions],
         indent="  ",
     )
     click.echo("\nMusic models")
     if models:
         echo_table(
             ["NAME", "PLUGIN", "DESCRIPTION"],
-            [[r.name, r.plugin, r.description] for r in models],
+            [[r.name, r.plugin, description(r)] for r in models],
             indent="  ",
         )
     else:
         click.echo("  (none)")
 
 
-def _parameters(registration: Registration) -> str:
-    parameters = registration.parameters
-    return "-" if parameters is None else ", ".join(parameters)
+def _parameters(names: list[str] | None) -> str:
+    return "-" if names is None else ", ".join(names)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from distkit.hookspecs import hookimpl
+from distkit.hookspecs import Register, hookimpl
 
 
 @hookimpl
-def register_distributions(register: Callable[[type[Any]], None]) -> None:
+def register_distributions(register: Register) -> None:
     from distkit.distributions import Binomial, Gaussian
 
     register(Gaussian)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from distkit.hookspecs import hookimpl
+from distkit.hookspecs import Register, hookimpl
 
 
 @hookimpl
-def register_music_models(register: Callable[[type[Any]], None]) -> None:
+def register_music_models(register: Register) -> None:
     from distkit.music.hmm import ChoraleHMM
 
     register(ChoraleHMM)

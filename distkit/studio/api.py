@@ -45,6 +45,7 @@ class Download:
 
 def models(registry: Registry | None = None) -> dict[str, Any]:
     """Every registered music model with its plugin and description, and the default's name."""
+    from distkit.commands._describe import description
     from distkit.music.compose import default_model
     from distkit.plugins import get_registry
 
@@ -54,7 +55,7 @@ def models(registry: Registry | None = None) -> dict[str, Any]:
         {
             "name": r.qualified_name if names.count(r.name) > 1 else r.name,
             "plugin": r.plugin,
-            "description": r.description,
+            "description": description(r),
         }
         for r in registry.music_models
     ]

@@ -92,7 +92,11 @@ def test_list_warns_once_about_a_broken_plugin_and_still_lists(plugin_site: Plug
     done = plugin_site.run("list")
     assert done.returncode == 0
     assert "triangle" in done.stdout
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    warnings = [
+        line
+        for line in done.stderr.splitlines()
+        if line.startswith("warning:") and " s to load" not in line  # a loaded machine is slow
+    ]
     assert warnings == [
         "warning: plugin 'broken' failed to import "
         f"{plugin_site_module(plugin_site, 'broken')}: ImportError: no such thing "
@@ -180,7 +184,7 @@ def test_a_plugin_command_that_raises_is_one_line_naming_the_plugin(
     done = plugin_site.run("crash", "now")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
-        "Error: command 'now' of plugin 'crasher' failed: ValueError: a plugin bug"
+        "Error: command 'crash' of plugin 'crasher' failed: ValueError: a plugin bug"
     ]
 
 
@@ -352,3 +356,36 @@ def test_a_plugin_command_hidden_by_a_built_in_is_reported(plugin_site: PluginSi
     )
     listed = {p["name"]: p for p in json.loads(plugin_site.run("plugins", "--json").stdout)}
     assert listed["shadow"]["errors"] == ["adds command 'new', which distkit's own 'new' hides"]
+
+
+def test_a_group_given_no_command_is_one_line_naming_its_commands() -> None:
+    result = CliRunner().invoke(cli, ["index"], prog_name="distkit")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "Error: missing a command: one of start, status, stop, url (see 'distkit index --help')"
+    ]
+
+
+def test_a_plugin_group_given_no_command_is_one_line(plugin_site: PluginSite) -> None:
+    plugin_site.add(
+        "tools",
+        """
+        import pluggy
+        hookimpl = pluggy.HookimplMarker("distkit")
+
+        @hookimpl
+        def register_commands(cli):
+            @cli.group()
+            def tools():
+                "Tools."
+
+            @tools.command()
+            def sharpen():
+                "Sharpen."
+        """,
+    )
+    result = CliRunner().invoke(cli, ["tools"], prog_name="distkit")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "Error: missing a command: one of sharpen (see 'distkit tools --help')"
+    ]

@@ -63,7 +63,7 @@ def test_the_documented_example_installs_and_works(tmp_path: Path) -> None:
         ],
         check=True,
     )
-    env = {**os.environ, "PYTHONPATH": str(site), "DISTKIT_LOAD_PLUGINS": "triangle,octaves"}
+    env = {**os.environ, "PYTHONPATH": str(site), "DISTKIT_LOAD_PLUGINS": "distkit_triangle"}
 
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests")],
@@ -83,29 +83,42 @@ def test_the_documented_example_installs_and_works(tmp_path: Path) -> None:
         check=True,
     )
     data = json.loads(listing.stdout)
-    assert {"name": "triangle", "plugin": "triangle"}.items() <= next(
-        d for d in data["distributions"] if d["name"] == "triangle"
-    ).items()
-    assert [m["plugin"] for m in data["music_models"] if m["name"] == "octaves"] == ["octaves"]
+    triangle = next(d for d in data["distributions"] if d["name"] == "triangle")
+    assert triangle == {
+        "name": "triangle",
+        "plugin": "distkit_triangle",
+        "class": "distkit_triangle.triangle:Triangle",
+        "parameters": None,
+        "discrete": None,
+        "description": "Symmetric triangular distribution on [low, high].",
+    }
+    assert [m["plugin"] for m in data["music_models"] if m["name"] == "octaves"] == [
+        "distkit_triangle"
+    ]
 
     values = tmp_path / "values.txt"
     values.write_text("\n".join(str(v) for v in (1.0, 2.0, 3.0, 2.5, 1.5)))
-    fitted = subprocess.run(
-        [sys.executable, "-m", "distkit", "fit", "triangle", str(values), "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(fitted.stdout)["mean"] == pytest.approx(2.0)
+    for name in ("triangle", "distkit_triangle:triangle"):
+        fitted = subprocess.run(
+            [sys.executable, "-m", "distkit", "fit", name, str(values), "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert json.loads(fitted.stdout)["mean"] == pytest.approx(2.0)
 
     harmonized = subprocess.run(
         [
             sys.executable,
             "-c",
+            "import sys\n"
             "import numpy as np\n"
             "from distkit.plugins import get_registry\n"
-            "model = get_registry().music_model('octaves')()\n"
+            "registry = get_registry()\n"
+            "registry.distributions, registry.music_models\n"
+            "print(sorted(m for m in sys.modules if m.startswith('distkit_triangle')))\n"
+            "model = registry.music_model('distkit_triangle:octaves')()\n"
             "melody = np.zeros((16, 128), bool); melody[:, 72] = True\n"
             "out = model.harmonize(melody)\n"
             "print(out.shape, [int(np.argmax(v[0])) for v in out])",
@@ -115,4 +128,7 @@ def test_the_documented_example_installs_and_works(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert harmonized.stdout.strip() == "(4, 16, 128) [72, 67, 60, 48]"
+    assert harmonized.stdout.splitlines() == [
+        "['distkit_triangle', 'distkit_triangle.plugin']",  # registered, nothing heavy imported
+        "(4, 16, 128) [72, 67, 60, 48]",
+    ]

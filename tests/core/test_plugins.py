@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import uuid
 from typing import TYPE_CHECKING
 
 import pytest
+from click.testing import CliRunner
 
+from distkit.cli import cli
+from distkit.commands._describe import description, parameters
 from distkit.errors import NotFoundError, PluginError, UsageError
 from distkit.plugins import get_registry, missing_members
 from tests.core.conftest import DUCK_DISTRIBUTION
@@ -182,15 +186,6 @@ def test_plugin_info_has_package_version_and_hooks(plugin_site: PluginSite) -> N
     assert info.ok
 
 
-def test_warnings_are_given_once(plugin_site: PluginSite) -> None:
-    plugin_site.add("broken", "import not_a_module_anywhere\n")
-    registry = get_registry()
-    first = registry.take_warnings()
-    assert len(first) == 1
-    assert "plugin 'broken' failed to import" in first[0]
-    assert registry.take_warnings() == []
-
-
 def test_a_music_model_is_registered_and_looked_up_by_name(plugin_site: PluginSite) -> None:
     plugin_site.add(
         "drone",
@@ -216,7 +211,7 @@ def test_a_music_model_is_registered_and_looked_up_by_name(plugin_site: PluginSi
     registry = get_registry()
     (drone,) = [r for r in registry.music_models if r.name == "drone"]
     assert drone.plugin == "drone"
-    assert drone.description == "Holds middle C under the melody."
+    assert description(drone) == "Holds middle C under the melody."
     assert registry.music_model("drone:drone") is drone.cls
 
 
@@ -239,14 +234,14 @@ def test_a_class_registered_by_its_path_is_imported_only_when_used(
     plugin_site.add("lazy", LAZY_PLUGIN.format(module=module))
     registry = get_registry()
     registration = registry.lookup("distribution", "lazy:triangle")
-    assert (registration.description, registration.class_path) == (
+    assert (description(registration), registration.class_path) == (
         "A lazy triangle.",
         f"{module}:Triangle",
     )
     assert module not in sys.modules
-    assert registration.parameters is None
+    assert parameters(registration) is None
     assert registration.cls.__module__ == module
-    assert registration.parameters == ["low", "high"]
+    assert parameters(registration) == ["low", "high"]
 
 
 def test_a_lazy_path_whose_class_is_missing_is_a_plugin_error_on_use(
@@ -293,3 +288,108 @@ def test_what_a_plugin_prints_in_a_hook_goes_to_stderr(
     out, err = capsys.readouterr()
     assert "hello from a plugin" not in out
     assert "hello from a plugin" in err
+
+
+def two_classes(first: str, second: str, *, same: bool = False) -> str:
+    """A plugin that registers a class named `first`, then one named `second` (or the first
+    class again, when `same`)."""
+    base = DUCK_DISTRIBUTION.format(cls="First", name=first).replace(
+        "    register(First)\n", "    register(First)\n    register(Second)\n"
+    )
+    second_class = "Second = First\n" if same else f"class Second(First):\n    name = {second!r}\n"
+    return base.replace("@hookimpl", second_class + "\n\n@hookimpl")
+
+
+def test_a_name_with_a_colon_or_a_space_is_refused_at_registration(
+    plugin_site: PluginSite,
+) -> None:
+    plugin_site.add_distribution("colon", "tri:angle")
+    plugin_site.add_distribution("space", "tri angle")
+    registry = get_registry()
+    assert {r.plugin for r in registry.distributions} == {"distkit.distributions"}
+    assert registry.plugins["colon"].errors == [
+        "registered Triangle, whose name 'tri:angle' contains ':', which separates PLUGIN:NAME"
+    ]
+    assert "'tri angle' contains spaces" in registry.plugins["space"].errors[0]
+
+
+def test_case_twins_in_one_plugin_keep_the_first_and_name_both(plugin_site: PluginSite) -> None:
+    plugin_site.add("twins", two_classes("twin", "Twin"))
+    registry = get_registry()
+    assert [r.name for r in registry.distributions if r.plugin == "twins"] == ["twin"]
+    (error,) = registry.plugins["twins"].errors
+    assert "two distribution classes named 'twin' and 'Twin'" in error
+    assert registry.distribution("TWIN").__name__ == "First"
+
+
+def test_a_class_registered_twice_is_kept_once_with_a_warning(plugin_site: PluginSite) -> None:
+    plugin_site.add("twice", two_classes("twin", "twin", same=True))
+    registry = get_registry()
+    assert registry.distribution("twin").__name__ == "First"
+    assert registry.plugins["twice"].ok
+    assert registry.plugins["twice"].warnings == ["registered First twice; distkit keeps one"]
+
+
+def test_an_instance_is_refused_and_list_json_still_lists(plugin_site: PluginSite) -> None:
+    plugin_site.add(
+        "instance",
+        DUCK_DISTRIBUTION.format(cls="Triangle", name="triangle").replace(
+            "register(Triangle)", "register(Triangle())"
+        ),
+    )
+    result = CliRunner().invoke(cli, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "triangle" not in [d["name"] for d in json.loads(result.stdout)["distributions"]]
+    assert result.stderr.splitlines() == [
+        "warning: plugin 'instance' registered a 'Triangle' object, which is not a class "
+        "(register the class itself) (see `distkit plugins`)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "providers",
+    [
+        [("alpha", "triangle"), ("beta", "triangle")],
+        [("alpha", "Triangle"), ("beta", "triangle")],
+        [("Alpha", "triangle"), ("alpha", "triangle")],
+        [("distkit_poisson", "poisson"), ("distkit_poisson_fast", "poisson"), ("x", "POISSON")],
+    ],
+    ids=["two-plugins", "names-differ-in-case", "plugins-differ-in-case", "three"],
+)
+def test_every_choice_the_pick_one_advice_offers_selects_one_class(
+    plugin_site: PluginSite, providers: list[tuple[str, str]]
+) -> None:
+    modules = {plugin_site.add_distribution(plugin, name) for plugin, name in providers}
+    registry = get_registry()
+    reached = set()
+    for _, name in providers:
+        try:
+            reached.add(registry.distribution(name).__module__)
+        except UsageError as error:
+            choices = str(error).split("pick one: ")[1].split(" or ")
+            assert len(choices) > 1
+            reached |= {registry.distribution(choice).__module__ for choice in choices}
+    assert reached == modules
+
+
+def test_an_exact_match_settles_a_lookup_that_ignoring_case_leaves_open(
+    plugin_site: PluginSite,
+) -> None:
+    upper = plugin_site.add_distribution("alpha", "Triangle")
+    lower = plugin_site.add_distribution("beta", "triangle")
+    registry = get_registry()
+    assert registry.distribution("Triangle").__module__ == upper
+    assert registry.distribution("triangle").__module__ == lower
+    with pytest.raises(UsageError, match="pick one: alpha:Triangle or beta:triangle"):
+        registry.distribution("TRIANGLE")
+
+
+def test_a_slow_plugin_gets_a_warning_and_still_works(plugin_site: PluginSite) -> None:
+    module = plugin_site.add_distribution("slow", "triangle")
+    path = plugin_site.root / f"{module}.py"
+    path.write_text("import time\ntime.sleep(1.2)\n" + path.read_text())
+    registry = get_registry()
+    assert registry.distribution("triangle").__module__ == module
+    (warning,) = registry.plugins["slow"].warnings
+    assert warning.startswith("took ")
+    assert registry.plugins["slow"].ok
