@@ -99,14 +99,16 @@ def new(
                 "License", type=click.Choice(scaffold.LICENSES), default=defaults["license"]
             )
     try:
-        target = scaffold.create(name, output_dir, values, force=force, custom=custom, notify=_warn)
+        target = scaffold.create(
+            name, output_dir, values, force=force, custom=custom, notify=_warn, git=not no_git
+        )
     except TargetExistsError as error:
         if error.replaceable:
             raise UsageError(f"{error}; use --force to replace it") from None
         raise
     click.echo(f"Created {target}")
     if not no_git:
-        _start_history(target)
+        _report_history(target, made=(target / ".git").is_dir())
     if custom is not None:
         module = scaffold.skeleton_module(target, name)
         click.echo(f"Fill in the TODOs in {module}; its tests pass once they are done.")
@@ -142,11 +144,15 @@ def _from_template(
 def _start_history(target: Path) -> Path:
     from distkit.scaffold.update import start_history
 
-    if start_history(target):
+    _report_history(target, made=start_history(target))
+    return target
+
+
+def _report_history(target: Path, *, made: bool) -> None:
+    if made:
         click.echo("Made it a git repository with a first commit (--no-git to skip).")
     else:
         click.echo("It is inside a git repository already: commit it when you are ready.")
-    return target
 
 
 def _warn(line: str) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
-from distkit.errors import UsageError
+from distkit.errors import SignalReceived, UsageError
 
 
 @contextlib.contextmanager
@@ -91,23 +91,23 @@ def _claim(temporary: Path, target: Path) -> None:
     temporary.unlink()
 
 
-class _Terminated(SystemExit):
-    """SIGTERM, raised so that clean-up runs; the process still ends with code 143."""
-
-
 @contextlib.contextmanager
 def _sigterm_as_exit() -> Iterator[None]:
-    """While the block runs (in the main thread), SIGTERM ends the process through the
-    `finally` clauses instead of at once."""
+    """While the block runs (in the main thread), SIGTERM unwinds it through its `finally`
+    clauses, then is delivered again to the handler from before (by default, the end)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def terminate(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated(128 + signum)
+        raise SignalReceived(signum)
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
         yield
+    except SignalReceived as received:
+        signal.signal(signal.SIGTERM, previous)
+        os.kill(os.getpid(), received.signum)
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from distkit import __version__
-from distkit.errors import UsageError
+from distkit.errors import GitError, UsageError
 from distkit.scaffold.answers import BUILTIN, Answers, write_answers
 from distkit.scaffold.context import build_context
 from distkit.scaffold.families import template_dir
@@ -63,8 +63,12 @@ def create(
     force: bool = False,
     custom: str | None = None,
     notify: Callable[[str], None] | None = None,
+    git: bool = False,
 ) -> Path:
-    """Render a package for `family` into output_dir; return its folder.
+    """Render a package for `family` into output_dir; return its folder. With `git`, it is
+    made a git repository with a first commit before it is put in place (unless output_dir is
+    inside a repository), so the package and its history arrive together; if git fails, the
+    package is put in place without it and the GitError is raised afterwards.
 
     The package is rendered in a staging folder beside the target and moved in whole
     (distkit.scaffold.placing): an error or a signal leaves nothing half made, and with
@@ -72,11 +76,23 @@ def create(
     """
     context = build_context(family, values, custom=custom)
 
+    git_failures: list[GitError] = []
+
     def build(folder: Path) -> None:
         render(context, folder)
         write_answers(folder, Answers(BUILTIN, __version__, dict(context)))
+        if git:
+            from distkit.scaffold.update import start_history
 
-    return place(build, output_dir / context["project_slug"], force=force, notify=notify)
+            try:
+                start_history(folder)
+            except GitError as error:
+                git_failures.append(error)
+
+    target = place(build, output_dir / context["project_slug"], force=force, notify=notify)
+    if git_failures:
+        raise git_failures[0]
+    return target
 
 
 def next_steps(target: Path) -> str:

@@ -384,7 +384,9 @@ def test_what_a_model_prints_goes_to_stderr(site: Path, tmp_path: Path) -> None:
 # --- Ctrl-C and SIGTERM while the files are written ----------------------------------------
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 1), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 1), (signal.SIGTERM, -signal.SIGTERM)]
+)
 def test_a_signal_while_writing_leaves_no_partial_file_and_the_old_one_intact(
     site: Path, tmp_path: Path, signum: int, code: int
 ) -> None:
