@@ -125,22 +125,22 @@ def check_finite(name: str, value: float) -> float:
 
 
 def as_data(data: npt.ArrayLike, *, minimum: int = 2) -> FloatArray:
-    """Return `data` as a 1-D float array, or raise ValueError if it is too short to fit."""
+    """Return `data` as a 1-D float array, or raise ValueError if it is too short to fit.
+
+    Finiteness is checked where the fit first reduces the data (`finite_mean`, `finite_range`),
+    so that no extra pass over the data is made for it.
+    """
     values = np.asarray(data, dtype=np.float64).ravel()
     if values.size < minimum:
         raise ValueError(f"fit needs at least {minimum} values, got {values.size}")
-    finite = np.isfinite(values)
-    if not finite.all():
-        index = int(np.flatnonzero(~finite)[0])
-        raise ValueError(f"fit needs finite values, got {values[index]} at index {index}")
     return values
 
 
 def as_counts(data: npt.ArrayLike, family: str, *, low: int, minimum: int = 1) -> FloatArray:
     """`as_data` for a discrete family: whole numbers of at least `low`, or ValueError."""
     values = as_data(data, minimum=minimum)
-    bad = (values < low) | (values != np.floor(values))
-    if bad.any():
+    if values.min() < low or (np.floor(values) != values).any():
+        bad = (values < low) | (np.floor(values) != values)
         index = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"{family} data must be whole numbers of at least {low}, "
@@ -149,11 +149,37 @@ def as_counts(data: npt.ArrayLike, family: str, *, low: int, minimum: int = 1) -
     return values
 
 
-def moments(values: FloatArray, family: str) -> tuple[float, float]:
-    """The mean and the sample variance, or ValueError if they overflow or the data are equal."""
+def finite_mean(values: FloatArray, family: str) -> float:
+    """The mean, or ValueError if a value is not finite or the sum overflows."""
     with np.errstate(over="ignore", invalid="ignore"):
         mean = float(values.mean())
+    if not math.isfinite(mean):
+        _refuse_non_finite(values)
+        raise ValueError(f"{family} fit: the data are too large (their mean overflows)")
+    return mean
+
+
+def finite_range(values: FloatArray, family: str) -> tuple[float, float]:
+    """The smallest and largest value, or ValueError if a value is not finite."""
+    low, high = float(values.min()), float(values.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
+        _refuse_non_finite(values)
+    return low, high
+
+
+def moments(values: FloatArray, family: str) -> tuple[float, float]:
+    """The mean and the sample variance, or ValueError if a value is not finite or they
+    overflow."""
+    mean = finite_mean(values, family)
+    with np.errstate(over="ignore", invalid="ignore"):
         variance = float(values.var(ddof=1)) if values.size > 1 else 0.0
-    if not (math.isfinite(mean) and math.isfinite(variance)):
-        raise ValueError(f"{family} fit: the data are too large (their mean or variance overflows)")
+    if not math.isfinite(variance):
+        raise ValueError(f"{family} fit: the data are too large (their variance overflows)")
     return mean, variance
+
+
+def _refuse_non_finite(values: FloatArray) -> None:
+    finite = np.isfinite(values)
+    if not finite.all():
+        index = int(np.flatnonzero(~finite)[0])
+        raise ValueError(f"fit needs finite values, got {values[index]} at index {index}")
