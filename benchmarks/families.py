@@ -93,37 +93,37 @@ def median_time(function: Callable[[], Any], repeats: int) -> float:
 
 def child(specs: list[dict[str, Any]], n: int, repeats: int) -> list[dict[str, Any]]:
     """Time each family in this interpreter (the venv where they are installed)."""
+    return [row for spec in specs for row in time_family(spec, n, repeats)]
+
+
+def time_family(spec: dict[str, Any], n: int, repeats: int) -> list[dict[str, Any]]:
     import importlib
 
     import numpy as np
     from scipy import stats
 
-    rows = []
-    for spec in specs:
-        cls = getattr(importlib.import_module(spec["module"]), spec["cls"])
-        dist = eval(f"cls({spec['example']})")
-        p = dist.params
-        ref = eval(spec["scipy"], {"stats": stats, "np": np, "p": p})
-        data = dist.sample(n, seed=1)
-        mass = ref.pmf if spec["discrete"] else ref.pdf
-        cases = [
-            ("pdf", lambda: dist.pdf(data), "pmf" if spec["discrete"] else "pdf", lambda: mass(data)),
-            ("cdf", lambda: dist.cdf(data), "cdf", lambda: ref.cdf(data)),
-            ("fit", lambda: cls.fit(data), spec["peer_fit"],
-             lambda: eval(spec["peer_fit"], {"stats": stats, "np": np, "data": data})),
-        ]  # fmt: skip
-        for op, ours, peer_name, peer in cases:
-            rows.append(
-                {
-                    "family": spec["family"],
-                    "op": op,
-                    "distkit": median_time(ours, repeats),
-                    "peer_name": peer_name if op == "fit" else f"scipy.stats {peer_name}",
-                    "peer": median_time(peer, repeats),
-                    "goal": not (op == "fit" and spec["discrete"]),
-                }
-            )
-    return rows
+    cls = getattr(importlib.import_module(spec["module"]), spec["cls"])
+    dist = eval(f"cls({spec['example']})", {"cls": cls})
+    ref = eval(spec["scipy"], {"stats": stats, "np": np, "p": dist.params})
+    peer_fit = eval(f"lambda data: {spec['peer_fit']}", {"stats": stats, "np": np})
+    data = dist.sample(n, seed=1)
+    mass = ref.pmf if spec["discrete"] else ref.pdf
+    cases = [
+        ("pdf", lambda: dist.pdf(data), f"scipy.stats {mass.__name__}", lambda: mass(data)),
+        ("cdf", lambda: dist.cdf(data), "scipy.stats cdf", lambda: ref.cdf(data)),
+        ("fit", lambda: cls.fit(data), spec["peer_fit"], lambda: peer_fit(data)),
+    ]
+    return [
+        {
+            "family": spec["family"],
+            "op": op,
+            "distkit": median_time(ours, repeats),
+            "peer_name": peer_name,
+            "peer": median_time(peer, repeats),
+            "goal": not (op == "fit" and spec["discrete"]),
+        }
+        for op, ours, peer_name, peer in cases
+    ]
 
 
 def print_rows(rows: list[dict[str, Any]], n: int) -> None:
