@@ -159,3 +159,22 @@ def test_no_hand_written_special_functions(tmp_path: Path) -> None:
         assert not (package / "_special.py").exists()
         pyproject = (target / "pyproject.toml").read_text()
         assert '"scipy>=' in pyproject.split("dependencies = ")[1].split("\n")[0]
+
+
+def test_docs_plugin_example_is_the_rendered_plugin_and_registers_by_path(tmp_path: Path) -> None:
+    doc = (REPO / "docs" / "new.md").read_text()
+    (example,) = re.findall(r"```python\n(.*?)```", doc, re.DOTALL)
+    target = scaffold.create("poisson", tmp_path)
+    assert (target / "src/distkit_poisson/plugin.py").read_text() == example
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    namespace: dict[str, object] = {}
+    exec(compile(example, "plugin.py", "exec"), namespace)
+    register_distributions = namespace["register_distributions"]
+    assert callable(register_distributions)
+    register_distributions(lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert calls == [
+        (
+            ("distkit_poisson.poisson:Poisson",),
+            {"name": "poisson", "description": namespace["DESCRIPTION"]},
+        )
+    ]
