@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 
 @click.command("fit")
-@click.argument("name_or_file", metavar="NAME DATAFILE")
-@click.argument("datafile", type=click.Path(path_type=Path), required=False)
+@click.argument("name_or_file", metavar="[NAME]")
+@click.argument("datafile", type=click.Path(path_type=Path), required=False, metavar="DATAFILE")
 @click.option("--best", is_flag=True, help="Fit every registered distribution and rank them.")
 @click.option(
     "--param",
