@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -81,6 +83,21 @@ def real_packages(root: Path, count: int) -> list[Path]:
     return made
 
 
+def interleaved_medians(
+    commands: list[list[str]], runs: int, env: dict[str, str]
+) -> tuple[float, ...]:
+    """Median wall time of each command, run in turn (after one warm-up each), so that a change
+    in the machine's load during the measurement falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in commands]
+    for turn in range(runs + 1):
+        for command, measured in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+            if turn:
+                measured.append(time.perf_counter() - start)
+    return tuple(statistics.median(measured) for measured in times)
+
+
 def list_with_real_packages(count: int, runs: int) -> tuple[float, float]:
     """Median `distkit list` time in a venv with none and with `count` generated packages."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,8 +107,9 @@ def list_with_real_packages(count: int, runs: int) -> tuple[float, float]:
         # As a user runs it: all plugins load, and bytecode is cached (pip compiles on install).
         unset = {"DISTKIT_LOAD_PLUGINS", "PYTHONDONTWRITEBYTECODE"}
         env = {k: v for k, v in os.environ.items() if k not in unset}
-        none = median_seconds([str(bare / "distkit"), "list"], runs=runs, env=env)
-        some = median_seconds([str(full / "distkit"), "list"], runs=runs, env=env)
+        none, some = interleaved_medians(
+            [[str(bare / "distkit"), "list"], [str(full / "distkit"), "list"]], runs, env
+        )
         listed = subprocess.run(
             [full / "distkit", "list"], env=env, capture_output=True, text=True, check=True
         ).stdout
@@ -131,7 +149,7 @@ def main() -> None:
     help_ratio = dict(rows)["distkit --help"] / dict(rows)["python -c pass"]
     print(f"distkit --help / python -c pass: {help_ratio:.2f}x (goal: within 3x)")
     if args.real:
-        none, some = list_with_real_packages(args.real, args.runs)
+        none, some = list_with_real_packages(args.real, max(args.runs, 21))
         print(
             f"distkit list: {none * 1000:.0f} ms with no plugins, {some * 1000:.0f} ms with "
             f"{args.real} `distkit new` packages: {some / none:.2f}x (goal: at most 1.3x)"
