@@ -126,3 +126,76 @@ def test_special_files_are_one_line_and_never_hang(tmp_path: Path, kind: str) ->
     result = distkit("fit", "gaussian", path)
     check(result, as_json=False)
     assert result.returncode == 2
+
+
+SLOW_FIT = '''
+import sys
+import time
+
+import numpy as np
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("distkit")
+
+
+class Slow:
+    """A distribution whose fit takes a minute."""
+
+    name = "slow"
+    params = {}
+    mean = stdev = 0.0
+
+    def pdf(self, x):
+        return np.zeros_like(x)
+
+    cdf = pdf
+
+    def sample(self, size, seed=None):
+        return np.zeros(size)
+
+    @classmethod
+    def fit(cls, data):
+        print("fitting", flush=True)
+        time.sleep(60)
+        return cls()
+
+    def read_data_file(self, path):
+        pass
+
+
+@hookimpl
+def register_distributions(register):
+    register(Slow)
+'''
+
+
+def test_ctrl_c_stops_a_long_plugin_fit_at_once_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+    import time
+
+    from tests.core.conftest import PluginSite
+
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")  # restored after the test; the site sets it
+    site = PluginSite(tmp_path)
+    site.add("slowplugin", SLOW_FIT)
+    data = tmp_path / "data.txt"
+    data.write_text("1\n2\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "DISTKIT_LOAD_PLUGINS": "slowplugin"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "distkit", "fit", "slow", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stderr is not None
+    assert process.stderr.readline().strip() == "fitting"  # the plugin's print, on stderr
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    assert time.monotonic() - started < 10
+    assert process.returncode == 1
+    assert "Traceback" not in stderr
+    assert stderr.strip() == "Aborted!"
