@@ -18,9 +18,11 @@ UV = shutil.which("uv")
 
 # What a user writes in place of each TODO of a Rayleigh skeleton.
 RAYLEIGH_ANSWERS = {
-    'raise NotImplementedError("TODO: Rayleigh.mean")': "return self.sigma * np.sqrt(np.pi / 2)",
+    'raise NotImplementedError("TODO: Rayleigh.mean")': (
+        "return float(self.sigma * np.sqrt(np.pi / 2))"
+    ),
     'raise NotImplementedError("TODO: Rayleigh.stdev")': (
-        "return self.sigma * np.sqrt((4 - np.pi) / 2)"
+        "return float(self.sigma * np.sqrt((4 - np.pi) / 2))"
     ),
     'raise NotImplementedError("TODO: Rayleigh.logpdf")': (
         "return np.where(x >= 0, np.log(x / self.sigma**2) - x**2 / (2 * self.sigma**2), -np.inf)"

@@ -178,3 +178,18 @@ def test_docs_plugin_example_is_the_rendered_plugin_and_registers_by_path(tmp_pa
             {"name": "poisson", "description": namespace["DESCRIPTION"]},
         )
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.families
+@pytest.mark.skipif(UV is None, reason="needs uv to make a fresh virtual environment")
+def test_a_custom_skeleton_once_filled_in_passes_its_own_tox(tmp_path: Path) -> None:
+    from tests.scaffold.test_custom import RAYLEIGH_ANSWERS
+
+    package = scaffold.create("rayleigh", tmp_path, custom="sigma=2")
+    module = package / "src/distkit_rayleigh/rayleigh.py"
+    code = module.read_text()
+    for todo, answer in RAYLEIGH_ANSWERS.items():
+        code = code.replace(todo, answer)
+    module.write_text(code)
+    sh(sys.executable, "-m", "tox", "run", "-e", "py,lint,type", cwd=package)
