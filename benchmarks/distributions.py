@@ -6,6 +6,10 @@ Each timing is the median of several repeats on the same input. The plain-Python
 (loops and the math module, as the course's code does) runs on a smaller n and is scaled up
 linearly to the full n; the table says so. Goals: within 1.5x of scipy.stats for the same maths,
 read_data_file within 2x of numpy.loadtxt or faster.
+
+Last, the memory of reading a 10^7-line file (--memory-lines): each reader runs once in its own
+process, which reports its peak resident memory above what it held before the read (Linux's
+VmHWM - VmRSS). Goal: read_data_file at most 2x numpy.loadtxt's peak.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -159,6 +165,53 @@ def run(n: int, lines: int, course_n: int, repeats: int) -> list[Row]:
     return rows
 
 
+MEMORY_PROBE = """
+import sys, time
+import numpy as np
+from distkit.distributions import Gaussian
+
+def kib(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+
+path = sys.argv[2]
+before = kib("VmRSS")
+start = time.perf_counter()
+values = Gaussian().read_data_file(path) if sys.argv[1] == "distkit" else np.loadtxt(path)
+seconds = time.perf_counter() - start
+print(seconds, (kib("VmHWM") - before) / 1024, values.size)
+"""
+
+
+def read_memory(lines: int) -> None:
+    """Peak memory and time of reading `lines` numbers, each reader in a fresh process."""
+    rng = np.random.default_rng(20261201)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "numbers.txt"
+        with open(path, "w") as file:
+            for start in range(0, lines, 10**6):
+                chunk = rng.normal(25.0, 2.0, min(10**6, lines - start)).tolist()
+                file.write("\n".join(map(repr, chunk)) + "\n")
+        size = path.stat().st_size / 2**20
+        found = {}
+        for reader in ("numpy.loadtxt", "distkit"):
+            probe = [sys.executable, "-c", MEMORY_PROBE, reader, str(path)]
+            out = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+            seconds, mib, count = out.split()
+            assert int(count) == lines
+            found[reader] = (float(seconds), float(mib))
+    (peer_s, peer_mib), (ours_s, ours_mib) = found["numpy.loadtxt"], found["distkit"]
+    print(f"\nreading {lines:.0e} lines ({size:.0f} MiB), one run each in a fresh process:")
+    print(f"  numpy.loadtxt            {peer_s:7.2f} s  peak {peer_mib:7.1f} MiB")
+    print(f"  Gaussian.read_data_file  {ours_s:7.2f} s  peak {ours_mib:7.1f} MiB")
+    ok = "yes" if ours_mib <= 2 * peer_mib else "NO"
+    print(
+        f"  memory {ours_mib / peer_mib:.2f}x numpy.loadtxt (goal: at most 2x): {ok}; "
+        f"time {ours_s / peer_s:.2f}x"
+    )
+
+
 def print_table(rows: list[Row]) -> None:
     header = (
         f"{'case':<22}{'n':>10}{'distkit s':>11}  {'peer':<24}{'peer s':>9}"
@@ -195,6 +248,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per case (median)")
     parser.add_argument("--quick", action="store_true", help="small sizes, to check it runs")
+    parser.add_argument("--memory-lines", type=int, default=10**7, help="0 skips the memory part")
     args = parser.parse_args()
     if args.quick:
         n, lines, course_n, repeats = 10**4, 10**3, 10**3, 1
@@ -202,6 +256,8 @@ def main() -> None:
         n, lines, course_n, repeats = 10**7, 10**6, 10**5, args.repeats
     print(f"distkit.distributions benchmark: {repeats} repeats per case, median")
     print_table(run(n, lines, course_n, repeats))
+    if args.memory_lines:
+        read_memory(10**4 if args.quick else args.memory_lines)
 
 
 if __name__ == "__main__":

@@ -3,15 +3,20 @@
 Run: python benchmarks/startup.py [--runs N]
 Peers (hatch, poetry, cookiecutter, twine, tox) are taken from $DISTKIT_BENCH_PEERS/bin or PATH;
 a missing one is skipped with a note. The last part times `distkit list` with 200 throwaway
-plugins installed (real dist-info with entry points on PYTHONPATH).
+plugins installed (real dist-info with entry points on PYTHONPATH), and then `distkit list` in
+a fresh venv with 50 real `distkit new` packages installed against one with none (goal: 1.3x;
+needs uv; --real 0 skips it).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -51,9 +56,71 @@ def make_plugins(root: Path, count: int) -> None:
         (info / "entry_points.txt").write_text(f"[distkit]\nflat{i} = bench_plugin_{i}\n")
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def venv_with(root: Path, packages: list[Path]) -> Path:
+    """A fresh venv at `root` with distkit (editable) and `packages` installed; its bin folder."""
+    subprocess.run(["uv", "venv", "--quiet", "--python", sys.executable, root], check=True)
+    python = root / "bin" / "python"
+    install = ["uv", "pip", "install", "--quiet", "--compile-bytecode", "--python", python]
+    install += ["-e", REPO, *packages]
+    subprocess.run(list(map(str, install)), check=True)
+    return root / "bin"
+
+
+def real_packages(root: Path, count: int) -> list[Path]:
+    """`count` packages made by `distkit new`: each family under several project names."""
+    from distkit import scaffold
+    from distkit.scaffold.families import families
+
+    names = [f.name for f in families()]
+    made = []
+    for i in range(count):
+        family = names[i % len(names)]
+        values = {"project_name": f"bench-{family}-{i}"}
+        made.append(scaffold.create(family, root / "packages", values))
+    return made
+
+
+def interleaved_medians(
+    commands: list[list[str]], runs: int, env: dict[str, str]
+) -> tuple[float, ...]:
+    """Median wall time of each command, run in turn (after one warm-up each), so that a change
+    in the machine's load during the measurement falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in commands]
+    for turn in range(runs + 1):
+        for command, measured in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+            if turn:
+                measured.append(time.perf_counter() - start)
+    return tuple(statistics.median(measured) for measured in times)
+
+
+def list_with_real_packages(count: int, runs: int) -> tuple[float, float]:
+    """Median `distkit list` time in a venv with none and with `count` generated packages."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        bare = venv_with(root / "bare", [])
+        full = venv_with(root / "full", real_packages(root, count))
+        # As a user runs it: all plugins load, and bytecode is cached (pip compiles on install).
+        unset = {"DISTKIT_LOAD_PLUGINS", "PYTHONDONTWRITEBYTECODE"}
+        env = {k: v for k, v in os.environ.items() if k not in unset}
+        none, some = interleaved_medians(
+            [[str(bare / "distkit"), "list"], [str(full / "distkit"), "list"]], runs, env
+        )
+        listed = subprocess.run(
+            [full / "distkit", "list"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    assert listed.count("bench_") >= count, "not every generated package is listed"
+    return none, some
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--real", type=int, default=50, help="generated packages (0: skip)")
     args = parser.parse_args()
     distkit = [sys.executable, "-m", "distkit"]
     rows = [
@@ -81,6 +148,12 @@ def main() -> None:
     )
     help_ratio = dict(rows)["distkit --help"] / dict(rows)["python -c pass"]
     print(f"distkit --help / python -c pass: {help_ratio:.2f}x (goal: within 3x)")
+    if args.real:
+        none, some = list_with_real_packages(args.real, max(args.runs, 21))
+        print(
+            f"distkit list: {none * 1000:.0f} ms with no plugins, {some * 1000:.0f} ms with "
+            f"{args.real} `distkit new` packages: {some / none:.2f}x (goal: at most 1.3x)"
+        )
 
 
 if __name__ == "__main__":

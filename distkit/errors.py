@@ -26,6 +26,15 @@ class DataFileError(UsageError, ValueError):
     """A data file that cannot be read as one number per line."""
 
 
+class FitRefused(DataFileError):
+    """Data that a distribution cannot be fitted to (negative values for gamma, non-integers
+    for poisson); `reason` says why without the file name."""
+
+    def __init__(self, path: object, name: str, reason: str) -> None:
+        super().__init__(f"{path}: cannot fit {name} to this data: {reason}")
+        self.reason = reason
+
+
 class MidiError(UsageError):
     """A MIDI file that is missing, unreadable, or has no notes to work with."""
 

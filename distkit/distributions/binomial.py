@@ -105,14 +105,19 @@ class Binomial(Distribution):
         return np.asarray(draws, dtype=np.float64)
 
     @classmethod
-    def fit(cls, data: npt.ArrayLike, size: int | None = None) -> Self:
+    def fit(cls, data: npt.ArrayLike, size: int | None = None, *, n: int | None = None) -> Self:
         """Fit p by maximum likelihood with n known.
 
         With `size` None, `data` are 0/1 trials as in the course: n = len(data), p = mean(data).
-        With `size` given, each value counts successes out of `size` trials: p = mean(data) / size.
+        With `size` given (or `n`, the same), each value counts successes out of `size` trials:
+        p = mean(data) / size.
         """
         import numpy as np
 
+        if n is not None:
+            if size is not None and size != n:
+                raise ValueError(f"size and n are the same parameter, got {size} and {n}")
+            size = n
         values = as_data(data)
         if size is None:
             p, n = _bernoulli_estimate(values)
@@ -198,5 +203,8 @@ def _bernoulli_estimate(values: FloatArray) -> tuple[float, int]:
     bad = (values != 0) & (values != 1)
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"trials must be 0 or 1, got {values[index]} at index {index}")
+        raise ValueError(
+            f"trials must be 0 or 1 (or counts out of a known n), got {values[index]:g} "
+            f"at index {index}"
+        )
     return float(np.mean(values)), int(values.size)

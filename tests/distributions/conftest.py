@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from distkit.plugins import get_registry
 
 DATA = Path(__file__).parent / "data"
 
@@ -19,3 +22,12 @@ def numbers_txt() -> Path:
 def numbers_binomial_txt() -> Path:
     """The course's Binomial trials: 0 1 1 1 1 1 0 1 0 1 0 1 0."""
     return DATA / "numbers_binomial.txt"
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Load no installed third-party plugins unless a test adds its own."""
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
+    get_registry.cache_clear()
+    yield
+    get_registry.cache_clear()

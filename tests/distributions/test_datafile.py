@@ -68,7 +68,7 @@ def test_a_bad_file_names_the_file_and_the_line(
 
 
 def test_a_missing_file_is_a_data_file_error(tmp_path: Path) -> None:
-    with pytest.raises(DataFileError, match=r"missing\.txt: no such file"):
+    with pytest.raises(DataFileError, match=r"missing\.txt: no such data file"):
         read_numbers(tmp_path / "missing.txt")
 
 

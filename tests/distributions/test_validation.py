@@ -74,7 +74,7 @@ def test_fit_refuses_data_it_cannot_use() -> None:
         Gaussian.fit([1.0, 2.0, -math.inf])
     with pytest.raises(ValueError, match="the variance overflows"):
         Gaussian.fit([1e308, -1e308, 1e308])
-    with pytest.raises(ValueError, match=r"trials must be 0 or 1, got 2\.0 at index 2"):
+    with pytest.raises(ValueError, match=r"trials must be 0 or 1 .*, got 2 at index 2"):
         Binomial.fit([0, 1, 2])
     with pytest.raises(ValueError, match=r"whole numbers from 0 to 5, got 1\.5 at index 0"):
         Binomial.fit([1.5, 2], size=5)
@@ -96,7 +96,7 @@ def test_replace_stats_refuses_data_that_are_not_trials(tmp_path: Path) -> None:
     path.write_text("3\n1\n")
     binomial = Binomial(0.4, 20)
     binomial.read_data_file(path)
-    with pytest.raises(ValueError, match=r"trials must be 0 or 1, got 3\.0 at index 0"):
+    with pytest.raises(ValueError, match=r"trials must be 0 or 1 .*, got 3 at index 0"):
         binomial.replace_stats_with_data()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def test_new_test_build_publish_verify_then_refuse_the_same_version(
 
     code, out = invoke("test", str(package))
     assert code == 0, out
-    assert "2/2 envs passed" in out
+    assert re.search(r"\b(\d)/\1 envs passed", out), out  # py3.x, lint, type (absent Pythons skip)
 
     code, out = invoke("build", str(package))
     assert code == 0, out
@@ -31,7 +32,8 @@ def test_new_test_build_publish_verify_then_refuse_the_same_version(
     assert code == 0, out
     assert "credentials from TWINE_PASSWORD environment variable" in out
     assert (
-        "installed distkit-poisson==0.1.0 back; entry point poisson = distkit_poisson.plugin" in out
+        "installed distkit-poisson==0.1.0 back; "
+        "entry point distkit_poisson = distkit_poisson.plugin" in out
     )
     assert sorted(p.name for p in pypiserver.packages.iterdir()) == [
         "distkit_poisson-0.1.0-py3-none-any.whl",

@@ -18,12 +18,14 @@ UV = shutil.which("uv")
 
 # What a user writes in place of each TODO of a Rayleigh skeleton.
 RAYLEIGH_ANSWERS = {
-    'raise NotImplementedError("TODO: Rayleigh.mean")': "return self.sigma * np.sqrt(np.pi / 2)",
-    'raise NotImplementedError("TODO: Rayleigh.stdev")': (
-        "return self.sigma * np.sqrt((4 - np.pi) / 2)"
+    'raise NotImplementedError("TODO: Rayleigh.mean")': (
+        "return float(self.sigma * np.sqrt(np.pi / 2))"
     ),
-    'raise NotImplementedError("TODO: Rayleigh.pdf")': (
-        "return np.where(x >= 0, x / self.sigma**2 * np.exp(-(x**2) / (2 * self.sigma**2)), 0.0)"
+    'raise NotImplementedError("TODO: Rayleigh.stdev")': (
+        "return float(self.sigma * np.sqrt((4 - np.pi) / 2))"
+    ),
+    'raise NotImplementedError("TODO: Rayleigh.logpdf")': (
+        "return np.where(x >= 0, np.log(x / self.sigma**2) - x**2 / (2 * self.sigma**2), -np.inf)"
     ),
     'raise NotImplementedError("TODO: Rayleigh.cdf")': (
         "return np.where(x >= 0, 1 - np.exp(-(x**2) / (2 * self.sigma**2)), 0.0)"
@@ -67,7 +69,7 @@ def test_custom_skeleton_has_a_todo_for_each_method(tmp_path: Path) -> None:
     assert f"Fill in the TODOs in {module}" in result.output
     code = module.read_text()
     assert "shape: float = 2.0,\n        scale: float = 1.0,\n    ) -> None:" in code
-    for member in ("mean", "stdev", "pdf", "cdf", "_draw"):
+    for member in ("mean", "stdev", "logpdf", "cdf", "_draw"):
         assert f'raise NotImplementedError("TODO: Weibull.{member}")' in code
     assert "TODO: {cls.__name__}.fit" in code
 

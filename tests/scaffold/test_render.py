@@ -26,13 +26,11 @@ POISSON_FILES = {
     "tox.ini",
     "src/distkit_poisson/__init__.py",
     "src/distkit_poisson/_base.py",
-    "src/distkit_poisson/_special.py",
     "src/distkit_poisson/plugin.py",
     "src/distkit_poisson/poisson.py",
     "src/distkit_poisson/py.typed",
     "tests/test_poisson.py",
     "tests/test_readme.py",
-    "tests/test_special.py",
 }
 
 
@@ -55,7 +53,7 @@ def test_hyphenated_family_maps_to_module_and_class(tmp_path: Path) -> None:
     module = target / "src/distkit_negative_binomial/negative_binomial.py"
     assert "class NegativeBinomial(Distribution):" in module.read_text()
     assert (
-        'negative-binomial = "distkit_negative_binomial.plugin"'
+        'distkit_negative_binomial = "distkit_negative_binomial.plugin"'
         in (target / "pyproject.toml").read_text()
     )
 

@@ -1,0 +1,140 @@
+"""`distkit fit --best DATAFILE`: every registered family that accepts the data, ranked by AIC,
+with the skipped ones and their reasons."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner, Result
+from scipy import stats
+
+from distkit.cli import cli
+from distkit.distributions import Gaussian
+from distkit.plugins import get_registry
+from distkit.ranking import _ks, rank_data
+from tests.core.conftest import PluginSite
+from tests.distributions.test_fitting import odd_plugin
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginSite]:
+    root = tmp_path / "site"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
+    get_registry.cache_clear()
+    yield PluginSite(root)
+    get_registry.cache_clear()
+
+
+def best(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, ["fit", "--best", *map(str, args)])
+
+
+def write(tmp_path: Path, values: np.ndarray, name: str = "data.txt") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(repr(float(v)) for v in values) + "\n")
+    return path
+
+
+def test_normal_data_rank_gaussian_first_and_binomial_is_skipped_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, np.random.default_rng(0).normal(5, 2, 2_000))
+    result = best(path, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [r["distribution"] for r in report["ranking"]] == ["gaussian"]
+    (skipped,) = report["skipped"]
+    assert skipped["distribution"] == "binomial"
+    assert "discrete" in skipped["reason"]
+    assert "line 1" in skipped["reason"]
+
+
+def test_scores_are_aic_bic_and_the_log_likelihood_of_the_fit(tmp_path: Path) -> None:
+    values = np.random.default_rng(1).normal(0, 1, 500)
+    ranking = rank_data(get_registry(), values, tmp_path / "d.txt")
+    (entry,) = ranking.ranked
+    fitted = Gaussian.fit(values)
+    loglik = stats.norm(fitted.mean, fitted.stdev).logpdf(values).sum()
+    assert entry.loglik == pytest.approx(loglik, rel=1e-9)
+    assert entry.aic == pytest.approx(2 * 2 - 2 * loglik, rel=1e-9)
+    assert entry.bic == pytest.approx(2 * math.log(500) - 2 * loglik, rel=1e-9)
+    expected_ks = stats.kstest(values, stats.norm(fitted.mean, fitted.stdev).cdf).statistic
+    assert entry.ks == pytest.approx(expected_ks, rel=1e-9)
+
+
+def test_discrete_ks_compares_the_ecdf_after_ties() -> None:
+    ordered = np.array([0.0, 1.0, 1.0, 2.0])
+    cdf = np.array([0.25, 0.5, 0.5, 1.0])  # the fitted cdf at each sorted value
+    assert _ks(ordered, cdf, discrete=True) == pytest.approx(0.25)  # ECDF(1) = 0.75 vs 0.5
+
+
+def test_trials_rank_binomial_and_a_plugin_together(site: PluginSite, tmp_path: Path) -> None:
+    odd_plugin(site, fit="return cls(float(np.mean(data)))")
+    path = write(tmp_path, np.array([0, 1, 1, 0, 1, 1, 1, 0]))
+    result = best(path, "--json")
+    assert result.exit_code == 0, result.output
+    names = {r["distribution"] for r in json.loads(result.stdout)["ranking"]}
+    assert names == {"gaussian", "binomial", "odd"}
+
+
+def test_a_misbehaving_plugin_is_skipped_naming_it_and_the_ranking_stands(
+    site: PluginSite, tmp_path: Path
+) -> None:
+    odd_plugin(site, fit="raise SystemExit(4)")
+    path = write(tmp_path, np.random.default_rng(2).normal(0, 1, 100))
+    result = best(path)
+    assert result.exit_code == 0, result.output
+    assert "gaussian" in result.stdout
+    assert "odd (oddplugin): plugin 'oddplugin' failed fitting odd: SystemExit: 4" in result.stdout
+
+
+def test_a_plugin_without_logpdf_is_scored_with_log_of_pdf(
+    site: PluginSite, tmp_path: Path
+) -> None:
+    odd_plugin(site)  # pdf only: a normal density with sigma 1 around the mean
+    values = np.random.default_rng(3).normal(0.5, 1, 300)
+    ranking = rank_data(get_registry(), values, tmp_path / "d.txt")
+    (odd,) = [r for r in ranking.ranked if r.result.name == "odd"]
+    expected = np.log(np.exp(-((values - values.mean()) ** 2) / 2) / 2.5066).sum()
+    assert odd.loglik == pytest.approx(expected)
+
+
+def test_a_fit_that_gives_some_value_zero_probability_is_skipped(
+    site: PluginSite, tmp_path: Path
+) -> None:
+    odd_plugin(site, pdf="x = np.asarray(x, dtype=float)\nreturn np.where(x > 0, 1.0, 0.0)")
+    ranking = rank_data(get_registry(), np.array([1.0, -2.0, 3.0]), tmp_path / "d.txt")
+    (skipped,) = [s for s in ranking.skipped if s.name == "odd"]
+    assert "line 2" in skipped.reason
+    assert "zero probability" in skipped.reason
+
+
+def test_plot_draws_the_best_fits(tmp_path: Path) -> None:
+    path = write(tmp_path, np.random.default_rng(4).normal(0, 1, 300))
+    png = tmp_path / "best.png"
+    result = best(path, "--plot", png)
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert best(path, "--plot", png).exit_code == 2  # exists, no --force
+
+
+def test_best_takes_only_the_data_file(tmp_path: Path) -> None:
+    path = write(tmp_path, np.array([1.0, 2.0]))
+    result = CliRunner().invoke(cli, ["fit", "--best", "gaussian", str(path)])
+    assert result.exit_code == 2
+    assert "give only DATAFILE" in result.stderr
+
+
+def test_nothing_fits_is_still_a_ranking_with_every_family_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path, np.array([1.5, 1.5]))
+    result = best(path, "--json")
+    report = json.loads(result.stdout)
+    assert report["ranking"] == []
+    assert {s["distribution"] for s in report["skipped"]} == {"gaussian", "binomial"}
