@@ -48,6 +48,29 @@ def as_tracks(roll: Any) -> NDArray[np.bool_]:
     return tracks
 
 
+def highest_pitches(roll: Any) -> NDArray[np.int64]:
+    """The highest sounding pitch at each step of a (..., steps, 128) roll; -1 where silent."""
+    import numpy as np
+
+    roll = np.asarray(roll)
+    highest = roll.shape[-1] - 1 - np.argmax(roll[..., ::-1], axis=-1)
+    return np.where(roll.any(axis=-1), highest, -1).astype(np.int64)
+
+
+def note_runs(tracks: Any) -> NDArray[np.int64]:
+    """Every note of a (tracks, steps, 128) roll as rows (track, pitch, start, end), end exclusive.
+
+    A note is a maximal run of steps at one pitch in one track.
+    """
+    import numpy as np
+
+    padded = np.pad(np.asarray(tracks).astype(np.int8), ((0, 0), (1, 1), (0, 0)))
+    edges = np.diff(padded, axis=1).transpose(0, 2, 1)
+    track, pitch, start = np.nonzero(edges == 1)
+    end = np.nonzero(edges == -1)[2]
+    return np.column_stack([track, pitch, start, end]).astype(np.int64)
+
+
 class MusicModel:
     """A model that writes alto, tenor and bass under a melody.
 
