@@ -7,6 +7,7 @@ the order soprano (the melody), alto, tenor, bass.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -71,6 +72,29 @@ def note_runs(tracks: Any) -> NDArray[np.int64]:
     return np.column_stack([track, pitch, start, end]).astype(np.int64)
 
 
+def panel_path(cls: type[Any]) -> Path | None:
+    """Where a model class keeps its recorded panel summary (`panel_file`, "package:path")."""
+    spec = getattr(cls, "panel_file", "")
+    if not isinstance(spec, str) or ":" not in spec:
+        return None
+    from importlib import resources
+
+    package, _, name = spec.partition(":")
+    return Path(str(resources.files(package).joinpath(name)))
+
+
+def recorded_panel(cls: type[Any]) -> dict[str, Any] | None:
+    """The panel summary the evaluation recorded for a model class, or None if it has none."""
+    import json
+
+    try:
+        path = panel_path(cls)
+        record = json.loads(path.read_text()) if path is not None else None
+    except (OSError, ValueError, ModuleNotFoundError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
 class MusicModel:
     """A model that writes alto, tenor and bass under a melody.
 
@@ -80,6 +104,8 @@ class MusicModel:
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    panel_file: ClassVar[str] = ""
+    """Optional "package:path" of the JSON summary `benchmarks/music_eval.py --record` writes."""
 
     def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
         """The melody as the soprano plus three accompaniment tracks: (4, steps, 128) bool."""

@@ -12,7 +12,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from distkit.errors import MidiError
-from distkit.music.base import STEPS_PER_QUARTER, VOICES
+from distkit.music.base import STEPS_PER_QUARTER, VOICES, highest_pitches
 from distkit.music.notes import Note, notes_of, track_of
 
 if TYPE_CHECKING:
@@ -41,9 +41,9 @@ def read_melody(path: str | os.PathLike[str]) -> NDArray[np.bool_]:
     notes = [note for track in _pitched_notes(midi, path) for note in track]
     steps = max(note.end for note in notes)
     chords = track_of(notes, steps)
-    highest = chords.shape[1] - 1 - np.argmax(chords[:, ::-1], axis=1)
+    highest = highest_pitches(chords)
     melody = np.zeros_like(chords)
-    sounding = np.flatnonzero(chords.any(axis=1))
+    sounding = np.flatnonzero(highest >= 0)
     melody[sounding, highest[sounding]] = True
     chord_steps = int((chords.sum(axis=1) > 1).sum())
     if chord_steps:
