@@ -2,7 +2,8 @@
 
 Each beat's candidates are the pitches of its chord inside each voice's SATB range (the bass on
 the chord's bass note). Dynamic programming picks one candidate per beat, minimising a cost: how
-far the voices move, parallel fifths and octaves, crossed or widely spaced voices, chord notes
+far the voices move, consecutive fifths and octaves (similar motion costs more than contrary),
+a leading note that does not rise over a V-I bass, crossed or widely spaced voices, chord notes
 left out, a doubled leading note, and distance from each voice's usual pitch.
 """
 
@@ -30,6 +31,8 @@ DOUBLED_LEADING_NOTE = 3.0
 CENTRE = 1.0
 LEAP = 4
 PARALLEL = 20.0
+CONTRARY_PERFECT = 12.0
+LEADING_NOTE = 15.0
 MOTION = np.array([0.5, 0.5, 0.25])
 _PAIRS = list(combinations(range(4), 2))
 
@@ -55,7 +58,9 @@ def voice_chords(
             cost, back = unary, np.zeros(len(current), dtype=np.int64)
         else:
             before = int(last[sounding[position - 1]])
-            step = cost[:, None] + _transition_cost(options[-1], current, before, int(first[beat]))
+            step = cost[:, None] + _transition_cost(
+                options[-1], current, before, int(first[beat]), harmony.tonic
+            )
             back, cost = step.argmin(axis=0), step.min(axis=0) + unary
         options.append(current)
         backs.append(back)
@@ -103,10 +108,26 @@ def _candidates(
     return grid[keep], cost[keep].astype(np.float64)
 
 
+def _unresolved_leading_notes(
+    before: NDArray[np.int64], after: NDArray[np.int64], tonic: int
+) -> NDArray[np.int64]:
+    """(k1, k2) count of alto and tenor leading notes that do not rise over a V-I bass."""
+    v_to_i = ((before[:, None, 2] - tonic) % 12 == 7) & ((after[None, :, 2] - tonic) % 12 == 0)
+    leading = (before[:, None, :2] - tonic) % 12 == 11
+    rises = after[None, :, :2] == before[:, None, :2] + 1
+    count: NDArray[np.int64] = (leading & ~rises).sum(axis=-1) * v_to_i
+    return count
+
+
 def _transition_cost(
-    before: NDArray[np.int64], after: NDArray[np.int64], soprano_before: int, soprano_after: int
+    before: NDArray[np.int64],
+    after: NDArray[np.int64],
+    soprano_before: int,
+    soprano_after: int,
+    tonic: int,
 ) -> NDArray[np.float64]:
-    """Cost (k1, k2) of moving from each voicing in `before` to each in `after`."""
+    """Cost (k1, k2) of moving from each voicing in `before` to each in `after`: motion, leaps,
+    consecutive fifths and octaves (similar or contrary motion), unresolved leading notes."""
     distance = np.abs(after[None, :, :] - before[:, None, :])
     cost = (distance * MOTION).sum(axis=-1) + np.maximum(distance - LEAP, 0)[..., :2].sum(axis=-1)
     old = np.column_stack([np.full(len(before), soprano_before), before])
@@ -120,5 +141,7 @@ def _transition_cost(
         down = np.sign(new[None, :, lower] - old[:, None, lower])
         perfect = (was[:, None] == now[None, :]) & np.isin(now, (0, 7))[None, :]
         cost = cost + PARALLEL * (perfect & (up == down) & (up != 0))
+        cost = cost + CONTRARY_PERFECT * (perfect & (up == -down) & (up != 0))
+    cost = cost + LEADING_NOTE * _unresolved_leading_notes(before, after, tonic)
     result: NDArray[np.float64] = cost.astype(np.float64)
     return result
