@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_command(as_json: bool) -> None:
     """List registered distributions and music models, with the plugin that provides each."""
+    from distkit.music.base import panel_note, recorded_panel
     from distkit.plugins import get_registry
 
     registry = get_registry()
@@ -42,6 +43,7 @@ def list_command(as_json: bool) -> None:
                         "plugin": r.plugin,
                         "class": r.class_path,
                         "description": r.description,
+                        "panel": recorded_panel(r.cls),
                     }
                     for r in models
                 ],
@@ -66,7 +68,7 @@ def list_command(as_json: bool) -> None:
     if models:
         echo_table(
             ["NAME", "PLUGIN", "DESCRIPTION"],
-            [[r.name, r.plugin, r.description] for r in models],
+            [[r.name, r.plugin, r.description + panel_note(r.cls)] for r in models],
             indent="  ",
         )
     else:

@@ -95,6 +95,18 @@ def recorded_panel(cls: type[Any]) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def panel_note(cls: type[Any]) -> str:
+    """A short note of a model's recorded panel for listings, or "" when it has none."""
+    record = recorded_panel(cls)
+    try:
+        return (
+            f" [teacher's panel: {int(record['goals_met'])}/{int(record['goals'])} goals, "
+            f"beat chord {float(record['beat_chord']):.2f}]"
+        )
+    except (TypeError, KeyError, ValueError):
+        return ""
+
+
 class MusicModel:
     """A model that writes alto, tenor and bass under a melody.
 
