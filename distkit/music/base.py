@@ -98,6 +98,8 @@ def recorded_panel(cls: type[Any]) -> dict[str, Any] | None:
 def panel_note(cls: type[Any]) -> str:
     """A short note of a model's recorded panel for listings, or "" when it has none."""
     record = recorded_panel(cls)
+    if record is None:
+        return ""
     try:
         return (
             f" [teacher's panel: {int(record['goals_met'])}/{int(record['goals'])} goals, "
