@@ -13,13 +13,19 @@ import torch
 from distkit_bach.data import window_set
 from distkit_bach.model import load_generator
 from distkit_bach.networks import UNetGenerator
-from distkit_bach.training import TrainConfig, evaluate, train
+from distkit_bach.training import TrainConfig, evaluate, rank_seed, train
 
 from distkit.music.chorales import Chorale, split_of
 
-pytestmark = pytest.mark.slow
+
+def test_each_rank_draws_its_own_noise_from_the_run_s_seed() -> None:
+    seeds = [rank_seed(0, rank) for rank in range(4)]
+    assert len(set(seeds)) == 4
+    assert seeds == [rank_seed(0, rank) for rank in range(4)]
+    assert rank_seed(1, 0) not in seeds
 
 
+@pytest.mark.slow
 def test_a_short_run_moves_the_generator_towards_its_training_slice(
     few_chorales: list[Chorale], tmp_path: Path
 ) -> None:
@@ -38,6 +44,7 @@ def test_a_short_run_moves_the_generator_towards_its_training_slice(
     assert after["in_range"] > max(0.95, before["in_range"])
 
 
+@pytest.mark.slow
 def test_train_runs_under_torchrun_with_two_cpu_processes(
     chorale_cache: Path, tmp_path: Path
 ) -> None:
