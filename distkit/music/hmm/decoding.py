@@ -34,6 +34,8 @@ class Harmony:
     tonic: int
     mode: str
     chords: NDArray[np.int64]
+    emission: NDArray[np.float64] | None = None
+    """Each beat's log-likelihood under each chord (beats, chords), cadence weights included."""
 
 
 def beat_grid(line: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -51,7 +53,7 @@ def decode(beats: NDArray[np.int64], tables: ChoraleTables) -> Harmony:
     emission = log_emissions(beats, tonic, model) + cadence(beats, tonic, model)
     chords = viterbi(emission, model)
     chords[~(beats >= 0).any(axis=1)] = -1
-    return Harmony(tonic=tonic, mode=mode, chords=chords)
+    return Harmony(tonic=tonic, mode=mode, chords=chords, emission=emission)
 
 
 def cadence(beats: NDArray[np.int64], tonic: int, model: ModeTables) -> NDArray[np.float64]:

@@ -31,6 +31,10 @@ DOUBLED_LEADING_NOTE = 3.0
 CENTRE = 1.0
 LEAP = 4
 PARALLEL = 20.0
+ALTERNATIVES = 3
+HIDDEN = 8.0
+HARMONY = 5.0
+FORBIDDEN = -1e8
 CONTRARY_PERFECT = 12.0
 LEADING_NOTE = 15.0
 MOTION = np.array([0.5, 0.5, 0.25])
@@ -47,13 +51,22 @@ def voice_chords(
     options: list[NDArray[np.int64]] = []
     backs: list[NDArray[np.int64]] = []
     cost = np.zeros(0)
+    previous = np.zeros(0, dtype=np.int64)
+    log_transition = np.log(model.transition)
     for position, beat in enumerate(sounding):
-        chord = int(harmony.chords[beat])
-        classes = np.flatnonzero(np.roll(model.chords[chord], harmony.tonic))
-        bass = (int(model.bass[chord]) + harmony.tonic) % 12
-        current, unary = _candidates(
-            int(first[beat]), classes, bass, harmony.tonic, tables.voice_centre
-        )
+        parts = []
+        for chord in _chord_options(harmony, beat):
+            classes = np.flatnonzero(np.roll(model.chords[chord], harmony.tonic))
+            bass = (int(model.bass[chord]) + harmony.tonic) % 12
+            voicing, own = _candidates(
+                int(first[beat]), classes, bass, harmony.tonic, tables.voice_centre
+            )
+            if harmony.emission is not None:
+                own = own - HARMONY * harmony.emission[beat, chord]
+            parts.append((voicing, own, np.full(len(voicing), chord)))
+        current = np.concatenate([p[0] for p in parts])
+        unary = np.concatenate([p[1] for p in parts])
+        chords = np.concatenate([p[2] for p in parts])
         if position == 0:
             cost, back = unary, np.zeros(len(current), dtype=np.int64)
         else:
@@ -61,15 +74,28 @@ def voice_chords(
             step = cost[:, None] + _transition_cost(
                 options[-1], current, before, int(first[beat]), harmony.tonic
             )
+            step = step - HARMONY * log_transition[previous[:, None], chords[None, :]]
             back, cost = step.argmin(axis=0), step.min(axis=0) + unary
         options.append(current)
         backs.append(back)
+        previous = chords
     voices = np.full((3, len(beats)), -1, dtype=np.int64)
     choice = int(np.argmin(cost)) if sounding else 0
     for beat, current, back in zip(sounding[::-1], options[::-1], backs[::-1], strict=True):
         voices[:, beat] = current[choice]
         choice = int(back[choice])
     return voices
+
+
+def _chord_options(harmony: Harmony, beat: int) -> list[int]:
+    """The decoded chord of a beat and, with emissions known, its ALTERNATIVES likeliest rivals."""
+    chosen = int(harmony.chords[beat])
+    if harmony.emission is None or not ALTERNATIVES:
+        return [chosen]
+    ranked = np.argsort(-harmony.emission[beat], kind="stable")
+    allowed = ranked[harmony.emission[beat, ranked] > FORBIDDEN]
+    rivals = [int(c) for c in allowed if int(c) != chosen][:ALTERNATIVES]
+    return [chosen, *rivals]
 
 
 def _first_and_last(beats: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -143,5 +169,11 @@ def _transition_cost(
         cost = cost + PARALLEL * (perfect & (up == down) & (up != 0))
         cost = cost + CONTRARY_PERFECT * (perfect & (up == -down) & (up != 0))
     cost = cost + LEADING_NOTE * _unresolved_leading_notes(before, after, tonic)
+    if min(soprano_before, soprano_after) >= 0 and abs(soprano_after - soprano_before) > 2:
+        way = np.sign(soprano_after - soprano_before)
+        bass_way = np.sign(after[None, :, 2] - before[:, None, 2])
+        into = np.isin((soprano_after - after[:, 2]) % 12, (0, 7))[None, :]
+        was = ((soprano_before - before[:, 2]) % 12)[:, None] != (soprano_after - after[:, 2]) % 12
+        cost = cost + HIDDEN * ((bass_way == way) & into & was)
     result: NDArray[np.float64] = cost.astype(np.float64)
     return result

@@ -8,8 +8,8 @@ import pytest
 from distkit.music.base import SATB_RANGES, highest_pitches
 from distkit.music.hmm import ChoraleHMM, shipped_tables
 from distkit.music.hmm.decoding import beat_grid, estimate_key
-from distkit.music.hmm.voicing import _transition_cost
-from distkit.music.metrics import consecutives
+from distkit.music.hmm.voicing import HIDDEN, _transition_cost
+from distkit.music.metrics import consecutives, hidden_perfects
 from distkit.plugins import get_registry
 from tests.music.hmm.conftest import OLD_HUNDREDTH, melody
 
@@ -59,6 +59,17 @@ def test_voices_do_not_cross_and_avoid_parallel_fifths_and_octaves(
     lines = highest_pitches(old_hundredth)
     assert (np.diff(lines, axis=0) <= 0).all()
     assert consecutives(old_hundredth, "similar") == 0
+    assert consecutives(old_hundredth, "contrary") == 0
+    assert hidden_perfects(old_hundredth) == 0
+
+
+def test_voicing_charges_for_hidden_octaves_in_the_outer_voices() -> None:
+    before = np.array([[60, 55, 48]])  # bass C3
+    after = np.array([[64, 60, 57], [64, 60, 45]])  # bass up to A3 (similar) or down to A2
+    leap = _transition_cost(before, after, 76, 81, tonic=0)  # soprano E5 leaps to A5
+    step = _transition_cost(before, after, 79, 81, tonic=0)  # soprano G5 steps to A5
+    hidden = (leap[0, 0] - leap[0, 1]) - (step[0, 0] - step[0, 1])
+    assert hidden == HIDDEN
 
 
 def test_voicing_charges_for_consecutives_in_contrary_motion_too() -> None:
