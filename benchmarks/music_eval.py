@@ -1,51 +1,54 @@
-"""Harmonize every test-split chorale melody with each music model and compare with Bach.
+"""The teacher's panel: every music model against Bach on the tune-disjoint test split.
 
-Run: python benchmarks/music_eval.py [--limit N] [--files N] [--seed S] [--json]
+Run: python benchmarks/music_eval.py [--split validation|test] [--limit N] [--files N]
+     [--models NAME,...] [--record] [--json]
 
-Columns: Bach's own alto/tenor/bass, a random-accompaniment baseline, and every registered music
-model (chorale-hmm always; bach-unet when distkit-bach and torch are installed). Each metric is
-averaged over the chorales; the last column names the model whose value is nearest Bach's. The
-last row is the median time to harmonize one 8-bar (128-step) melody on the CPU. The chorales
-come from music21's corpus, parsed once and cached (see distkit.music.chorales).
+Columns: Bach's own voices (his fault rates and cadences are the bar to meet), a random
+accompaniment, and every registered music model. Each figure is a ratio of sums over the
+chorales with a 95 % bootstrap interval (whole chorales resampled). The ceiling is Bach
+against Bach: on tunes he harmonized twice with the same soprano, one harmonization scored
+against the other. Tune settings with `--split validation`; the test split is for reporting.
+`--record` writes each model's test summary where the model keeps it (its `panel_file`), which is
+what `distkit compose` ranks models by.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from distkit.music.base import SATB_RANGES
-from distkit.music.chorales import Chorale, load_chorales, split_chorales
-from distkit.music.metrics import arrangement_metrics
+from distkit.music.base import SATB_RANGES, highest_pitches, panel_path
+from distkit.music.chorales import Chorale, load_chorales, split_chorales, tunes
+from distkit.music.metrics import FAULTS, Figure, Tally, panel, summarise
 from distkit.plugins import get_registry
 
 BACH = "Bach"
 RANDOM = "random"
-EIGHT_BARS = 128
-TIMED_MELODIES = 10
 LABELS = {
-    "in_scale": "in-scale ratio",
-    "pc_histogram_l1": "pitch-class histogram L1 to Bach",
-    "polyphony": "polyphony (notes per step)",
-    "empty_bars": "empty-bar rate",
-    "qualified_notes": "qualified-note ratio",
-    "tonal_distance": "tonal distance between voices",
-    "out_of_range": "notes out of SATB range",
-    "parallels_per_100": "parallel 5ths/8ves per 100 steps",
-    "frame_accuracy_alto": "frame accuracy, alto",
-    "frame_accuracy_tenor": "frame accuracy, tenor",
-    "frame_accuracy_bass": "frame accuracy, bass",
+    "beat_chord": "beat chord (bass + pitch classes) = Bach's",
+    "final_tonic": "final chord has the tonic in the bass",
+    "final_cadence": "final bass dominant -> tonic",
+    "fermata_cadences": "fermata chords that are root-position triads",
+    "parallel_5ths_8ves": "consecutive 5ths/8ves, similar motion /100 beats",
+    "contrary_5ths_8ves": "consecutive 5ths/8ves, contrary motion /100 beats",
+    "hidden_5ths_8ves": "hidden 5ths/8ves, outer voices /100 beats",
+    "unresolved_leading_notes": "unresolved leading notes (V-I) /100 beats",
+    "unresolved_sevenths": "unresolved sevenths /100 beats",
+    "leaps_over_octave": "leaps over an octave /100 beats",
+    "spacing_over_octave": "S-A or A-T over an octave /100 beats",
+    "crossings": "voice crossings /100 beats",
+    "frame_alto": "frame accuracy, alto",
+    "frame_tenor": "frame accuracy, tenor",
+    "frame_bass": "frame accuracy, bass",
 }
-SECONDS = "seconds per 8-bar melody"
-
+AGAINST_BACH = ("beat_chord", "frame_alto", "frame_tenor", "frame_bass")
+"""The metrics that compare with Bach's own voices: the ones a ceiling means something for."""
 Harmonizer = Callable[..., Any]
 
 
@@ -66,139 +69,157 @@ class RandomAccompaniment:
         return arrangement
 
 
-def models() -> dict[str, Harmonizer]:
-    """The random baseline and one instance of every registered music model, by name."""
+def models(only: Sequence[str] | None = None) -> dict[str, tuple[Harmonizer, Any]]:
+    """The random baseline and every registered music model: its harmonize and its class."""
     registry = get_registry()
     for warning in registry.problems:
         print(f"warning: {warning}", file=sys.stderr)
-    found: dict[str, Harmonizer] = {RANDOM: RandomAccompaniment().harmonize}
+    found: dict[str, tuple[Harmonizer, Any]] = {
+        RANDOM: (RandomAccompaniment().harmonize, RandomAccompaniment)
+    }
     for registration in registry.music_models:
-        bare = sum(r.name == registration.name for r in registry.music_models) == 1
-        name = registration.name if bare else registration.qualified_name
-        found[name] = registration.cls().harmonize
+        if only and registration.name not in only:
+            continue
+        cls = registration.cls
+        found[registration.name] = (cls().harmonize, cls)
     return found
 
 
 def evaluate(
-    chorales: list[Chorale], harmonizers: dict[str, Harmonizer], seed: int
-) -> dict[str, dict[str, float]]:
-    """Mean of each metric over the chorales, by metric and then by column (Bach first)."""
-    rows: dict[str, list[dict[str, float]]] = {BACH: [], **{name: [] for name in harmonizers}}
+    chorales: Sequence[Chorale], harmonizers: dict[str, Harmonizer], seed: int
+) -> dict[str, dict[str, Figure]]:
+    """The panel of every column over the chorales, by column then metric."""
+    tallies: dict[str, list[dict[str, Tally]]] = {BACH: [], **{n: [] for n in harmonizers}}
     for chorale in chorales:
-        rows[BACH].append(
-            arrangement_metrics(chorale.roll, chorale.roll, chorale.tonic, chorale.mode)
-        )
+        bach = chorale.roll
+        tallies[BACH].append(panel(bach, bach, chorale.tonic, chorale.fermatas))
         for name, harmonize in harmonizers.items():
-            arrangement = np.asarray(harmonize(chorale.roll[0], seed=seed), dtype=bool)
-            rows[name].append(
-                arrangement_metrics(arrangement, chorale.roll, chorale.tonic, chorale.mode)
-            )
+            arrangement = np.asarray(harmonize(bach[0], seed=seed), dtype=bool)
+            tallies[name].append(panel(arrangement, bach, chorale.tonic, chorale.fermatas))
+    return {name: summarise(rows) for name, rows in tallies.items()}
+
+
+def twice_harmonized(chorales: Sequence[Chorale]) -> list[tuple[Chorale, Chorale, int]]:
+    """Pairs of chorales with one soprano (up to transposition, step for step), and the shift
+    that takes the first into the second's key."""
+    pairs = []
+    for group in tunes(chorales):
+        for first, second in combinations(group, 2):
+            if first.roll.shape != second.roll.shape:
+                continue
+            a, b = highest_pitches(first.roll[0]), highest_pitches(second.roll[0])
+            sounding = a >= 0
+            if not np.array_equal(sounding, b >= 0) or not sounding.any():
+                continue
+            shifts = np.unique(b[sounding] - a[sounding])
+            if len(shifts) == 1:
+                pairs.append((first, second, int(shifts[0])))
+    return pairs
+
+
+def ceiling(chorales: Sequence[Chorale]) -> tuple[int, dict[str, Figure]]:
+    """Bach against Bach: each twice-harmonized tune scored both ways round."""
+    rows = []
+    pairs = twice_harmonized(chorales)
+    for first, second, shift in pairs:
+        for one, other, move in ((first, second, shift), (second, first, -shift)):
+            moved = np.roll(one.roll, move, axis=-1)
+            rows.append(panel(moved, other.roll, other.tonic, other.fermatas))
+    return len(pairs), summarise(rows) if rows else {}
+
+
+def goals(figures: dict[str, Figure], bach: dict[str, Figure]) -> dict[str, bool]:
+    """Issue 13's goals for the best model, judged on the figures (not their intervals)."""
+    met = {
+        "beat_chord >= 0.45": figures["beat_chord"].value >= 0.45,
+        "final cadence >= Bach's": figures["final_cadence"].value >= bach["final_cadence"].value,
+        "frame_bass >= 0.40": figures["frame_bass"].value >= 0.40,
+        "every melody ends on the tonic": figures["final_tonic"].value == 1.0,
+    }
+    for fault in FAULTS:
+        met[f"{fault} <= Bach's"] = figures[fault].value <= bach[fault].value + 1e-9
+    return met
+
+
+def summary(
+    figures: dict[str, Figure], bach: dict[str, Figure], split: str, chorales: int
+) -> dict[str, Any]:
+    """What a model records with itself: the panel, its goals, and the key compose ranks by."""
+    met = goals(figures, bach)
     return {
-        metric: {name: float(np.nanmean([r[metric] for r in runs])) for name, runs in rows.items()}
-        for metric in LABELS
+        "split": split,
+        "chorales": chorales,
+        "goals_met": sum(met.values()),
+        "goals": len(met),
+        "beat_chord": round(figures["beat_chord"].value, 4),
+        "final_tonic": round(figures["final_tonic"].value, 4),
+        "panel": {k: [round(v, 4) for v in (f.value, f.low, f.high)] for k, f in figures.items()},
     }
 
 
-def seconds_per_melody(
-    chorales: list[Chorale], harmonizers: dict[str, Harmonizer], seed: int
-) -> dict[str, float]:
-    """Median wall time of harmonizing the first 8 bars of up to TIMED_MELODIES melodies."""
-    melodies = [c.roll[0, :EIGHT_BARS] for c in chorales if c.roll.shape[1] >= EIGHT_BARS]
-    melodies = melodies[:TIMED_MELODIES]
-    timings: dict[str, float] = {}
-    if not melodies:
-        return timings
-    for name, harmonize in harmonizers.items():
-        harmonize(melodies[0], seed=seed)
-        times = []
-        for melody in melodies:
-            start = time.perf_counter()
-            harmonize(melody, seed=seed)
-            times.append(time.perf_counter() - start)
-        timings[name] = statistics.median(times)
-    return timings
-
-
-def nearest_to_bach(values: dict[str, float]) -> str:
-    """The column (other than Bach's) whose value is nearest Bach's; ties joined by '='."""
-    gaps = {name: abs(value - values[BACH]) for name, value in values.items() if name != BACH}
-    best = min(gaps.values())
-    return "=".join(name for name, gap in gaps.items() if np.isclose(gap, best))
-
-
-def head_to_head(
-    table: dict[str, dict[str, float]], first: str, second: str
-) -> tuple[int, int, int]:
-    """On how many metrics `first` is nearer Bach than `second`, the reverse, and tied."""
-    gaps = [
-        (abs(values[first] - values[BACH]), abs(values[second] - values[BACH]))
-        for values in table.values()
-    ]
-    tied = sum(bool(np.isclose(a, b)) for a, b in gaps)
-    closer = sum(a < b and not np.isclose(a, b) for a, b in gaps)
-    return closer, len(gaps) - closer - tied, tied
+def cell(figure: Figure) -> str:
+    return f"{figure.value:.3f} [{figure.low:.2f}, {figure.high:.2f}]"
 
 
 def print_table(
-    table: dict[str, dict[str, float]], timings: dict[str, float], chorales: int
+    table: dict[str, dict[str, Figure]], top: tuple[int, dict[str, Figure]], heading: str
 ) -> None:
-    columns = list(next(iter(table.values())))
-    width = max(len(label) for label in (*LABELS.values(), SECONDS))
-    cell = max(11, *(len(name) for name in columns))
-    print(f"{chorales} test chorales; each value is the mean over them\n")
-    header = "".join(name.rjust(cell + 2) for name in columns)
-    print(f"{'metric'.ljust(width)}{header}  nearest Bach")
-    wins = dict.fromkeys(columns[1:], 0)
+    columns = list(table)
+    width = max(len(label) for label in LABELS.values())
+    pairs, ceiling_figures = top
+    columns_text = "".join(name.rjust(22) for name in columns)
+    print(heading)
+    print(f"(value [95% bootstrap interval]; ceiling = Bach vs Bach on {pairs} tune pairs)\n")
+    print(f"{'metric'.ljust(width)}{columns_text}{'ceiling'.rjust(22)}")
     for metric, label in LABELS.items():
-        values = table[metric]
-        nearest = nearest_to_bach(values)
-        for name in nearest.split("="):
-            wins[name] += 1
-        cells = "".join(f"{values[name]:.3f}".rjust(cell + 2) for name in columns)
-        print(f"{label.ljust(width)}{cells}  {nearest}")
-    times = "".join(
-        (f"{timings[name]:.3f}" if name in timings else "-").rjust(cell + 2) for name in columns
-    )
-    print(f"{SECONDS.ljust(width)}{times}")
-    print()
-    for name, count in wins.items():
-        print(f"{name}: nearest Bach on {count} of {len(LABELS)} metrics (ties count for each)")
-    for first, second in combinations(columns[1:], 2):
-        closer, further, tied = head_to_head(table, first, second)
-        print(
-            f"{first} vs {second}: {first} closer to Bach on {closer}, {second} on {further}",
-            end="",
-        )
-        print(f", tied on {tied}" if tied else "")
+        cells = "".join(cell(table[name][metric]).rjust(22) for name in columns)
+        above = ceiling_figures.get(metric) if metric in AGAINST_BACH else None
+        print(f"{label.ljust(width)}{cells}{(cell(above) if above else '-').rjust(22)}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, help="evaluate only the first N test chorales")
+    parser.add_argument("--split", choices=("validation", "test"), default="test")
+    parser.add_argument("--limit", type=int, help="evaluate only the first N chorales")
     parser.add_argument("--files", type=int, help="parse only the first N corpus files (quick)")
+    parser.add_argument("--models", help="comma-separated model names (default: all)")
     parser.add_argument("--seed", type=int, default=0, help="seed passed to every model")
+    parser.add_argument("--record", action="store_true", help="write each model's summary")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
-    chorales = split_chorales(load_chorales(limit=args.files))["test"][: args.limit]
+    if args.record and (args.split != "test" or args.limit or args.files):
+        parser.error("--record takes the whole test split (no --split, --limit or --files)")
+    corpus = load_chorales(limit=args.files)
+    chorales = split_chorales(corpus)[args.split][: args.limit]
     if not chorales:
-        parser.error("no test-split chorales to evaluate; raise --files")
-    harmonizers = models()
-    table = evaluate(chorales, harmonizers, args.seed)
-    timings = seconds_per_melody(chorales, harmonizers, args.seed)
+        parser.error(f"no {args.split}-split chorales to evaluate; raise --files")
+    found = models(args.models.split(",") if args.models else None)
+    table = evaluate(chorales, {name: h for name, (h, _) in found.items()}, args.seed)
+    top = ceiling(corpus)
+    summaries = {
+        name: summary(table[name], table[BACH], args.split, len(chorales)) for name in found
+    }
+    if args.record:
+        for name, (_, cls) in found.items():
+            path = panel_path(cls)
+            if path is not None:
+                path.write_text(json.dumps(summaries[name], indent=1) + "\n")
+                print(f"recorded {name}'s panel in {path}", file=sys.stderr)
     if args.json:
-        columns = list(next(iter(table.values())))[1:]
         report = {
+            "split": args.split,
             "chorales": len(chorales),
-            "metrics": table,
-            "nearest_bach": {metric: nearest_to_bach(values) for metric, values in table.items()},
-            "head_to_head": {
-                f"{a} vs {b}": head_to_head(table, a, b) for a, b in combinations(columns, 2)
-            },
-            "seconds_per_8_bars": timings,
+            "panel": {n: {k: vars(f) for k, f in t.items()} for n, t in table.items()},
+            "ceiling": {"pairs": top[0], "panel": {k: vars(f) for k, f in top[1].items()}},
+            "summaries": summaries,
         }
         print(json.dumps(report, indent=2))
     else:
-        print_table(table, timings, len(chorales))
+        heading = f"{len(chorales)} {args.split}-split chorales (split by tune)"
+        print_table(table, top, heading)
+        print()
+        for name, record in summaries.items():
+            print(f"{name}: {record['goals_met']} of {record['goals']} goals met")
 
 
 if __name__ == "__main__":

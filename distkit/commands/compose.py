@@ -36,7 +36,7 @@ PATH = click.Path(dir_okay=False, path_type=Path)
     "--model",
     "model_name",
     metavar="NAME",
-    help="Music model NAME or PLUGIN:NAME [default: bach-unet if installed, else chorale-hmm].",
+    help="Music model NAME or PLUGIN:NAME [default: the installed model ranked best].",
 )
 @click.option(
     "-o",

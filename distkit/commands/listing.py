@@ -12,6 +12,7 @@ from distkit.commands._output import echo_json, echo_table, warn_problems
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_command(as_json: bool) -> None:
     """List registered distributions and music models, with the plugin that provides each."""
+    from distkit.music.base import panel_note, recorded_panel
     from distkit.plugins import get_registry
 
     registry = get_registry()
@@ -38,6 +39,7 @@ def list_command(as_json: bool) -> None:
                         "plugin": r.plugin,
                         "class": r.class_path,
                         "description": description(r),
+                        "panel": recorded_panel(r.cls),
                     }
                     for r in models
                 ],
@@ -54,7 +56,7 @@ def list_command(as_json: bool) -> None:
     if models:
         echo_table(
             ["NAME", "PLUGIN", "DESCRIPTION"],
-            [[r.name, r.plugin, description(r)] for r in models],
+            [[r.name, r.plugin, description(r) + panel_note(r.cls)] for r in models],
             indent="  ",
         )
     else:

@@ -7,6 +7,7 @@ the order soprano (the melody), alto, tenor, bass.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -48,6 +49,66 @@ def as_tracks(roll: Any) -> NDArray[np.bool_]:
     return tracks
 
 
+def highest_pitches(roll: Any) -> NDArray[np.int64]:
+    """The highest sounding pitch at each step of a (..., steps, 128) roll; -1 where silent."""
+    import numpy as np
+
+    roll = np.asarray(roll)
+    highest = roll.shape[-1] - 1 - np.argmax(roll[..., ::-1], axis=-1)
+    return np.where(roll.any(axis=-1), highest, -1).astype(np.int64)
+
+
+def note_runs(tracks: Any) -> NDArray[np.int64]:
+    """Every note of a (tracks, steps, 128) roll as rows (track, pitch, start, end), end exclusive.
+
+    A note is a maximal run of steps at one pitch in one track.
+    """
+    import numpy as np
+
+    padded = np.pad(np.asarray(tracks).astype(np.int8), ((0, 0), (1, 1), (0, 0)))
+    edges = np.diff(padded, axis=1).transpose(0, 2, 1)
+    track, pitch, start = np.nonzero(edges == 1)
+    end = np.nonzero(edges == -1)[2]
+    return np.column_stack([track, pitch, start, end]).astype(np.int64)
+
+
+def panel_path(cls: type[Any]) -> Path | None:
+    """Where a model class keeps its recorded panel summary (`panel_file`, "package:path")."""
+    spec = getattr(cls, "panel_file", "")
+    if not isinstance(spec, str) or ":" not in spec:
+        return None
+    from importlib import resources
+
+    package, _, name = spec.partition(":")
+    return Path(str(resources.files(package).joinpath(name)))
+
+
+def recorded_panel(cls: type[Any]) -> dict[str, Any] | None:
+    """The panel summary the evaluation recorded for a model class, or None if it has none."""
+    import json
+
+    try:
+        path = panel_path(cls)
+        record = json.loads(path.read_text()) if path is not None else None
+    except (OSError, ValueError, ModuleNotFoundError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def panel_note(cls: type[Any]) -> str:
+    """A short note of a model's recorded panel for listings, or "" when it has none."""
+    record = recorded_panel(cls)
+    if record is None:
+        return ""
+    try:
+        return (
+            f" [teacher's panel: {int(record['goals_met'])}/{int(record['goals'])} goals, "
+            f"beat chord {float(record['beat_chord']):.2f}]"
+        )
+    except (TypeError, KeyError, ValueError):
+        return ""
+
+
 class MusicModel:
     """A model that writes alto, tenor and bass under a melody.
 
@@ -57,6 +118,8 @@ class MusicModel:
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    panel_file: ClassVar[str] = ""
+    """Optional "package:path" of the JSON summary `benchmarks/music_eval.py --record` writes."""
 
     def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
         """The melody as the soprano plus three accompaniment tracks: (4, steps, 128) bool."""

@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from distkit.errors import DistkitError
-from distkit.music.base import PITCHES, STEPS_PER_QUARTER
+from distkit.music.base import PITCHES, STEPS_PER_QUARTER, note_runs
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _SPLIT_BUCKETS = {0: "test", 1: "validation"}
+SAME_TUNE = 0.7
+"""Soprano similarity at or above which two chorales count as harmonizations of one tune."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Chorale:
     roll: NDArray[np.bool_]
     tonic: int
     mode: Literal["major", "minor"]
+    fermatas: tuple[int, ...] = ()
+    """Steps where a soprano note marked with a fermata (a phrase end) begins."""
 
 
 def cache_dir() -> Path:
@@ -64,17 +68,80 @@ def load_chorales(*, refresh: bool = False, limit: int | None = None) -> list[Ch
 
 
 def split_of(chorale_id: str) -> str:
-    """The fixed split ("train", "validation" or "test") a chorale id belongs to, about 80/10/10."""
+    """The fixed split ("train", "validation" or "test") a tune's id belongs to, about 80/10/10."""
     bucket = int(hashlib.sha256(chorale_id.encode()).hexdigest(), 16) % 10
     return _SPLIT_BUCKETS.get(bucket, "train")
 
 
 def split_chorales(chorales: Iterable[Chorale]) -> dict[str, list[Chorale]]:
-    """Chorales grouped by their fixed split; the same id always lands in the same split."""
+    """Chorales grouped into train, validation and test by tune.
+
+    Chorales whose sopranos are harmonizations of one tune (see `tunes`) share a split: the
+    split of the group's first id in sorted order. A chorale's split therefore depends on the
+    other chorales given; the whole corpus gives the split every figure is measured on.
+    """
     splits: dict[str, list[Chorale]] = {"train": [], "validation": [], "test": []}
-    for chorale in chorales:
-        splits[split_of(chorale.id)].append(chorale)
+    for group in tunes(chorales):
+        split = split_of(min(chorale.id for chorale in group))
+        splits[split].extend(group)
+    for part in splits.values():
+        part.sort(key=lambda chorale: chorale.id)
     return splits
+
+
+def soprano_intervals(roll: NDArray[Any]) -> tuple[int, ...]:
+    """The soprano's beat-level melody as intervals: the pitch at each beat, repeats merged.
+
+    Sampling on the beats drops passing notes and the choice of note values, which is where
+    Bach's harmonizations of one tune differ most; intervals make the key irrelevant.
+    """
+    import numpy as np
+
+    from distkit.music.base import highest_pitches
+
+    line = highest_pitches(roll[0])[::STEPS_PER_QUARTER]
+    line = line[line >= 0]
+    if not line.size:
+        return ()
+    kept = line[np.r_[True, line[1:] != line[:-1]]]
+    return tuple(int(step) for step in np.diff(kept))
+
+
+def soprano_similarity(first: Sequence[int], second: Sequence[int]) -> float:
+    """Similarity (0 to 1) of two interval sequences: difflib's matching-block ratio."""
+    import difflib
+
+    if not first and not second:
+        return 1.0
+    return difflib.SequenceMatcher(None, first, second, autojunk=False).ratio()
+
+
+def tunes(chorales: Iterable[Chorale], threshold: float = SAME_TUNE) -> list[list[Chorale]]:
+    """The chorales grouped by tune: linked when their soprano similarity reaches `threshold`."""
+    import difflib
+
+    chorales = sorted(chorales, key=lambda chorale: chorale.id)
+    intervals = [soprano_intervals(chorale.roll) for chorale in chorales]
+    parent = list(range(len(chorales)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for first, sequence in enumerate(intervals):
+        matcher = difflib.SequenceMatcher(None, (), sequence, autojunk=False)
+        for second in range(first + 1, len(chorales)):
+            matcher.set_seq1(intervals[second])
+            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                continue
+            if matcher.ratio() >= threshold or not (sequence or intervals[second]):
+                parent[root(second)] = root(first)
+    groups: dict[int, list[Chorale]] = {}
+    for index, chorale in enumerate(chorales):
+        groups.setdefault(root(index), []).append(chorale)
+    return list(groups.values())
 
 
 def windows(roll: NDArray[Any], length: int = 32, hop: int = 16) -> NDArray[Any]:
@@ -143,7 +210,14 @@ def _parse_chorale(path: Path) -> Chorale | None:
         return None
     key = score.analyze("key")
     mode: Literal["major", "minor"] = "minor" if key.mode == "minor" else "major"
-    return Chorale(id=path.stem, roll=roll, tonic=key.tonic.pitchClass, mode=mode)
+    fermatas = tuple(
+        round(float(element.offset) * STEPS_PER_QUARTER)
+        for element in parts[0].flatten().notes
+        if any(type(mark).__name__ == "Fermata" for mark in element.expressions)
+    )
+    return Chorale(
+        id=path.stem, roll=roll, tonic=key.tonic.pitchClass, mode=mode, fermatas=fermatas
+    )
 
 
 def _write_cache(path: Path, chorales: Sequence[Chorale]) -> None:
@@ -151,11 +225,11 @@ def _write_cache(path: Path, chorales: Sequence[Chorale]) -> None:
     import numpy as np
 
     runs = [np.zeros((0, 5), dtype=np.int64)]
+    fermatas = [np.zeros((0, 2), dtype=np.int64)]
     for index, chorale in enumerate(chorales):
-        edges = np.diff(np.pad(chorale.roll, ((0, 0), (1, 1), (0, 0))).astype(np.int8), axis=1)
-        voice, pitch, start = np.nonzero(edges.transpose(0, 2, 1) == 1)
-        end = np.nonzero(edges.transpose(0, 2, 1) == -1)[2]
-        runs.append(np.column_stack([np.full(len(voice), index), voice, pitch, start, end]))
+        fermatas.append(np.array([(index, step) for step in chorale.fermatas]).reshape(-1, 2))
+        notes = note_runs(chorale.roll)
+        runs.append(np.column_stack([np.full(len(notes), index), notes]))
     tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
     np.savez_compressed(
         tmp,
@@ -164,6 +238,7 @@ def _write_cache(path: Path, chorales: Sequence[Chorale]) -> None:
         tonics=np.array([c.tonic for c in chorales], dtype=np.int8),
         minor=np.array([c.mode == "minor" for c in chorales], dtype=bool),
         runs=np.concatenate(runs).astype(np.int16),
+        fermatas=np.concatenate(fermatas).astype(np.int32),
     )
     tmp.replace(path)
 
@@ -172,13 +247,22 @@ def _read_cache(path: Path) -> list[Chorale]:
     import numpy as np
 
     with np.load(path) as data:
-        ids, steps, tonics, minor, runs = (
-            data[k] for k in ("ids", "steps", "tonics", "minor", "runs")
+        ids, steps, tonics, minor, runs, marks = (
+            data[k] for k in ("ids", "steps", "tonics", "minor", "runs", "fermatas")
         )
     rolls = [np.zeros((4, int(n), PITCHES), dtype=bool) for n in steps]
     for index, voice, pitch, start, end in runs.tolist():
         rolls[index][voice, start:end, pitch] = True
+    fermatas: list[list[int]] = [[] for _ in ids]
+    for index, step in marks.tolist():
+        fermatas[index].append(step)
     return [
-        Chorale(id=str(i), roll=r, tonic=int(t), mode="minor" if m else "major")
-        for i, r, t, m in zip(ids, rolls, tonics, minor, strict=True)
+        Chorale(
+            id=str(i),
+            roll=r,
+            tonic=int(t),
+            mode="minor" if m else "major",
+            fermatas=tuple(f),
+        )
+        for i, r, t, m, f in zip(ids, rolls, tonics, minor, fermatas, strict=True)
     ]

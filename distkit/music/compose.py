@@ -14,15 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distkit.errors import DistkitError, PluginError, UsageError
-from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_melody
+from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_melody, recorded_panel
 from distkit.plugins import MUSIC_MODEL, Registry, get_registry, plugin_code
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-# The first of these that is registered harmonizes when no model is named.
-DEFAULT_MODELS = ("bach-unet", "chorale-hmm")
+BUILT_IN = "chorale-hmm"
 
 
 @dataclass(frozen=True)
@@ -61,9 +60,25 @@ class Outputs:
 
 
 def default_model(registry: Registry | None = None) -> str:
-    """The model `harmonize` uses when none is named: bach-unet if installed, else chorale-hmm."""
-    registered = {r.name for r in (registry or get_registry()).music_models}
-    return next((name for name in DEFAULT_MODELS if name in registered), DEFAULT_MODELS[-1])
+    """The model `harmonize` uses when none is named: among the registered ones, the one the
+    teacher's panel ranks best (see `panel_rank`); chorale-hmm when none has a recorded panel."""
+    ranked = []
+    for registration in (registry or get_registry()).music_models:
+        try:
+            record = recorded_panel(registration.cls)
+        except PluginError:
+            continue
+        if record is not None:
+            ranked.append((panel_rank(record), registration.name == BUILT_IN, registration.name))
+    return max(ranked)[2] if ranked else BUILT_IN
+
+
+def panel_rank(record: dict[str, Any]) -> tuple[float, float]:
+    """How a recorded panel summary ranks: goals met first, then beat-chord accuracy."""
+    try:
+        return float(record["goals_met"]), float(record["beat_chord"])
+    except (KeyError, TypeError, ValueError):
+        return float("-inf"), float("-inf")
 
 
 def harmonize(

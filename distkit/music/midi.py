@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from distkit.errors import MidiError, UsageError
 from distkit.inputs import read_regular
 from distkit.music import smf
-from distkit.music.base import STEPS_PER_QUARTER, VOICES
+from distkit.music.base import STEPS_PER_QUARTER, VOICES, highest_pitches
 from distkit.music.limits import MAX_MIDI_BYTES, MAX_TRACKS, check_steps
 from distkit.music.notes import Note, notes_of, track_of
 
@@ -100,9 +100,9 @@ def load_melody(path: str | os.PathLike[str], *, track: int | None = None) -> Me
     steps = max(note.end for note in notes)
     _check_steps(steps, shown)
     chords = track_of(notes, steps)
-    highest = chords.shape[1] - 1 - np.argmax(chords[:, ::-1], axis=1)
+    highest = highest_pitches(chords)
     roll = np.zeros_like(chords)
-    sounding = np.flatnonzero(chords.any(axis=1))
+    sounding = np.flatnonzero(highest >= 0)
     roll[sounding, highest[sounding]] = True
     return Melody(
         source=shown,

@@ -28,14 +28,10 @@ def notes_of(track: NDArray[Any]) -> list[Note]:
     """The notes of a (steps, 128) track, in order of start then pitch."""
     import numpy as np
 
-    edges = np.diff(np.pad(np.asarray(track, dtype=np.int8), ((1, 1), (0, 0))), axis=0)
-    starts_at, pitches = np.nonzero(edges == 1)
-    ends = np.nonzero(edges.T == -1)[1]
-    by_pitch = np.lexsort((starts_at, pitches))
-    notes = [
-        Note(int(pitches[i]), int(starts_at[i]), int(end))
-        for i, end in zip(by_pitch, ends, strict=True)
-    ]
+    from distkit.music.base import note_runs
+
+    runs = note_runs(np.asarray(track)[np.newaxis])
+    notes = [Note(pitch, start, end) for _, pitch, start, end in runs.tolist()]
     return sorted(notes, key=lambda note: (note.start, note.pitch))
 
 

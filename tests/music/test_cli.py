@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from distkit.cli import cli
 from distkit.music.midi import read_arrangement, read_melody
+from distkit.plugins import get_registry
 
 pytestmark = pytest.mark.usefixtures("test_models")
 
@@ -73,10 +74,14 @@ def test_compose_writes_the_png_and_the_wav_too(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("with_fake_bach")
-def test_compose_uses_bach_unet_by_default_when_it_is_installed() -> None:
+def test_compose_does_not_default_to_a_model_without_a_recorded_panel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DISTKIT_DISABLED_PLUGINS")
+    get_registry.cache_clear()
     result = compose("--example")
     assert result.exit_code == 0, result.output
-    assert "with bach-unet (plugin fake-bach)" in result.stdout
+    assert "with chorale-hmm (plugin distkit.music)" in result.stdout
 
 
 @pytest.mark.usefixtures("with_broken_plugin")

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 ONSET_WEIGHT = 0.6
 OFFBEAT_WEIGHT = 0.1
 END_WEIGHT = 1.0
+PENULTIMATE_DOMINANT = 3.0
+TONIC_TRIAD = (0, 3, 4, 7)
+_FORBIDDEN = -1e9
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Harmony:
     tonic: int
     mode: str
     chords: NDArray[np.int64]
+    emission: NDArray[np.float64] | None = None
+    """Each beat's log-likelihood under each chord (beats, chords), cadence weights included."""
 
 
 def beat_grid(line: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -45,10 +50,35 @@ def decode(beats: NDArray[np.int64], tables: ChoraleTables) -> Harmony:
     """The likeliest key for the melody, then the likeliest chord on each beat in that key."""
     tonic, mode = estimate_key(beats, tables)
     model = tables.mode(mode)
-    emission = log_emissions(beats, tonic, model)
+    emission = log_emissions(beats, tonic, model) + cadence(beats, tonic, model)
     chords = viterbi(emission, model)
     chords[~(beats >= 0).any(axis=1)] = -1
-    return Harmony(tonic=tonic, mode=mode, chords=chords)
+    return Harmony(tonic=tonic, mode=mode, chords=chords, emission=emission)
+
+
+def cadence(beats: NDArray[np.int64], tonic: int, model: ModeTables) -> NDArray[np.float64]:
+    """Log-weights (beats, chords) that end the piece with a cadence.
+
+    When the melody ends on a note of the tonic triad, only chords over the tonic may sound
+    from the beat where that last note begins, and the beat before it favours a chord over the
+    dominant. A melody that ends elsewhere (a fragment, a half close) is left as it is.
+    """
+    weights = np.zeros((len(beats), len(model.bass)))
+    steps = beats.reshape(-1)
+    sounding = np.flatnonzero(steps >= 0)
+    if not sounding.size:
+        return weights
+    last = int(sounding[-1])
+    if (steps[last] - tonic) % 12 not in TONIC_TRIAD:
+        return weights
+    start = last
+    while start > 0 and steps[start - 1] == steps[last]:
+        start -= 1
+    final = start // STEPS_PER_QUARTER
+    weights[final : last // STEPS_PER_QUARTER + 1, model.bass != 0] = _FORBIDDEN
+    if final > 0:
+        weights[final - 1, model.bass == 7] += PENULTIMATE_DOMINANT
+    return weights
 
 
 def log_emissions(beats: NDArray[np.int64], tonic: int, model: ModeTables) -> NDArray[np.float64]:

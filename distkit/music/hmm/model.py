@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from distkit.music.base import STEPS_PER_QUARTER, MusicModel, as_melody
+from distkit.music.base import STEPS_PER_QUARTER, MusicModel, as_melody, highest_pitches
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,6 +34,7 @@ class ChoraleHMM(MusicModel):
 
     name = "chorale-hmm"
     description = "HMM over Bach's chords (Viterbi per beat) with voice-led SATB; numpy only"
+    panel_file = "distkit.music.hmm:data/panel.json"
 
     def __init__(self, tables: ChoraleTables | None = None) -> None:
         self.tables = tables if tables is not None else shipped_tables()
@@ -43,13 +44,12 @@ class ChoraleHMM(MusicModel):
         import numpy as np
 
         from distkit.music.hmm.decoding import beat_grid, decode
-        from distkit.music.hmm.tables import top_line
         from distkit.music.hmm.voicing import voice_chords
 
         roll = as_melody(melody)
         arrangement = np.zeros((4, *roll.shape), dtype=bool)
         arrangement[0] = roll
-        beats = beat_grid(top_line(roll))
+        beats = beat_grid(highest_pitches(roll))
         if not (beats >= 0).any():
             return arrangement
         voices = voice_chords(decode(beats, self.tables), beats, self.tables)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from distkit.music.base import STEPS_PER_QUARTER
+from distkit.music.base import STEPS_PER_QUARTER, highest_pitches
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -54,12 +54,6 @@ class ChoraleTables:
 
     def mode(self, name: str) -> ModeTables:
         return self.major if name == "major" else self.minor
-
-
-def top_line(roll: NDArray[Any]) -> NDArray[np.int64]:
-    """The highest pitch of each step of a (steps, 128) roll; -1 where nothing sounds."""
-    highest = roll.shape[-1] - 1 - np.argmax(roll[..., ::-1], axis=-1)
-    return np.where(roll.any(axis=-1), highest, -1).astype(np.int64)
 
 
 def learn_tables(
@@ -143,7 +137,7 @@ def _count_soprano(
     onset: NDArray[np.float64],
     offbeat: NDArray[np.float64],
 ) -> None:
-    line = top_line(chorale.roll[0])
+    line = highest_pitches(chorale.roll[0])
     steps = np.flatnonzero(line >= 0)
     chord = states[steps // STEPS_PER_QUARTER]
     steps, chord = steps[chord >= 0], chord[chord >= 0]

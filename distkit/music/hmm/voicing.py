@@ -2,7 +2,8 @@
 
 Each beat's candidates are the pitches of its chord inside each voice's SATB range (the bass on
 the chord's bass note). Dynamic programming picks one candidate per beat, minimising a cost: how
-far the voices move, parallel fifths and octaves, crossed or widely spaced voices, chord notes
+far the voices move, consecutive fifths and octaves (similar motion costs more than contrary),
+a leading note that does not rise over a V-I bass, crossed or widely spaced voices, chord notes
 left out, a doubled leading note, and distance from each voice's usual pitch.
 """
 
@@ -30,6 +31,12 @@ DOUBLED_LEADING_NOTE = 3.0
 CENTRE = 1.0
 LEAP = 4
 PARALLEL = 20.0
+ALTERNATIVES = 3
+HIDDEN = 8.0
+HARMONY = 5.0
+FORBIDDEN = -1e8
+CONTRARY_PERFECT = 12.0
+LEADING_NOTE = 15.0
 MOTION = np.array([0.5, 0.5, 0.25])
 _PAIRS = list(combinations(range(4), 2))
 
@@ -44,27 +51,51 @@ def voice_chords(
     options: list[NDArray[np.int64]] = []
     backs: list[NDArray[np.int64]] = []
     cost = np.zeros(0)
+    previous = np.zeros(0, dtype=np.int64)
+    log_transition = np.log(model.transition)
     for position, beat in enumerate(sounding):
-        chord = int(harmony.chords[beat])
-        classes = np.flatnonzero(np.roll(model.chords[chord], harmony.tonic))
-        bass = (int(model.bass[chord]) + harmony.tonic) % 12
-        current, unary = _candidates(
-            int(first[beat]), classes, bass, harmony.tonic, tables.voice_centre
-        )
+        parts = []
+        for chord in _chord_options(harmony, beat):
+            classes = np.flatnonzero(np.roll(model.chords[chord], harmony.tonic))
+            bass = (int(model.bass[chord]) + harmony.tonic) % 12
+            voicing, own = _candidates(
+                int(first[beat]), classes, bass, harmony.tonic, tables.voice_centre
+            )
+            if harmony.emission is not None:
+                own = own - HARMONY * harmony.emission[beat, chord]
+            parts.append((voicing, own, np.full(len(voicing), chord)))
+        current = np.concatenate([p[0] for p in parts])
+        unary = np.concatenate([p[1] for p in parts])
+        chords = np.concatenate([p[2] for p in parts])
         if position == 0:
             cost, back = unary, np.zeros(len(current), dtype=np.int64)
         else:
             before = int(last[sounding[position - 1]])
-            step = cost[:, None] + _transition_cost(options[-1], current, before, int(first[beat]))
+            step = cost[:, None] + _transition_cost(
+                options[-1], current, before, int(first[beat]), harmony.tonic
+            )
+            step = step - HARMONY * log_transition[previous[:, None], chords[None, :]]
             back, cost = step.argmin(axis=0), step.min(axis=0) + unary
         options.append(current)
         backs.append(back)
+        previous = chords
     voices = np.full((3, len(beats)), -1, dtype=np.int64)
     choice = int(np.argmin(cost)) if sounding else 0
     for beat, current, back in zip(sounding[::-1], options[::-1], backs[::-1], strict=True):
         voices[:, beat] = current[choice]
         choice = int(back[choice])
     return voices
+
+
+def _chord_options(harmony: Harmony, beat: int) -> list[int]:
+    """The decoded chord of a beat and, with emissions known, its ALTERNATIVES likeliest rivals."""
+    chosen = int(harmony.chords[beat])
+    if harmony.emission is None or not ALTERNATIVES:
+        return [chosen]
+    ranked = np.argsort(-harmony.emission[beat], kind="stable")
+    allowed = ranked[harmony.emission[beat, ranked] > FORBIDDEN]
+    rivals = [int(c) for c in allowed if int(c) != chosen][:ALTERNATIVES]
+    return [chosen, *rivals]
 
 
 def _first_and_last(beats: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -103,10 +134,26 @@ def _candidates(
     return grid[keep], cost[keep].astype(np.float64)
 
 
+def _unresolved_leading_notes(
+    before: NDArray[np.int64], after: NDArray[np.int64], tonic: int
+) -> NDArray[np.int64]:
+    """(k1, k2) count of alto and tenor leading notes that do not rise over a V-I bass."""
+    v_to_i = ((before[:, None, 2] - tonic) % 12 == 7) & ((after[None, :, 2] - tonic) % 12 == 0)
+    leading = (before[:, None, :2] - tonic) % 12 == 11
+    rises = after[None, :, :2] == before[:, None, :2] + 1
+    count: NDArray[np.int64] = (leading & ~rises).sum(axis=-1) * v_to_i
+    return count
+
+
 def _transition_cost(
-    before: NDArray[np.int64], after: NDArray[np.int64], soprano_before: int, soprano_after: int
+    before: NDArray[np.int64],
+    after: NDArray[np.int64],
+    soprano_before: int,
+    soprano_after: int,
+    tonic: int,
 ) -> NDArray[np.float64]:
-    """Cost (k1, k2) of moving from each voicing in `before` to each in `after`."""
+    """Cost (k1, k2) of moving from each voicing in `before` to each in `after`: motion, leaps,
+    consecutive fifths and octaves (similar or contrary motion), unresolved leading notes."""
     distance = np.abs(after[None, :, :] - before[:, None, :])
     cost = (distance * MOTION).sum(axis=-1) + np.maximum(distance - LEAP, 0)[..., :2].sum(axis=-1)
     old = np.column_stack([np.full(len(before), soprano_before), before])
@@ -120,5 +167,13 @@ def _transition_cost(
         down = np.sign(new[None, :, lower] - old[:, None, lower])
         perfect = (was[:, None] == now[None, :]) & np.isin(now, (0, 7))[None, :]
         cost = cost + PARALLEL * (perfect & (up == down) & (up != 0))
+        cost = cost + CONTRARY_PERFECT * (perfect & (up == -down) & (up != 0))
+    cost = cost + LEADING_NOTE * _unresolved_leading_notes(before, after, tonic)
+    if min(soprano_before, soprano_after) >= 0 and abs(soprano_after - soprano_before) > 2:
+        way = np.sign(soprano_after - soprano_before)
+        bass_way = np.sign(after[None, :, 2] - before[:, None, 2])
+        into = np.isin((soprano_after - after[:, 2]) % 12, (0, 7))[None, :]
+        was = ((soprano_before - before[:, 2]) % 12)[:, None] != (soprano_after - after[:, 2]) % 12
+        cost = cost + HIDDEN * ((bass_way == way) & into & was)
     result: NDArray[np.float64] = cost.astype(np.float64)
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from distkit_bach.decoding import decode_voices
+from distkit_bach.decoding import cadence_probabilities, decode_voices
 
 
 def probabilities(*pitches_per_voice: list[dict[int, float]]) -> np.ndarray:
@@ -68,3 +68,35 @@ def test_a_voice_does_not_leave_a_note_after_one_step_for_a_slight_preference() 
     soprano = np.array([40, 40, 40])
     assert pitches(decode_voices(probs, soprano))[0] == [30, 30, 30]
     assert pitches(decode_voices(probs, soprano, short_penalty=0))[0] == [30, 31, 30]
+
+
+def test_a_fifth_to_a_twelfth_in_contrary_motion_is_avoided_too() -> None:
+    # tenor 19 over bass 12 (a fifth); tenor up to 21, bass down to 2: a twelfth, contrary.
+    probs = probabilities(
+        [{31: 0.9}, {31: 0.9}],
+        [{19: 0.9}, {21: 0.5, 19: 0.45}],
+        [{12: 0.9}, {2: 0.9}],
+    )
+    assert pitches(decode_voices(probs, np.array([40, 40]), short_penalty=0))[1] == [19, 19]
+
+
+CLASSES = (np.arange(48) + 36) % 12  # the cropped range starts at MIDI 36, a C
+
+
+def test_the_close_is_dominant_then_tonic_over_the_tonic_chord() -> None:
+    rng = np.random.default_rng(0)
+    probs = rng.random((3, 16, 48))
+    soprano = np.array([28] * 4 + [26] * 4 + [26] * 4 + [24] * 4)  # E D D C, in C major
+    held = cadence_probabilities(probs, soprano, CLASSES, tonic=0, mode="major")
+    notes = pitches(decode_voices(held, soprano))
+    assert {CLASSES[p] for p in notes[2][12:]} == {0}
+    assert {CLASSES[p] for p in notes[2][8:12]} == {7}
+    assert {CLASSES[p] for v in notes[:2] for p in v[12:] + v[:4]} <= {0, 4, 7}
+    assert {CLASSES[p] for p in notes[2][:4]} == {0}
+
+
+def test_a_melody_that_ends_off_the_tonic_triad_is_left_free() -> None:
+    probs = np.random.default_rng(1).random((3, 8, 48))
+    soprano = np.array([26] * 8)  # D, in C major
+    held = cadence_probabilities(probs, soprano, CLASSES, tonic=0, mode="major")
+    np.testing.assert_array_equal(held, probs)

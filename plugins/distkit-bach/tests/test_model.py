@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from distkit_bach.model import WEIGHTS, BachUNet, load_generator
 
+from distkit.music.base import highest_pitches
+
 
 def test_shipped_weights_load_without_download() -> None:
     assert WEIGHTS.is_file()
@@ -100,3 +102,13 @@ def test_the_readme_example_runs() -> None:
     arrangement = namespace["arrangement"]
     assert isinstance(arrangement, np.ndarray)
     assert arrangement.shape == (4, 64, 128)
+
+
+def test_a_melody_that_ends_on_its_tonic_closes_dominant_then_tonic_in_the_bass(
+    scale_melody: np.ndarray,
+) -> None:
+    bass = highest_pitches(BachUNet().harmonize(scale_melody, seed=0)[3])
+    classes = bass[bass >= 0] % 12
+    assert classes[-1] == 0
+    assert classes[classes != 0][-1] == 7
+    assert classes[0] == 0

@@ -48,9 +48,18 @@ def test_train_refuses_to_overwrite_weights_without_force(tmp_path) -> None:  # 
     assert out.read_bytes() == b"keep me"
 
 
-def test_distkit_compose_uses_bach_unet_once_installed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_distkit_compose_uses_the_model_the_teacher_s_panel_ranks_best(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from distkit_bach.model import BachUNet
+
+    from distkit.music.base import recorded_panel
+    from distkit.music.compose import panel_rank
+    from distkit.music.hmm import ChoraleHMM
     from distkit.music.midi import read_arrangement
 
+    bach, hmm = recorded_panel(BachUNet), recorded_panel(ChoraleHMM)
+    assert bach is not None
+    assert hmm is not None
+    best = "bach-unet (plugin bach)" if panel_rank(bach) > panel_rank(hmm) else "chorale-hmm"
     out = tmp_path / "twinkle.mid"
     result = subprocess.run(
         [sys.executable, "-m", "distkit", "compose", "--example", "-o", str(out)],
@@ -58,7 +67,7 @@ def test_distkit_compose_uses_bach_unet_once_installed(tmp_path) -> None:  # typ
         text=True,
         check=True,
     )
-    assert "with bach-unet (plugin bach)" in result.stdout
+    assert f"with {best}" in result.stdout
     arrangement = read_arrangement(out)
     assert arrangement.shape[0] == 4
     assert all(arrangement[voice].any() for voice in range(4))

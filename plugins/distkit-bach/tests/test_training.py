@@ -11,15 +11,22 @@ from pathlib import Path
 import pytest
 import torch
 from distkit_bach.data import window_set
-from distkit_bach.model import load_generator
+from distkit_bach.model import BachUNet, load_generator
 from distkit_bach.networks import UNetGenerator
-from distkit_bach.training import TrainConfig, evaluate, train
+from distkit_bach.training import TrainConfig, evaluate, rank_seed, save_weights, train
 
 from distkit.music.chorales import Chorale, split_of
+from distkit.music.metrics import panel, summarise
 
-pytestmark = pytest.mark.slow
+
+def test_each_rank_draws_its_own_noise_from_the_run_s_seed() -> None:
+    seeds = [rank_seed(0, rank) for rank in range(4)]
+    assert len(set(seeds)) == 4
+    assert seeds == [rank_seed(0, rank) for rank in range(4)]
+    assert rank_seed(1, 0) not in seeds
 
 
+@pytest.mark.slow
 def test_a_short_run_moves_the_generator_towards_its_training_slice(
     few_chorales: list[Chorale], tmp_path: Path
 ) -> None:
@@ -36,8 +43,26 @@ def test_a_short_run_moves_the_generator_towards_its_training_slice(
 
     assert after["frame_accuracy"] > before["frame_accuracy"] + 0.06
     assert after["in_range"] > max(0.95, before["in_range"])
+    untrained = tmp_path / "untrained.pt"
+    torch.manual_seed(config.seed)
+    save_weights(UNetGenerator(config.filters), untrained, config, 0, {})
+    frames_before, frames_after = (
+        _panel_frames(weights, tiny) for weights in (untrained, tmp_path / "w.pt")
+    )
+    assert frames_after > frames_before + 0.05
 
 
+def _panel_frames(weights: Path, chorales: list[Chorale]) -> float:
+    """Frame accuracy of alto, tenor and bass on the teacher's panel, over whole chorales."""
+    tallies = [
+        panel(BachUNet(weights).harmonize(c.roll[0], seed=0), c.roll, c.tonic, c.fermatas)
+        for c in chorales
+    ]
+    figures = summarise(tallies, resamples=10)
+    return sum(figures[f"frame_{voice}"].value for voice in ("alto", "tenor", "bass")) / 3
+
+
+@pytest.mark.slow
 def test_train_runs_under_torchrun_with_two_cpu_processes(
     chorale_cache: Path, tmp_path: Path
 ) -> None:

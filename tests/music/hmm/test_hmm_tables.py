@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from distkit.music.base import highest_pitches
 from distkit.music.hmm.tables import (
     ChoraleTables,
     learn_tables,
     read_tables,
     save_tables,
-    top_line,
 )
 from tests.music.hmm.conftest import A_MINOR_CHORDS, C_MAJOR_CHORDS, chorale
 
@@ -107,8 +107,8 @@ def test_tables_survive_a_round_trip_through_npz(tables: ChoraleTables, tmp_path
     assert again.major.transition.sum(axis=1) == pytest.approx(1, abs=1e-12)
 
 
-def test_top_line_is_the_highest_pitch_or_minus_one() -> None:
+def test_highest_pitches_is_the_highest_pitch_or_minus_one() -> None:
     roll = np.zeros((3, 128), dtype=bool)
     roll[0, [60, 64]] = True
     roll[2, 50] = True
-    assert top_line(roll).tolist() == [64, -1, 50]
+    assert highest_pitches(roll).tolist() == [64, -1, 50]

@@ -1,9 +1,10 @@
-"""The music evaluation benchmark runs end to end and prints a row for every metric."""
+"""The music evaluation benchmark runs end to end and prints the teacher's panel."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 pytest.importorskip("music21")
 
-from distkit.music.metrics import arrangement_metrics
+from distkit.music.metrics import panel
 
 BENCHMARK = Path(__file__).parents[3] / "benchmarks" / "music_eval.py"
 # The first 14 corpus files hold two test-split chorales: quick to parse, hermetic.
@@ -38,29 +39,42 @@ def run(cache: Path, *args: str) -> str:
 
 
 @pytest.mark.slow
-def test_quick_evaluation_prints_bach_random_and_the_hmm_on_every_metric(cache: Path) -> None:
+def test_quick_evaluation_prints_the_panel_with_intervals_and_the_ceiling(cache: Path) -> None:
     output = run(cache)
     lines = output.splitlines()
+    assert lines[0].startswith("2 test-split chorales (split by tune)")
     header = next(line for line in lines if line.startswith("metric"))
-    assert header.split()[1:4] == ["Bach", "random", "chorale-hmm"]
-    assert lines[0].startswith("2 test chorales")
-    rows = [line for line in lines if "frame accuracy" in line]
-    assert len(rows) == 3
-    for row in rows:
-        bach, random, hmm, nearest = row.split()[-4:]
-        assert float(bach) == 1
-        assert float(hmm) > float(random)
-        assert nearest == "chorale-hmm"
-    assert any(line.startswith("seconds per 8-bar melody") for line in lines)
+    assert header.split()[1:] == ["Bach", "random", "chorale-hmm", "ceiling"]
+    beat_chord = next(line for line in lines if line.startswith("beat chord"))
+    values = [float(v) for v in re.findall(r"(\d\.\d{3}) \[", beat_chord)]
+    bach, random, hmm = values[:3]
+    assert bach == 1
+    assert hmm > random
+    assert sum("/100 beats" in line for line in lines) == 8
+    assert any(line.startswith("chorale-hmm: ") and "goals met" in line for line in lines)
 
 
 @pytest.mark.slow
-def test_json_output_has_a_value_per_metric_and_model(cache: Path) -> None:
+def test_json_output_has_every_panel_figure_for_every_column(cache: Path) -> None:
     report = json.loads(run(cache, "--json"))
     assert report["chorales"] == 2
+    assert set(report["panel"]) == {"Bach", "random", "chorale-hmm"}
     silence = np.zeros((4, 16, 128), dtype=bool)
-    metrics = set(arrangement_metrics(silence, silence, tonic=0, mode="major"))
-    assert set(report["metrics"]) == set(report["nearest_bach"]) == metrics
-    for values in report["metrics"].values():
-        assert set(values) == {"Bach", "random", "chorale-hmm"}
-    assert set(report["seconds_per_8_bars"]) == {"random", "chorale-hmm"}
+    names = set(panel(silence, silence, tonic=0))
+    for figures in report["panel"].values():
+        assert set(figures) == names
+        for figure in figures.values():
+            assert set(figure) == {"value", "low", "high"}
+    assert report["summaries"]["chorale-hmm"]["goals"] == 12
+
+
+def test_recording_a_panel_needs_the_whole_test_split(cache: Path) -> None:
+    env = {**os.environ, "DISTKIT_CACHE_DIR": str(cache), "DISTKIT_LOAD_PLUGINS": ""}
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--split", "validation", "--files", "3", "--record"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "--record takes the whole test split" in result.stderr

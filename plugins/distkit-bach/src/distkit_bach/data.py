@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from distkit.music.base import MAJOR_SCALE, MINOR_SCALE
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -18,8 +20,6 @@ PITCH_SPAN = 48
 WINDOW_STEPS = 32
 HOP_STEPS = 16
 MAX_SHIFT = 6
-MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
-MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10, 11)
 
 
 @dataclass(frozen=True)

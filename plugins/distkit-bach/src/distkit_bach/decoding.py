@@ -1,4 +1,5 @@
-"""Choosing notes step by step: likely pitches, without parallel fifths, octaves or crossings."""
+"""Choosing notes step by step: likely pitches, without consecutive fifths, octaves or crossings,
+opening and closing on the tonic chord."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from itertools import combinations, product
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from distkit.music.base import STEPS_PER_QUARTER
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -28,7 +31,8 @@ def decode_voices(
 
     At each step every voice that likely sounds (expected notes >= 0.5) takes one of its
     CANDIDATES likeliest pitches; the combination chosen maximises the summed log-probability
-    minus `penalty` for each parallel fifth or octave with the previous step (soprano included,
+    minus `penalty` for each consecutive fifth or octave, in similar or contrary motion, with the
+    previous step (soprano included,
     `soprano` gives its pitch index per step, -1 for a rest) and each pair of crossed voices,
     and minus `short_penalty` for each voice that leaves a note after a single step.
     """
@@ -58,15 +62,69 @@ def decode_voices(
 
 
 def _faults(previous: NDArray[np.integer], lines: NDArray[np.integer]) -> NDArray[np.int64]:
-    """Parallel fifths/octaves from `previous` to each row of `lines`, plus crossed pairs."""
+    """Consecutive fifths/octaves, in similar or contrary motion, from `previous` to each row of
+    `lines`, plus crossed pairs."""
     upper, lower = _PAIRS[:, 0], _PAIRS[:, 1]
     high, low = lines[:, upper], lines[:, lower]
     before, after = previous[upper] - previous[lower], high - low
     sounding = (high >= 0) & (low >= 0)
     heard_before = (previous[upper] >= 0) & (previous[lower] >= 0)
     both_move = (high != previous[upper]) & (low != previous[lower])
-    same_way = np.sign(high - previous[upper]) == np.sign(low - previous[lower])
     perfect = np.isin(after % 12, (0, 7)) & (after % 12 == before % 12)
-    parallel = sounding & heard_before & both_move & same_way & perfect
+    parallel = sounding & heard_before & both_move & perfect
     crossed = sounding & (after < 0)
     return np.asarray(parallel.sum(axis=1) + crossed.sum(axis=1), dtype=np.int64)
+
+
+def cadence_probabilities(
+    probs: NDArray[np.floating],
+    soprano: NDArray[np.integer],
+    pitch_classes: NDArray[np.integer],
+    tonic: int,
+    mode: str,
+) -> NDArray[np.float64]:
+    """`probs` (3, steps, pitches) held to a tonic opening and an authentic close.
+
+    When the melody's first (last) note is in the tonic triad, its first beat (its last note) is
+    harmonized by the tonic chord over the tonic; the beat before the last note has the dominant
+    in the bass. `pitch_classes` gives each pitch index's pitch class; `soprano` is -1 at rests.
+    """
+    probs = np.asarray(probs, dtype=np.float64).copy()
+    steps = np.flatnonzero(soprano >= 0)
+    if not steps.size:
+        return probs
+    thirds = (3, 4) if mode == "minor" else (4,)  # a minor piece may close on a major chord
+    triad = [(tonic + d) % 12 for d in (0, *thirds, 7)]
+    chord = np.isin(pitch_classes, triad)
+    root = pitch_classes == tonic % 12
+    dominant = pitch_classes == (tonic + 7) % 12
+    first, last = int(steps[0]), int(steps[-1])
+    start = last
+    while start > 0 and soprano[start - 1] == soprano[last]:
+        start -= 1
+    if _class(soprano[first], pitch_classes) in triad:
+        beat_end = (first // STEPS_PER_QUARTER + 1) * STEPS_PER_QUARTER
+        _hold(probs, slice(first, beat_end), (chord, chord, root))
+    if _class(soprano[last], pitch_classes) in triad:
+        _hold(probs, slice(start, last + 1), (chord, chord, root))
+        before = (start // STEPS_PER_QUARTER - 1) * STEPS_PER_QUARTER
+        if before >= 0:
+            _hold(probs, slice(before, before + STEPS_PER_QUARTER), (None, None, dominant))
+    return probs
+
+
+def _class(index: int, pitch_classes: NDArray[np.integer]) -> int:
+    return int(pitch_classes[index]) if 0 <= index < len(pitch_classes) else -1
+
+
+def _hold(
+    probs: NDArray[np.float64],
+    steps: slice,
+    allowed: tuple[NDArray[np.bool_] | None, ...],
+) -> None:
+    """Keep only the `allowed` pitches of each voice at `steps`, renormalised so it sounds."""
+    for voice, mask in enumerate(allowed):
+        if mask is None:
+            continue
+        kept = probs[voice, steps] * mask + 1e-6 * mask
+        probs[voice, steps] = kept / kept.sum(axis=-1, keepdims=True)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from distkit.music.base import highest_pitches
 from distkit_bach.data import LOWEST_PITCH, crop, scale_mask
 
 if TYPE_CHECKING:
@@ -66,8 +67,4 @@ def _in_range(rolls: NDArray[np.bool_]) -> float:
 def _frame_accuracy(fake: NDArray[np.bool_], real: NDArray[np.bool_]) -> float:
     """Share of (voice, step) frames whose top pitch, or silence, matches Bach's."""
 
-    def top(rolls: NDArray[np.bool_]) -> NDArray[np.int64]:
-        highest = rolls.shape[-1] - 1 - rolls[..., ::-1].argmax(axis=-1)
-        return np.where(rolls.any(axis=-1), highest, -1)
-
-    return float((top(fake) == top(real)).mean())
+    return float((highest_pitches(fake) == highest_pitches(real)).mean())

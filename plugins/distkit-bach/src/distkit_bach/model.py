@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from distkit.music.base import highest_pitches
 from distkit_bach.data import LOWEST_PITCH, PITCH_SPAN, WINDOW_STEPS
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ class BachUNet:
     """Alto, tenor and bass under a melody, from a U-Net GAN trained on Bach's chorales."""
 
     name = "bach-unet"
-    description = "U-Net GAN (WGAN-GP) trained on 295 Bach chorales; writes alto, tenor and bass"
+    description = "U-Net GAN (WGAN-GP) trained on 272 Bach chorales; writes alto, tenor and bass"
+    panel_file = "distkit_bach:weights/panel.json"
 
     def __init__(self, weights: Path | None = None) -> None:
         self.weights = weights or WEIGHTS
@@ -38,16 +40,25 @@ class BachUNet:
         arrangement[0] = melody
         if melody.any():
             shift = _octave_shift(melody)
-            voices = harmonize_cropped(load_generator(self.weights), _top_line(melody, shift), seed)
+            line = _top_line(melody, shift)
+            voices = harmonize_cropped(load_generator(self.weights), line, seed, key_of(melody))
             arrangement[1:] = _uncrop(voices, shift)
         return arrangement
+
+
+def key_of(melody: NDArray[np.bool_]) -> tuple[int, str]:
+    """The melody's tonic and mode, as distkit's chorale HMM hears them."""
+    from distkit.music.hmm import shipped_tables
+    from distkit.music.hmm.decoding import beat_grid, estimate_key
+
+    return estimate_key(beat_grid(highest_pitches(melody)), shipped_tables())
 
 
 def _top_line(melody: NDArray[np.bool_], shift: int) -> NDArray[np.float32]:
     """The highest note of each step, moved `shift` semitones and cropped to the model's range."""
     line = np.zeros((melody.shape[0], PITCH_SPAN), dtype=np.float32)
     steps = np.flatnonzero(melody.any(axis=1))
-    top = 127 - melody[steps, ::-1].argmax(axis=1) + shift - LOWEST_PITCH
+    top = highest_pitches(melody[steps]) + shift - LOWEST_PITCH
     inside = (top >= 0) & (top < PITCH_SPAN)
     line[steps[inside], top[inside]] = 1
     return line
@@ -68,13 +79,23 @@ def _uncrop(voices: NDArray[np.bool_], shift: int) -> NDArray[np.bool_]:
 
 
 def harmonize_cropped(
-    generator: UNetGenerator, line: NDArray[np.float32], seed: int | None
+    generator: UNetGenerator,
+    line: NDArray[np.float32],
+    seed: int | None,
+    key: tuple[int, str] | None = None,
 ) -> NDArray[np.bool_]:
-    """Three voices (3, steps, 48) for a cropped melody line of any length."""
-    from distkit_bach.decoding import decode_voices
+    """Three voices (3, steps, 48) for a cropped melody line of any length.
+
+    Given the melody's `key` (tonic pitch class, mode), it opens and closes on the tonic chord.
+    """
+    from distkit_bach.decoding import cadence_probabilities, decode_voices
 
     soprano = np.where(line.any(axis=1), line.argmax(axis=1), -1)
-    return decode_voices(blended_probabilities(generator, line, seed), soprano)
+    probs = blended_probabilities(generator, line, seed)
+    if key is not None:
+        classes = (np.arange(PITCH_SPAN) + LOWEST_PITCH) % 12
+        probs = cadence_probabilities(probs, soprano, classes, *key)
+    return decode_voices(probs, soprano)
 
 
 def blended_probabilities(

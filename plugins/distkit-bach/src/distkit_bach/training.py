@@ -98,7 +98,7 @@ def _train(
     world: int,
 ) -> dict[str, float]:
     device = _device(rank)
-    torch.manual_seed(config.seed)
+    torch.manual_seed(config.seed)  # the same initial weights on every rank
     rng = np.random.default_rng([config.seed, rank])
     if chorales is None:
         log("Loading the Bach chorales (parsed from music21 on first use: about 2 minutes)")
@@ -114,14 +114,17 @@ def _train(
     g_opt = torch.optim.Adam(generator.parameters(), lr=config.learning_rate, betas=betas)
     c_opt = torch.optim.Adam(critic.parameters(), lr=config.learning_rate, betas=betas)
     per_rank = max(1, config.batch_size // world)
+    torch.manual_seed(rank_seed(config.seed, rank))  # each rank draws its own noise and mixes
 
     def batch() -> tuple[torch.Tensor, torch.Tensor]:
         rolls, _ = sample_batch(train_set, per_rank, rng)
         tensor = torch.from_numpy(rolls).to(device)
         return tensor[:, :1], tensor[:, 1:]
 
-    metrics = evaluate(generator, validation, seed=config.seed)
-    log(_format(0, metrics))
+    metrics: dict[str, float] = {}
+    if rank == 0:
+        metrics = evaluate(generator, validation, seed=config.seed)
+        log(_format(0, metrics))
     started = time.perf_counter()
     for iteration in range(1, config.iterations + 1):
         for _ in range(config.critic_steps):
@@ -149,12 +152,17 @@ def _train(
                 f"generator {g_loss.item():.3f} reconstruction "
                 f"{reconstruction.sum(-1).mean().item():.3f} ({seconds:.2f} s/iteration)"
             )
-        if iteration % config.checkpoint_every == 0 or iteration == config.iterations:
+        checkpoint = iteration % config.checkpoint_every == 0 or iteration == config.iterations
+        if checkpoint and rank == 0:
             metrics = evaluate(generator, validation, seed=config.seed)
             log(_format(iteration, metrics))
-            if rank == 0:
-                save_weights(generator, out, config, iteration, metrics)
+            save_weights(generator, out, config, iteration, metrics)
     return metrics
+
+
+def rank_seed(seed: int, rank: int) -> int:
+    """The torch seed of one rank's random draws: distinct per rank, fixed by the run's seed."""
+    return int(np.random.SeedSequence([seed, rank]).generate_state(1)[0])
 
 
 def _critic_loss(
