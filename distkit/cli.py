@@ -49,10 +49,12 @@ class DistkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (DistkitError, OSError) as error:
+            from distkit.release.redact import redact
+
             if ctx.params.get("debug"):
-                traceback.print_exc()
+                click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
                 if isinstance(error, ToolError) and error.command:
-                    click.echo(f"command: {shlex.join(error.command)}", err=True)
+                    click.echo(redact(f"command: {shlex.join(error.command)}"), err=True)
             raise one_line(error) from None
         except click.UsageError as error:
             where = error.ctx.command_path if error.ctx else "distkit"
@@ -64,8 +66,10 @@ def one_line(error: DistkitError | OSError) -> click.ClickException:
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""
         return Failure(f"{error.strerror or error}{where}")
+    from distkit.release.redact import redact
+
     failure = Misuse if error.exit_code == Misuse.exit_code else Failure
-    return failure(str(error))
+    return failure(redact(str(error)))
 
 
 class Failure(click.ClickException):

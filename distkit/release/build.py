@@ -9,6 +9,7 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from distkit.errors import ToolError, UsageError
 from distkit.release.tool import run_tool
@@ -25,21 +26,52 @@ class Project:
     @property
     def file_stem(self) -> str:
         """The name as wheel and sdist file names spell it (PEP 625/427)."""
-        return re.sub(r"[-_.]+", "_", self.name).lower()
+        from packaging.utils import canonicalize_name
+
+        return canonicalize_name(self.name).replace("-", "_")
 
 
 def read_project(path: Path) -> Project:
     """Read `[project]` name and version from `path`/pyproject.toml."""
+    from packaging.utils import InvalidName, canonicalize_name
+    from packaging.version import InvalidVersion, Version
+
+    pyproject = path / "pyproject.toml"
+    table = project_table(path)
+    name, version = table.get("name"), table.get("version")
+    if not isinstance(name, str) or not isinstance(version, str):
+        raise UsageError(f"{pyproject} needs a static [project] name and version")
+    try:
+        canonicalize_name(name, validate=True)
+    except InvalidName:
+        raise UsageError(f"{pyproject}: {name!r} is not a valid project name") from None
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise UsageError(f"{pyproject}: {version!r} is not a valid version") from None
+    return Project(path.resolve(), name, version)
+
+
+def project_table(path: Path) -> dict[str, Any]:
+    """The `[project]` table of `path`/pyproject.toml, read as TOML requires (UTF-8)."""
+    from distkit.inputs import read_regular
+
     pyproject = path / "pyproject.toml"
     if not pyproject.is_file():
         raise UsageError(f"no pyproject.toml in {path}")
+    raw = read_regular(pyproject, max_bytes=1 << 20, what="pyproject.toml")
     try:
-        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{pyproject} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{pyproject} is not valid TOML: {exc}") from exc
-    if "name" not in table or "version" not in table:
-        raise UsageError(f"{pyproject} needs a static [project] name and version")
-    return Project(path.resolve(), str(table["name"]), str(table["version"]))
+        raise UsageError(f"{pyproject} is not valid TOML: {exc}") from None
+    table = data.get("project", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{pyproject}: `project` must be a table ([project])")
+    return table
 
 
 def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
@@ -56,7 +88,7 @@ def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
 
 
 def build_dists(project: Project, outdir: Path | None = None, installer: str = "uv") -> list[Path]:
-    """Build the sdist and wheel into `outdir` and return the files of this version.
+    """Build the sdist and wheel into `outdir` (default: dist/); return the files of this version.
 
     A failed build does not leave behind an empty folder that it created.
     """
