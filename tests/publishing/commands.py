@@ -24,7 +24,9 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def run(*args: str, prefix: tuple[str, ...] = (), **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, prefix: tuple[str, ...] = (), **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     """`distkit ARGS` as a real process (stdout and stderr apart), after `prefix` if given."""
     command = [*prefix, sys.executable, "-m", "distkit", *args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

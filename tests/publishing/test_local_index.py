@@ -3,7 +3,6 @@ no process signalled unless it is that server."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import urllib.error
@@ -104,10 +103,9 @@ def test_a_corrupt_state_file_neither_hides_the_server_nor_starts_a_second() -> 
 
 @pytest.mark.slow
 def test_two_processes_starting_the_index_at_once_share_one_server(tmp_path: Path) -> None:
-    env = {**os.environ}
     command = [sys.executable, "-m", "distkit", "index", "start"]
     racers = [
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
     outs = [racer.communicate(timeout=120) for racer in racers]
@@ -126,7 +124,7 @@ def test_two_publishes_to_the_local_index_at_once_upload_once(package: Path) -> 
     outs = [racer.communicate(timeout=300) for racer in racers]
     codes = sorted(racer.returncode for racer in racers)
     assert codes == [0, 1], outs
-    loser = next(err for (out, err), racer in zip(outs, racers) if racer.returncode == 1)
+    loser = next(err for (out, err), racer in zip(outs, racers, strict=True) if racer.returncode == 1)
     assert "already on local index" in error_line(loser)
     held = sorted(p.name for p in (index.index_dir() / "packages").iterdir())
     assert held == ["distkit_fixture-0.1.0-py3-none-any.whl", "distkit_fixture-0.1.0.tar.gz"]
