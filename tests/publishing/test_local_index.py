@@ -74,7 +74,7 @@ def test_a_folder_other_users_can_write_is_refused() -> None:
         root.chmod(0o700)
 
 
-@pytest.mark.parametrize("pid", ["0", "1", "-1", "99999999999999999999", "\"x\""])
+@pytest.mark.parametrize("pid", ["0", "1", "-1", "99999999999999999999", '"x"'])
 def test_a_state_file_cannot_make_stop_signal_another_process(pid: str) -> None:
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
@@ -124,7 +124,7 @@ def test_two_publishes_to_the_local_index_at_once_upload_once(package: Path) -> 
     outs = [racer.communicate(timeout=300) for racer in racers]
     codes = sorted(racer.returncode for racer in racers)
     assert codes == [0, 1], outs
-    loser = next(err for (out, err), racer in zip(outs, racers, strict=True) if racer.returncode == 1)
+    loser = next(o[1] for o, r in zip(outs, racers, strict=True) if r.returncode == 1)
     assert "already on local index" in error_line(loser)
     held = sorted(p.name for p in (index.index_dir() / "packages").iterdir())
     assert held == ["distkit_fixture-0.1.0-py3-none-any.whl", "distkit_fixture-0.1.0.tar.gz"]
@@ -159,4 +159,3 @@ def test_files_someone_else_put_on_the_index_are_not_installed_as_ours(package: 
     line = error_line(result.stderr)
     assert "did not install as the files built here (sha256 checked)" in line
     assert "Published" not in result.stdout
-
