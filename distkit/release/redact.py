@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 MASK = "********"
-# scheme://userinfo@ : everything between "://" and the last "@" before the path.
-USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@]*(?:@[^\s/?#@]*)*@")
+# scheme://userinfo@ : everything between "://" and the last "@" of the URL, since a password
+# may hold a raw "/" or "@" that a URL parser would read as the path.
+USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s@]*@")
 AUTHORIZATION = re.compile(r"(?i)\b(basic|bearer|token)(\s+|=)[A-Za-z0-9+/=._~-]{6,}")
 
 

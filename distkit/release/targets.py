@@ -128,8 +128,8 @@ def check_upload_url(url: str) -> str:
         parts = urlsplit(clean)
         host = parts.hostname
         parts.port  # noqa: B018 - parsing the port is what raises on a bad one
-    except ValueError as exc:
-        raise UsageError(f"{redact(url)} is not a valid URL: {exc}") from None
+    except ValueError:
+        raise UsageError(f"{redact(url)} is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not host:
         raise UsageError(f"{clean} is not an http(s) URL")
     pypi_hosts = ("pypi.org", "www.pypi.org", *PUBLIC_HOSTS)
