@@ -155,6 +155,10 @@ def run_tox(
 ) -> TestReport:
     """Run tox in `path` (environments in parallel), streaming its lines to `echo` and each
     environment's start and finish to `progress`."""
+    if (path / "pyproject.toml").is_file():
+        from distkit.release.build import project_table
+
+        project_table(path)  # a pyproject.toml tox cannot read is one line here, not a traceback
     if not has_tox_config(path):
         raise UsageError(f"no tox configuration in {path} (add a tox.ini, or run pytest yourself)")
     with tempfile.TemporaryDirectory(prefix="distkit-tox-") as tmp:
