@@ -40,7 +40,9 @@ def test_new_build_edit_publish_local_installs_the_edit(tmp_path: Path) -> None:
     assert "  test py: started" in result.stdout
     simple = f"{index.status().url}simple/"  # type: ignore[union-attr]
     edited = installed_value(
-        simple, "distkit-poisson==0.1.0", "importlib.import_module('distkit_poisson').EDITED",
+        simple,
+        "distkit-poisson==0.1.0",
+        "importlib.import_module('distkit_poisson').EDITED",
         tmp_path / "check-venv",
     )
     assert edited == "after the build"

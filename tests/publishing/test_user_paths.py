@@ -46,8 +46,15 @@ def test_two_targets_are_one_line_naming_the_options(package: Path) -> None:
     assert "--repository-url" in error_line(out)
 
 
+def never(*args: object, **kwargs: object) -> None:
+    raise AssertionError("went on towards the real index")
+
+
 @pytest.mark.usefixtures("secret_env")
-def test_pypi_without_a_terminal_or_yes_is_one_line_naming_yes(package: Path) -> None:
+def test_pypi_without_a_terminal_or_yes_is_one_line_naming_yes(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(releasing.build, "build_dists", never)  # a regression stops here
     code, out = invoke("publish", str(package), "--no-tests")
     assert code == 2, out
     line = error_line(out)
@@ -88,15 +95,12 @@ def test_the_token_is_asked_for_after_preflight_passed(
 def test_placeholder_metadata_is_refused_for_a_public_index(
     package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def never(*args: object, **kwargs: object) -> None:
-        raise AssertionError("got past the metadata check towards TestPyPI")
-
     # Should the check regress, nothing may go on towards the real TestPyPI.
     monkeypatch.setattr(releasing.build, "build_dists", never)
     add_to_project(package, PLACEHOLDER_AUTHOR)
     console = releasing.Console(report=lambda *_: None, echo=lambda _: None, confirm=never)
     request = releasing.Request(package, test=True, run_tests=False)
-    with pytest.raises(PlaceholderMetadata, match="authors email = you@example.com"):
+    with pytest.raises(PlaceholderMetadata, match=r"authors email = you@example\.com"):
         releasing.publish(request, console)
 
 
