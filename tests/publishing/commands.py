@@ -29,7 +29,8 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """`distkit ARGS` as a real process (stdout and stderr apart), after `prefix` if given."""
     command = [*prefix, sys.executable, "-m", "distkit", *args]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*paths, str(ROOT)])}
     result = subprocess.run(command, capture_output=True, text=True, env=env, **kwargs)  # type: ignore[call-overload]
     PRINTED.extend([result.stdout, result.stderr])
     return result  # type: ignore[no-any-return]
