@@ -14,6 +14,9 @@ from typing import Any
 from distkit.errors import ToolError, UsageError
 from distkit.release.tool import run_tool
 
+# 1980-01-01, the earliest time a zip file (a wheel) can hold.
+REPRODUCIBLE_EPOCH = "315532800"
+
 
 @dataclass(frozen=True)
 class Project:
@@ -106,7 +109,7 @@ def build_dists(project: Project, outdir: Path | None = None, installer: str = "
 
 def _run_build(project: Project, folder: Path, command: list[str]) -> list[Path]:
     try:
-        run_tool(command, what="build")
+        run_tool(command, what="build", env=reproducible_env())
     except ToolError as error:
         error.hint = build_hint(str(error))
         raise
@@ -116,6 +119,14 @@ def _run_build(project: Project, folder: Path, command: list[str]) -> list[Path]
             f"build wrote no files for {project.name} {project.version}", command=command
         )
     return files
+
+
+def reproducible_env() -> dict[str, str]:
+    """The environment of a build whose files come out the same each time from the same
+    source, where the backend allows (SOURCE_DATE_EPOCH, unless the user set it)."""
+    from distkit.release.tool import quiet_env
+
+    return {"SOURCE_DATE_EPOCH": REPRODUCIBLE_EPOCH, **quiet_env()}
 
 
 def build_hint(reason: str) -> str:

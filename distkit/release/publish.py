@@ -8,6 +8,7 @@ verify installs only files whose sha256 is one of those. The command only parses
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from typing import Literal
 from distkit.errors import (
     AlreadyPublished,
     ConfirmationNeeded,
+    DistkitError,
     PlaceholderMetadata,
     PublishError,
     TargetConflict,
@@ -95,9 +97,10 @@ def publish(request: Request, console: Console) -> Outcome:
     ask_later = credentials is None and console.ask_token is not None and not request.dry_run
     if credentials is None and not (ask_later or request.dry_run):
         raise targets.missing_credentials(target)
-    console.echo(
-        f"Publishing {project.name} {project.version} to {target.name} ({target.upload_url})"
-    )
+    where = target.name
+    if target.name != target.upload_url:
+        where += f" ({target.upload_url})"
+    console.echo(f"Publishing {project.name} {project.version} to {where}")
     with tempfile.TemporaryDirectory(prefix="distkit-publish-") as workdir:
         files = preflight(
             project,
@@ -125,7 +128,7 @@ def publish(request: Request, console: Console) -> Outcome:
             if not console.confirm(f"Upload {project.name} {project.version} to {target.name}?"):
                 raise UsageError("nothing uploaded: the upload was not confirmed")
         if files:
-            upload(files, target, credentials, console.echo)
+            upload(files, target, credentials, console.echo, project)
         outcome.loaded = verify(project, target, built, files, console.report)
     outcome.page = project_page(project, target)
     return outcome
@@ -308,7 +311,11 @@ def _new_files(
 
 
 def upload(
-    files: list[Path], target: Target, credentials: Credentials, echo: Callable[[str], None]
+    files: list[Path],
+    target: Target,
+    credentials: Credentials,
+    echo: Callable[[str], None],
+    project: build.Project | None = None,
 ) -> None:
     """Upload with twine, streaming its output with every form of the secret masked."""
     command = [sys.executable, "-m", "twine", "upload", "--non-interactive"]
@@ -337,8 +344,25 @@ def upload(
         lines.append(clean)
         echo(clean)
     if process.wait() != 0:
-        reason = checks.explain_upload_error("\n".join(lines), target, credentials)
+        output = "\n".join(lines)
+        if project and _now_held(project, target, files, output):
+            raise AlreadyPublished(
+                f"{project.name} {project.version} is already on {target.name}: another upload "
+                "got there first"
+            )
+        reason = checks.explain_upload_error(output, target, credentials)
         raise ToolError(reason, command=command)
+
+
+def _now_held(project: build.Project, target: Target, files: list[Path], output: str) -> bool:
+    """Whether a refused upload (HTTP 400/409) met files that the index took meanwhile."""
+    if not re.search(r"\b(400|409)\b", output):
+        return False
+    try:
+        listing = simple_api.project_files(target.simple_url, project.name) or {}
+    except DistkitError:
+        return False
+    return any(file.name in listing for file in files)
 
 
 def verify(

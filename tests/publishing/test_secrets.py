@@ -58,7 +58,7 @@ def test_credentials_in_the_url_are_used_and_never_printed(
     url = pypiserver.url_with(USER, SECRET)
     code, out = invoke("publish", str(package), "--repository-url", url, "--no-tests")
     assert code == 0, out
-    assert f"Publishing distkit-fixture 0.1.0 to {pypiserver.url} ({pypiserver.url})" in out
+    assert f"Publishing distkit-fixture 0.1.0 to {pypiserver.url}\n" in out
     assert "credentials from the repository URL's userinfo (user uploader)" in out
     assert len(list(pypiserver.packages.iterdir())) == 2
 
