@@ -6,14 +6,18 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from distkit.errors import AlreadyPublished
 from distkit.release import simple_api
 from distkit.release.build import Project
 from distkit.release.targets import Credentials, Target
 from distkit.release.tool import trim_error
 
+Status = Literal["ok", "warn", "fail"]
+Report = Callable[[Status, str], None]
 PLACEHOLDER_NAMES = {"your name", "your-name", "author", "author name", "firstname lastname"}
 PLACEHOLDER_HOSTS = re.compile(
     r"(^|\.)(example\.(com|org|net)|localhost)$|^(www\.)?(github|gitlab)\.com/(you|your-?\w*|username|user)\b",
@@ -110,3 +114,40 @@ def explain_upload_error(output: str, target: Target, credentials: Credentials) 
     if code in ("404", "405"):
         return f"{url} is not an upload endpoint (HTTP {code})"
     return f"upload to {url} failed: {trim_error(output, keep=2)}"
+
+
+def new_files(
+    project: Project, target: Target, files: list[Path], report: Report, skip: bool
+) -> list[Path]:
+    """The files of `files` to upload, after comparing them with what the index holds."""
+    listing = simple_api.project_files(target.simple_url, project.name)
+    if listing is None:
+        report("ok", f"{project.name} is new on {target.name}")
+        return files
+    foreign = foreign_versions(project, list(listing))
+    if foreign:
+        report(
+            "warn",
+            f"{project.name} on {target.name} has higher versions that are not this package's "
+            f"git tags ({', '.join(foreign[:5])}): the name is probably someone else's and the "
+            "upload will be refused (pick a unique name), or this version is out of order",
+        )
+    present = [file for file in files if file.name in listing]
+    if not present:
+        report("ok", f"{project.name} {project.version} is not on {target.name} yet")
+        return files
+    if not skip:
+        report("fail", f"{project.name} {project.version} is already on {target.name}")
+        raise AlreadyPublished(
+            f"{project.name} {project.version} is already on {target.name}; "
+            "bump the version in pyproject.toml"
+        )
+    if len(present) == len(files):
+        report(
+            "ok",
+            f"all {len(files)} files of {project.name} {project.version} are already on "
+            f"{target.name}; nothing to upload",
+        )
+        return []
+    report("ok", f"skipping {len(present)} files already on {target.name}")
+    return [file for file in files if file not in present]

@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from distkit.errors import (
     AlreadyPublished,
@@ -30,13 +29,13 @@ from distkit.errors import (
     UsageError,
 )
 from distkit.release import build, checks, installed, simple_api, targets
+from distkit.release.checks import Report, Status
 from distkit.release.redact import redact, secret_forms
 from distkit.release.targets import Credentials, Target
 from distkit.release.tool import run_tool
 from distkit.release.tox import Progress
 
-Status = Literal["ok", "warn", "fail"]
-Report = Callable[[Status, str], None]
+__all__ = ["Report", "Status", "preflight", "publish", "upload", "verify"]
 
 
 @dataclass(frozen=True)
@@ -206,7 +205,7 @@ def preflight(
     if dry_run and not target.is_loopback:
         tally("ok", f"version check on {target.simple_url} skipped (dry run sends nothing)")
     else:
-        files = _new_files(project, target, files, tally, skip_existing)
+        files = checks.new_files(project, target, files, tally, skip_existing)
     if tally.failed:
         checks_ = "check" if tally.failed == 1 else "checks"
         raise PublishError(f"{tally.failed} {checks_} failed (marked FAIL above)")
@@ -272,42 +271,6 @@ def _check_tests(project: build.Project, report: Report, progress: Progress | No
             f"{error}; run `distkit test {shlex.quote(str(project.path))}` to see why"
         ) from None
     report("ok", f"tests passed ({len(result.envs)} envs, {result.seconds:.1f} s)")
-
-
-def _new_files(
-    project: build.Project, target: Target, files: list[Path], report: Report, skip: bool
-) -> list[Path]:
-    listing = simple_api.project_files(target.simple_url, project.name)
-    if listing is None:
-        report("ok", f"{project.name} is new on {target.name}")
-        return files
-    foreign = checks.foreign_versions(project, list(listing))
-    if foreign:
-        report(
-            "warn",
-            f"{project.name} on {target.name} has higher versions that are not this package's "
-            f"git tags ({', '.join(foreign[:5])}): the name is probably someone else's and the "
-            "upload will be refused (pick a unique name), or this version is out of order",
-        )
-    present = [file for file in files if file.name in listing]
-    if not present:
-        report("ok", f"{project.name} {project.version} is not on {target.name} yet")
-        return files
-    if not skip:
-        report("fail", f"{project.name} {project.version} is already on {target.name}")
-        raise AlreadyPublished(
-            f"{project.name} {project.version} is already on {target.name}; "
-            "bump the version in pyproject.toml"
-        )
-    if len(present) == len(files):
-        report(
-            "ok",
-            f"all {len(files)} files of {project.name} {project.version} are already on "
-            f"{target.name}; nothing to upload",
-        )
-        return []
-    report("ok", f"skipping {len(present)} files already on {target.name}")
-    return [file for file in files if file not in present]
 
 
 def upload(
