@@ -11,7 +11,8 @@ MASK = "********"
 # scheme://userinfo@ : everything between "://" and the last "@" of the URL, since a password
 # may hold a raw "/" or "@" that a URL parser would read as the path.
 USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s@]*@")
-AUTHORIZATION = re.compile(r"(?i)\b(basic|bearer|token)(\s+|=)[A-Za-z0-9+/=._~-]{6,}")
+# An HTTP Basic or Bearer credential, as a server that echoes the Authorization header shows it.
+AUTHORIZATION = re.compile(r"\b(Basic|Bearer|BASIC|BEARER|basic|bearer)(\s+)[A-Za-z0-9+/=._~-]{8,}")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:

@@ -32,6 +32,11 @@ def test_redact_masks_userinfo_in_every_url_and_basic_auth() -> None:
     assert "https://********@host/legacy/" in masked
 
 
+def test_redact_leaves_ordinary_words_alone() -> None:
+    text = "basic checks passed; an API token for TestPyPI; see https://host/x"
+    assert redact(text) == text
+
+
 def test_split_userinfo_decodes_the_credentials_and_keeps_a_clean_url() -> None:
     assert split_userinfo("https://al%40ce:SE%2FCRET@host:8/legacy/") == (
         "https://host:8/legacy/",
