@@ -35,6 +35,7 @@ class Server:
 
     pid: int
     port: int
+    authenticated: bool = True
 
     @property
     def url(self) -> str:
@@ -64,6 +65,9 @@ def start(port: int | None = None, timeout: float = 30.0) -> Server:
     root = _private_dir(index_dir())
     with _locked(root):
         running = status()
+        if running and not running.authenticated:
+            _terminate([running])  # started by an older distkit, open to every local user
+            running = None
         if running and port and running.port != port:
             raise UsageError(f"the local index already runs on port {running.port}; stop it first")
         if running:
@@ -78,12 +82,16 @@ def stop() -> bool:
         return False
     with _locked(_private_dir(root)):
         servers = _our_servers(root)
-        for server in servers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(server.pid, signal.SIGTERM)
-        for server in servers:
-            _wait_gone(server.pid)
+        _terminate(servers)
         return bool(servers)
+
+
+def _terminate(servers: list[Server]) -> None:
+    for server in servers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(server.pid, signal.SIGTERM)
+    for server in servers:
+        _wait_gone(server.pid)
 
 
 def credentials() -> tuple[str, str]:
@@ -107,7 +115,7 @@ def _launch(root: Path, port: int, timeout: float) -> Server:
     packages.mkdir(mode=0o700, exist_ok=True)
     htpasswd = _ensure_credentials(root)
     command = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port)]
-    command += ["-a", "update", "-P", str(htpasswd), str(packages.resolve())]
+    command += ["-a", "update", "-P", str(htpasswd.resolve()), str(packages.resolve())]
     with open(root / "server.log", "ab") as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
@@ -189,12 +197,14 @@ def _saved_port(root: Path) -> int | None:
 def _our_servers(root: Path) -> list[Server]:
     """This user's pypiserver processes that serve `root`/packages."""
     packages = str((root / "packages").resolve())
+    htpasswd = str((root / "htpasswd").resolve())
     found = []
     for pid, argv in _own_processes():
         if "pypiserver" in argv and packages in argv and "-p" in argv:
             index = argv.index("-p") + 1
+            locked = "update" in argv and htpasswd in argv
             if index < len(argv) and argv[index].isdigit():
-                found.append(Server(pid, int(argv[index])))
+                found.append(Server(pid, int(argv[index]), locked))
     return found
 
 

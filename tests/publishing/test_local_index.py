@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -159,3 +160,24 @@ def test_files_someone_else_put_on_the_index_are_not_installed_as_ours(package: 
     line = error_line(result.stderr)
     assert "did not install as the files built here (sha256 checked)" in line
     assert "Published" not in result.stdout
+
+
+def test_an_open_server_left_by_an_older_distkit_is_replaced_by_a_locked_one() -> None:
+    packages = index.index_dir() / "packages"
+    packages.mkdir(parents=True)
+    index.index_dir().chmod(0o700)
+    port = index.free_port()
+    command = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port)]
+    old = subprocess.Popen([*command, "-a", ".", "-P", ".", str(packages.resolve())])
+    try:
+        for _ in range(100):
+            if index._healthy(port):
+                break
+            time.sleep(0.1)
+        server = index.start()
+        assert old.wait(timeout=10) is not None
+        assert server.pid != old.pid
+        assert [s.authenticated for s in servers()] == [True]
+    finally:
+        old.kill()
+        old.wait()
