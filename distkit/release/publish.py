@@ -114,14 +114,15 @@ def publish(request: Request, console: Console) -> Outcome:
             yes=request.yes,
             progress=console.progress,
         )
-        built = sorted(Path(workdir).glob("*"))
+        built = build.dist_files(project, Path(workdir))
         outcome = Outcome(project, target, [file.name for file in built], dry_run=request.dry_run)
         outcome.uploaded = [file.name for file in files]
         if request.dry_run:
             return outcome
         if credentials is None:
             assert console.ask_token is not None
-            credentials = Credentials("__token__", console.ask_token(target.name), "prompt")
+            username = target.username or os.environ.get("TWINE_USERNAME") or "__token__"
+            credentials = Credentials(username, console.ask_token(target.name), "prompt")
         if files and target.is_public and not request.yes:
             assert console.confirm is not None
             if not console.confirm(f"Upload {project.name} {project.version} to {target.name}?"):
