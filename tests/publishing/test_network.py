@@ -2,11 +2,11 @@
 
 It runs in a network namespace of its own (`unshare -n`: no route anywhere, so nothing can
 leave even from uv, which Python cannot watch), with an audit hook in every Python process
-(through sitecustomize) that logs each connect; build dependencies come from uv's cache."""
+(through sitecustomize) that logs each connect; build dependencies come from a uv cache that a
+build outside the namespace filled first."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,8 +16,6 @@ import pytest
 from tests.publishing.commands import run
 
 pytestmark = pytest.mark.slow
-# uv's cache as this user has it (the tests move HOME): build dependencies come from there.
-UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
 
 AUDIT = """\
 import os, sys
@@ -50,9 +48,11 @@ def test_a_dry_run_to_testpypi_opens_no_socket_in_any_process(
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(AUDIT)
     log = tmp_path / "connects.log"
-    monkeypatch.setenv("DISTKIT_CONNECT_LOG", str(log))
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    warm = run("build", str(package))  # fills uv's cache with the build dependencies
+    assert warm.returncode == 0, warm.stderr
     monkeypatch.setenv("UV_OFFLINE", "1")
-    monkeypatch.setenv("UV_CACHE_DIR", UV_CACHE)
+    monkeypatch.setenv("DISTKIT_CONNECT_LOG", str(log))
     monkeypatch.setenv("PYTHONPATH", str(hooks))
     result = run(
         "publish", str(package), "--test", "--dry-run", "--no-tests", prefix=("unshare", "-n")
