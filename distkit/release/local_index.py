@@ -209,9 +209,12 @@ def _our_servers(root: Path) -> list[Server]:
 
 
 def _own_processes() -> Iterator[tuple[int, list[str]]]:
-    """(pid, argv) of this user's processes, read from /proc."""
+    """(pid, argv) of this user's processes, read from /proc (or from `ps` without it)."""
     proc = Path("/proc")
-    for entry in proc.iterdir() if proc.is_dir() else ():
+    if not (proc / "self" / "cmdline").is_file():
+        yield from _own_processes_from_ps()
+        return
+    for entry in proc.iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
@@ -223,12 +226,39 @@ def _own_processes() -> Iterator[tuple[int, list[str]]]:
         yield int(entry.name), raw.decode("utf-8", "replace").split("\0")
 
 
+def _own_processes_from_ps() -> Iterator[tuple[int, list[str]]]:
+    """(pid, argv split at spaces) of this user's processes, as `ps` lists them."""
+    try:
+        listing = subprocess.run(
+            ["ps", "-U", str(os.getuid()), "-o", "pid=,args="],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+    except OSError:
+        return
+    for line in listing.splitlines():
+        pid, _, args = line.strip().partition(" ")
+        if pid.isdigit() and int(pid) != os.getpid():
+            yield int(pid), args.split()
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _wait_gone(pid: int, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        if not Path(f"/proc/{pid}").exists():
+        if not _alive(pid):
             return
         time.sleep(0.05)
 

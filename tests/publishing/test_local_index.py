@@ -181,3 +181,13 @@ def test_an_open_server_left_by_an_older_distkit_is_replaced_by_a_locked_one() -
     finally:
         old.kill()
         old.wait()
+
+
+def test_without_proc_the_processes_come_from_ps() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "marker-x1"])
+    try:
+        found = dict(index._own_processes_from_ps())
+        assert "marker-x1" in found[child.pid]
+    finally:
+        child.kill()
+        child.wait()
