@@ -21,6 +21,7 @@ import click
 from distkit import __version__
 from distkit.commands import COMMANDS
 from distkit.errors import DistkitError, PluginError, ToolError, describe
+from distkit.release.redact import redact
 
 PLUGIN = "distkit.plugin"  # click's ctx.meta key: the plugin whose command runs
 CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader went away
@@ -99,9 +100,9 @@ class DistkitGroup(click.Group):
             else:
                 raise
             if ctx.params.get("debug"):
-                traceback.print_exc()
+                click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
                 if isinstance(error, ToolError) and error.command:
-                    click.echo(f"command: {shlex.join(error.command)}", err=True)
+                    click.echo(redact(f"command: {shlex.join(error.command)}"), err=True)
             raise one_line(failure) from None
 
 
@@ -143,7 +144,7 @@ def one_line(error: DistkitError | OSError) -> click.ClickException:
         where = f": {error.filename}" if error.filename else ""
         return Failure(f"{error.strerror or error}{where}")
     failure = Misuse if error.exit_code == Misuse.exit_code else Failure
-    return failure(str(error))
+    return failure(redact(str(error)))
 
 
 class Failure(click.ClickException):

@@ -80,6 +80,34 @@ class PublishError(DistkitError):
     """An upload the index refused, or a package that did not install back."""
 
 
+class AlreadyPublished(PublishError):
+    """This version's files are already on the index."""
+
+
+class InsecureTransport(UsageError):
+    """Credentials would travel in clear text (plain http to another machine)."""
+
+
+class MissingCredentials(UsageError):
+    """An upload with no credentials from any source."""
+
+
+class TargetConflict(UsageError):
+    """More than one upload target was named."""
+
+
+class ConfirmationNeeded(UsageError):
+    """A step that needs the user's yes, asked where no one can answer."""
+
+
+class PlaceholderMetadata(PublishError):
+    """Placeholder author, email or URLs in a package bound for a public index."""
+
+
+class LocalIndexError(DistkitError):
+    """The local index cannot start, stop or be trusted as it stands."""
+
+
 class TestsFailed(DistkitError):
     """A package's tests ran and some failed."""
 

@@ -11,11 +11,16 @@ def index() -> None:
 
 
 @index.command()
-def start() -> None:
+@click.option(
+    "--port",
+    type=click.IntRange(1024, 65535),
+    help="Listen on this port (kept for later starts; default: the last one, else a free one).",
+)
+def start(port: int | None) -> None:
     """Start the local index in the background (or reuse the running one)."""
     from distkit.release import local_index
 
-    server = local_index.start()
+    server = local_index.start(port=port)
     click.echo(
         f"local index at {server.url} (pid {server.pid}, files in {local_index.index_dir()})"
     )
@@ -31,11 +36,14 @@ def stop() -> None:
 
 @index.command()
 def status() -> None:
-    """Say whether the local index runs, and where."""
+    """Say whether the local index runs, and where (exit 1 when it does not)."""
+    from distkit.errors import DistkitError
     from distkit.release import local_index
 
     server = local_index.status()
-    click.echo(f"running at {server.url} (pid {server.pid})" if server else "not running")
+    if server is None:
+        raise DistkitError("the local index is not running (`distkit index start` starts it)")
+    click.echo(f"running at {server.url} (pid {server.pid})")
 
 
 @index.command()

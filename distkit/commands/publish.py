@@ -9,13 +9,44 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from distkit.errors import DistkitError
     from distkit.release.publish import Status
+    from distkit.release.tox import EnvProgress
 
 LABELS = {"ok": "ok", "warn": "warn", "fail": "FAIL"}
+# The hint each library error gets here, where the flags are known.
+HINTS = {
+    "TargetConflict": "pass one of --test, --local, --repository, --repository-url",
+    "InsecureTransport": "or pass --allow-insecure-http to send them anyway",
+    "ConfirmationNeeded": "pass --yes to upload without asking",
+    "PlaceholderMetadata": "fix [project] in pyproject.toml, or pass --yes to publish it as is",
+    "TestsFailed": "or pass --no-tests",
+    "AlreadyPublished": "or pass --skip-existing to upload only the missing files",
+}
 
 
 def _report(status: Status, message: str) -> None:
     click.echo(f"  {LABELS[status]:<4} {message}")
+
+
+def _progress(event: EnvProgress) -> None:
+    click.echo(f"  test {event.line()}")
+
+
+def _ask_token(target: str) -> str:
+    return str(click.prompt(f"API token for {target}", hide_input=True))
+
+
+def _confirm(question: str) -> bool:
+    return click.confirm(question)
+
+
+def with_hint(error: DistkitError) -> DistkitError:
+    """`error` with the flag that gets past it named at the end of its message."""
+    hint = HINTS.get(type(error).__name__)
+    if hint and error.args:
+        error.args = (f"{error.args[0]} ({hint})", *error.args[1:])
+    return error
 
 
 @click.command()
@@ -29,8 +60,15 @@ def _report(status: Status, message: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Check everything, upload nothing.")
 @click.option("--skip-existing", is_flag=True, help="Upload only files the index lacks.")
-@click.option("--yes", is_flag=True, help="Do not ask before uploading to PyPI.")
+@click.option(
+    "--yes", is_flag=True, help="Do not ask before uploading to PyPI; accept placeholder metadata."
+)
 @click.option("--no-tests", is_flag=True, help="Do not run the package's tests first.")
+@click.option(
+    "--allow-insecure-http",
+    is_flag=True,
+    help="Send credentials over plain http to another machine (clear text; avoid).",
+)
 def publish(
     path: Path,
     test_pypi: bool,
@@ -42,58 +80,44 @@ def publish(
     skip_existing: bool,
     yes: bool,
     no_tests: bool,
+    allow_insecure_http: bool,
 ) -> None:
-    """Check, upload and verify the package in PATH (PyPI unless a target is named)."""
-    from distkit.errors import UsageError
-    from distkit.release import local_index, targets
+    """Check, test, build afresh, upload and verify the package in PATH (PyPI unless a target
+    is named)."""
+    from distkit.errors import DistkitError
     from distkit.release import publish as releasing
-    from distkit.release.build import read_project
 
-    if sum(map(bool, (test_pypi, local, repository, repository_url))) > 1:
-        raise UsageError("name one target: --test, --local, --repository or --repository-url")
-    project = read_project(path)
-    local_url = local_index.start().url if local else None
-    target = targets.resolve_target(
+    request = releasing.Request(
+        path,
         test=test_pypi,
-        local_url=local_url,
+        local=local,
         repository=repository,
         repository_url=repository_url,
         config_file=config_file,
-    )
-    credentials = targets.find_credentials(target)
-    if credentials is None and sys.stdin.isatty():
-        password = click.prompt(f"API token for {target.name}", hide_input=True)
-        credentials = targets.Credentials("__token__", password, "prompt")
-    click.echo(
-        f"Publishing {project.name} {project.version} to {target.name} ({target.upload_url})"
-    )
-    files = releasing.preflight(
-        project,
-        target,
-        credentials,
-        _report,
-        run_tests=not no_tests,
-        skip_existing=skip_existing,
         dry_run=dry_run,
+        skip_existing=skip_existing,
+        yes=yes,
+        run_tests=not no_tests,
+        allow_insecure_http=allow_insecure_http,
     )
-    if dry_run:
+    terminal = sys.stdin.isatty()
+    console = releasing.Console(
+        report=_report,
+        echo=click.echo,
+        progress=_progress,
+        ask_token=_ask_token if terminal else None,
+        confirm=_confirm if terminal else None,
+    )
+    try:
+        outcome = releasing.publish(request, console)
+    except DistkitError as error:
+        with_hint(error)
+        raise
+    if outcome.dry_run:
         click.echo(
-            f"Dry run: would upload {len(files)} files to {target.upload_url}; sent nothing."
+            f"Dry run: would upload {len(outcome.uploaded)} files to "
+            f"{outcome.target.upload_url}; sent nothing."
         )
         return
-    assert credentials is not None
-    if files:
-        if target.name == "PyPI" and not yes:
-            click.confirm(f"Upload {project.name} {project.version} to PyPI?", abort=True)
-        releasing.upload(files, target, credentials, click.echo)
-    loaded = releasing.verify(project, target)
-    _report("ok", f"installed {project.name}=={project.version} back; entry point {loaded}")
-    base = (
-        "https://pypi.org" if target.name == "PyPI" else target.simple_url.rsplit("/simple/", 1)[0]
-    )
-    page = (
-        f"{base}/project/{project.name}/{project.version}/"
-        if target.is_public
-        else f"{target.simple_url}{project.name}/"
-    )
-    click.echo(f"{'Published' if files else 'Already published'}: {page}")
+    click.echo(f"  ok   entry point {outcome.loaded}")
+    click.echo(f"{'Published' if outcome.uploaded else 'Already published'}: {outcome.page}")

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from distkit.release.tox import EnvProgress
+
+
+def _progress(event: EnvProgress) -> None:
+    click.echo(f"==> {event.line()}")
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -21,7 +29,7 @@ def test(path: Path, tox_args: tuple[str, ...], runner: str) -> None:
     """Run the package's tests with tox (environments in parallel). Extra args go to tox."""
     from distkit.release.tox import run_tox
 
-    report = run_tox(path, list(tox_args), runner=runner, echo=click.echo)
+    report = run_tox(path, list(tox_args), runner=runner, echo=click.echo, progress=_progress)
     click.echo("")
     for env in report.envs:
         click.echo(f"  {env.name:<12} {env.status}  {env.seconds:.1f} s")

@@ -9,9 +9,13 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from distkit.errors import ToolError, UsageError
 from distkit.release.tool import run_tool
+
+# 1980-01-01, the earliest time a zip file (a wheel) can hold.
+REPRODUCIBLE_EPOCH = "315532800"
 
 
 @dataclass(frozen=True)
@@ -25,21 +29,52 @@ class Project:
     @property
     def file_stem(self) -> str:
         """The name as wheel and sdist file names spell it (PEP 625/427)."""
-        return re.sub(r"[-_.]+", "_", self.name).lower()
+        from packaging.utils import canonicalize_name
+
+        return canonicalize_name(self.name).replace("-", "_")
 
 
 def read_project(path: Path) -> Project:
     """Read `[project]` name and version from `path`/pyproject.toml."""
+    from packaging.utils import InvalidName, canonicalize_name
+    from packaging.version import InvalidVersion, Version
+
+    pyproject = path / "pyproject.toml"
+    table = project_table(path)
+    name, version = table.get("name"), table.get("version")
+    if not isinstance(name, str) or not isinstance(version, str):
+        raise UsageError(f"{pyproject} needs a static [project] name and version")
+    try:
+        canonicalize_name(name, validate=True)
+    except InvalidName:
+        raise UsageError(f"{pyproject}: {name!r} is not a valid project name") from None
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise UsageError(f"{pyproject}: {version!r} is not a valid version") from None
+    return Project(path.resolve(), name, version)
+
+
+def project_table(path: Path) -> dict[str, Any]:
+    """The `[project]` table of `path`/pyproject.toml, read as TOML requires (UTF-8)."""
+    from distkit.inputs import read_regular
+
     pyproject = path / "pyproject.toml"
     if not pyproject.is_file():
         raise UsageError(f"no pyproject.toml in {path}")
+    raw = read_regular(pyproject, max_bytes=1 << 20, what="pyproject.toml")
     try:
-        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{pyproject} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{pyproject} is not valid TOML: {exc}") from exc
-    if "name" not in table or "version" not in table:
-        raise UsageError(f"{pyproject} needs a static [project] name and version")
-    return Project(path.resolve(), str(table["name"]), str(table["version"]))
+        raise UsageError(f"{pyproject} is not valid TOML: {exc}") from None
+    table = data.get("project", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{pyproject}: `project` must be a table ([project])")
+    return table
 
 
 def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
@@ -56,7 +91,7 @@ def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
 
 
 def build_dists(project: Project, outdir: Path | None = None, installer: str = "uv") -> list[Path]:
-    """Build the sdist and wheel into `outdir` and return the files of this version.
+    """Build the sdist and wheel into `outdir` (default: dist/); return the files of this version.
 
     A failed build does not leave behind an empty folder that it created.
     """
@@ -74,7 +109,7 @@ def build_dists(project: Project, outdir: Path | None = None, installer: str = "
 
 def _run_build(project: Project, folder: Path, command: list[str]) -> list[Path]:
     try:
-        run_tool(command, what="build")
+        run_tool(command, what="build", env=reproducible_env())
     except ToolError as error:
         error.hint = build_hint(str(error))
         raise
@@ -84,6 +119,14 @@ def _run_build(project: Project, folder: Path, command: list[str]) -> list[Path]
             f"build wrote no files for {project.name} {project.version}", command=command
         )
     return files
+
+
+def reproducible_env() -> dict[str, str]:
+    """The environment of a build whose files come out the same each time from the same
+    source, where the backend allows (SOURCE_DATE_EPOCH, unless the user set it)."""
+    from distkit.release.tool import quiet_env
+
+    return {"SOURCE_DATE_EPOCH": REPRODUCIBLE_EPOCH, **quiet_env()}
 
 
 def build_hint(reason: str) -> str:

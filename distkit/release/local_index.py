@@ -1,22 +1,32 @@
-"""The local package index: a pypiserver on 127.0.0.1, started on demand and reused."""
+"""The local package index: a pypiserver on 127.0.0.1, started on demand and reused.
+
+Uploads need a password that distkit makes at first start and keeps in a file only this user
+can read; pypiserver gets only its hash. The folder is this user's alone (mode 0700). A lock
+serialises start and stop; a process is signalled only once it is known to be this user's
+pypiserver serving this folder. The port is kept across restarts, so saved URLs stay valid.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
+import fcntl
 import os
+import secrets
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from distkit.errors import DistkitError
+from distkit.errors import LocalIndexError, UsageError
 
 ENV_DIR = "DISTKIT_INDEX_DIR"
+USERNAME = "distkit"
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,7 @@ class Server:
 
     pid: int
     port: int
+    authenticated: bool = True
 
     @property
     def url(self) -> str:
@@ -41,62 +52,55 @@ def index_dir() -> Path:
 
 
 def status() -> Server | None:
-    """The running server, or None (a stale state file is removed)."""
-    state = index_dir() / "server.json"
-    if not state.is_file():
-        return None
-    try:
-        data = json.loads(state.read_text(encoding="utf-8"))
-        server = Server(int(data["pid"]), int(data["port"]))
-    except (ValueError, KeyError, TypeError):
-        state.unlink()
-        return None
-    if _alive(server.pid) and _healthy(server.port):
-        return server
-    state.unlink()
-    return None
+    """The running server, found among this user's processes (no state file is trusted)."""
+    servers = _our_servers(index_dir())
+    return next((server for server in servers if _healthy(server.port)), None)
 
 
-def start(timeout: float = 20.0) -> Server:
-    """Start the server in the background, or return the one already running."""
-    running = status()
-    if running:
-        return running
-    root = index_dir()
-    packages = root / "packages"
-    packages.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    command = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port)]
-    command += ["-a", ".", "-P", ".", str(packages)]
-    with open(root / "server.log", "ab") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
-        )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise DistkitError(f"the local index stopped at start; see {root / 'server.log'}")
-        if _healthy(port):
-            server = Server(process.pid, port)
-            (root / "server.json").write_text(json.dumps({"pid": process.pid, "port": port}))
-            return server
-        time.sleep(0.1)
-    process.terminate()
-    raise DistkitError(f"the local index did not answer within {timeout:.0f} s")
+def start(port: int | None = None, timeout: float = 30.0) -> Server:
+    """Start the server in the background, or return the one already running.
+
+    `port` picks the port (kept for later starts); by default the last one is used again.
+    """
+    root = _private_dir(index_dir())
+    with _locked(root):
+        running = status()
+        if running and not running.authenticated:
+            _terminate([running])  # started by an older distkit, open to every local user
+            running = None
+        if running and port and running.port != port:
+            raise UsageError(f"the local index already runs on port {running.port}; stop it first")
+        if running:
+            return running
+        return _launch(root, port or _saved_port(root) or free_port(), timeout)
 
 
 def stop() -> bool:
-    """Stop the running server; False when none was running."""
-    server = status()
-    if server is None:
+    """Stop every server of this index; False when none was running."""
+    root = index_dir()
+    if not root.is_dir():
         return False
-    os.kill(server.pid, signal.SIGTERM)
-    for _ in range(50):
-        if not _alive(server.pid):
-            break
-        time.sleep(0.1)
-    (index_dir() / "server.json").unlink(missing_ok=True)
-    return True
+    with _locked(_private_dir(root)):
+        servers = _our_servers(root)
+        _terminate(servers)
+        return bool(servers)
+
+
+def _terminate(servers: list[Server]) -> None:
+    for server in servers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(server.pid, signal.SIGTERM)
+    for server in servers:
+        _wait_gone(server.pid)
+
+
+def credentials() -> tuple[str, str]:
+    """The username and password that uploads to the local index need (made at first start)."""
+    secret = _private_dir(index_dir()) / "upload-password"
+    if not secret.is_file():
+        raise LocalIndexError("the local index has no credentials yet; start it first")
+    _check_private(secret)
+    return USERNAME, secret.read_text(encoding="utf-8").strip()
 
 
 def free_port() -> int:
@@ -104,6 +108,139 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _launch(root: Path, port: int, timeout: float) -> Server:
+    packages = root / "packages"
+    packages.mkdir(mode=0o700, exist_ok=True)
+    htpasswd = _ensure_credentials(root)
+    command = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port)]
+    command += ["-a", "update", "-P", str(htpasswd.resolve()), str(packages.resolve())]
+    with open(root / "server.log", "ab") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            in_use = "" if _port_free(port) else f"port {port} is in use; "
+            raise LocalIndexError(
+                f"the local index stopped at start ({in_use}see {root / 'server.log'})"
+            )
+        if _healthy(port):
+            (root / "port").write_text(str(port), encoding="utf-8")
+            return Server(process.pid, port)
+        time.sleep(0.1)
+    process.terminate()
+    raise LocalIndexError(f"the local index did not answer within {timeout:.0f} s")
+
+
+def _ensure_credentials(root: Path) -> Path:
+    """The htpasswd file pypiserver reads; the password itself goes to a 0600 file."""
+    from passlib.apache import HtpasswdFile  # type: ignore[import-untyped]
+
+    secret, htpasswd = root / "upload-password", root / "htpasswd"
+    if not secret.is_file() or not htpasswd.is_file():
+        password = secrets.token_urlsafe(24)
+        for path in (secret, htpasswd):
+            path.unlink(missing_ok=True)
+        _write_private(secret, password + "\n")
+        table = HtpasswdFile(new=True)
+        table.set_password(USERNAME, password)
+        _write_private(htpasswd, table.to_string().decode("utf-8"))
+    _check_private(secret)
+    return htpasswd
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+def _private_dir(root: Path) -> Path:
+    """`root`, made if missing; refused unless it is this user's and closed to others."""
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _check_private(root)
+    return root
+
+
+def _check_private(path: Path) -> None:
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
+        raise LocalIndexError(f"{path} is not this user's own; refusing to use it")
+    if info.st_mode & 0o077:
+        raise LocalIndexError(
+            f"{path} is open to other users (mode {stat.S_IMODE(info.st_mode):o}); "
+            f"run `chmod go-rwx {path}`"
+        )
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    fd = os.open(root / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _saved_port(root: Path) -> int | None:
+    try:
+        port = int((root / "port").read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
+    return port if 1024 <= port <= 65535 else None
+
+
+def _our_servers(root: Path) -> list[Server]:
+    """This user's pypiserver processes that serve `root`/packages."""
+    packages = str((root / "packages").resolve())
+    htpasswd = str((root / "htpasswd").resolve())
+    found = []
+    for pid, argv in _own_processes():
+        if "pypiserver" in argv and packages in argv and "-p" in argv:
+            index = argv.index("-p") + 1
+            locked = "update" in argv and htpasswd in argv
+            if index < len(argv) and argv[index].isdigit():
+                found.append(Server(pid, int(argv[index]), locked))
+    return found
+
+
+def _own_processes() -> Iterator[tuple[int, list[str]]]:
+    """(pid, argv) of this user's processes, read from /proc (or from `ps` without it)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "cmdline").is_file():
+        yield from _own_processes_from_ps()
+        return
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if entry.stat().st_uid != os.getuid():
+                continue
+            raw = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        yield int(entry.name), raw.decode("utf-8", "replace").split("\0")
+
+
+def _own_processes_from_ps() -> Iterator[tuple[int, list[str]]]:
+    """(pid, argv split at spaces) of this user's processes, as `ps` lists them."""
+    try:
+        listing = subprocess.run(
+            ["ps", "-U", str(os.getuid()), "-o", "pid=,args="],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+    except OSError:
+        return
+    for line in listing.splitlines():
+        pid, _, args = line.strip().partition(" ")
+        if pid.isdigit() and int(pid) != os.getpid():
+            yield int(pid), args.split()
 
 
 def _alive(pid: int) -> bool:
@@ -115,6 +252,23 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
+    return True
+
+
+def _wait_gone(pid: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.05)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
     return True
 
 

@@ -1,4 +1,9 @@
-"""Publish a package: preflight checks, upload with twine, verify by installing it back."""
+"""Publish a package: preflight checks, upload with twine, verify by installing it back.
+
+`publish(...)` runs the steps in their order: it builds afresh from the tested source into a
+folder of its own and uploads exactly the files it built (a `dist/` folder is never read), and
+verify installs only files whose sha256 is one of those. The command only parses and prints.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,150 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-from distkit.errors import PublishError, TestsFailed, ToolError, UsageError
-from distkit.release import build, simple_api
+from distkit.errors import (
+    AlreadyPublished,
+    ConfirmationNeeded,
+    DistkitError,
+    PlaceholderMetadata,
+    PublishError,
+    TargetConflict,
+    TestsFailed,
+    ToolError,
+    UsageError,
+)
+from distkit.release import build, checks, installed, simple_api, targets
+from distkit.release.checks import Report, Status
+from distkit.release.redact import redact, secret_forms
 from distkit.release.targets import Credentials, Target
-from distkit.release.tool import run_tool, trim_error
+from distkit.release.tool import run_tool
+from distkit.release.tox import Progress
 
-Status = Literal["ok", "warn", "fail"]
-Report = Callable[[Status, str], None]
+__all__ = ["Report", "Status", "preflight", "publish", "upload", "verify"]
 
 
-def stdlib_clash(name: str) -> str | None:
-    """The stdlib module a project's import name would shadow, if any."""
-    module = re.sub(r"[-.]+", "_", name).lower()
-    return module if module in sys.stdlib_module_names else None
+@dataclass(frozen=True)
+class Request:
+    """What to publish, where to, and how (one target at most)."""
+
+    path: Path
+    test: bool = False
+    local: bool = False
+    repository: str | None = None
+    repository_url: str | None = None
+    config_file: Path | None = None
+    dry_run: bool = False
+    skip_existing: bool = False
+    yes: bool = False
+    run_tests: bool = True
+    allow_insecure_http: bool = False
+
+
+@dataclass(frozen=True)
+class Console:
+    """How publish talks to the user. `ask_token` and `confirm` are None where no one can
+    answer (no terminal)."""
+
+    report: Report
+    echo: Callable[[str], None]
+    progress: Progress | None = None
+    ask_token: Callable[[str], str] | None = None
+    confirm: Callable[[str], bool] | None = None
+
+
+@dataclass
+class Outcome:
+    """What a publish did: the files it built and uploaded, and where the package now lives."""
+
+    project: build.Project
+    target: Target
+    built: list[str]
+    uploaded: list[str] = field(default_factory=list)
+    loaded: str = ""
+    page: str = ""
+    dry_run: bool = False
+
+
+def publish(request: Request, console: Console) -> Outcome:
+    """Preflight, (ask for a token,) confirm, upload and verify, in that order."""
+    named = (request.test, request.local, request.repository, request.repository_url)
+    if sum(map(bool, named)) > 1:
+        raise TargetConflict("name one target only")
+    project = build.read_project(request.path)
+    target, credentials = _target_and_credentials(request)
+    targets.check_transport(target, request.allow_insecure_http)
+    interactive = console.confirm is not None
+    if target.is_public and not (request.yes or request.dry_run or interactive):
+        raise ConfirmationNeeded(
+            f"an upload to {target.name} cannot be undone, and there is no terminal to confirm it"
+        )
+    ask_later = credentials is None and console.ask_token is not None and not request.dry_run
+    if credentials is None and not (ask_later or request.dry_run):
+        raise targets.missing_credentials(target)
+    where = target.name
+    if target.name != target.upload_url:
+        where += f" ({target.upload_url})"
+    console.echo(f"Publishing {project.name} {project.version} to {where}")
+    with tempfile.TemporaryDirectory(prefix="distkit-publish-") as workdir:
+        files = preflight(
+            project,
+            target,
+            credentials,
+            console.report,
+            workdir=Path(workdir),
+            run_tests=request.run_tests,
+            skip_existing=request.skip_existing,
+            dry_run=request.dry_run,
+            ask_later=ask_later,
+            yes=request.yes,
+            progress=console.progress,
+        )
+        built = build.dist_files(project, Path(workdir))
+        outcome = Outcome(project, target, [file.name for file in built], dry_run=request.dry_run)
+        outcome.uploaded = [file.name for file in files]
+        if request.dry_run:
+            return outcome
+        if credentials is None:
+            assert console.ask_token is not None
+            username = target.username or os.environ.get("TWINE_USERNAME") or "__token__"
+            credentials = Credentials(username, console.ask_token(target.name), "prompt")
+        if files and target.is_public and not request.yes:
+            assert console.confirm is not None
+            if not console.confirm(f"Upload {project.name} {project.version} to {target.name}?"):
+                raise UsageError("nothing uploaded: the upload was not confirmed")
+        if files:
+            upload(files, target, credentials, console.echo, project)
+        outcome.loaded = verify(project, target, built, files, console.report)
+    outcome.page = project_page(project, target)
+    return outcome
+
+
+def _target_and_credentials(request: Request) -> tuple[Target, Credentials | None]:
+    if request.local:
+        from distkit.release import local_index
+
+        server = local_index.start()
+        username, password = local_index.credentials()
+        target = Target("local index", server.url, username, password, "local index")
+        return target, Credentials(username, password, "local index")
+    target = targets.resolve_target(
+        test=request.test,
+        repository=request.repository,
+        repository_url=request.repository_url,
+        config_file=request.config_file,
+    )
+    return target, targets.find_credentials(target)
+
+
+def project_page(project: build.Project, target: Target) -> str:
+    """Where the published version can be seen: its PyPI page, or its Simple API page."""
+    name = simple_api.normalize(project.name)
+    if target.is_public:
+        base = target.simple_url.rsplit("/simple/", 1)[0]
+        return f"{base}/project/{name}/{project.version}/"
+    return f"{target.simple_url}{name}/"
 
 
 @dataclass
@@ -46,223 +178,174 @@ def preflight(
     credentials: Credentials | None,
     report: Report,
     *,
+    workdir: Path,
     run_tests: bool = True,
     skip_existing: bool = False,
     dry_run: bool = False,
+    ask_later: bool = False,
+    yes: bool = False,
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """Check everything an upload needs, reporting each check; return the files to upload.
+    """Check everything an upload needs, reporting each check; build into `workdir` and
+    return the files to upload.
 
-    A dry run reports missing credentials as a failed check and goes on, then fails at the end.
+    A dry run reports a failed check and goes on, then fails at the end.
     """
     tally = _Tally(report)
     _check_name(project, tally)
-    _check_credentials(target, credentials, tally, dry_run)
-    files = _built_and_checked(project, tally)
+    _check_metadata(project, target, tally, dry_run=dry_run, accepted=yes)
+    _check_credentials(target, credentials, tally, ask_later)
     tally("ok", f"upload endpoint {target.upload_url}")
+    if run_tests:
+        _check_tests(project, tally, progress)
+    files = build.build_dists(project, workdir)
+    _check_pair(files)
+    tally("ok", f"built {len(files)} files for version {project.version} in a fresh folder")
+    build.check(files)
+    tally("ok", "twine check --strict passed")
     if dry_run and not target.is_loopback:
         tally("ok", f"version check on {target.simple_url} skipped (dry run sends nothing)")
     else:
-        files = _new_files(project, target, files, tally, skip_existing)
-    if run_tests:
-        _check_tests(project, tally)
+        files = checks.new_files(project, target, files, tally, skip_existing)
     if tally.failed:
-        checks = "check" if tally.failed == 1 else "checks"
-        raise PublishError(f"{tally.failed} {checks} failed (marked FAIL above)")
+        checks_ = "check" if tally.failed == 1 else "checks"
+        raise PublishError(f"{tally.failed} {checks_} failed (marked FAIL above)")
     return files
 
 
 def _check_name(project: build.Project, report: Report) -> None:
-    clash = stdlib_clash(project.name)
+    clash = checks.stdlib_clash(project.name)
     if clash:
         raise UsageError(f"{project.name} would shadow the standard library module {clash!r}")
     report("ok", f"name {project.name} does not shadow a standard library module")
 
 
-def _check_credentials(
-    target: Target, credentials: Credentials | None, report: Report, dry_run: bool
+def _check_metadata(
+    project: build.Project, target: Target, report: Report, *, dry_run: bool, accepted: bool
 ) -> None:
-    if credentials is None:
-        message = (
-            f"no credentials for {target.name}: set TWINE_USERNAME and TWINE_PASSWORD "
-            "(or TWINE_PASSWORD alone with a token), or add them to ~/.pypirc"
-        )
+    found = checks.placeholders(build.project_table(project.path))
+    if not found:
+        report("ok", "author, email and URLs are not placeholders")
+        return
+    message = f"placeholder metadata in pyproject.toml: {'; '.join(found)}"
+    if target.is_public and not accepted:
         if not dry_run:
-            raise UsageError(message)
+            raise PlaceholderMetadata(f"{message}; {target.name} would show it to everyone")
         report("fail", message)
-    elif not target.auth:
+    else:
+        report("warn", message)
+
+
+def _check_credentials(
+    target: Target, credentials: Credentials | None, report: Report, ask_later: bool
+) -> None:
+    if credentials is None and ask_later:
+        report("ok", f"credentials for {target.name}: asked for after these checks")
+    elif credentials is None:
+        report("fail", str(targets.missing_credentials(target)))
+    elif credentials.source == "local index":
         report(
             "ok",
-            f"no credentials needed: the {target.name} takes uploads without authentication "
-            "(it listens on 127.0.0.1 only)",
+            "credentials: the local index's own upload password (made by distkit, readable "
+            "by this user only)",
         )
     else:
         report("ok", f"credentials from {credentials.source} (user {credentials.username})")
 
 
-def _built_and_checked(project: build.Project, report: Report) -> list[Path]:
-    files = build.dist_files(project)
-    if files:
-        report("ok", f"dist/ holds {len(files)} files for version {project.version}")
-    else:
-        files = build.build_dists(project)
-        report("ok", f"built {len(files)} files for version {project.version}")
-    build.check(files)
-    report("ok", "twine check --strict passed")
-    return files
+def _check_pair(files: list[Path]) -> None:
+    if not any(f.name.endswith(".tar.gz") for f in files) or not any(
+        f.suffix == ".whl" for f in files
+    ):
+        names = ", ".join(f.name for f in files) or "nothing"
+        raise PublishError(f"the build made {names}, not an sdist and a wheel")
 
 
-def _check_tests(project: build.Project, report: Report) -> None:
+def _check_tests(project: build.Project, report: Report, progress: Progress | None) -> None:
     from distkit.release import tox
 
-    result = tox.run_tox(project.path)
+    result = tox.run_tox(project.path, progress=progress)
     try:
         result.raise_for_failure()
     except TestsFailed as error:
         raise TestsFailed(
-            f"{error}; run `distkit test {shlex.quote(str(project.path))}` to see why, "
-            "or pass --no-tests"
+            f"{error}; run `distkit test {shlex.quote(str(project.path))}` to see why"
         ) from None
     report("ok", f"tests passed ({len(result.envs)} envs, {result.seconds:.1f} s)")
 
 
-def _new_files(
-    project: build.Project, target: Target, files: list[Path], report: Report, skip: bool
-) -> list[Path]:
-    held = simple_api.project_files(target.simple_url, project.name)
-    if held is None:
-        report("ok", f"{project.name} is new on {target.name}")
-        return files
-    foreign = foreign_versions(project, held)
-    if foreign:
-        report(
-            "warn",
-            f"{project.name} on {target.name} has higher versions that are not this package's "
-            f"git tags ({', '.join(foreign[:5])}): the name is probably someone else's and the "
-            "upload will be refused (pick a unique name), or this version is out of order",
-        )
-    present = [file for file in files if file.name in held]
-    if not present:
-        report("ok", f"{project.name} {project.version} is not on {target.name} yet")
-        return files
-    if not skip:
-        report("fail", f"{project.name} {project.version} is already on {target.name}")
-        raise PublishError(
-            f"{project.name} {project.version} is already on {target.name}; "
-            "bump the version in pyproject.toml"
-        )
-    if len(present) == len(files):
-        report(
-            "ok",
-            f"all {len(files)} files of {project.name} {project.version} are already on "
-            f"{target.name}; nothing to upload",
-        )
-        return []
-    report("ok", f"skipping {len(present)} files already on {target.name}")
-    return [file for file in files if file not in present]
-
-
-def foreign_versions(project: build.Project, held: list[str]) -> list[str]:
-    """Versions of the index's files that are higher than this package's and not its git tags.
-
-    Those are the sign of someone else's project under this name (or of publishing out of
-    order); lower versions are this package's own earlier releases.
-    """
-    from packaging.version import InvalidVersion, Version
-
-    def parse(text: str) -> Version | None:
-        try:
-            return Version(text)
-        except InvalidVersion:
-            return None
-
-    current = parse(project.version)
-    if current is None:
-        return []
-    tags = {parse(tag) for tag in _git_tags(project.path)}
-    held_versions = {parse(v) for v in map(simple_api.file_version, held) if v is not None}
-    foreign = (v for v in held_versions if v is not None and v > current and v not in tags)
-    return [str(v) for v in sorted(foreign)]
-
-
-def _git_tags(path: Path) -> list[str]:
-    """The project's git tags (a leading "v" dropped), or none outside a git work tree."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(path), "tag", "--list"], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return []
-    return (
-        [tag.removeprefix("v") for tag in result.stdout.split()] if result.returncode == 0 else []
-    )
-
-
 def upload(
-    files: list[Path], target: Target, credentials: Credentials, echo: Callable[[str], None]
+    files: list[Path],
+    target: Target,
+    credentials: Credentials,
+    echo: Callable[[str], None],
+    project: build.Project | None = None,
 ) -> None:
-    """Upload with twine, streaming its output with the secret scrubbed."""
-    command = [
-        sys.executable,
-        "-m",
-        "twine",
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-    ]
-    command += ["--repository-url", target.upload_url, *map(str, files)]
+    """Upload with twine, streaming its output with every form of the secret masked."""
+    command = [sys.executable, "-m", "twine", "upload", "--non-interactive"]
+    command += ["--disable-progress-bar", "--repository-url", target.upload_url]
+    command += [*map(str, files)]
     env = {
         **os.environ,
         "TWINE_USERNAME": credentials.username,
         "TWINE_PASSWORD": credentials.password,
+        "NO_COLOR": "1",
+        "PYTHONUNBUFFERED": "1",
     }
-    env.update(NO_COLOR="1", PYTHONUNBUFFERED="1")
+    hidden = secret_forms(credentials.username, credentials.password)
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        env=env,
     )
     assert process.stdout is not None
     lines = []
     for line in process.stdout:
-        clean = scrub(line.rstrip("\n"), credentials.password)
+        clean = redact(line.rstrip("\n"), hidden)
         lines.append(clean)
         echo(clean)
     if process.wait() != 0:
-        raise ToolError(
-            explain_upload_error("\n".join(lines), target, credentials), command=command
-        )
+        output = "\n".join(lines)
+        if project and _now_held(project, target, files, output):
+            raise AlreadyPublished(
+                f"{project.name} {project.version} is already on {target.name}: another upload "
+                "got there first"
+            )
+        reason = checks.explain_upload_error(output, target, credentials)
+        raise ToolError(reason, command=command)
 
 
-def scrub(text: str, secret: str) -> str:
-    """`text` with every occurrence of `secret` replaced."""
-    return text.replace(secret, "********") if secret else text
+def _now_held(project: build.Project, target: Target, files: list[Path], output: str) -> bool:
+    """Whether a refused upload (HTTP 400/409) met files that the index took meanwhile."""
+    if not re.search(r"\b(400|409)\b", output):
+        return False
+    try:
+        listing = simple_api.project_files(target.simple_url, project.name) or {}
+    except DistkitError:
+        return False
+    return any(file.name in listing for file in files)
 
 
-def explain_upload_error(output: str, target: Target, credentials: Credentials) -> str:
-    """One sentence for a failed upload, from twine's output."""
-    url = target.upload_url
-    if re.search(r"Connection ?refused|Max retries|NewConnectionError|ConnectionError", output):
-        return f"cannot connect to {url} (is the index running?)"
-    if re.search(r"timed out|Timeout", output):
-        return f"{url} did not answer in time"
-    status = re.search(r"\b(400|401|403|404|405|409|413)\b", output)
-    code = status.group(1) if status else ""
-    if code in ("401", "403"):
-        return f"{target.name} refused the credentials from {credentials.source} (HTTP {code})"
-    if code in ("400", "409") and re.search(r"exist", output, re.I):
-        return f"a file of this version is already on {target.name} (HTTP {code})"
-    if code == "413":
-        return f"a file is larger than {target.name} accepts (HTTP 413)"
-    if code in ("404", "405"):
-        return f"{url} is not an upload endpoint (HTTP {code})"
-    return f"upload to {url} failed: {trim_error(output, keep=2)}"
-
-
-def verify(project: build.Project, target: Target) -> str:
-    """Install exactly this version from the target into a fresh venv, import it, load its
-    `distkit` entry points; return what was loaded.
+def verify(
+    project: build.Project,
+    target: Target,
+    built: list[Path],
+    uploaded: list[Path],
+    report: Report,
+) -> str:
+    """Check the index lists the uploaded files with their sha256, install this version back
+    into a fresh venv accepting only files built here, and load its `distkit` entry points;
+    return what was loaded.
 
     The venv sees this Python's site-packages, so dependencies come from there and the index is
     asked only for the package itself (a private index need not mirror numpy).
     """
+    digests = {file.name: installed.sha256(file) for file in built}
+    _check_listing(project, target, digests, {file.name for file in uploaded}, report)
+    from packaging.version import Version
     from uv import find_uv_bin
 
     uv = find_uv_bin()
@@ -272,22 +355,50 @@ def verify(project: build.Project, target: Target) -> str:
             [uv, "venv", "--quiet", "--system-site-packages", "--python", sys.executable, str(venv)]
         )
         python = venv / "bin" / "python"
-        spec = f"{project.name}=={project.version}"
+        requirements = Path(tmp) / "requirements.txt"
+        pins = " ".join(f"--hash=sha256:{digest}" for digest in sorted(digests.values()))
+        requirements.write_text(f"{project.name}=={project.version} {pins}\n", encoding="utf-8")
         install = [uv, "pip", "install", "--quiet", "--python", str(python), "--no-cache"]
-        _run([*install, "--index-url", target.simple_url, "--no-deps", spec])
-        code = (
-            "import importlib.metadata as m, sys\n"
-            f"d = m.distribution({project.name!r})\n"
-            "eps = [e for e in d.entry_points if e.group == 'distkit']\n"
-            "assert eps, 'no distkit entry point'\n"
-            "for e in eps: e.load()\n"
-            "print(d.version, ', '.join(e.name + ' = ' + e.value for e in eps))\n"
-        )
-        out = _run([str(python), "-c", code])
-    version, _, loaded = out.strip().partition(" ")
-    if version != project.version:
-        raise PublishError(f"installed {version}, expected {project.version}")
-    return loaded
+        install += ["--index-url", target.simple_url, "--no-deps", "--require-hashes"]
+        try:
+            _run([*install, "-r", str(requirements)])
+        except ToolError as error:
+            raise PublishError(
+                f"{project.name} {project.version} on {target.name} did not install as the files "
+                f"built here (sha256 checked): {error}"
+            ) from None
+        version, entry_points = installed.metadata(venv, project.name)
+        if Version(version) != Version(project.version):
+            raise PublishError(f"installed {version}, expected {project.version}")
+        if not entry_points:
+            raise PublishError(f"installed {project.name} has no `distkit` entry point")
+        installed.load_entry_points(python, project.name)
+    report("ok", f"installed {project.name}=={project.version} back; sha256 matches this build")
+    return ", ".join(entry_points)
+
+
+def _check_listing(
+    project: build.Project,
+    target: Target,
+    digests: dict[str, str],
+    uploaded: set[str],
+    report: Report,
+) -> None:
+    listing = simple_api.project_files(target.simple_url, project.name) or {}
+    for name, digest in sorted(digests.items()):
+        listed = listing.get(name)
+        if listed is None and name in uploaded:
+            raise PublishError(f"{target.name} does not list {name} after the upload")
+        if listed and listed != digest:
+            if name in uploaded:
+                raise PublishError(
+                    f"{target.name} lists {name} with another sha256 than the file uploaded"
+                )
+            report(
+                "warn",
+                f"{name} on {target.name} is not the file built here (its sha256 differs): "
+                "it came from another build",
+            )
 
 
 def _run(command: list[str]) -> str:

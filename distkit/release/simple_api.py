@@ -16,7 +16,9 @@ ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
 def normalize(name: str) -> str:
     """The PEP 503 normalized form of a project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    from packaging.utils import canonicalize_name
+
+    return str(canonicalize_name(name))
 
 
 def simple_url_for(upload_url: str) -> str:
@@ -32,8 +34,9 @@ def simple_url_for(upload_url: str) -> str:
     return base + "/simple/"
 
 
-def project_files(simple_url: str, name: str, timeout: float = 10.0) -> list[str] | None:
-    """The file names the index holds for `name`, or None when it does not hold the project.
+def project_files(simple_url: str, name: str, timeout: float = 10.0) -> dict[str, str] | None:
+    """The files the index holds for `name`, each with the sha256 it lists ("" when it lists
+    none), or None when it does not hold the project.
 
     A redirect counts as "not held": pypiserver redirects unknown projects to its fallback index.
     """
@@ -52,10 +55,11 @@ def project_files(simple_url: str, name: str, timeout: float = 10.0) -> list[str
         reason = getattr(exc, "reason", exc)
         raise DistkitError(f"cannot reach {url}: {reason}") from exc
     if "json" in kind:
-        return [file["filename"] for file in json.loads(body).get("files", [])]
+        files = json.loads(body).get("files", [])
+        return {file["filename"]: str(file.get("hashes", {}).get("sha256", "")) for file in files}
     parser = _Anchors()
     parser.feed(body)
-    return parser.names
+    return parser.files
 
 
 def file_version(filename: str) -> str | None:
@@ -81,17 +85,20 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class _Anchors(HTMLParser):
+    """Each link's text and the sha256 in its `#sha256=` fragment (PEP 503)."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.names: list[str] = []
-        self._inside = False
+        self.files: dict[str, str] = {}
+        self._href: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._inside = tag == "a"
+        self._href = (dict(attrs).get("href") or "") if tag == "a" else None
 
     def handle_endtag(self, tag: str) -> None:
-        self._inside = False
+        self._href = None
 
     def handle_data(self, data: str) -> None:
-        if self._inside and data.strip():
-            self.names.append(data.strip())
+        if self._href is not None and data.strip():
+            found = re.search(r"#sha256=([0-9a-fA-F]{64})", self._href)
+            self.files[data.strip()] = found.group(1).lower() if found else ""

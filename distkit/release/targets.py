@@ -1,35 +1,38 @@
 """Where to upload and as whom: targets (PyPI, TestPyPI, ~/.pypirc, a URL) and credentials.
 
-Credentials come from twine's own sources, in twine's order; a secret is never printed.
+Credentials come from twine's own sources, in twine's order; a secret is never printed. A URL
+is kept without its userinfo: a username and password written into it become the target's
+credentials, and only the clean URL is ever shown.
 """
 
 from __future__ import annotations
 
 import configparser
+import ipaddress
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from distkit.errors import UsageError
+from distkit.errors import InsecureTransport, MissingCredentials, UsageError
 from distkit.release import simple_api
+from distkit.release.redact import redact, split_userinfo
 
 PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
 TESTPYPI_UPLOAD = "https://test.pypi.org/legacy/"
-# Sent to the local index, which asks for no credentials; twine wants some all the same.
-NO_AUTH_PASSWORD = "unused-by-the-local-index"
+PUBLIC_HOSTS = ("upload.pypi.org", "test.pypi.org")
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where to upload, and the Simple API to read back from."""
+    """Where to upload, and the Simple API to read back from. `upload_url` has no userinfo."""
 
     name: str
     upload_url: str
-    username: str | None = None
-    password: str | None = None
-    auth: bool = True
+    username: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    password_source: str = "pypirc file"
 
     @property
     def simple_url(self) -> str:
@@ -37,11 +40,11 @@ class Target:
 
     @property
     def is_public(self) -> bool:
-        return urlsplit(self.upload_url).hostname in ("upload.pypi.org", "test.pypi.org")
+        return urlsplit(self.upload_url).hostname in PUBLIC_HOSTS
 
     @property
     def is_loopback(self) -> bool:
-        return urlsplit(self.upload_url).hostname in ("127.0.0.1", "localhost", "::1")
+        return is_loopback_host(urlsplit(self.upload_url).hostname or "")
 
 
 @dataclass(frozen=True)
@@ -49,19 +52,32 @@ class Credentials:
     """A username and password, and where they came from (the source is safe to print)."""
 
     username: str
-    password: str
+    password: str = field(repr=False)
     source: str
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether `host` is this machine: localhost, 127.0.0.0/8 or ::1."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def read_pypirc(config_file: Path | None = None) -> configparser.ConfigParser:
     """Parse ~/.pypirc (or `config_file`); a file that does not parse is a one-line error."""
+    from distkit.inputs import read_regular
+
     path = config_file or Path.home() / ".pypirc"
     parser = configparser.ConfigParser(interpolation=None)
     if path.is_file():
         try:
-            parser.read(path, encoding="utf-8")
-        except configparser.Error as exc:
-            first = str(exc).splitlines()[0]
+            text = read_regular(path, max_bytes=1 << 20, what="pypirc file").decode("utf-8")
+            parser.read_string(text, source=str(path))
+        except (configparser.Error, UnicodeDecodeError) as exc:
+            first = redact(str(exc).splitlines()[0])
             raise UsageError(f"{path} is not a valid pypirc file: {first}") from None
     return parser
 
@@ -69,16 +85,13 @@ def read_pypirc(config_file: Path | None = None) -> configparser.ConfigParser:
 def resolve_target(
     *,
     test: bool = False,
-    local_url: str | None = None,
     repository: str | None = None,
     repository_url: str | None = None,
     config_file: Path | None = None,
 ) -> Target:
-    """The one target the options name; PyPI when none is named."""
+    """The target the options name; PyPI when none is named."""
     if repository_url:
-        return Target(repository_url, check_upload_url(repository_url))
-    if local_url:
-        return Target("local index", local_url, auth=False)
+        return _from_url(repository_url, repository_url, "repository URL")
     if test:
         return Target("TestPyPI", TESTPYPI_UPLOAD)
     if repository:
@@ -89,40 +102,74 @@ def resolve_target(
                 return Target(repository, defaults[repository])
             raise UsageError(f"no repository [{repository}] in the pypirc file")
         section = pypirc[repository]
-        url = section.get("repository", PYPI_UPLOAD)
+        target = _from_url(repository, section.get("repository", PYPI_UPLOAD), "pypirc file")
+        username = section.get("username") or target.username
+        password = section.get("password")
+        if password:
+            return Target(target.name, target.upload_url, username, password, "pypirc file")
         return Target(
-            repository, check_upload_url(url), section.get("username"), section.get("password")
+            target.name, target.upload_url, username, target.password, target.password_source
         )
     return Target("PyPI", PYPI_UPLOAD)
 
 
+def _from_url(name: str, url: str, where: str) -> Target:
+    clean = check_upload_url(url)
+    _, username, password = split_userinfo(url)
+    shown = clean if name == url else name
+    return Target(shown, clean, username, password, f"the {where}'s userinfo")
+
+
 def check_upload_url(url: str) -> str:
-    """Refuse URLs that are not upload endpoints, e.g. a Simple API page or PyPI's front page."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{url} is not an http(s) URL")
-    pypi_hosts = ("pypi.org", "www.pypi.org", "upload.pypi.org", "test.pypi.org")
-    if parts.hostname in pypi_hosts and not parts.path.endswith("/legacy/"):
-        good = TESTPYPI_UPLOAD if "test" in parts.hostname else PYPI_UPLOAD
-        raise UsageError(f"{url} is not an upload endpoint; use {good}")
+    """The URL without userinfo; refuse URLs that are not upload endpoints, e.g. a Simple API
+    page or PyPI's front page."""
+    try:
+        clean = split_userinfo(url)[0]
+        parts = urlsplit(clean)
+        host = parts.hostname
+        parts.port  # noqa: B018 - parsing the port is what raises on a bad one
+    except ValueError:
+        raise UsageError(f"{redact(url)} is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError(f"{clean} is not an http(s) URL")
+    pypi_hosts = ("pypi.org", "www.pypi.org", *PUBLIC_HOSTS)
+    if host in pypi_hosts and not parts.path.endswith("/legacy/"):
+        good = TESTPYPI_UPLOAD if "test" in host else PYPI_UPLOAD
+        raise UsageError(f"{clean} is not an upload endpoint; use {good}")
     if re.search(r"/(simple|json|project|packages)(/|$)", parts.path):
-        raise UsageError(f"{url} is not an upload endpoint (it looks like a download page)")
-    return url
+        raise UsageError(f"{clean} is not an upload endpoint (it looks like a download page)")
+    return clean
+
+
+def check_transport(target: Target, allow_insecure_http: bool = False) -> None:
+    """Refuse to send credentials over plain http to another machine."""
+    parts = urlsplit(target.upload_url)
+    if parts.scheme == "http" and not target.is_loopback and not allow_insecure_http:
+        raise InsecureTransport(
+            f"{target.upload_url} is plain http to another machine: the credentials would "
+            "cross the network in clear text; use an https URL"
+        )
 
 
 def find_credentials(target: Target) -> Credentials | None:
     """Credentials from twine's sources, in twine's order; None when there are none."""
-    if not target.auth:
-        return Credentials("distkit", NO_AUTH_PASSWORD, "no authentication")
     env_user, env_pass = os.environ.get("TWINE_USERNAME"), os.environ.get("TWINE_PASSWORD")
     if env_pass:
         return Credentials(env_user or "__token__", env_pass, "TWINE_PASSWORD environment variable")
+    username = target.username or env_user or "__token__"
     if target.password:
-        return Credentials(target.username or "__token__", target.password, "pypirc file")
-    keyring_secret = _from_keyring(target.upload_url, target.username or "__token__")
+        return Credentials(username, target.password, target.password_source)
+    keyring_secret = _from_keyring(target.upload_url, username)
     if keyring_secret:
-        return Credentials(target.username or "__token__", keyring_secret, "keyring")
+        return Credentials(username, keyring_secret, "keyring")
     return None
+
+
+def missing_credentials(target: Target) -> MissingCredentials:
+    return MissingCredentials(
+        f"no credentials for {target.name}: set TWINE_USERNAME and TWINE_PASSWORD "
+        "(or TWINE_PASSWORD alone with a token), add them to ~/.pypirc, or store them in keyring"
+    )
 
 
 def _from_keyring(url: str, username: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from distkit.errors import TestsFailed, ToolError, UsageError
 
@@ -71,11 +73,77 @@ def has_tox_config(path: Path) -> bool:
     """Whether `path` holds a tox configuration tox 4 would load."""
     if (path / "tox.ini").is_file() or (path / "tox.toml").is_file():
         return True
-    for name, marker in (("pyproject.toml", "[tool.tox"), ("setup.cfg", "[tox:tox]")):
+    for name, marker in (("pyproject.toml", b"[tool.tox"), ("setup.cfg", b"[tox:tox]")):
         file = path / name
-        if file.is_file() and marker in file.read_text(encoding="utf-8"):
+        if file.is_file() and marker in file.read_bytes():
             return True
     return False
+
+
+@dataclass(frozen=True)
+class EnvProgress:
+    """A tox environment that started or finished; `seconds` is set when it finished."""
+
+    name: str
+    state: Literal["started", "passed", "FAILED", "skipped"]
+    seconds: float | None = None
+
+    def line(self) -> str:
+        """E.g. `py: started`, `py: passed (3.2 s)`."""
+        took = f" ({self.seconds:.1f} s)" if self.seconds is not None else ""
+        return f"{self.name}: {self.state}{took}"
+
+
+Progress = Callable[[EnvProgress], None]
+# "py: commands[0]> pytest" or "py: skipped because ..." (the env started) and "py: OK ✔ in
+# 1.2 seconds", "  py: FAIL code 1 (3.0=setup[..]+cmd[..] seconds)" (it finished).
+STARTED = re.compile(r"^([A-Za-z0-9_][\w.-]*): (?:[\w-]+(?:\[\d+\])?> |skipped because)")
+FINISHED = re.compile(r"^\s*([A-Za-z0-9_][\w.-]*): (OK|FAIL|SKIP)\b(.*)$")
+SECONDS = re.compile(r"in ([0-9.]+) seconds|\(([0-9.]+)[=\s]")
+OUTCOMES: dict[str, Literal["passed", "FAILED", "skipped"]] = {
+    "OK": "passed",
+    "FAIL": "FAILED",
+    "SKIP": "skipped",
+}
+
+
+@dataclass
+class _ProgressReader:
+    """Turns tox's live output into one start and one finish event per environment."""
+
+    progress: Progress
+    started: set[str] = field(default_factory=set)
+    finished: set[str] = field(default_factory=set)
+
+    def feed(self, line: str) -> None:
+        done = FINISHED.match(line)
+        if done:
+            name = done.group(1)
+            if name in self.finished:
+                return
+            self.start(name)
+            self.finished.add(name)
+            timing = SECONDS.search(done.group(3))
+            seconds = float(timing.group(1) or timing.group(2)) if timing else None
+            self.progress(EnvProgress(name, OUTCOMES[done.group(2)], seconds))
+            return
+        begun = STARTED.match(line)
+        if begun:
+            self.start(begun.group(1))
+
+    def start(self, name: str) -> None:
+        if name not in self.started:
+            self.started.add(name)
+            self.progress(EnvProgress(name, "started"))
+
+    def close(self, envs: list[EnvResult]) -> None:
+        """Report the environments whose finish tox's output did not show."""
+        for env in envs:
+            if env.name not in self.finished:
+                self.start(env.name)
+                self.finished.add(env.name)
+                outcome = "SKIP" if env.skipped else "OK" if env.passed else "FAIL"
+                self.progress(EnvProgress(env.name, OUTCOMES[outcome], env.seconds))
 
 
 def run_tox(
@@ -83,8 +151,14 @@ def run_tox(
     tox_args: list[str] | None = None,
     runner: str = "uv-venv-runner",
     echo: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> TestReport:
-    """Run tox in `path` (environments in parallel), streaming its lines to `echo`."""
+    """Run tox in `path` (environments in parallel), streaming its lines to `echo` and each
+    environment's start and finish to `progress`."""
+    if (path / "pyproject.toml").is_file():
+        from distkit.release.build import project_table
+
+        project_table(path)  # a pyproject.toml tox cannot read is one line here, not a traceback
     if not has_tox_config(path):
         raise UsageError(f"no tox configuration in {path} (add a tox.ini, or run pytest yourself)")
     with tempfile.TemporaryDirectory(prefix="distkit-tox-") as tmp:
@@ -100,17 +174,23 @@ def run_tox(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
+                errors="replace",
                 env=tox_environment(),
             )
         except OSError as exc:
             raise ToolError(f"cannot run tox: {exc}", command=command) from exc
         assert process.stdout is not None
+        reader = _ProgressReader(progress) if progress else None
         for line in process.stdout:
             if echo:
                 echo(line.rstrip("\n"))
+            if reader:
+                reader.feed(line.rstrip("\n"))
         returncode = process.wait()
         report = TestReport(seconds=time.perf_counter() - started, returncode=returncode)
         report.envs = _read_journal(journal)
+        if reader:
+            reader.close(report.envs)
     return report
 
 

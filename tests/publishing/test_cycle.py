@@ -31,10 +31,8 @@ def test_new_test_build_publish_verify_then_refuse_the_same_version(
     code, out = invoke("publish", str(package), "--repository-url", pypiserver.url, "--no-tests")
     assert code == 0, out
     assert "credentials from TWINE_PASSWORD environment variable" in out
-    assert (
-        "installed distkit-poisson==0.1.0 back; "
-        "entry point distkit_poisson = distkit_poisson.plugin" in out
-    )
+    assert "installed distkit-poisson==0.1.0 back; sha256 matches this build" in out
+    assert "entry point distkit_poisson = distkit_poisson.plugin" in out
     assert sorted(p.name for p in pypiserver.packages.iterdir()) == [
         "distkit_poisson-0.1.0-py3-none-any.whl",
         "distkit_poisson-0.1.0.tar.gz",
