@@ -4,6 +4,7 @@ package prints at import."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -34,10 +35,10 @@ def test_new_build_edit_publish_local_installs_the_edit(tmp_path: Path) -> None:
     package = tmp_path / "distkit-poisson"
     assert run("build", str(package)).returncode == 0
     init = package / "src" / "distkit_poisson" / "__init__.py"
-    init.write_text(init.read_text() + '\nEDITED = "after the build"\n')
+    init.write_text(init.read_text() + '\n\nEDITED = "after the build"\n')
     result = run("publish", str(package), "--local")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "  test py: started" in result.stdout
+    assert re.search(r"^  test py3\d+: started$", result.stdout, re.M), result.stdout
     simple = f"{index.status().url}simple/"  # type: ignore[union-attr]
     edited = installed_value(
         simple,
