@@ -195,9 +195,15 @@ def run_tox(
 
 
 def tox_environment() -> dict[str, str]:
-    """This process's environment, less what an enclosing tox run set for itself."""
+    """This process's environment, less what an enclosing tox run set for itself.
+
+    uv is told not to download a Python that is missing (unless the user says otherwise): a
+    tox environment for an interpreter this machine lacks is skipped at once, instead of uv
+    reaching out to the internet for one.
+    """
     env = {k: v for k, v in os.environ.items() if k not in OUTER_TOX_VARIABLES}
     env["PY_COLORS"] = "0"
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     return env
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from distkit.release.tox import tox_environment
 from tests.publishing.commands import invoke
 
 pytestmark = pytest.mark.slow
@@ -50,3 +51,10 @@ def test_an_env_tox_skipped_is_shown_as_skipped_and_does_not_fail(package: Path)
     assert code == 0, out
     assert "  old          skipped" in out
     assert "1/1 envs passed (1 skipped)" in out
+
+
+def test_tox_runs_never_download_a_missing_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UV_PYTHON_DOWNLOADS", raising=False)
+    assert tox_environment()["UV_PYTHON_DOWNLOADS"] == "never"
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "automatic")
+    assert tox_environment()["UV_PYTHON_DOWNLOADS"] == "automatic"
