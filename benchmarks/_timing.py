@@ -7,8 +7,9 @@ import shutil
 import statistics
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 
 def median_seconds(
@@ -33,6 +34,17 @@ def median_seconds(
         )
         if i >= warmup:
             times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_time(function: Callable[[], Any], repeats: int) -> float:
+    """The median seconds of `repeats` calls of `function`, after one warm-up call."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).parent))
 import numpy as np
+from _timing import median_time
 from scipy import stats
 
 from distkit.distributions import Binomial, Gaussian
@@ -100,16 +100,6 @@ class Row:
         if self.course is None or self.course_n is None:
             return None
         return self.course * self.n / self.course_n
-
-
-def median_time(function: Callable[[], Any], repeats: int) -> float:
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run(n: int, lines: int, course_n: int, repeats: int) -> list[Row]:

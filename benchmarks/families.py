@@ -25,9 +25,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import median_time
 
 GOAL = 1.5
 
@@ -83,16 +85,6 @@ def install(root: Path) -> Path:
     install += ["-e", repo, *packages]
     subprocess.run(list(map(str, install)), check=True)
     return python
-
-
-def median_time(function: Callable[[], Any], repeats: int) -> float:
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def child(specs: list[dict[str, Any]], n: int, repeats: int) -> list[dict[str, Any]]:
