@@ -11,7 +11,6 @@ import contextlib
 import errno
 import importlib
 import os
-import shlex
 import sys
 import traceback
 from typing import Any
@@ -21,7 +20,6 @@ import click
 from distkit import __version__
 from distkit.commands import COMMANDS
 from distkit.errors import DistkitError, PluginError, ToolError, describe
-from distkit.release.redact import redact
 
 PLUGIN = "distkit.plugin"  # click's ctx.meta key: the plugin whose command runs
 CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader went away
@@ -100,9 +98,7 @@ class DistkitGroup(click.Group):
             else:
                 raise
             if ctx.params.get("debug"):
-                click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
-                if isinstance(error, ToolError) and error.command:
-                    click.echo(redact(f"command: {shlex.join(error.command)}"), err=True)
+                show_traceback(error)
             raise one_line(failure) from None
 
 
@@ -138,11 +134,24 @@ def silence_output() -> None:
     os.close(devnull)
 
 
+def show_traceback(error: BaseException) -> None:
+    """`--debug`: the traceback, and the command a wrapped tool ran, secrets masked."""
+    import shlex
+
+    from distkit.release.redact import redact
+
+    click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
+    if isinstance(error, ToolError) and error.command:
+        click.echo(redact(f"command: {shlex.join(error.command)}"), err=True)
+
+
 def one_line(error: DistkitError | OSError) -> click.ClickException:
     """The click error that prints `error` as one line with its exit code."""
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""
         return Failure(f"{error.strerror or error}{where}")
+    from distkit.release.redact import redact
+
     failure = Misuse if error.exit_code == Misuse.exit_code else Failure
     return failure(redact(str(error)))
 
