@@ -18,7 +18,7 @@ def test_distkit_list_shows_bach_unet_from_the_entry_point() -> None:
         check=True,
     )
     models = json.loads(result.stdout)["music_models"]
-    assert {"name": "bach-unet", "plugin": "bach"}.items() <= next(
+    assert {"name": "bach-unet", "plugin": "distkit_bach"}.items() <= next(
         m for m in models if m["name"] == "bach-unet"
     ).items()
 
@@ -59,7 +59,9 @@ def test_distkit_compose_uses_the_model_the_teacher_s_panel_ranks_best(tmp_path)
     bach, hmm = recorded_panel(BachUNet), recorded_panel(ChoraleHMM)
     assert bach is not None
     assert hmm is not None
-    best = "bach-unet (plugin bach)" if panel_rank(bach) > panel_rank(hmm) else "chorale-hmm"
+    best = (
+        "bach-unet (plugin distkit_bach)" if panel_rank(bach) > panel_rank(hmm) else "chorale-hmm"
+    )
     out = tmp_path / "twinkle.mid"
     result = subprocess.run(
         [sys.executable, "-m", "distkit", "compose", "--example", "-o", str(out)],
