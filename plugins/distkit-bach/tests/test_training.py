@@ -68,7 +68,8 @@ def test_train_runs_under_torchrun_with_two_cpu_processes(
 ) -> None:
     out = tmp_path / "ddp.pt"
     command = [
-        sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--no-python",
+        sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+        "--no-python",
         shutil.which("distkit-bach") or "distkit-bach", "train", "--iterations", "3",
         "--limit", "8", "--critic-steps", "1", "--batch-size", "8", "--threads", "1",
         "--out", str(out),
