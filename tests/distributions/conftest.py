@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from distkit.plugins import get_registry
+from tests.core.conftest import PluginSite
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,3 +32,12 @@ def _hermetic_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_registry.cache_clear()
     yield
     get_registry.cache_clear()
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PluginSite:
+    """A folder on sys.path for throwaway plugin packages with real dist-info."""
+    root = tmp_path / "site"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(root))
+    return PluginSite(root)

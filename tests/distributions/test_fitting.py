@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 import math
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from distkit.cli import cli
-from distkit.plugins import get_registry
 from tests.core.conftest import PluginSite
 
 # A plugin distribution whose methods do what each test asks: {fit}, {params}, {pdf}, {extra}.
@@ -75,17 +73,6 @@ def odd_plugin(site: PluginSite, **methods: str) -> None:
         code[key] = textwrap.indent(code[key], " " * 8)
     code["extra"] = textwrap.indent(code["extra"], " " * 4)
     site.add("oddplugin", ODD.format(**code))
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginSite]:
-    root = tmp_path / "site"
-    root.mkdir()
-    monkeypatch.syspath_prepend(str(root))
-    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
-    get_registry.cache_clear()
-    yield PluginSite(root)
-    get_registry.cache_clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,17 +18,6 @@ from distkit.plugins import get_registry
 from distkit.ranking import _ks, rank_data
 from tests.core.conftest import PluginSite
 from tests.distributions.test_fitting import odd_plugin
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginSite]:
-    root = tmp_path / "site"
-    root.mkdir()
-    monkeypatch.syspath_prepend(str(root))
-    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
-    get_registry.cache_clear()
-    yield PluginSite(root)
-    get_registry.cache_clear()
 
 
 def best(*args: str | Path) -> Result:
