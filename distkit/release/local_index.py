@@ -230,7 +230,7 @@ def _own_processes_from_ps() -> Iterator[tuple[int, list[str]]]:
     """(pid, argv split at spaces) of this user's processes, as `ps` lists them."""
     try:
         listing = subprocess.run(
-            ["ps", "-U", str(os.getuid()), "-o", "pid=,args="],
+            ["ps", "-ww", "-U", str(os.getuid()), "-o", "pid=,args="],
             capture_output=True,
             text=True,
             check=False,

@@ -183,7 +183,8 @@ def test_an_open_server_left_by_an_older_distkit_is_replaced_by_a_locked_one() -
         old.wait()
 
 
-def test_without_proc_the_processes_come_from_ps() -> None:
+def test_without_proc_the_processes_come_from_ps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "marker-x1"])
     try:
         found = dict(index._own_processes_from_ps())
