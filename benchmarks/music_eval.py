@@ -25,7 +25,7 @@ import numpy as np
 
 from distkit.music.base import SATB_RANGES, highest_pitches, panel_path
 from distkit.music.chorales import Chorale, load_chorales, split_chorales, tunes
-from distkit.music.metrics import FAULTS, Figure, Tally, panel, summarise
+from distkit.music.metrics import Figure, Tally, goals, panel, summarise
 from distkit.plugins import get_registry
 
 BACH = "Bach"
@@ -47,6 +47,8 @@ LABELS = {
     "frame_tenor": "frame accuracy, tenor",
     "frame_bass": "frame accuracy, bass",
 }
+NLL = "nll_per_cell"
+NLL_LABEL = "NLL of Bach's A/T/B, nats per cell"
 AGAINST_BACH = ("beat_chord", "frame_alto", "frame_tenor", "frame_bass")
 """The metrics that compare with Bach's own voices: the ones a ceiling means something for."""
 Harmonizer = Callable[..., Any]
@@ -69,19 +71,17 @@ class RandomAccompaniment:
         return arrangement
 
 
-def models(only: Sequence[str] | None = None) -> dict[str, tuple[Harmonizer, Any]]:
-    """The random baseline and every registered music model: its harmonize and its class."""
+def models(only: Sequence[str] | None = None) -> dict[str, tuple[Any, Any]]:
+    """The random baseline and every registered music model: an instance and its class."""
     registry = get_registry()
     for warning in registry.problems:
         print(f"warning: {warning}", file=sys.stderr)
-    found: dict[str, tuple[Harmonizer, Any]] = {
-        RANDOM: (RandomAccompaniment().harmonize, RandomAccompaniment)
-    }
+    found: dict[str, tuple[Any, Any]] = {RANDOM: (RandomAccompaniment(), RandomAccompaniment)}
     for registration in registry.music_models:
         if only and registration.name not in only:
             continue
         cls = registration.cls
-        found[registration.name] = (cls().harmonize, cls)
+        found[registration.name] = (cls(), cls)
     return found
 
 
@@ -97,6 +97,22 @@ def evaluate(
             arrangement = np.asarray(harmonize(bach[0], seed=seed), dtype=bool)
             tallies[name].append(panel(arrangement, bach, chorale.tonic, chorale.fermatas))
     return {name: summarise(rows) for name, rows in tallies.items()}
+
+
+def likelihoods(chorales: Sequence[Chorale], instances: dict[str, Any]) -> dict[str, Figure]:
+    """Nats per alto/tenor/bass cell of Bach's voices, for the models that give a likelihood
+    (a `negative_log_likelihood(arrangement)` method), with a bootstrap interval over chorales."""
+    figures = {}
+    for name, instance in instances.items():
+        score = getattr(instance, "negative_log_likelihood", None)
+        if not callable(score):
+            continue
+        rows = []
+        for chorale in chorales:
+            cells = 3 * chorale.roll.shape[1]
+            rows.append({NLL: Tally(float(score(chorale.roll)) * cells, cells)})
+        figures[name] = summarise(rows)[NLL]
+    return figures
 
 
 def twice_harmonized(chorales: Sequence[Chorale]) -> list[tuple[Chorale, Chorale, int]]:
@@ -128,24 +144,16 @@ def ceiling(chorales: Sequence[Chorale]) -> tuple[int, dict[str, Figure]]:
     return len(pairs), summarise(rows) if rows else {}
 
 
-def goals(figures: dict[str, Figure], bach: dict[str, Figure]) -> dict[str, bool]:
-    """Issue 13's goals for the best model, judged on the figures (not their intervals)."""
-    met = {
-        "beat_chord >= 0.45": figures["beat_chord"].value >= 0.45,
-        "final cadence >= Bach's": figures["final_cadence"].value >= bach["final_cadence"].value,
-        "frame_bass >= 0.40": figures["frame_bass"].value >= 0.40,
-        "every melody ends on the tonic": figures["final_tonic"].value == 1.0,
-    }
-    for fault in FAULTS:
-        met[f"{fault} <= Bach's"] = figures[fault].value <= bach[fault].value + 1e-9
-    return met
-
-
 def summary(
-    figures: dict[str, Figure], bach: dict[str, Figure], split: str, chorales: int
+    figures: dict[str, Figure],
+    bach: dict[str, Figure],
+    split: str,
+    chorales: int,
+    nll: Figure | None = None,
 ) -> dict[str, Any]:
     """What a model records with itself: the panel, its goals, and the key compose ranks by."""
     met = goals(figures, bach)
+    extra = {} if nll is None else {NLL: [round(v, 4) for v in (nll.value, nll.low, nll.high)]}
     return {
         "split": split,
         "chorales": chorales,
@@ -154,6 +162,7 @@ def summary(
         "beat_chord": round(figures["beat_chord"].value, 4),
         "final_tonic": round(figures["final_tonic"].value, 4),
         "panel": {k: [round(v, 4) for v in (f.value, f.low, f.high)] for k, f in figures.items()},
+        **extra,
     }
 
 
@@ -162,7 +171,10 @@ def cell(figure: Figure) -> str:
 
 
 def print_table(
-    table: dict[str, dict[str, Figure]], top: tuple[int, dict[str, Figure]], heading: str
+    table: dict[str, dict[str, Figure]],
+    top: tuple[int, dict[str, Figure]],
+    heading: str,
+    nll: dict[str, Figure] | None = None,
 ) -> None:
     columns = list(table)
     width = max(len(label) for label in LABELS.values())
@@ -175,6 +187,9 @@ def print_table(
         cells = "".join(cell(table[name][metric]).rjust(22) for name in columns)
         above = ceiling_figures.get(metric) if metric in AGAINST_BACH else None
         print(f"{label.ljust(width)}{cells}{(cell(above) if above else '-').rjust(22)}")
+    if nll:
+        cells = "".join((cell(nll[n]) if n in nll else "-").rjust(22) for n in columns)
+        print(f"{NLL_LABEL.ljust(width)}{cells}{'-'.rjust(22)}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -194,10 +209,13 @@ def main(argv: list[str] | None = None) -> None:
     if not chorales:
         parser.error(f"no {args.split}-split chorales to evaluate; raise --files")
     found = models(args.models.split(",") if args.models else None)
-    table = evaluate(chorales, {name: h for name, (h, _) in found.items()}, args.seed)
+    instances = {name: instance for name, (instance, _) in found.items()}
+    table = evaluate(chorales, {name: i.harmonize for name, i in instances.items()}, args.seed)
+    nll = likelihoods(chorales, instances)
     top = ceiling(corpus)
     summaries = {
-        name: summary(table[name], table[BACH], args.split, len(chorales)) for name in found
+        name: summary(table[name], table[BACH], args.split, len(chorales), nll.get(name))
+        for name in found
     }
     if args.record:
         for name, (_, cls) in found.items():
@@ -211,12 +229,13 @@ def main(argv: list[str] | None = None) -> None:
             "chorales": len(chorales),
             "panel": {n: {k: vars(f) for k, f in t.items()} for n, t in table.items()},
             "ceiling": {"pairs": top[0], "panel": {k: vars(f) for k, f in top[1].items()}},
+            "likelihood": {name: vars(figure) for name, figure in nll.items()},
             "summaries": summaries,
         }
         print(json.dumps(report, indent=2))
     else:
         heading = f"{len(chorales)} {args.split}-split chorales (split by tune)"
-        print_table(table, top, heading)
+        print_table(table, top, heading, nll)
         print()
         for name, record in summaries.items():
             print(f"{name}: {record['goals_met']} of {record['goals']} goals met")

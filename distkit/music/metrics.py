@@ -280,3 +280,18 @@ def summarise(
         low, high = np.nanpercentile(samples, (2.5, 97.5)) if total.sum() else (np.nan, np.nan)
         figures[name] = Figure(float(value), float(low), float(high))
     return figures
+
+
+def goals(figures: dict[str, Figure], bach: dict[str, Figure]) -> dict[str, bool]:
+    """The goals a harmonizer is held to, judged on the figures (not their intervals): Bach's
+    own cadence and fault rates, beat chords and bass frames near his, and every melody ending
+    on the tonic."""
+    met = {
+        "beat_chord >= 0.45": figures["beat_chord"].value >= 0.45,
+        "final cadence >= Bach's": figures["final_cadence"].value >= bach["final_cadence"].value,
+        "frame_bass >= 0.40": figures["frame_bass"].value >= 0.40,
+        "every melody ends on the tonic": figures["final_tonic"].value == 1.0,
+    }
+    for fault in FAULTS:
+        met[f"{fault} <= Bach's"] = figures[fault].value <= bach[fault].value + 1e-9
+    return met

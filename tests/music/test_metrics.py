@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from distkit.music.metrics import (
+    Figure,
     Tally,
     beat_chord_accuracy,
     consecutives,
@@ -16,6 +17,7 @@ from distkit.music.metrics import (
     final_cadence,
     final_tonic,
     frame_accuracy,
+    goals,
     hidden_perfects,
     panel,
     summarise,
@@ -143,3 +145,16 @@ def test_summarise_is_a_ratio_of_sums_with_an_interval_around_it() -> None:
     assert figure.value == pytest.approx(4 / 10)
     assert figure.low <= figure.value <= figure.high
     assert summarise([{"x": Tally(2, 4)}] * 5)["x"].low == pytest.approx(0.5)
+
+
+def test_goals_compare_with_bach_s_own_rates_and_the_fixed_bars() -> None:
+    silence = np.zeros((4, 16, 128), dtype=bool)
+    bach = {name: Figure(1.0, 1.0, 1.0) for name in panel(silence, silence, tonic=0)}
+    model = {**bach, "beat_chord": Figure(0.44, 0.4, 0.5), "crossings": Figure(1.5, 1, 2)}
+    met = goals(model, bach)
+    assert len(met) == 12
+    assert not met["beat_chord >= 0.45"]
+    assert not met["crossings <= Bach's"]
+    assert met["leaps_over_octave <= Bach's"]
+    assert met["final cadence >= Bach's"]
+    assert sum(met.values()) == 10

@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("music21")
 
+from distkit.music.chorales import Chorale
 from distkit.music.metrics import panel
 
 BENCHMARK = Path(__file__).parents[3] / "benchmarks" / "music_eval.py"
@@ -78,3 +79,27 @@ def test_recording_a_panel_needs_the_whole_test_split(cache: Path) -> None:
     )
     assert result.returncode == 2
     assert "--record takes the whole test split" in result.stderr
+
+
+def test_models_that_give_a_likelihood_get_an_nll_figure_weighted_by_cells(
+    cache: Path,
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("music_eval", BENCHMARK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    class Scored:
+        def negative_log_likelihood(self, arrangement: np.ndarray) -> float:
+            return float(arrangement.shape[1])  # 1 nat per cell per step of length
+
+    chorales = [
+        Chorale("a", np.zeros((4, 8, 128), dtype=bool), 0, "major"),
+        Chorale("b", np.zeros((4, 24, 128), dtype=bool), 0, "major"),
+    ]
+    figures = module.likelihoods(chorales, {"scored": Scored(), "plain": object()})
+    assert set(figures) == {"scored"}
+    assert figures["scored"].value == pytest.approx((8 * 24 + 24 * 72) / (24 + 72))

@@ -1,0 +1,3 @@
+"""distkit-coconet: a Coconet-style Bach harmonizer for distkit."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,129 @@
+"""`distkit coconet ...` and the `distkit-coconet` console script: one click group for both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group(name="coconet")
+def coconet() -> None:
+    """The Coconet-style Bach harmonizer."""
+
+
+def _refuse_overwrite(out: Path, force: bool, shipped: Path) -> None:
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} exists; pass --force to overwrite it.")
+    if out.resolve() == shipped.resolve() and not force:
+        raise click.UsageError("refusing to overwrite the shipped file without --force.")
+
+
+@coconet.command()
+@click.option("--iterations", type=click.IntRange(min=1), default=20000, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("bach-coconet.pt"),
+    show_default=True,
+    help="Where to write the weights (the checkpoint best on validation so far).",
+)
+@click.option("--seed", default=0, show_default=True)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Across all processes.",
+)
+@click.option("--channels", type=click.IntRange(min=1), default=128, show_default=True)
+@click.option("--stacks", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--learning-rate", default=1e-3, show_default=True)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="CPU threads per process.",
+)
+@click.option("--checkpoint-every", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--log-every", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Use the first N chorales only."
+)
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def train(
+    iterations: int,
+    out: Path,
+    seed: int,
+    batch_size: int,
+    channels: int,
+    stacks: int,
+    learning_rate: float,
+    threads: int,
+    checkpoint_every: int,
+    log_every: int,
+    limit: int | None,
+    force: bool,
+) -> None:
+    """Train the network on the cached Bach chorales; works under torchrun (DDP)."""
+    from distkit_coconet.model import WEIGHTS
+    from distkit_coconet.training import TrainConfig
+    from distkit_coconet.training import train as run_training
+
+    _refuse_overwrite(out, force, WEIGHTS)
+    config = TrainConfig(
+        iterations=iterations,
+        batch_size=batch_size,
+        channels=channels,
+        stacks=stacks,
+        learning_rate=learning_rate,
+        seed=seed,
+        threads=threads,
+        log_every=log_every,
+        checkpoint_every=checkpoint_every,
+        limit=limit,
+    )
+    run_training(config, out, log=click.echo)
+
+
+@coconet.command()
+@click.option(
+    "--weights",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Weights to tune the sampler for (default: the shipped ones).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("sampler.json"),
+    show_default=True,
+    help="Where to write the chosen settings (every candidate's panel goes to OUT.log.json).",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="First N validation chorales."
+)
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def tune(weights: Path | None, out: Path, limit: int | None, force: bool) -> None:
+    """Choose the Gibbs sampler's settings on the validation split with the teacher's panel.
+
+    Stage one tries pass counts and final temperatures; stage two, from the best of those,
+    the number of chains and how the kept chain is chosen. The test split is never read.
+    """
+    import json
+    from dataclasses import asdict
+
+    import torch
+
+    from distkit.music.chorales import load_chorales, split_chorales
+    from distkit_coconet.model import SAMPLER, WEIGHTS
+    from distkit_coconet.tuning import tune_in_stages
+
+    _refuse_overwrite(out, force, SAMPLER)
+    torch.set_num_threads(2)
+    validation = split_chorales(load_chorales())["validation"][:limit]
+    best, rows = tune_in_stages(weights or WEIGHTS, validation, log=click.echo)
+    out.with_name(out.name + ".log.json").write_text(json.dumps(rows, indent=1) + "\n")
+    out.write_text(json.dumps(asdict(best), indent=1) + "\n")
+    click.echo(f"chose {asdict(best)} on {len(validation)} validation chorales; wrote {out}")

@@ -1,0 +1,141 @@
+"""BachCoconet: the music model that distkit's `compose` calls."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from distkit.music.base import as_melody, highest_pitches
+from distkit_coconet.data import LOWEST_PITCH, MAX_SHIFT, REST, decode, encode
+from distkit_coconet.settings import GibbsSettings
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from distkit_coconet.network import Infiller
+
+WEIGHTS = Path(__file__).parent / "weights" / "bach-coconet.pt"
+SAMPLER = Path(__file__).parent / "weights" / "sampler.json"
+SOPRANO_LOW, SOPRANO_HIGH = 57 - MAX_SHIFT, 81 + MAX_SHIFT
+"""The soprano's range in training (MIDI 57-81) widened by the transpositions it was shown."""
+
+
+class BachCoconet:
+    """Alto, tenor and bass under a melody, by Gibbs sampling from a Coconet-style network."""
+
+    name = "bach-coconet"
+    description = (
+        "Coconet-style infiller (dilated convolutions, Gibbs sampling) trained on 272 Bach "
+        "chorales; writes alto, tenor and bass"
+    )
+    panel_file = "distkit_coconet:weights/panel.json"
+
+    def __init__(self, weights: Path | None = None, settings: GibbsSettings | None = None) -> None:
+        self.weights = weights or WEIGHTS
+        self.settings = settings or shipped_settings()
+
+    def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
+        """The melody as the soprano plus three sampled voices: (4, steps, 128) bool."""
+        from distkit_coconet.sampling import gibbs
+
+        melody = as_melody(melody)
+        arrangement = np.zeros((4, *melody.shape), dtype=bool)
+        arrangement[0] = melody
+        if not melody.any():
+            return arrangement
+        line, shift = soprano_line(melody)
+        chains, nlls = gibbs(load_network(self.weights), line, self.settings, seed)
+        candidates = []
+        for tokens in chains:
+            candidate = arrangement.copy()
+            candidate[1:] = _shift_octaves(decode(tokens[1:]), -shift)
+            candidates.append(candidate)
+        return candidates[best_chain(candidates, nlls, self.settings)]
+
+    def negative_log_likelihood(self, arrangement: NDArray[Any], *, seed: int = 0) -> float:
+        """Nats per alto/tenor/bass cell of `arrangement` (4, steps, 128) under the network."""
+        from distkit_coconet.sampling import nll_per_cell
+
+        return nll_per_cell(load_network(self.weights), encode(np.asarray(arrangement)), seed)
+
+
+def _shift_octaves(roll: NDArray[np.bool_], shift: int) -> NDArray[np.bool_]:
+    moved = np.roll(roll, shift, axis=-1)
+    if shift > 0:
+        moved[..., :shift] = False
+    elif shift < 0:
+        moved[..., shift:] = False
+    return moved
+
+
+def best_chain(
+    candidates: list[NDArray[np.bool_]], nlls: NDArray[np.float64], settings: GibbsSettings
+) -> int:
+    """The chain to keep: lowest pseudo-NLL per cell, plus the weighted faults and cadence."""
+    if len(candidates) == 1:
+        return 0
+    scores = np.array(nlls, dtype=float)
+    if settings.fault_weight or settings.cadence_weight:
+        from distkit.music.metrics import FAULTS, beats
+
+        tonic = key_of(candidates[0][0])[0]
+        for index, candidate in enumerate(candidates):
+            faults = sum(count(candidate, tonic) for count in FAULTS.values())
+            scores[index] += settings.fault_weight * faults / max(beats(candidate), 1.0)
+            bass = highest_pitches(candidate[3])
+            last = bass[bass >= 0]
+            off_tonic = not last.size or (int(last[-1]) - tonic) % 12 != 0
+            scores[index] += settings.cadence_weight * off_tonic
+    return int(np.argmin(scores))
+
+
+def key_of(melody: NDArray[np.bool_]) -> tuple[int, str]:
+    """The melody's tonic and mode, as distkit's chorale HMM hears them."""
+    from distkit.music.hmm import shipped_tables
+    from distkit.music.hmm.decoding import beat_grid, estimate_key
+
+    return estimate_key(beat_grid(highest_pitches(melody)), shipped_tables())
+
+
+def soprano_line(melody: NDArray[np.bool_]) -> tuple[NDArray[np.int64], int]:
+    """The melody's top line as soprano tokens, and the octave shift that brought it in range.
+
+    The whole line moves by octaves towards the training soprano's range; single notes still
+    outside it move by further octaves.
+    """
+    top = highest_pitches(melody)
+    sounding = top >= 0
+    mean = float(top[sounding].mean())
+    shift = 12 * round((69 - mean) / 12)
+    moved = top + shift
+    while np.any(sounding & (moved < SOPRANO_LOW)):
+        moved = np.where(sounding & (moved < SOPRANO_LOW), moved + 12, moved)
+    while np.any(sounding & (moved > SOPRANO_HIGH)):
+        moved = np.where(sounding & (moved > SOPRANO_HIGH), moved - 12, moved)
+    tokens = np.where(sounding, moved - LOWEST_PITCH, REST).astype(np.int64)
+    return tokens, shift
+
+
+def shipped_settings() -> GibbsSettings:
+    """The sampler settings chosen on the validation split, or the defaults before that."""
+    try:
+        return GibbsSettings(**json.loads(SAMPLER.read_text()))
+    except (OSError, ValueError, TypeError):
+        return GibbsSettings()
+
+
+@cache
+def load_network(weights: Path) -> Infiller:
+    """The network in evaluation mode, from a weights file written by training."""
+    import torch
+
+    from distkit_coconet.network import Infiller
+
+    record = torch.load(weights, map_location="cpu", weights_only=True)
+    network = Infiller(record["channels"], record["stacks"])
+    network.load_state_dict(record["network"])
+    return network.eval()

@@ -1,0 +1,112 @@
+"""Harmonizing by annealed blocked Gibbs sampling, and the model's log-likelihood of Bach.
+
+Sampling follows Coconet (Huang et al. 2017, section 5): start with alto, tenor and bass all
+hidden; at each of `passes` steps hide a random share of their cells, falling linearly from all
+of them to `floor` over the first `anneal` part of the run, and redraw the hidden cells from the
+network's conditionals. The soprano is never hidden.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+
+from distkit_coconet.data import TOKENS
+from distkit_coconet.network import network_input
+from distkit_coconet.settings import GibbsSettings
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from distkit_coconet.network import Infiller
+
+
+def hidden_share(step: int, settings: GibbsSettings) -> float:
+    """The share of alto-tenor-bass cells redrawn at pass `step` (0-based)."""
+    fall = max(1.0, settings.anneal * settings.passes)
+    return max(settings.floor, 1.0 - step * (1.0 - settings.floor) / fall)
+
+
+def temperature_at(step: int, settings: GibbsSettings) -> float:
+    """The sampling temperature at pass `step`: cooling geometrically to the final one."""
+    if settings.passes <= 1:
+        return settings.final_temperature
+    ratio = settings.final_temperature / settings.temperature
+    return float(settings.temperature * ratio ** (step / (settings.passes - 1)))
+
+
+def gibbs(
+    network: Infiller,
+    soprano: NDArray[np.int64],
+    settings: GibbsSettings,
+    seed: int | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """(chains, 4, steps) tokens: `soprano` (steps,) with alto, tenor and bass sampled under it
+    in each of `settings.chains` independent chains; and each chain's pseudo-NLL per cell."""
+    source = torch.Generator().manual_seed(0 if seed is None else seed)
+    steps = len(soprano)
+    tokens = torch.zeros((settings.chains, 4, steps), dtype=torch.int64)
+    tokens[:, 0] = torch.from_numpy(np.asarray(soprano, dtype=np.int64))
+    with torch.no_grad():
+        for step in range(settings.passes):
+            if step == 0:
+                hidden = torch.ones((settings.chains, 3, steps), dtype=torch.bool)
+            else:
+                hidden = torch.rand((settings.chains, 3, steps), generator=source) < hidden_share(
+                    step, settings
+                )
+            logits = network(network_input(tokens, hidden)) / temperature_at(step, settings)
+            drawn = torch.multinomial(
+                torch.softmax(logits.reshape(-1, TOKENS), dim=-1), 1, generator=source
+            ).view(settings.chains, 3, steps)
+            tokens[:, 1:] = torch.where(hidden, drawn, tokens[:, 1:])
+        scores = pseudo_nll(network, tokens) / (3 * steps)
+    return tokens.numpy(), scores.double().numpy()
+
+
+def pseudo_nll(network: Infiller, tokens: torch.Tensor) -> torch.Tensor:
+    """Per chain, the summed negative log conditional of each alto-tenor-bass cell given all
+    others (each voice hidden in turn at every step)."""
+    batch, _, steps = tokens.shape
+    total = torch.zeros(batch)
+    for voice in range(3):
+        hidden = torch.zeros((batch, 3, steps), dtype=torch.bool)
+        hidden[:, voice] = True
+        logits = network(network_input(tokens, hidden))[:, voice]
+        picked = torch.log_softmax(logits, -1).gather(-1, tokens[:, voice + 1, :, None])
+        total -= picked.squeeze(-1).sum(-1)
+    return total
+
+
+def nll_per_cell(
+    network: Infiller, tokens: NDArray[np.int64], seed: int = 0, chunk: int = 48
+) -> float:
+    """The network's negative log-likelihood of Bach's alto, tenor and bass, in nats per cell.
+
+    An orderless model is a proper autoregressive model for any one order of the cells: reveal
+    them in a random order, and score each given the soprano and the cells revealed before it.
+    The true cells are known, so every step of the order runs as one batch.
+    """
+    cells = 3 * tokens.shape[1]
+    order = np.random.default_rng(seed).permutation(cells)
+    rank = np.empty(cells, dtype=np.int64)
+    rank[order] = np.arange(cells)
+    rank_grid = torch.from_numpy(rank.reshape(3, -1))
+    given = torch.from_numpy(np.asarray(tokens, dtype=np.int64))[None]
+    total: float = 0.0
+    with torch.no_grad():
+        for start in range(0, cells, chunk):
+            positions = torch.arange(start, min(start + chunk, cells))
+            hidden = rank_grid[None] >= positions[:, None, None]
+            batch = given.expand(len(positions), -1, -1)
+            logits = network(network_input(batch, hidden))
+            log_probs = torch.log_softmax(logits, -1)
+            voice, step = np.divmod(order[start : start + len(positions)], tokens.shape[1])
+            rows = torch.arange(len(positions))
+            target = given[0, torch.from_numpy(voice) + 1, torch.from_numpy(step)]
+            total -= float(
+                log_probs[rows, torch.from_numpy(voice), torch.from_numpy(step), target].sum()
+            )
+    return float(total / cells)

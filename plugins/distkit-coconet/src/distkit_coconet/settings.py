@@ -1,0 +1,22 @@
+"""The Gibbs sampler's settings (no torch here: listing models must stay light)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GibbsSettings:
+    """How the sampler runs; the shipped values were chosen on the validation split."""
+
+    passes: int = 96
+    floor: float = 0.05
+    anneal: float = 0.75
+    temperature: float = 1.0
+    final_temperature: float = 0.25
+    chains: int = 1
+    fault_weight: float = 0.0
+    """Among the chains, the one kept has the lowest pseudo-NLL per cell plus this weight times
+    its voice-leading faults per beat (the teacher's panel rules) ..."""
+    cadence_weight: float = 0.0
+    """... plus this weight if its last bass note is not the tonic of the melody's key."""

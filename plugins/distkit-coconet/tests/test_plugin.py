@@ -1,0 +1,72 @@
+"""The plugin is found through its entry point, adds its commands, and harmonizes in compose."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def test_distkit_list_shows_bach_coconet_from_the_entry_point() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "distkit", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    models = json.loads(result.stdout)["music_models"]
+    entry = next(m for m in models if m["name"] == "bach-coconet")
+    assert entry["plugin"] == "distkit_coconet"
+    assert "Coconet" in entry["description"]
+
+
+def test_distkit_gains_the_coconet_commands() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "distkit", "coconet", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "train" in result.stdout
+    assert "tune" in result.stdout
+
+
+def test_listing_and_the_plugin_s_commands_do_not_import_torch() -> None:
+    code = (
+        "import sys, distkit_coconet.plugin, distkit_coconet.cli;"
+        "from distkit.plugins import get_registry;"
+        "[r.name for r in get_registry().music_models];"
+        "print('torch' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.slow
+def test_distkit_compose_harmonizes_with_the_shipped_weights(tmp_path: Path) -> None:
+    from distkit.music.midi import read_arrangement
+
+    out = tmp_path / "twinkle.mid"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "distkit",
+            "compose",
+            "--example",
+            "--model",
+            "bach-coconet",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "bach-coconet" in result.stdout
+    arrangement = read_arrangement(out)
+    assert arrangement.shape[0] == 4
+    assert all(arrangement[voice].any() for voice in range(4))

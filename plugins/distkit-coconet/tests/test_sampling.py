@@ -1,0 +1,95 @@
+"""The annealed Gibbs sampler and the likelihood of Bach's voices."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+from distkit_coconet.data import REST, TOKENS, encode
+from distkit_coconet.network import Infiller, network_input
+from distkit_coconet.sampling import (
+    GibbsSettings,
+    gibbs,
+    hidden_share,
+    nll_per_cell,
+    temperature_at,
+)
+
+from distkit.music.chorales import Chorale
+
+
+@pytest.fixture(scope="module")
+def network() -> Infiller:
+    torch.manual_seed(3)
+    return Infiller(channels=16, stacks=1).eval()
+
+
+def test_the_hidden_share_falls_from_all_to_the_floor_then_stays() -> None:
+    settings = GibbsSettings(passes=100, floor=0.1, anneal=0.5)
+    shares = [hidden_share(step, settings) for step in range(100)]
+    assert shares[0] == 1.0
+    assert all(a >= b for a, b in itertools.pairwise(shares))
+    assert shares[50:] == [0.1] * 50
+
+
+def test_the_temperature_cools_to_the_final_one() -> None:
+    settings = GibbsSettings(passes=10, temperature=1.0, final_temperature=0.1)
+    assert temperature_at(0, settings) == 1.0
+    assert temperature_at(9, settings) == pytest.approx(0.1)
+
+
+def test_sampling_keeps_the_soprano_is_seeded_and_fills_every_lower_cell(
+    network: Infiller,
+) -> None:
+    soprano = np.array([40, 40, 42, 42, REST, 44, 44, 44] * 4)
+    settings = GibbsSettings(passes=6, chains=3)
+    first, scores = gibbs(network, soprano, settings, seed=5)
+    assert first.shape == (3, 4, 32)
+    assert scores.shape == (3,)
+    assert (first[:, 0] == soprano).all()
+    assert ((first[:, 1:] >= 0) & (first[:, 1:] < TOKENS)).all()
+    assert not np.array_equal(first[0], first[1])
+    assert np.array_equal(first, gibbs(network, soprano, settings, seed=5)[0])
+    assert not np.array_equal(first, gibbs(network, soprano, settings, seed=6)[0])
+
+
+def test_each_chain_s_score_is_its_mean_negative_log_conditional(network: Infiller) -> None:
+    soprano = np.array([40, 42, 44, 45] * 4)
+    chains, scores = gibbs(network, soprano, GibbsSettings(passes=3, chains=2), seed=1)
+    for tokens, score in zip(chains, scores, strict=True):
+        total = 0.0
+        for voice in range(3):
+            hidden = torch.zeros(1, 3, 16, dtype=torch.bool)
+            hidden[0, voice] = True
+            with torch.no_grad():
+                logits = network(network_input(torch.from_numpy(tokens)[None], hidden))
+            log_probs = torch.log_softmax(logits[0, voice], -1)
+            total -= float(log_probs[torch.arange(16), torch.from_numpy(tokens[voice + 1])].sum())
+        assert score == pytest.approx(total / 48, rel=1e-4)
+
+
+def test_the_likelihood_is_the_chain_rule_over_one_random_order(network: Infiller) -> None:
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(0, TOKENS, (4, 6))
+    cells = 18
+    order = np.random.default_rng(9).permutation(cells)
+    hidden = torch.ones(1, 3, 6, dtype=torch.bool)
+    given = torch.from_numpy(tokens)[None]
+    total = 0.0
+    with torch.no_grad():
+        for cell in order:
+            voice, step = divmod(int(cell), 6)
+            logits = network(network_input(given, hidden))[0, voice, step]
+            total -= float(torch.log_softmax(logits, -1)[tokens[voice + 1, step]])
+            hidden[0, voice, step] = False
+    assert nll_per_cell(network, tokens, seed=9, chunk=5) == pytest.approx(total / cells, rel=1e-5)
+
+
+def test_an_untrained_network_is_near_uniform_on_bach(
+    network: Infiller, few_chorales: list[Chorale]
+) -> None:
+    nll = nll_per_cell(network, encode(few_chorales[0].roll))
+    assert abs(nll - math.log(TOKENS)) < 1.0
