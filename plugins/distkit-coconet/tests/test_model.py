@@ -64,6 +64,28 @@ def test_with_a_fault_weight_the_chain_with_fewer_faults_is_kept() -> None:
     assert best_chain([faulty, clean], nlls, GibbsSettings(chains=2, fault_weight=10.0)) == 1
 
 
+def test_a_tonic_close_puts_the_tonic_in_the_bass_under_a_last_note_of_the_tonic_triad(
+    model: BachCoconet, scale_melody: np.ndarray
+) -> None:
+    from dataclasses import replace
+
+    from distkit_coconet.model import tonic_close
+
+    line, _ = soprano_line(scale_melody)
+    allowed = tonic_close(line, (0, "major"))
+    assert allowed is not None
+    last_note = slice(64, 72)  # the final C5 of the scale, held over two quarters
+    bass_classes = {(t + 28) % 12 for t in np.flatnonzero(allowed[2, 70])}
+    assert bass_classes == {0}
+    assert allowed[2, 63].all()
+    assert allowed[:2, last_note].all()
+    assert tonic_close(line, (2, "major")) is None  # C is not in D major's tonic triad
+    closing = replace(model.settings, close_on_tonic=True)
+    for seed in range(3):
+        arrangement = BachCoconet(model.weights, closing).harmonize(scale_melody, seed=seed)
+        assert highest_pitches(arrangement[3, -1]) % 12 == 0
+
+
 def test_silence_stays_silence(model: BachCoconet) -> None:
     arrangement = model.harmonize(np.zeros((16, 128), dtype=bool))
     assert not arrangement.any()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from distkit.music.base import as_melody, highest_pitches
-from distkit_coconet.data import LOWEST_PITCH, MAX_SHIFT, REST, decode, encode
+from distkit_coconet.data import LOWEST_PITCH, MAX_SHIFT, REST, TOKENS, decode, encode
 from distkit_coconet.settings import GibbsSettings
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class BachCoconet:
         if not melody.any():
             return arrangement
         line, shift = soprano_line(melody)
-        chains, nlls = gibbs(load_network(self.weights), line, self.settings, seed)
+        allowed = tonic_close(line, key_of(melody)) if self.settings.close_on_tonic else None
+        chains, nlls = gibbs(load_network(self.weights), line, self.settings, seed, allowed)
         candidates = []
         for tokens in chains:
             candidate = arrangement.copy()
@@ -91,6 +92,24 @@ def best_chain(
             off_tonic = not last.size or (int(last[-1]) - tonic) % 12 != 0
             scores[index] += settings.cadence_weight * off_tonic
     return int(np.argmin(scores))
+
+
+def tonic_close(line: NDArray[np.int64], key: tuple[int, str]) -> NDArray[np.bool_] | None:
+    """Allowed tokens (3, steps, TOKENS) that put the tonic in the bass under the melody's last
+    note, when that note is in the tonic triad; None when it is not (the close is left free)."""
+    tonic, mode = key
+    sounding = np.flatnonzero(line != REST)
+    last = int(line[sounding[-1]]) + LOWEST_PITCH
+    triad = {0, 3 if mode == "minor" else 4, 7}
+    if (last - tonic) % 12 not in triad:
+        return None
+    start = int(sounding[-1])
+    while start > 0 and line[start - 1] == line[sounding[-1]]:
+        start -= 1
+    allowed = np.ones((3, len(line), TOKENS), dtype=bool)
+    classes = (np.arange(TOKENS) + LOWEST_PITCH) % 12
+    allowed[2, start : sounding[-1] + 1] = (classes == tonic) & (np.arange(TOKENS) < REST)
+    return allowed
 
 
 def key_of(melody: NDArray[np.bool_]) -> tuple[int, str]:

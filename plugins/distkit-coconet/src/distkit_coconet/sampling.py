@@ -42,9 +42,14 @@ def gibbs(
     soprano: NDArray[np.int64],
     settings: GibbsSettings,
     seed: int | None = None,
+    allowed: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """(chains, 4, steps) tokens: `soprano` (steps,) with alto, tenor and bass sampled under it
-    in each of `settings.chains` independent chains; and each chain's pseudo-NLL per cell."""
+    in each of `settings.chains` independent chains; and each chain's pseudo-NLL per cell.
+
+    `allowed` (3, steps, TOKENS), if given, limits the tokens each lower cell may take.
+    """
+    barred = None if allowed is None else torch.from_numpy(~np.asarray(allowed, dtype=bool))
     source = torch.Generator().manual_seed(0 if seed is None else seed)
     steps = len(soprano)
     tokens = torch.zeros((settings.chains, 4, steps), dtype=torch.int64)
@@ -58,6 +63,8 @@ def gibbs(
                     step, settings
                 )
             logits = network(network_input(tokens, hidden)) / temperature_at(step, settings)
+            if barred is not None:
+                logits = logits.masked_fill(barred, float("-inf"))
             drawn = torch.multinomial(
                 torch.softmax(logits.reshape(-1, TOKENS), dim=-1), 1, generator=source
             ).view(settings.chains, 3, steps)

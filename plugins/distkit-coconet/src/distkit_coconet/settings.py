@@ -15,6 +15,8 @@ class GibbsSettings:
     temperature: float = 1.0
     final_temperature: float = 0.25
     chains: int = 1
+    close_on_tonic: bool = False
+    """When the melody's last note is in its tonic triad, the bass under it must be the tonic."""
     fault_weight: float = 0.0
     """Among the chains, the one kept has the lowest pseudo-NLL per cell plus this weight times
     its voice-leading faults per beat (the teacher's panel rules) ..."""

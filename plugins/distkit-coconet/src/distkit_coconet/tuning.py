@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 SAMPLING: dict[str, Iterable[Any]] = {"passes": (32, 96, 192), "final_temperature": (1.0, 0.5, 0.2)}
 """Stage one: how long and how cold the sampler runs, one chain."""
 CHOOSING: dict[str, Iterable[Any]] = {
-    "chains": (1, 8),
-    "fault_weight": (0.0, 5.0, 20.0),
+    "close_on_tonic": (False, True),
+    "chains": (1, 6),
+    "fault_weight": (0.0, 10.0),
     "cadence_weight": (0.0, 1.0),
 }
-"""Stage two, from stage one's best: how many chains, and how the kept one is chosen."""
+"""Stage two, from stage one's best: the tonic close, how many chains, and how the kept one
+is chosen."""
 
 
 def grid(base: GibbsSettings, axes: dict[str, Iterable[Any]]) -> list[GibbsSettings]:
