@@ -113,7 +113,9 @@ class MusicModel:
     """A model that writes alto, tenor and bass under a melody.
 
     Subclasses set `name` and `description` and implement `harmonize`. A plugin's class need not
-    subclass this one; it only needs the same members.
+    subclass this one; it only needs the same members. A model that gives a likelihood may also
+    define `negative_log_likelihood(arrangement) -> float`, nats per alto/tenor/bass cell of a
+    (4, steps, 128) arrangement given its soprano; the teacher's panel then reports it.
     """
 
     name: ClassVar[str] = ""
