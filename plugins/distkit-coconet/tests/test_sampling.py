@@ -93,3 +93,25 @@ def test_an_untrained_network_is_near_uniform_on_bach(
 ) -> None:
     nll = nll_per_cell(network, encode(few_chorales[0].roll))
     assert abs(nll - math.log(TOKENS)) < 1.0
+
+
+def test_the_rules_steer_the_sampler_away_from_consecutive_fifths_and_octaves(
+    network: Infiller,
+) -> None:
+    from distkit_coconet.data import decode
+
+    from distkit.music.metrics import consecutives
+
+    soprano = np.array([40, 42, 44, 45, 47, 45, 44, 42] * 4)
+
+    def faults(rule_weight: float) -> int:
+        settings = GibbsSettings(passes=30, chains=8, rule_weight=rule_weight)
+        chains, _ = gibbs(network, soprano, settings, seed=2)
+        return sum(
+            consecutives(decode(tokens), "similar") + consecutives(decode(tokens), "contrary")
+            for tokens in chains
+        )
+
+    free, steered = faults(0.0), faults(20.0)
+    assert free >= 10
+    assert steered <= free // 5

@@ -15,6 +15,7 @@ import torch
 
 from distkit_coconet.data import TOKENS
 from distkit_coconet.network import network_input
+from distkit_coconet.rules import fault_counts
 from distkit_coconet.settings import GibbsSettings
 
 if TYPE_CHECKING:
@@ -63,6 +64,10 @@ def gibbs(
                     step, settings
                 )
             logits = network(network_input(tokens, hidden)) / temperature_at(step, settings)
+            if settings.rule_weight and step > 0:
+                logits = logits - settings.rule_weight * torch.stack(
+                    [fault_counts(tokens, voice) for voice in (1, 2, 3)], dim=1
+                )
             if barred is not None:
                 logits = logits.masked_fill(barred, float("-inf"))
             drawn = torch.multinomial(

@@ -15,6 +15,8 @@ class GibbsSettings:
     temperature: float = 1.0
     final_temperature: float = 0.25
     chains: int = 1
+    rule_weight: float = 0.0
+    """Logits lowered by this much per voice-leading fault a pitch would make (see rules.py)."""
     close_on_tonic: bool = False
     """When the melody's last note is in its tonic triad, the bass under it must be the tonic."""
     fault_weight: float = 0.0

@@ -20,14 +20,17 @@ if TYPE_CHECKING:
 
 SAMPLING: dict[str, Iterable[Any]] = {"passes": (32, 96, 192), "final_temperature": (1.0, 0.5, 0.2)}
 """Stage one: how long and how cold the sampler runs, one chain."""
-CHOOSING: dict[str, Iterable[Any]] = {
+RULES: dict[str, Iterable[Any]] = {
+    "rule_weight": (0.0, 1.0, 3.0, 10.0),
     "close_on_tonic": (False, True),
+}
+"""Stage two: how hard the voice-leading rules steer the sampler, and the tonic close."""
+CHOOSING: dict[str, Iterable[Any]] = {
     "chains": (1, 6),
     "fault_weight": (0.0, 10.0),
     "cadence_weight": (0.0, 1.0),
 }
-"""Stage two, from stage one's best: the tonic close, how many chains, and how the kept one
-is chosen."""
+"""Stage three: how many chains, and how the kept one is chosen."""
 
 
 def grid(base: GibbsSettings, axes: dict[str, Iterable[Any]]) -> list[GibbsSettings]:
@@ -62,7 +65,7 @@ def rank_key(figures: dict[str, Figure], bach: dict[str, Figure]) -> tuple[int, 
 def tune_in_stages(
     weights: Path,
     chorales: Sequence[Chorale],
-    stages: Sequence[dict[str, Iterable[Any]]] = (SAMPLING, CHOOSING),
+    stages: Sequence[dict[str, Iterable[Any]]] = (SAMPLING, RULES, CHOOSING),
     log: Callable[[str], None] = print,
 ) -> tuple[GibbsSettings, list[dict[str, Any]]]:
     """Each stage's grid around the best setting so far; the last best, and every row."""

@@ -1,0 +1,87 @@
+"""Voice-leading faults each candidate pitch would make, for steering the Gibbs sampler.
+
+For one lower voice, every token it could take at every step is checked against the current
+notes of the other three voices at the step before and the step after: consecutive fifths or
+octaves (the interval class stays perfect while both voices move, in similar or contrary
+motion, as `distkit.music.metrics.consecutives` counts them) and, for the bass against the
+soprano, hidden fifths and octaves (similar motion into a perfect interval with a soprano leap,
+as `hidden_perfects` counts them).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from distkit_coconet.data import PITCH_SPAN, TOKENS
+
+PERFECT = (0, 7)
+
+
+def _perfect(interval: torch.Tensor) -> torch.Tensor:
+    classes = interval % 12
+    return (classes == PERFECT[0]) | (classes == PERFECT[1])
+
+
+def _moves(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return torch.sign(b - a)
+
+
+def fault_counts(tokens: torch.Tensor, voice: int) -> torch.Tensor:
+    """(chains, steps, TOKENS): the faults voice `voice` (1-3) would make with each token at
+    each step, the other cells as they are in `tokens` (chains, 4, steps). Rests make none."""
+    chains, _, steps = tokens.shape
+    pitched = tokens < PITCH_SPAN
+    lines = torch.where(pitched & (tokens >= 0), tokens, torch.full_like(tokens, -10_000))
+    candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
+    counts = torch.zeros((chains, steps, TOKENS))
+    valid_candidate = candidate < PITCH_SPAN
+    for other in range(4):
+        if other == voice:
+            continue
+        sign = 1 if other > voice else -1  # intervals are read from the upper voice down
+        mine, theirs = lines[:, voice, :, None], lines[:, other, :, None]
+        for before, after in ((slice(None, -1), slice(1, None)), (slice(1, None), slice(None, -1))):
+            # before: the neighbour step; after: this step (first pass: step t-1 -> t).
+            near_mine, near_theirs = mine[:, before], theirs[:, before]
+            here_theirs = theirs[:, after]
+            heard = (near_mine >= 0) & (near_theirs >= 0) & (here_theirs >= 0) & valid_candidate
+            near_interval = sign * (near_mine - near_theirs)
+            here_interval = sign * (candidate - here_theirs)
+            same_perfect = _perfect(near_interval) & ((near_interval - here_interval) % 12 == 0)
+            both_move = (candidate != near_mine) & (here_theirs != near_theirs)
+            fault = (heard & same_perfect & both_move).float()
+            if before.start is None:
+                counts[:, 1:] += fault
+            else:
+                counts[:, :-1] += fault
+    if voice == 3:
+        counts += _hidden_outer(lines)
+    return counts
+
+
+def _hidden_outer(lines: torch.Tensor) -> torch.Tensor:
+    """Hidden fifths/octaves the bass would make with the soprano, arriving at each step from
+    the step before, or leaving it for the step after."""
+    chains, _, steps = lines.shape
+    candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
+    counts = torch.zeros((chains, steps, TOKENS))
+    top, bass = lines[:, 0, :, None], lines[:, 3, :, None]
+    top_a, top_b = top[:, :-1], top[:, 1:]
+    leap = (top_b - top_a).abs() > 2
+    sounding = (top_a >= 0) & (top_b >= 0) & (candidate < PITCH_SPAN)
+    # arriving: the bass's step-before note is known, the candidate is the note it moves to
+    arriving = _hidden(top_a, top_b, bass[:, :-1], candidate)
+    counts[:, 1:] += (sounding & (bass[:, :-1] >= 0) & leap & arriving).float()
+    # leaving: the candidate is the note the bass moves from
+    leaving = _hidden(top_a, top_b, candidate, bass[:, 1:])
+    counts[:, :-1] += (sounding & (bass[:, 1:] >= 0) & leap & leaving).float()
+    return counts
+
+
+def _hidden(
+    top_a: torch.Tensor, top_b: torch.Tensor, bass_a: torch.Tensor, bass_b: torch.Tensor
+) -> torch.Tensor:
+    """Similar motion of soprano and bass into a perfect interval from another interval."""
+    similar = (_moves(top_a, top_b) == _moves(bass_a, bass_b)) & (_moves(top_a, top_b) != 0)
+    after = top_b - bass_b
+    return similar & _perfect(after) & ((top_a - bass_a) % 12 != after % 12)

@@ -1,0 +1,43 @@
+"""The sampler's rule penalties count exactly what the teacher's panel counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from distkit_coconet.data import PITCH_SPAN, REST, decode
+from distkit_coconet.rules import fault_counts
+
+from distkit.music.metrics import consecutives, hidden_perfects
+
+
+def panel_faults(tokens: np.ndarray) -> int:
+    roll = decode(tokens)
+    return consecutives(roll, "similar") + consecutives(roll, "contrary") + hidden_perfects(roll)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_differences_between_candidates_match_the_panel_s_counts(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    centre = rng.integers(20, 40)
+    tokens = centre + rng.integers(-7, 8, (4, 5)) * rng.integers(0, 2, (4, 5))
+    tokens += np.array([[24], [14], [7], [-5]])
+    tokens = np.clip(tokens, 0, PITCH_SPAN - 1)
+    tokens[rng.random((4, 5)) < 0.05] = REST
+    voice, step = int(rng.integers(1, 4)), int(rng.integers(0, 5))
+    counts = fault_counts(torch.from_numpy(tokens)[None], voice)[0, step].numpy()
+    base = tokens[voice, step]
+    for candidate in (*rng.integers(0, PITCH_SPAN, 6), REST):
+        changed = tokens.copy()
+        changed[voice, step] = candidate
+        tokens[voice, step] = base
+        expected = panel_faults(changed) - panel_faults(tokens)
+        assert counts[candidate] - counts[base] == expected, (voice, step, candidate)
+
+
+def test_parallel_octaves_with_the_soprano_are_charged_both_ways() -> None:
+    tokens = np.array([[40, 42, 44], [33, 35, 36], [28, 28, 28], [16, 18, 20]])
+    counts = fault_counts(torch.from_numpy(tokens)[None], 3)[0].numpy()
+    assert counts[1, 18] >= 2  # octaves with the soprano into and out of step 1
+    assert counts[1, 17] == 0
+    assert counts[1, REST] == 0
