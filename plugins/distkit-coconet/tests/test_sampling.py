@@ -115,3 +115,19 @@ def test_the_rules_steer_the_sampler_away_from_consecutive_fifths_and_octaves(
     free, steered = faults(0.0), faults(20.0)
     assert free >= 10
     assert steered <= free // 5
+
+
+def test_after_a_sweep_with_hard_rules_no_consecutive_or_hidden_perfects_remain(
+    network: Infiller,
+) -> None:
+    from distkit_coconet.data import decode
+
+    from distkit.music.metrics import consecutives, hidden_perfects
+
+    soprano = np.array([40, 42, 44, 45, 47, 45, 44, 42] * 4)
+    settings = GibbsSettings(passes=4, chains=8, rule_weight=1000.0, sweeps=1)
+    chains, _ = gibbs(network, soprano, settings, seed=4)
+    for tokens in chains:
+        roll = decode(tokens)
+        assert consecutives(roll, "similar") + consecutives(roll, "contrary") == 0
+        assert hidden_perfects(roll) == 0

@@ -3,7 +3,9 @@
 Sampling follows Coconet (Huang et al. 2017, section 5): start with alto, tenor and bass all
 hidden; at each of `passes` steps hide a random share of their cells, falling linearly from all
 of them to `floor` over the first `anneal` part of the run, and redraw the hidden cells from the
-network's conditionals. The soprano is never hidden.
+network's conditionals. The soprano is never hidden. Optional final `sweeps` redraw one voice
+at every other step at a time, so that each redrawn cell's neighbours are fixed and the rules
+(`rules.py`) see exactly the notes it will sound against.
 """
 
 from __future__ import annotations
@@ -55,27 +57,49 @@ def gibbs(
     steps = len(soprano)
     tokens = torch.zeros((settings.chains, 4, steps), dtype=torch.int64)
     tokens[:, 0] = torch.from_numpy(np.asarray(soprano, dtype=np.int64))
+    chains = settings.chains
     with torch.no_grad():
         for step in range(settings.passes):
             if step == 0:
-                hidden = torch.ones((settings.chains, 3, steps), dtype=torch.bool)
+                hidden = torch.ones((chains, 3, steps), dtype=torch.bool)
             else:
-                hidden = torch.rand((settings.chains, 3, steps), generator=source) < hidden_share(
-                    step, settings
-                )
-            logits = network(network_input(tokens, hidden)) / temperature_at(step, settings)
-            if settings.rule_weight and step > 0:
-                logits = logits - settings.rule_weight * torch.stack(
-                    [fault_counts(tokens, voice) for voice in (1, 2, 3)], dim=1
-                )
-            if barred is not None:
-                logits = logits.masked_fill(barred, float("-inf"))
-            drawn = torch.multinomial(
-                torch.softmax(logits.reshape(-1, TOKENS), dim=-1), 1, generator=source
-            ).view(settings.chains, 3, steps)
-            tokens[:, 1:] = torch.where(hidden, drawn, tokens[:, 1:])
+                share = hidden_share(step, settings)
+                hidden = torch.rand((chains, 3, steps), generator=source) < share
+            temperature = temperature_at(step, settings)
+            _redraw(network, tokens, hidden, temperature, settings, barred, source, step > 0)
+        for _sweep in range(settings.sweeps):
+            for voice in range(3):
+                for parity in (0, 1):
+                    hidden = torch.zeros((chains, 3, steps), dtype=torch.bool)
+                    hidden[:, voice, parity::2] = True
+                    temperature = settings.final_temperature
+                    _redraw(network, tokens, hidden, temperature, settings, barred, source, True)
         scores = pseudo_nll(network, tokens) / (3 * steps)
     return tokens.numpy(), scores.double().numpy()
+
+
+def _redraw(
+    network: Infiller,
+    tokens: torch.Tensor,
+    hidden: torch.Tensor,
+    temperature: float,
+    settings: GibbsSettings,
+    barred: torch.Tensor | None,
+    source: torch.Generator,
+    steer: bool,
+) -> None:
+    """Draw the `hidden` cells of `tokens` afresh, in place, from the network's conditionals."""
+    logits = network(network_input(tokens, hidden)) / temperature
+    if settings.rule_weight and steer:
+        logits = logits - settings.rule_weight * torch.stack(
+            [fault_counts(tokens, voice) for voice in (1, 2, 3)], dim=1
+        )
+    if barred is not None:
+        logits = logits.masked_fill(barred, float("-inf"))
+    drawn = torch.multinomial(
+        torch.softmax(logits.reshape(-1, TOKENS), dim=-1), 1, generator=source
+    ).view(hidden.shape)
+    tokens[:, 1:] = torch.where(hidden, drawn, tokens[:, 1:])
 
 
 def pseudo_nll(network: Infiller, tokens: torch.Tensor) -> torch.Tensor:

@@ -17,6 +17,9 @@ class GibbsSettings:
     chains: int = 1
     rule_weight: float = 0.0
     """Logits lowered by this much per voice-leading fault a pitch would make (see rules.py)."""
+    sweeps: int = 0
+    """Final sweeps, each redrawing alto, tenor and bass one voice and every other step at a time
+    at the final temperature."""
     close_on_tonic: bool = False
     """When the melody's last note is in its tonic triad, the bass under it must be the tonic."""
     fault_weight: float = 0.0

@@ -18,10 +18,11 @@ if TYPE_CHECKING:
     from distkit.music.chorales import Chorale
     from distkit.music.metrics import Figure
 
-SAMPLING: dict[str, Iterable[Any]] = {"passes": (32, 96, 192), "final_temperature": (1.0, 0.5, 0.2)}
+SAMPLING: dict[str, Iterable[Any]] = {"passes": (48, 128), "final_temperature": (1.0, 0.5, 0.2)}
 """Stage one: how long and how cold the sampler runs, one chain."""
 RULES: dict[str, Iterable[Any]] = {
-    "rule_weight": (0.0, 1.0, 3.0, 10.0),
+    "rule_weight": (0.0, 10.0, 100.0),
+    "sweeps": (0, 2),
     "close_on_tonic": (False, True),
 }
 """Stage two: how hard the voice-leading rules steer the sampler, and the tonic close."""
