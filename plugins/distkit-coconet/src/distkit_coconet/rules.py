@@ -5,7 +5,8 @@ notes of the other three voices at the step before and the step after: consecuti
 octaves (the interval class stays perfect while both voices move, in similar or contrary
 motion, as `distkit.music.metrics.consecutives` counts them) and, for the bass against the
 soprano, hidden fifths and octaves (similar motion into a perfect interval with a soprano leap,
-as `hidden_perfects` counts them).
+as `hidden_perfects` counts them); and leaps of more than an octave within the voice
+(`wide_leaps`, here from step to step: a rest between two notes is not looked across).
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ def fault_counts(tokens: torch.Tensor, voice: int) -> torch.Tensor:
                 counts[:, :-1] += fault
     if voice == 3:
         counts += _hidden_outer(lines)
+    return counts + _wide_leaps(lines[:, voice])
+
+
+def _wide_leaps(line: torch.Tensor) -> torch.Tensor:
+    """Leaps of more than an octave from the note before, or to the note after, each step."""
+    chains, steps = line.shape
+    candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
+    counts = torch.zeros((chains, steps, TOKENS))
+    pitched = candidate < PITCH_SPAN
+    before, after = line[:, :-1, None], line[:, 1:, None]
+    counts[:, 1:] += (pitched & (before >= 0) & ((candidate - before).abs() > 12)).float()
+    counts[:, :-1] += (pitched & (after >= 0) & ((after - candidate).abs() > 12)).float()
     return counts
 
 
