@@ -51,3 +51,12 @@ def test_stages_skip_choosing_rules_for_a_single_chain(
     singles = [row["settings"] for row in rows[1:] if row["settings"]["chains"] == 1]
     assert singles == [{**singles[0], "fault_weight": 0.0, "cadence_weight": 0.0}]
     assert len(rows) == 1 + 1 + 2 * 2
+
+
+def test_two_worker_processes_score_exactly_as_one(
+    weights: Path, few_chorales: list[Chorale]
+) -> None:
+    candidates = [GibbsSettings(passes=2, rule_weight=w) for w in (0.0, 10.0)]
+    one = tune(weights, few_chorales[:2], candidates, log=lambda _: None)
+    two = tune(weights, few_chorales[:2], candidates, log=lambda _: None, workers=2)
+    assert one == two

@@ -104,8 +104,15 @@ def train(
 @click.option(
     "--limit", type=click.IntRange(min=1), default=None, help="First N validation chorales."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes scoring candidates at once.",
+)
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def tune(weights: Path | None, out: Path, limit: int | None, force: bool) -> None:
+def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force: bool) -> None:
     """Choose the Gibbs sampler's settings on the validation split with the teacher's panel.
 
     Stage one tries pass counts and final temperatures; stage two, from the best of those,
@@ -123,7 +130,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, force: bool) -> Non
     _refuse_overwrite(out, force, SAMPLER)
     torch.set_num_threads(2)
     validation = split_chorales(load_chorales())["validation"][:limit]
-    best, rows = tune_in_stages(weights or WEIGHTS, validation, log=click.echo)
+    best, rows = tune_in_stages(weights or WEIGHTS, validation, log=click.echo, workers=workers)
     out.with_name(out.name + ".log.json").write_text(json.dumps(rows, indent=1) + "\n")
     out.write_text(json.dumps(asdict(best), indent=1) + "\n")
     click.echo(f"chose {asdict(best)} on {len(validation)} validation chorales; wrote {out}")

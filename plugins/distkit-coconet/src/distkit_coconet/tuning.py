@@ -6,7 +6,7 @@ ranks models: most panel goals met, then beat-chord accuracy. The test split is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, replace
 from itertools import product
 from pathlib import Path
@@ -57,6 +57,26 @@ def score(
     return summarise(tallies, resamples=200)
 
 
+def _scores(
+    weights: Path, settings: Sequence[GibbsSettings], chorales: Sequence[Chorale], workers: int
+) -> Iterator[dict[str, Figure]]:
+    if workers <= 1:
+        for candidate in settings:
+            yield score(weights, candidate, chorales)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    with ProcessPoolExecutor(workers, initializer=_one_thread) as pool:
+        yield from pool.map(partial(score, weights, chorales=chorales), settings)
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
 def rank_key(figures: dict[str, Figure], bach: dict[str, Figure]) -> tuple[int, float]:
     from distkit.music.metrics import goals
 
@@ -68,12 +88,13 @@ def tune_in_stages(
     chorales: Sequence[Chorale],
     stages: Sequence[dict[str, Iterable[Any]]] = (SAMPLING, RULES, CHOOSING),
     log: Callable[[str], None] = print,
+    workers: int = 1,
 ) -> tuple[GibbsSettings, list[dict[str, Any]]]:
     """Each stage's grid around the best setting so far; the last best, and every row."""
     best, rows = GibbsSettings(), []
     for axes in stages:
         settings = [s for s in grid(best, axes) if s.chains > 1 or not _chooses(s)]
-        best, stage_rows = tune(weights, chorales, settings, log)
+        best, stage_rows = tune(weights, chorales, settings, log, workers)
         rows += stage_rows
     return best, rows
 
@@ -88,15 +109,20 @@ def tune(
     chorales: Sequence[Chorale],
     settings: Sequence[GibbsSettings],
     log: Callable[[str], None] = print,
+    workers: int = 1,
 ) -> tuple[GibbsSettings, list[dict[str, Any]]]:
-    """The best of `settings` on `chorales` (the validation split), and every candidate's row."""
+    """The best of `settings` on `chorales` (the validation split), and every candidate's row.
+
+    With several `workers`, candidates are scored in that many processes of one torch thread.
+    """
     from distkit.music.metrics import panel, summarise
 
     bach = summarise([panel(c.roll, c.roll, c.tonic, c.fermatas) for c in chorales], resamples=10)
     rows = []
     best: tuple[tuple[int, float], GibbsSettings] | None = None
-    for candidate in settings:
-        figures = score(weights, candidate, chorales)
+    for candidate, figures in zip(
+        settings, _scores(weights, settings, chorales, workers), strict=True
+    ):
         key = rank_key(figures, bach)
         rows.append(
             {
