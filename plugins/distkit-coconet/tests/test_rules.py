@@ -8,7 +8,12 @@ import torch
 from distkit_coconet.data import PITCH_SPAN, REST, decode
 from distkit_coconet.rules import fault_counts
 
-from distkit.music.metrics import consecutives, hidden_perfects, wide_leaps
+from distkit.music.metrics import (
+    consecutives,
+    hidden_perfects,
+    unresolved_leading_notes,
+    wide_leaps,
+)
 
 
 def panel_faults(tokens: np.ndarray) -> int:
@@ -64,3 +69,29 @@ def test_a_leap_over_an_octave_is_charged_at_both_of_its_ends() -> None:
     counts = fault_counts(torch.from_numpy(tokens)[None], 3)[0].numpy()
     assert counts[1, 30] - counts[1, 16] == 2
     assert counts[1, 28] == counts[1, 16]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_with_a_tonic_leading_notes_are_charged_as_the_panel_counts_them(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    tonic = int(rng.integers(0, 12))
+    base = 48 - (48 - tonic) % 12 - 28  # a token whose pitch class is the tonic
+    degrees = np.array([0, 2, 4, 5, 7, 9, 11, 12, 14])
+    tokens = np.empty((4, 6), dtype=np.int64)
+    tokens[0] = base + 24 + rng.choice(degrees, 6)
+    tokens[1] = base + 12 + rng.choice([11, 12, 14, 7, 9], 6)
+    tokens[2] = base + rng.choice([11, 12, 7, 4], 6)
+    tokens[3] = base - 12 + rng.choice([7, 0, 12, 19, 5], 6)
+    tokens = np.clip(tokens, 0, PITCH_SPAN - 1)
+    voice, step = int(rng.integers(1, 4)), int(rng.integers(0, 6))
+    counts = fault_counts(torch.from_numpy(tokens)[None], voice, tonic)[0, step].numpy()
+    plain = fault_counts(torch.from_numpy(tokens)[None], voice)[0, step].numpy()
+    was = tokens[voice, step]
+    for candidate in {*rng.integers(0, PITCH_SPAN, 4), base + 11, base + 12, base + 7, base}:
+        changed = tokens.copy()
+        changed[voice, step] = candidate
+        expected = unresolved_leading_notes(decode(changed), tonic) - unresolved_leading_notes(
+            decode(tokens), tonic
+        )
+        extra = (counts - plain)[candidate] - (counts - plain)[was]
+        assert extra == expected, (voice, step, candidate)

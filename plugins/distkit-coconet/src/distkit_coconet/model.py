@@ -48,8 +48,10 @@ class BachCoconet:
         if not melody.any():
             return arrangement
         line, shift = soprano_line(melody)
-        allowed = tonic_close(line, key_of(melody)) if self.settings.close_on_tonic else None
-        chains, nlls = gibbs(load_network(self.weights), line, self.settings, seed, allowed)
+        key = key_of(melody)
+        allowed = tonic_close(line, key) if self.settings.close_on_tonic else None
+        network = load_network(self.weights)
+        chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0])
         candidates = []
         for tokens in chains:
             candidate = arrangement.copy()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import torch
 
-from distkit_coconet.data import PITCH_SPAN, TOKENS
+from distkit_coconet.data import LOWEST_PITCH, PITCH_SPAN, TOKENS
 
 PERFECT = (0, 7)
 
@@ -27,9 +27,13 @@ def _moves(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.sign(b - a)
 
 
-def fault_counts(tokens: torch.Tensor, voice: int) -> torch.Tensor:
+def fault_counts(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> torch.Tensor:
     """(chains, steps, TOKENS): the faults voice `voice` (1-3) would make with each token at
-    each step, the other cells as they are in `tokens` (chains, 4, steps). Rests make none."""
+    each step, the other cells as they are in `tokens` (chains, 4, steps). Rests make none.
+
+    Given the `tonic` (pitch class of the token's pitch, MIDI LOWEST_PITCH + token), leading
+    notes in alto or tenor that leave a V-I bass other than up a semitone count too.
+    """
     chains, _, steps = tokens.shape
     pitched = tokens < PITCH_SPAN
     lines = torch.where(pitched & (tokens >= 0), tokens, torch.full_like(tokens, -10_000))
@@ -57,7 +61,39 @@ def fault_counts(tokens: torch.Tensor, voice: int) -> torch.Tensor:
                 counts[:, :-1] += fault
     if voice == 3:
         counts += _hidden_outer(lines)
+    if tonic is not None:
+        counts += _unresolved_leading_notes(lines, voice, (tonic - LOWEST_PITCH) % 12)
     return counts + _wide_leaps(lines[:, voice])
+
+
+def _unresolved_leading_notes(lines: torch.Tensor, voice: int, tonic: int) -> torch.Tensor:
+    """Alto or tenor leaving a leading note, other than up a semitone, as the bass goes from
+    the dominant (step t) to the tonic (step t + 1); `tonic` is a token pitch class."""
+    chains, _, steps = lines.shape
+    candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
+    counts = torch.zeros((chains, steps, TOKENS))
+    pitched = candidate < PITCH_SPAN
+
+    def degree(pitch: torch.Tensor, step: int) -> torch.Tensor:
+        return (pitch >= 0) & ((pitch - tonic) % 12 == step)
+
+    bass_a, bass_b = lines[:, 3, :-1, None], lines[:, 3, 1:, None]
+    if voice == 3:
+        for upper in (1, 2):
+            a, b = lines[:, upper, :-1, None], lines[:, upper, 1:, None]
+            left = degree(a, 11) & (b >= 0) & (b != a) & (b != a + 1)
+            counts[:, 1:] += (left & degree(bass_a, 7) & pitched & degree(candidate, 0)).float()
+            counts[:, :-1] += (left & pitched & degree(candidate, 7) & degree(bass_b, 0)).float()
+        return counts
+    if voice not in (1, 2):
+        return counts
+    v_to_i = degree(bass_a, 7) & degree(bass_b, 0)
+    a, b = lines[:, voice, :-1, None], lines[:, voice, 1:, None]
+    arriving = degree(a, 11) & pitched & (candidate != a) & (candidate != a + 1)
+    counts[:, 1:] += (v_to_i & arriving).float()
+    leaving = pitched & degree(candidate, 11) & (b >= 0) & (b != candidate) & (b != candidate + 1)
+    counts[:, :-1] += (v_to_i & leaving).float()
+    return counts
 
 
 def _wide_leaps(line: torch.Tensor) -> torch.Tensor:

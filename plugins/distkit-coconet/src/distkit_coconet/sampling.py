@@ -46,60 +46,65 @@ def gibbs(
     settings: GibbsSettings,
     seed: int | None = None,
     allowed: NDArray[np.bool_] | None = None,
+    tonic: int | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """(chains, 4, steps) tokens: `soprano` (steps,) with alto, tenor and bass sampled under it
     in each of `settings.chains` independent chains; and each chain's pseudo-NLL per cell.
 
-    `allowed` (3, steps, TOKENS), if given, limits the tokens each lower cell may take.
+    `allowed` (3, steps, TOKENS), if given, limits the tokens each lower cell may take; the
+    melody's `tonic` pitch class, if given, lets the rules judge leading notes.
     """
-    barred = None if allowed is None else torch.from_numpy(~np.asarray(allowed, dtype=bool))
-    source = torch.Generator().manual_seed(0 if seed is None else seed)
-    steps = len(soprano)
-    tokens = torch.zeros((settings.chains, 4, steps), dtype=torch.int64)
-    tokens[:, 0] = torch.from_numpy(np.asarray(soprano, dtype=np.int64))
-    chains = settings.chains
+    chain = _Chain(network, settings, allowed, tonic, seed, np.asarray(soprano, dtype=np.int64))
+    steps, chains = len(soprano), settings.chains
     with torch.no_grad():
         for step in range(settings.passes):
             if step == 0:
                 hidden = torch.ones((chains, 3, steps), dtype=torch.bool)
             else:
                 share = hidden_share(step, settings)
-                hidden = torch.rand((chains, 3, steps), generator=source) < share
-            temperature = temperature_at(step, settings)
-            _redraw(network, tokens, hidden, temperature, settings, barred, source, step > 0)
+                hidden = torch.rand((chains, 3, steps), generator=chain.source) < share
+            chain.redraw(hidden, temperature_at(step, settings), steer=step > 0)
         for _sweep in range(settings.sweeps):
             for voice in range(3):
                 for parity in (0, 1):
                     hidden = torch.zeros((chains, 3, steps), dtype=torch.bool)
                     hidden[:, voice, parity::2] = True
-                    temperature = settings.final_temperature
-                    _redraw(network, tokens, hidden, temperature, settings, barred, source, True)
-        scores = pseudo_nll(network, tokens) / (3 * steps)
-    return tokens.numpy(), scores.double().numpy()
+                    chain.redraw(hidden, settings.final_temperature, steer=True)
+        scores = pseudo_nll(network, chain.tokens) / (3 * steps)
+    return chain.tokens.numpy(), scores.double().numpy()
 
 
-def _redraw(
-    network: Infiller,
-    tokens: torch.Tensor,
-    hidden: torch.Tensor,
-    temperature: float,
-    settings: GibbsSettings,
-    barred: torch.Tensor | None,
-    source: torch.Generator,
-    steer: bool,
-) -> None:
-    """Draw the `hidden` cells of `tokens` afresh, in place, from the network's conditionals."""
-    logits = network(network_input(tokens, hidden)) / temperature
-    if settings.rule_weight and steer:
-        logits = logits - settings.rule_weight * torch.stack(
-            [fault_counts(tokens, voice) for voice in (1, 2, 3)], dim=1
-        )
-    if barred is not None:
-        logits = logits.masked_fill(barred, float("-inf"))
-    drawn = torch.multinomial(
-        torch.softmax(logits.reshape(-1, TOKENS), dim=-1), 1, generator=source
-    ).view(hidden.shape)
-    tokens[:, 1:] = torch.where(hidden, drawn, tokens[:, 1:])
+class _Chain:
+    """The state of the sampler's chains and what steers each redraw."""
+
+    def __init__(
+        self,
+        network: Infiller,
+        settings: GibbsSettings,
+        allowed: NDArray[np.bool_] | None,
+        tonic: int | None,
+        seed: int | None,
+        soprano: NDArray[np.int64],
+    ) -> None:
+        self.network, self.settings, self.tonic = network, settings, tonic
+        self.barred = None if allowed is None else torch.from_numpy(~np.asarray(allowed, bool))
+        self.source = torch.Generator().manual_seed(0 if seed is None else seed)
+        self.tokens = torch.zeros((settings.chains, 4, len(soprano)), dtype=torch.int64)
+        self.tokens[:, 0] = torch.from_numpy(soprano)
+
+    def redraw(self, hidden: torch.Tensor, temperature: float, *, steer: bool) -> None:
+        """Draw the `hidden` cells afresh, in place, from the network's conditionals."""
+        tokens = self.tokens
+        logits = self.network(network_input(tokens, hidden)) / temperature
+        if self.settings.rule_weight and steer:
+            faults = [fault_counts(tokens, voice, self.tonic) for voice in (1, 2, 3)]
+            logits = logits - self.settings.rule_weight * torch.stack(faults, dim=1)
+        if self.barred is not None:
+            logits = logits.masked_fill(self.barred, float("-inf"))
+        drawn = torch.multinomial(
+            torch.softmax(logits.reshape(-1, TOKENS), dim=-1), 1, generator=self.source
+        ).view(hidden.shape)
+        tokens[:, 1:] = torch.where(hidden, drawn, tokens[:, 1:])
 
 
 def pseudo_nll(network: Infiller, tokens: torch.Tensor) -> torch.Tensor:
