@@ -80,6 +80,10 @@ def test_a_tonic_close_puts_the_tonic_in_the_bass_under_a_last_note_of_the_tonic
     assert allowed[2, 63].all()
     assert allowed[:2, last_note].all()
     assert tonic_close(line, (2, "major")) is None  # C is not in D major's tonic triad
+    cadence = tonic_close(line, (0, "major"), dominant_before=True)
+    assert cadence is not None
+    assert {(t + 28) % 12 for t in np.flatnonzero(cadence[2, 60])} == {7}
+    assert cadence[2, 59].all()
     closing = replace(model.settings, close_on_tonic=True)
     for seed in range(3):
         arrangement = BachCoconet(model.weights, closing).harmonize(scale_melody, seed=seed)

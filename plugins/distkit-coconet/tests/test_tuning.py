@@ -47,10 +47,11 @@ def test_stages_skip_choosing_rules_for_a_single_chain(
 ) -> None:
     stages = [{"passes": (2,)}, {key: values for key, values in CHOOSING.items()}]
     stages[1]["chains"] = (1, 2)
+    stages[0]["dominant_before"] = (False, True)
     _, rows = tune_in_stages(weights, few_chorales[:1], stages, log=lambda _: None)
     singles = [row["settings"] for row in rows[1:] if row["settings"]["chains"] == 1]
     assert singles == [{**singles[0], "fault_weight": 0.0, "cadence_weight": 0.0}]
-    assert len(rows) == 1 + 1 + 2 * 2
+    assert len(rows) == 1 + 1 + 2 * 2  # no dominant before without a close, no weights for one
 
 
 def test_two_worker_processes_score_exactly_as_one(

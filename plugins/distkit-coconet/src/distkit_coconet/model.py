@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from distkit.music.base import as_melody, highest_pitches
+from distkit.music.base import STEPS_PER_QUARTER, as_melody, highest_pitches
 from distkit_coconet.data import LOWEST_PITCH, MAX_SHIFT, REST, TOKENS, decode, encode
 from distkit_coconet.settings import GibbsSettings
 
@@ -49,7 +49,9 @@ class BachCoconet:
             return arrangement
         line, shift = soprano_line(melody)
         key = key_of(melody)
-        allowed = tonic_close(line, key) if self.settings.close_on_tonic else None
+        allowed = None
+        if self.settings.close_on_tonic:
+            allowed = tonic_close(line, key, dominant_before=self.settings.dominant_before)
         network = load_network(self.weights)
         chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0])
         candidates = []
@@ -96,9 +98,14 @@ def best_chain(
     return int(np.argmin(scores))
 
 
-def tonic_close(line: NDArray[np.int64], key: tuple[int, str]) -> NDArray[np.bool_] | None:
+def tonic_close(
+    line: NDArray[np.int64], key: tuple[int, str], *, dominant_before: bool = False
+) -> NDArray[np.bool_] | None:
     """Allowed tokens (3, steps, TOKENS) that put the tonic in the bass under the melody's last
-    note, when that note is in the tonic triad; None when it is not (the close is left free)."""
+    note, when that note is in the tonic triad; None when it is not (the close is left free).
+
+    With `dominant_before`, the bass of the beat before that note must be the dominant.
+    """
     tonic, mode = key
     sounding = np.flatnonzero(line != REST)
     last = int(line[sounding[-1]]) + LOWEST_PITCH
@@ -110,7 +117,11 @@ def tonic_close(line: NDArray[np.int64], key: tuple[int, str]) -> NDArray[np.boo
         start -= 1
     allowed = np.ones((3, len(line), TOKENS), dtype=bool)
     classes = (np.arange(TOKENS) + LOWEST_PITCH) % 12
-    allowed[2, start : sounding[-1] + 1] = (classes == tonic) & (np.arange(TOKENS) < REST)
+    pitched = np.arange(TOKENS) < REST
+    allowed[2, start : sounding[-1] + 1] = (classes == tonic) & pitched
+    beat = start // STEPS_PER_QUARTER * STEPS_PER_QUARTER
+    if dominant_before and beat >= STEPS_PER_QUARTER:
+        allowed[2, beat - STEPS_PER_QUARTER : beat] = (classes == (tonic + 7) % 12) & pitched
     return allowed
 
 

@@ -22,6 +22,8 @@ class GibbsSettings:
     at the final temperature."""
     close_on_tonic: bool = False
     """When the melody's last note is in its tonic triad, the bass under it must be the tonic."""
+    dominant_before: bool = False
+    """With `close_on_tonic`, the bass of the beat before that note must be the dominant."""
     fault_weight: float = 0.0
     """Among the chains, the one kept has the lowest pseudo-NLL per cell plus this weight times
     its voice-leading faults per beat (the teacher's panel rules) ..."""

@@ -24,8 +24,10 @@ RULES: dict[str, Iterable[Any]] = {
     "rule_weight": (0.0, 10.0, 100.0),
     "sweeps": (0, 2),
     "close_on_tonic": (False, True),
+    "dominant_before": (False, True),
 }
-"""Stage two: how hard the voice-leading rules steer the sampler, and the tonic close."""
+"""Stage two: how hard the voice-leading rules steer the sampler, and the close (none, the
+tonic in the bass, or dominant then tonic)."""
 CHOOSING: dict[str, Iterable[Any]] = {
     "chains": (1, 6),
     "fault_weight": (0.0, 10.0),
@@ -93,15 +95,19 @@ def tune_in_stages(
     """Each stage's grid around the best setting so far; the last best, and every row."""
     best, rows = GibbsSettings(), []
     for axes in stages:
-        settings = [s for s in grid(best, axes) if s.chains > 1 or not _chooses(s)]
+        settings = [s for s in grid(best, axes) if _meaningful(s)]
         best, stage_rows = tune(weights, chorales, settings, log, workers)
         rows += stage_rows
     return best, rows
 
 
-def _chooses(settings: GibbsSettings) -> bool:
-    """Whether the settings weigh chains by faults or cadence (pointless with one chain)."""
-    return bool(settings.fault_weight or settings.cadence_weight)
+def _meaningful(settings: GibbsSettings) -> bool:
+    """False for settings that only repeat another: weighing one chain by faults or cadence, or
+    a dominant before a close that is not asked for."""
+    choosing = bool(settings.fault_weight or settings.cadence_weight)
+    return (settings.chains > 1 or not choosing) and (
+        settings.close_on_tonic or not settings.dominant_before
+    )
 
 
 def tune(
