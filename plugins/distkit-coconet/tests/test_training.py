@@ -14,17 +14,10 @@ from distkit_coconet.cli import coconet
 from distkit_coconet.model import BachCoconet
 from distkit_coconet.network import Infiller
 from distkit_coconet.settings import GibbsSettings
-from distkit_coconet.training import TrainConfig, rank_seed, save_weights, train
+from distkit_coconet.training import TrainConfig, save_weights, train
 
 from distkit.music.chorales import Chorale, split_of
 from distkit.music.metrics import panel, summarise
-
-
-def test_each_rank_draws_its_own_crops_from_the_run_s_seed() -> None:
-    seeds = [rank_seed(0, rank) for rank in range(4)]
-    assert len(set(seeds)) == 4
-    assert seeds == [rank_seed(0, rank) for rank in range(4)]
-    assert rank_seed(1, 0) not in seeds
 
 
 def test_train_refuses_to_overwrite_weights_without_force(tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
+from distkit.music.distributed import process_group, rank_seed, rank_zero_log
 from distkit_bach.data import WindowSet, crop, sample_batch, window_set
 from distkit_bach.evaluation import accompaniment_metrics
 from distkit_bach.inference import binarize
@@ -54,23 +54,8 @@ def train(
     torch.set_num_threads(config.threads)
     # The gradient penalty's double backward leaves one grad in a layout DDP copies; harmless.
     warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
-    rank, world = _start_distributed()
-    try:
-        return _train(config, out, chorales, log if rank == 0 else _quiet, rank, world)
-    finally:
-        if world > 1:
-            dist.destroy_process_group()
-
-
-def _quiet(_: str) -> None:
-    pass
-
-
-def _start_distributed() -> tuple[int, int]:
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-    return (dist.get_rank(), world) if world > 1 else (0, 1)
+    with process_group() as (rank, world):
+        return _train(config, out, chorales, rank_zero_log(log, rank), rank, world)
 
 
 def _device(rank: int) -> torch.device:
@@ -158,11 +143,6 @@ def _train(
             log(_format(iteration, metrics))
             save_weights(generator, out, config, iteration, metrics)
     return metrics
-
-
-def rank_seed(seed: int, rank: int) -> int:
-    """The torch seed of one rank's random draws: distinct per rank, fixed by the run's seed."""
-    return int(np.random.SeedSequence([seed, rank]).generate_state(1)[0])
 
 
 def _critic_loss(

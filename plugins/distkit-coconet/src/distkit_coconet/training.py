@@ -8,7 +8,6 @@ on the validation split and writes the weights: the checkpoint with the lowest v
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -17,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
+from distkit.music.distributed import process_group, rank_seed, rank_zero_log
 from distkit_coconet.data import TOKENS, TokenSet, random_masks, sample_batch
 from distkit_coconet.network import Infiller, network_input
 
@@ -46,11 +45,6 @@ class TrainConfig:
     limit: int | None = None  # parse only the first N chorale files (quick runs, tests)
 
 
-def rank_seed(seed: int, rank: int) -> int:
-    """The seed of one rank's random draws: distinct per rank, fixed by the run's seed."""
-    return int(np.random.SeedSequence([seed, rank]).generate_state(1)[0])
-
-
 def train(
     config: TrainConfig,
     out: Path,
@@ -60,23 +54,8 @@ def train(
 ) -> dict[str, float]:
     """Train on the train split, keep the weights best on the validation split; rank 0 writes."""
     torch.set_num_threads(config.threads)
-    rank, world = _start_distributed()
-    try:
-        return _train(config, out, chorales, log if rank == 0 else _quiet, rank, world)
-    finally:
-        if world > 1:
-            dist.destroy_process_group()
-
-
-def _quiet(_: str) -> None:
-    pass
-
-
-def _start_distributed() -> tuple[int, int]:
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world > 1 and not dist.is_initialized():
-        dist.init_process_group("gloo")
-    return (dist.get_rank(), world) if world > 1 else (0, 1)
+    with process_group("gloo") as (rank, world):
+        return _train(config, out, chorales, rank_zero_log(log, rank), rank, world)
 
 
 def splits(chorales: Sequence[Chorale] | None, limit: int | None) -> tuple[TokenSet, TokenSet]:
