@@ -70,3 +70,35 @@ def test_distkit_compose_harmonizes_with_the_shipped_weights(tmp_path: Path) -> 
     arrangement = read_arrangement(out)
     assert arrangement.shape[0] == 4
     assert all(arrangement[voice].any() for voice in range(4))
+
+
+def test_tune_refuses_a_file_that_is_not_weights_in_one_line(tmp_path: Path) -> None:
+    import os
+
+    from click.testing import CliRunner
+    from distkit_coconet.cli import coconet
+
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"\x00not torch\xff" * 10)
+    fifo = tmp_path / "fifo.pt"
+    os.mkfifo(fifo)
+    for bad in (junk, fifo):
+        result = CliRunner().invoke(
+            coconet, ["tune", "--weights", str(bad), "--out", str(tmp_path / "s.json")]
+        )
+        assert result.exit_code == 2, result.output
+        assert "--weights" in result.output
+        assert "Traceback" not in result.output
+        assert not (tmp_path / "s.json").exists()
+
+
+def test_tune_keeps_an_existing_log_without_force(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from distkit_coconet.cli import coconet
+
+    log = tmp_path / "s.json.log.json"
+    log.write_text("keep me")
+    result = CliRunner().invoke(coconet, ["tune", "--out", str(tmp_path / "s.json")])
+    assert result.exit_code == 2
+    assert "--force" in result.output
+    assert log.read_text() == "keep me"

@@ -19,6 +19,21 @@ def _refuse_overwrite(out: Path, force: bool, shipped: Path) -> None:
         raise click.UsageError("refusing to overwrite the shipped file without --force.")
 
 
+def _check_weights(weights: Path) -> None:
+    """One clear line, before any work, when `weights` is not a file this plugin wrote."""
+    from distkit_coconet.model import load_network
+
+    if not weights.is_file():
+        raise click.BadParameter(f"{weights} is not a regular file.", param_hint="--weights")
+    try:
+        load_network(weights)
+    except Exception as error:  # torch.load raises many kinds for a file it cannot read
+        raise click.BadParameter(
+            f"{weights} is not a bach-coconet weights file ({type(error).__name__}).",
+            param_hint="--weights",
+        ) from None
+
+
 @coconet.command()
 @click.option("--iterations", type=click.IntRange(min=1), default=20000, show_default=True)
 @click.option(
@@ -127,10 +142,13 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     from distkit_coconet.model import SAMPLER, WEIGHTS
     from distkit_coconet.tuning import tune_in_stages
 
+    log_file = out.with_name(out.name + ".log.json")
     _refuse_overwrite(out, force, SAMPLER)
+    _refuse_overwrite(log_file, force, SAMPLER)
+    _check_weights(weights or WEIGHTS)
     torch.set_num_threads(2)
     validation = split_chorales(load_chorales())["validation"][:limit]
     best, rows = tune_in_stages(weights or WEIGHTS, validation, log=click.echo, workers=workers)
-    out.with_name(out.name + ".log.json").write_text(json.dumps(rows, indent=1) + "\n")
+    log_file.write_text(json.dumps(rows, indent=1) + "\n")
     out.write_text(json.dumps(asdict(best), indent=1) + "\n")
     click.echo(f"chose {asdict(best)} on {len(validation)} validation chorales; wrote {out}")
