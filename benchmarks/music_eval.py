@@ -32,7 +32,8 @@ BACH = "Bach"
 RANDOM = "random"
 LABELS = {
     "beat_chord": "beat chord (bass + pitch classes) = Bach's",
-    "final_tonic": "final chord has the tonic in the bass",
+    "final_tonic": "final bass is the melody's final (its tonic)",
+    "final_key_tonic": "final bass is the key note (music21, Bach's score)",
     "final_cadence": "final bass dominant -> tonic",
     "fermata_cadences": "fermata chords that are root-position triads",
     "parallel_5ths_8ves": "consecutive 5ths/8ves, similar motion /100 beats",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from distkit.music.base import STEPS_PER_QUARTER, highest_pitches, note_runs
+from distkit.music.base import STEPS_PER_QUARTER, highest_pitches, melody_final, note_runs
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -238,11 +238,18 @@ FAULTS: dict[str, Callable[[NDArray[Any], int], int]] = {
 def panel(
     arrangement: NDArray[Any], bach: NDArray[Any], tonic: int, fermatas: Sequence[int] = ()
 ) -> dict[str, Tally]:
-    """Every panel metric of one chorale's arrangement against Bach's voices `bach`."""
+    """Every panel metric of one chorale's arrangement against Bach's voices `bach`.
+
+    `tonic` is the key's (music21's analysis of Bach's score): the leading notes are read in it.
+    The close is judged on the melody's final (`melody_final`), the tonic a harmonizer can hear.
+    """
+    final = melody_final(highest_pitches(bach[0]))
+    home = tonic if final is None else final
     figures = {
         "beat_chord": beat_chord_accuracy(arrangement, bach),
-        "final_tonic": final_tonic(arrangement, tonic),
-        "final_cadence": final_cadence(arrangement, tonic),
+        "final_tonic": final_tonic(arrangement, home),
+        "final_key_tonic": final_tonic(arrangement, tonic),
+        "final_cadence": final_cadence(arrangement, home),
         "fermata_cadences": fermata_cadences(arrangement, fermatas),
     }
     length = beats(arrangement) / PER_BEATS

@@ -33,6 +33,7 @@ def test_the_wheel_contains_the_template_and_py_typed(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "distkit/py.typed" in names
     assert "distkit/music/hmm/data/chorale_hmm.npz" in names
+    assert "distkit/music/hmm/data/chorale_context.npz" in names
     assert "distkit/template/cookiecutter.json" in names
     assert any(n.startswith("distkit/template/{{cookiecutter.project_slug}}/") for n in names)
     assert not any(n.startswith("tests/") for n in names)

@@ -139,6 +139,18 @@ def test_panel_reports_faults_per_hundred_beats() -> None:
     assert parallels.hits == consecutives(roll, "similar")
 
 
+def test_the_panel_judges_the_close_on_the_melodys_final_and_shows_the_key_note_too() -> None:
+    e_major = (76, 68, 59, 52)
+    phrygian = satb(AM, (74, 65, 62, 50), e_major)  # A minor, closing on E major over E
+    figures = panel(phrygian, phrygian, tonic=9)
+    assert figures["final_tonic"] == Tally(1, 1)
+    assert figures["final_key_tonic"] == Tally(0, 1)
+    ends_on_a = satb(AM, (74, 65, 62, 50), (76, 69, 60, 45))
+    assert panel(ends_on_a, phrygian, tonic=9)["final_tonic"] == Tally(0, 1)
+    authentic = satb(C, F, G, C)
+    assert panel(authentic, authentic, tonic=7)["final_cadence"] == Tally(1, 1)
+
+
 def test_summarise_is_a_ratio_of_sums_with_an_interval_around_it() -> None:
     tallies = [{"x": Tally(1, 2)}, {"x": Tally(3, 4)}, {"x": Tally(0, 4)}]
     [figure] = summarise(tallies).values()

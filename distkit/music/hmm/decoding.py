@@ -12,18 +12,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from distkit.music.base import STEPS_PER_QUARTER
+from distkit.music.base import STEPS_PER_QUARTER, melody_final
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from distkit.music.hmm.context import ContextNet
     from distkit.music.hmm.tables import ChoraleTables, ModeTables
 
 ONSET_WEIGHT = 0.6
 OFFBEAT_WEIGHT = 0.1
 END_WEIGHT = 1.0
+CONTEXT_WEIGHT = 2.0
 PENULTIMATE_DOMINANT = 3.0
-TONIC_TRIAD = (0, 3, 4, 7)
 _FORBIDDEN = -1e9
 
 
@@ -36,6 +37,8 @@ class Harmony:
     chords: NDArray[np.int64]
     emission: NDArray[np.float64] | None = None
     """Each beat's log-likelihood under each chord (beats, chords), cadence weights included."""
+    bass_gaps: NDArray[np.float64] | None = None
+    """Each beat's log-probability of each soprano-to-bass distance (beats, GAPS), if known."""
 
 
 def beat_grid(line: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -46,37 +49,52 @@ def beat_grid(line: NDArray[np.int64]) -> NDArray[np.int64]:
     return grid.reshape(beats, STEPS_PER_QUARTER)
 
 
-def decode(beats: NDArray[np.int64], tables: ChoraleTables) -> Harmony:
-    """The likeliest key for the melody, then the likeliest chord on each beat in that key."""
+def decode(
+    beats: NDArray[np.int64], tables: ChoraleTables, context: ContextNet | None = None
+) -> Harmony:
+    """The likeliest key for the melody, then the likeliest chord on each beat in that key.
+
+    With a `context` classifier, its log-probabilities (times CONTEXT_WEIGHT) join the emissions,
+    and its soprano-to-bass distances go with the harmony to the voicing.
+    """
     tonic, mode = estimate_key(beats, tables)
     model = tables.mode(mode)
     emission = log_emissions(beats, tonic, model) + cadence(beats, tonic, model)
+    gaps = None
+    if context is not None:
+        from distkit.music.hmm.context import beat_features
+
+        features = beat_features(beats, tonic, mode)
+        emission = emission + CONTEXT_WEIGHT * context.log_posteriors(features, mode)
+        gaps = context.gap_log_probs(features)
     chords = viterbi(emission, model)
     chords[~(beats >= 0).any(axis=1)] = -1
-    return Harmony(tonic=tonic, mode=mode, chords=chords, emission=emission)
+    return Harmony(tonic=tonic, mode=mode, chords=chords, emission=emission, bass_gaps=gaps)
 
 
 def cadence(beats: NDArray[np.int64], tonic: int, model: ModeTables) -> NDArray[np.float64]:
-    """Log-weights (beats, chords) that end the piece with a cadence.
+    """Log-weights (beats, chords) that end the piece on the melody's final in the bass.
 
-    When the melody ends on a note of the tonic triad, only chords over the tonic may sound
-    from the beat where that last note begins, and the beat before it favours a chord over the
-    dominant. A melody that ends elsewhere (a fragment, a half close) is left as it is.
+    From the beat where the melody's last note begins, only chords over that note's pitch class
+    (`melody_final`, the tonic of a chorale tune's mode) may sound. When that final is the key's
+    tonic, the beat before favours a chord over the dominant (an authentic close); a modal final
+    (a Phrygian close, say) is approached as the tables like.
     """
     weights = np.zeros((len(beats), len(model.bass)))
     steps = beats.reshape(-1)
-    sounding = np.flatnonzero(steps >= 0)
-    if not sounding.size:
+    final_class = melody_final(steps)
+    if final_class is None:
         return weights
-    last = int(sounding[-1])
-    if (steps[last] - tonic) % 12 not in TONIC_TRIAD:
+    over_final = model.bass == (final_class - tonic) % 12
+    if not over_final.any():
         return weights
+    last = int(np.flatnonzero(steps >= 0)[-1])
     start = last
     while start > 0 and steps[start - 1] == steps[last]:
         start -= 1
     final = start // STEPS_PER_QUARTER
-    weights[final : last // STEPS_PER_QUARTER + 1, model.bass != 0] = _FORBIDDEN
-    if final > 0:
+    weights[final : last // STEPS_PER_QUARTER + 1, ~over_final] = _FORBIDDEN
+    if final > 0 and final_class == tonic % 12:
         weights[final - 1, model.bass == 7] += PENULTIMATE_DOMINANT
     return weights
 

@@ -1,8 +1,10 @@
 """ChoraleHMM: a hidden Markov model over Bach's chords that harmonizes a melody, numpy only.
 
-`tables` learns the model from the chorales, `decoding` finds the melody's key and
-chords, and `voicing` spreads the chords over alto, tenor and bass. Regenerate the shipped
-tables with `python -m distkit.music.hmm`. numpy is imported only when a melody is harmonized,
+`tables` learns the model from the chorales, `context` a classifier of each beat's chord (and
+the bass's distance below the soprano) from the melody around it, `decoding` finds the melody's
+key and chords, `voicing` spreads the chords over alto, tenor and bass, and `passing` lets the
+bass pass between notes a third apart. Regenerate the shipped tables and classifier with
+`python -m distkit.music.hmm`. numpy is imported only when a melody is harmonized,
 so registering the model keeps distkit's start-up fast.
 """
 
@@ -19,43 +21,60 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from distkit.music.hmm.context import ContextNet
     from distkit.music.hmm.tables import ChoraleTables
 
 TABLES = "chorale_hmm.npz"
+CONTEXT = "chorale_context.npz"
 
 
 class ChoraleHMM(MusicModel):
     """Alto, tenor and bass under a melody from an HMM over Bach's chords, with voice leading.
 
     Deterministic: `seed` is accepted for the common interface and not used. A beat (4 steps)
-    where the melody is silent throughout is silent in every voice; elsewhere each voice holds
-    its note for the whole beat.
+    where the melody is silent throughout is silent in every voice; elsewhere alto and tenor hold
+    their note for the whole beat, and the bass does too unless (with the context classifier) it
+    passes through the step between two notes a third apart.
     """
 
     name = "chorale-hmm"
-    description = "HMM over Bach's chords (Viterbi per beat) with voice-led SATB; numpy only"
+    description = (
+        "HMM over Bach's chords with a melody-context classifier (Viterbi per beat) and "
+        "voice-led SATB; numpy only"
+    )
     panel_file = "distkit.music.hmm:data/panel.json"
 
-    def __init__(self, tables: ChoraleTables | None = None) -> None:
+    def __init__(
+        self, tables: ChoraleTables | None = None, context: ContextNet | None = None
+    ) -> None:
+        """The shipped tables and context classifier, or the `tables` given and the `context`
+        given with them (None: the HMM's emissions alone)."""
         self.tables = tables if tables is not None else shipped_tables()
+        self.context = context if tables is not None else shipped_context()
 
     def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
         """The melody as the soprano plus alto, tenor and bass: (4, steps, 128) bool."""
         import numpy as np
 
         from distkit.music.hmm.decoding import beat_grid, decode
+        from distkit.music.hmm.passing import fill_thirds
         from distkit.music.hmm.voicing import voice_chords
 
         roll = as_melody(melody)
         arrangement = np.zeros((4, *roll.shape), dtype=bool)
         arrangement[0] = roll
-        beats = beat_grid(highest_pitches(roll))
+        melody_line = highest_pitches(roll)
+        beats = beat_grid(melody_line)
         if not (beats >= 0).any():
             return arrangement
-        voices = voice_chords(decode(beats, self.tables), beats, self.tables)
+        harmony = decode(beats, self.tables, self.context)
+        voices = voice_chords(harmony, beats, self.tables)
         steps = np.arange(roll.shape[0])
-        for track, line in enumerate(voices, start=1):
-            pitches = line[steps // STEPS_PER_QUARTER]
+        lines = voices[:, steps // STEPS_PER_QUARTER]
+        if self.context is not None:
+            upper = np.vstack([melody_line, lines[:2]])
+            lines[2] = fill_thirds(lines[2], upper, harmony.tonic, harmony.mode)
+        for track, pitches in enumerate(lines, start=1):
             sounding = pitches >= 0
             arrangement[track, steps[sounding], pitches[sounding]] = True
         return arrangement
@@ -72,21 +91,42 @@ def shipped_tables() -> ChoraleTables:
         return read_tables(handle)
 
 
-def regenerate(path: Path) -> ChoraleTables:
-    """Learn the tables from the training split of the chorales and write them to `path`."""
+@cache
+def shipped_context() -> ContextNet:
+    """The context classifier trained on the training chorales, read once from the package data."""
+    from importlib import resources
+
+    from distkit.music.hmm.context import read_context
+
+    with resources.files("distkit.music.hmm").joinpath("data", CONTEXT).open("rb") as handle:
+        return read_context(handle)
+
+
+def regenerate(path: Path, context_path: Path | None = None) -> ChoraleTables:
+    """Learn the tables from the training split of the chorales and write them to `path`; train
+    the context classifier on the same chorales and write it to `context_path`."""
     from distkit.music.chorales import load_chorales, split_chorales
+    from distkit.music.hmm.context import examples, save_context, train_context
     from distkit.music.hmm.tables import learn_tables, save_tables
 
-    tables = learn_tables(split_chorales(load_chorales())["train"])
+    train = split_chorales(load_chorales())["train"]
+    tables = learn_tables(train)
     save_tables(tables, path)
+    if context_path is not None:
+        inputs, labels, gaps = examples(train, tables)
+        states = len(tables.major.bass), len(tables.major.bass) + len(tables.minor.bass)
+        save_context(train_context(inputs, labels, gaps, *states), str(context_path))
     return tables
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m distkit.music.hmm [-o PATH]`: relearn the shipped tables (needs music21)."""
+    """`python -m distkit.music.hmm [-o PATH] [--context-output PATH]`: relearn the shipped
+    tables and retrain the context classifier (needs music21; about a minute)."""
     parser = argparse.ArgumentParser(description=main.__doc__)
-    default = Path(__file__).parent / "data" / TABLES
-    parser.add_argument("-o", "--output", type=Path, default=default)
-    path = parser.parse_args(argv).output
-    regenerate(path)
-    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    data = Path(__file__).parent / "data"
+    parser.add_argument("-o", "--output", type=Path, default=data / TABLES)
+    parser.add_argument("--context-output", type=Path, default=data / CONTEXT)
+    options = parser.parse_args(argv)
+    regenerate(options.output, options.context_output)
+    for path in (options.output, options.context_output):
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

@@ -4,7 +4,8 @@ Each beat's candidates are the pitches of its chord inside each voice's SATB ran
 the chord's bass note). Dynamic programming picks one candidate per beat, minimising a cost: how
 far the voices move, consecutive fifths and octaves (similar motion costs more than contrary),
 a leading note that does not rise over a V-I bass, crossed or widely spaced voices, chord notes
-left out, a doubled leading note, and distance from each voice's usual pitch.
+left out, a doubled leading note, distance from each voice's usual pitch, and (with the context
+classifier) how unlikely the distance from the soprano down to the bass is on that beat.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ FORBIDDEN = -1e8
 CONTRARY_PERFECT = 12.0
 LEADING_NOTE = 15.0
 MOTION = np.array([0.5, 0.5, 0.25])
+OUTER = 3.0
 _PAIRS = list(combinations(range(4), 2))
 
 
@@ -63,6 +65,8 @@ def voice_chords(
             )
             if harmony.emission is not None:
                 own = own - HARMONY * harmony.emission[beat, chord]
+            if harmony.bass_gaps is not None:
+                own = own + OUTER * _gap_cost(harmony.bass_gaps[beat], int(first[beat]), voicing)
             parts.append((voicing, own, np.full(len(voicing), chord)))
         current = np.concatenate([p[0] for p in parts])
         unary = np.concatenate([p[1] for p in parts])
@@ -85,6 +89,19 @@ def voice_chords(
         voices[:, beat] = current[choice]
         choice = int(back[choice])
     return voices
+
+
+def _gap_cost(
+    gaps: NDArray[np.float64], soprano: int, voicings: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Minus the log-probability of each voicing's soprano-to-bass distance (the least likely
+    distance's, outside the classifier's range)."""
+    distance = soprano - voicings[:, 2]
+    inside = (distance >= 0) & (distance < len(gaps))
+    cost: NDArray[np.float64] = -np.where(
+        inside, gaps[np.clip(distance, 0, len(gaps) - 1)], gaps.min()
+    )
+    return cost
 
 
 def _chord_options(harmony: Harmony, beat: int) -> list[int]:

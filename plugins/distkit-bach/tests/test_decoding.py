@@ -95,8 +95,18 @@ def test_the_close_is_dominant_then_tonic_over_the_tonic_chord() -> None:
     assert {CLASSES[p] for p in notes[2][:4]} == {0}
 
 
-def test_a_melody_that_ends_off_the_tonic_triad_is_left_free() -> None:
-    probs = np.random.default_rng(1).random((3, 8, 48))
-    soprano = np.array([26] * 8)  # D, in C major
+def test_a_melody_that_ends_off_the_tonic_closes_on_a_triad_over_its_final() -> None:
+    probs = np.random.default_rng(1).random((3, 12, 48))
+    soprano = np.array([28] * 4 + [29] * 4 + [28] * 4)  # E F E: a Phrygian close, in C major
     held = cadence_probabilities(probs, soprano, CLASSES, tonic=0, mode="major")
-    np.testing.assert_array_equal(held, probs)
+    notes = pitches(decode_voices(held, soprano))
+    assert {CLASSES[p] for p in notes[2][8:]} == {4}
+    assert {CLASSES[p] for v in notes[:2] for p in v[8:]} <= {4, 7, 8, 11}
+    np.testing.assert_array_equal(held[:, 4:8], probs[:, 4:8])  # no dominant forced before
+
+
+def test_the_voices_end_with_the_melody() -> None:
+    probs = np.random.default_rng(2).random((3, 12, 48))
+    soprano = np.array([24] * 8 + [-1] * 4)  # C, then a rest
+    held = cadence_probabilities(probs, soprano, CLASSES, tonic=0, mode="major")
+    assert not decode_voices(held, soprano)[:, 8:].any()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from distkit_coconet.data import REST
 from distkit_coconet.model import SOPRANO_HIGH, SOPRANO_LOW, BachCoconet, soprano_line
 from distkit_coconet.network import Infiller
 from distkit_coconet.settings import GibbsSettings
@@ -64,7 +65,7 @@ def test_with_a_fault_weight_the_chain_with_fewer_faults_is_kept() -> None:
     assert best_chain([faulty, clean], nlls, GibbsSettings(chains=2, fault_weight=10.0)) == 1
 
 
-def test_a_tonic_close_puts_the_tonic_in_the_bass_under_a_last_note_of_the_tonic_triad(
+def test_a_close_puts_the_melodys_final_in_the_bass_and_the_dominant_only_before_the_tonic(
     model: BachCoconet, scale_melody: np.ndarray
 ) -> None:
     from dataclasses import replace
@@ -79,11 +80,19 @@ def test_a_tonic_close_puts_the_tonic_in_the_bass_under_a_last_note_of_the_tonic
     assert bass_classes == {0}
     assert allowed[2, 63].all()
     assert allowed[:2, last_note].all()
-    assert tonic_close(line, (2, "major")) is None  # C is not in D major's tonic triad
     cadence = tonic_close(line, (0, "major"), dominant_before=True)
     assert cadence is not None
     assert {(t + 28) % 12 for t in np.flatnonzero(cadence[2, 60])} == {7}
     assert cadence[2, 59].all()
+    modal = tonic_close(line, (5, "major"), dominant_before=True)  # C closing a tune in F
+    assert modal is not None
+    assert {(t + 28) % 12 for t in np.flatnonzero(modal[2, 70])} == {0}
+    assert modal[2, 60].all()
+    assert tonic_close(np.full(16, REST), (0, "major")) is None
+    trailing = tonic_close(np.concatenate([line, np.full(4, REST)]), (0, "major"))
+    assert trailing is not None
+    assert not trailing[:, -4:, :REST].any()
+    assert trailing[:, -4:, REST].all()
     closing = replace(model.settings, close_on_tonic=True)
     for seed in range(3):
         arrangement = BachCoconet(model.weights, closing).harmonize(scale_melody, seed=seed)

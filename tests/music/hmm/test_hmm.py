@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from distkit.music.base import SATB_RANGES, highest_pitches
+from distkit.music.base import SATB_RANGES, highest_pitches, melody_final
 from distkit.music.hmm import ChoraleHMM, shipped_tables
 from distkit.music.hmm.decoding import beat_grid, estimate_key
 from distkit.music.hmm.voicing import HIDDEN, _transition_cost
@@ -81,22 +81,32 @@ def test_voicing_charges_for_consecutives_in_contrary_motion_too() -> None:
 
 
 MELODIES = {
-    "ends on the third": melody(*[(p, 4) for p in (60, 62, 64, 65, 67, 65, 64, 62, 64)]),
+    "ends on the tonic": melody(*[(p, 4) for p in (64, 62, 60, 62, 64, 67, 65, 64, 62)], (60, 8)),
     "ends after a rest": melody(*[(p, 4) for p in (67, 69, 71, 72, 71, 69)], (67, 8), (None, 4)),
     "minor": melody(*[(p, 4) for p in (69, 71, 72, 71, 69, 68)], (69, 8)),
+    "Phrygian": melody(*[(p, 4) for p in (69, 72, 71, 69, 67, 65, 64, 65)], (64, 8)),
+    "ends on the third": melody(*[(p, 4) for p in (60, 62, 64, 65, 67, 65, 64, 62, 64)]),
 }
 
 
 @pytest.mark.parametrize("name", sorted(MELODIES))
-def test_it_ends_on_its_tonic_with_the_dominant_in_the_bass_before_it(
+def test_it_closes_with_the_melodys_final_in_the_bass(model: ChoraleHMM, name: str) -> None:
+    tune = MELODIES[name]
+    final = melody_final(highest_pitches(tune))
+    bass = highest_pitches(model.harmonize(tune)[3])
+    assert bass[bass >= 0][-1] % 12 == final
+
+
+@pytest.mark.parametrize("name", ["ends on the tonic", "ends after a rest", "minor"])
+def test_a_melody_ending_on_its_key_note_has_the_dominant_in_the_bass_before_it(
     model: ChoraleHMM, name: str
 ) -> None:
     tune = MELODIES[name]
     tonic, _ = estimate_key(beat_grid(highest_pitches(tune)), shipped_tables())
+    assert melody_final(highest_pitches(tune)) == tonic
     bass = highest_pitches(model.harmonize(tune)[3])
     bass = bass[bass >= 0]
     changes = bass[bass != bass[-1]]
-    assert bass[-1] % 12 == tonic
     assert changes[-1] % 12 == (tonic + 7) % 12
 
 

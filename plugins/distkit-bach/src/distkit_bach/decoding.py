@@ -1,5 +1,5 @@
 """Choosing notes step by step: likely pitches, without consecutive fifths, octaves or crossings,
-opening and closing on the tonic chord."""
+opening on the tonic chord and closing on the melody's final."""
 
 from __future__ import annotations
 
@@ -83,11 +83,13 @@ def cadence_probabilities(
     tonic: int,
     mode: str,
 ) -> NDArray[np.float64]:
-    """`probs` (3, steps, pitches) held to a tonic opening and an authentic close.
+    """`probs` (3, steps, pitches) held to a tonic opening and a close on the melody's final.
 
-    When the melody's first (last) note is in the tonic triad, its first beat (its last note) is
-    harmonized by the tonic chord over the tonic; the beat before the last note has the dominant
-    in the bass. `pitch_classes` gives each pitch index's pitch class; `soprano` is -1 at rests.
+    When the melody's first note is in the tonic triad, its first beat is harmonized by the
+    tonic chord over the tonic. Its last note (the tune's final, `melody_final`) is harmonized by
+    the tonic chord when it is the tonic, with the dominant in the bass on the beat before, and
+    otherwise by a major or minor triad over it. After the last note every voice rests.
+    `pitch_classes` gives each pitch index's pitch class; `soprano` is -1 at rests.
     """
     probs = np.asarray(probs, dtype=np.float64).copy()
     steps = np.flatnonzero(soprano >= 0)
@@ -97,20 +99,28 @@ def cadence_probabilities(
     triad = [(tonic + d) % 12 for d in (0, *thirds, 7)]
     chord = np.isin(pitch_classes, triad)
     root = pitch_classes == tonic % 12
-    dominant = pitch_classes == (tonic + 7) % 12
     first, last = int(steps[0]), int(steps[-1])
+    final = _class(soprano[last], pitch_classes)
     start = last
     while start > 0 and soprano[start - 1] == soprano[last]:
         start -= 1
     if _class(soprano[first], pitch_classes) in triad:
         beat_end = (first // STEPS_PER_QUARTER + 1) * STEPS_PER_QUARTER
         _hold(probs, slice(first, beat_end), (chord, chord, root))
-    if _class(soprano[last], pitch_classes) in triad:
-        _hold(probs, slice(start, last + 1), (chord, chord, root))
+    probs[:, last + 1 :] = 0.0
+    if final >= 0:
+        closing = chord if final == tonic % 12 else np.isin(pitch_classes, _triads(final))
+        _hold(probs, slice(start, last + 1), (closing, closing, pitch_classes == final))
         before = (start // STEPS_PER_QUARTER - 1) * STEPS_PER_QUARTER
-        if before >= 0:
+        if before >= 0 and final == tonic % 12:
+            dominant = pitch_classes == (tonic + 7) % 12
             _hold(probs, slice(before, before + STEPS_PER_QUARTER), (None, None, dominant))
     return probs
+
+
+def _triads(root: int) -> list[int]:
+    """The pitch classes of the major and minor triads on `root`."""
+    return [(root + d) % 12 for d in (0, 3, 4, 7)]
 
 
 def _class(index: int, pitch_classes: NDArray[np.integer]) -> int:

@@ -86,7 +86,8 @@ def harmonize_cropped(
 ) -> NDArray[np.bool_]:
     """Three voices (3, steps, 48) for a cropped melody line of any length.
 
-    Given the melody's `key` (tonic pitch class, mode), it opens and closes on the tonic chord.
+    Given the melody's `key` (tonic pitch class, mode), it opens on the tonic chord and closes on
+    the melody's final (see `cadence_probabilities`).
     """
     from distkit_bach.decoding import cadence_probabilities, decode_voices
 

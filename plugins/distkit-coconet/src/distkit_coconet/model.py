@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from distkit.music.base import STEPS_PER_QUARTER, as_melody, highest_pitches
+from distkit.music.base import STEPS_PER_QUARTER, as_melody, highest_pitches, melody_final
 from distkit_coconet.data import LOWEST_PITCH, MAX_SHIFT, REST, TOKENS, decode, encode
 from distkit_coconet.settings import GibbsSettings
 
@@ -88,12 +88,13 @@ def best_chain(
         from distkit.music.metrics import FAULTS, beats
 
         tonic = key_of(candidates[0][0])[0]
+        final = melody_final(highest_pitches(candidates[0][0]))
         for index, candidate in enumerate(candidates):
             faults = sum(count(candidate, tonic) for count in FAULTS.values())
             scores[index] += settings.fault_weight * faults / max(beats(candidate), 1.0)
             bass = highest_pitches(candidate[3])
             last = bass[bass >= 0]
-            off_tonic = not last.size or (int(last[-1]) - tonic) % 12 != 0
+            off_tonic = not last.size or int(last[-1]) % 12 != final
             scores[index] += settings.cadence_weight * off_tonic
     return int(np.argmin(scores))
 
@@ -101,27 +102,30 @@ def best_chain(
 def tonic_close(
     line: NDArray[np.int64], key: tuple[int, str], *, dominant_before: bool = False
 ) -> NDArray[np.bool_] | None:
-    """Allowed tokens (3, steps, TOKENS) that put the tonic in the bass under the melody's last
-    note, when that note is in the tonic triad; None when it is not (the close is left free).
+    """Allowed tokens (3, steps, TOKENS) that put the melody's final (the pitch class of its last
+    note, `melody_final`) in the bass under that note, and rests after it; None for a silent
+    line.
 
-    With `dominant_before`, the bass of the beat before that note must be the dominant.
+    With `dominant_before` and a final that is the `key`'s tonic, the bass of the beat before
+    that note must be the dominant (an authentic close); a modal final is approached freely.
     """
-    tonic, mode = key
-    sounding = np.flatnonzero(line != REST)
-    last = int(line[sounding[-1]]) + LOWEST_PITCH
-    triad = {0, 3 if mode == "minor" else 4, 7}
-    if (last - tonic) % 12 not in triad:
+    pitches = np.where(line != REST, line + LOWEST_PITCH, -1)
+    final_class = melody_final(pitches)
+    if final_class is None:
         return None
+    sounding = np.flatnonzero(line != REST)
     start = int(sounding[-1])
     while start > 0 and line[start - 1] == line[sounding[-1]]:
         start -= 1
     allowed = np.ones((3, len(line), TOKENS), dtype=bool)
     classes = (np.arange(TOKENS) + LOWEST_PITCH) % 12
     pitched = np.arange(TOKENS) < REST
-    allowed[2, start : sounding[-1] + 1] = (classes == tonic) & pitched
+    allowed[2, start : sounding[-1] + 1] = (classes == final_class) & pitched
+    allowed[:, sounding[-1] + 1 :] = ~pitched
     beat = start // STEPS_PER_QUARTER * STEPS_PER_QUARTER
-    if dominant_before and beat >= STEPS_PER_QUARTER:
-        allowed[2, beat - STEPS_PER_QUARTER : beat] = (classes == (tonic + 7) % 12) & pitched
+    authentic = final_class == key[0] % 12
+    if dominant_before and authentic and beat >= STEPS_PER_QUARTER:
+        allowed[2, beat - STEPS_PER_QUARTER : beat] = (classes == (final_class + 7) % 12) & pitched
     return allowed
 
 

@@ -21,11 +21,12 @@ class GibbsSettings:
     """Final sweeps, each redrawing alto, tenor and bass one voice and every other step at a time
     at the final temperature."""
     close_on_tonic: bool = False
-    """When the melody's last note is in its tonic triad, the bass under it must be the tonic."""
+    """The bass under the melody's last note must be that note's pitch class (its final)."""
     dominant_before: bool = False
-    """With `close_on_tonic`, the bass of the beat before that note must be the dominant."""
+    """With `close_on_tonic` and a final that is the key's tonic, the bass of the beat before that
+    note must be the dominant."""
     fault_weight: float = 0.0
     """Among the chains, the one kept has the lowest pseudo-NLL per cell plus this weight times
     its voice-leading faults per beat (the teacher's panel rules) ..."""
     cadence_weight: float = 0.0
-    """... plus this weight if its last bass note is not the tonic of the melody's key."""
+    """... plus this weight if its last bass note is not the melody's final."""

@@ -1,0 +1,291 @@
+"""A chord classifier that reads the melody around each beat, to sharpen the HMM's emissions.
+
+The HMM hears one beat of melody at a time (and its neighbours only through chord changes);
+Bach's choice of chord depends on where the tune goes next. `ContextNet` is a small MLP (one
+hidden layer, numpy only) that gives each beat a probability for each of the mode's chord states
+from the melody's steps in WINDOW beats either side, in the key the HMM hears, plus where the
+beat lies (how near the start and the end). `decoding.decode` adds its log-probabilities to the
+emissions. A second head gives the distance from the soprano down to the bass on each beat, which
+`voicing` uses to choose the bass's octave. Trained with `train_context` (minibatch Adam,
+dropout, weight decay) by `python -m distkit.music.hmm`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+
+from distkit.music.base import STEPS_PER_QUARTER, highest_pitches
+from distkit.music.hmm.tables import _BITS, MODES
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from distkit.music.chorales import Chorale
+    from distkit.music.hmm.tables import ChoraleTables
+
+WINDOW = 3
+STEP_FEATURES = 15
+"""Per step: the pitch class relative to the tonic (12) or a rest (1), a note starting here, and
+the pitch's height against the melody's mean in octaves."""
+PLACE_FEATURES = 8
+"""Beats to the melody's last beat (0, 1, 2, 3+), beats from the start (0, 1, 2+), minor mode."""
+GAPS = 48
+"""Soprano-to-bass distances the classifier's second head tells apart: 0 to 47 semitones."""
+
+
+@dataclass(frozen=True)
+class ContextNet:
+    """The MLP's weights; the outputs are the major states, then the minor states."""
+
+    hidden_weights: NDArray[np.float32]  # (features, hidden)
+    hidden_bias: NDArray[np.float32]  # (hidden,)
+    output_weights: NDArray[np.float32]  # (hidden, major states + minor states)
+    output_bias: NDArray[np.float32]  # (major states + minor states,)
+    gap_weights: NDArray[np.float32]  # (hidden, GAPS)
+    gap_bias: NDArray[np.float32]  # (GAPS,)
+    major_states: int
+
+    def log_posteriors(self, features: NDArray[np.float32], mode: str) -> NDArray[np.float64]:
+        """Each beat's log-probability (beats, states) of each of `mode`'s chord states."""
+        hidden = np.maximum(features @ self.hidden_weights + self.hidden_bias, 0.0)
+        logits = (hidden @ self.output_weights + self.output_bias).astype(np.float64)
+        logits = logits[:, _mode_slice(mode, self.major_states)]
+        result: NDArray[np.float64] = logits - _log_sum_exp(logits)
+        return result
+
+    def gap_log_probs(self, features: NDArray[np.float32]) -> NDArray[np.float64]:
+        """Each beat's log-probability (beats, GAPS) of each soprano-to-bass distance."""
+        hidden = np.maximum(features @ self.hidden_weights + self.hidden_bias, 0.0)
+        logits = (hidden @ self.gap_weights + self.gap_bias).astype(np.float64)
+        result: NDArray[np.float64] = logits - _log_sum_exp(logits)
+        return result
+
+
+def beat_features(beats: NDArray[np.int64], tonic: int, mode: str) -> NDArray[np.float32]:
+    """The classifier's input (beats, features) for a melody grid (beats, 4) of MIDI pitches."""
+    count = len(beats)
+    steps = beats.reshape(-1)
+    sounding = steps >= 0
+    per_step = np.zeros((len(steps), STEP_FEATURES), dtype=np.float32)
+    per_step[np.arange(len(steps)), np.where(sounding, (steps - tonic) % 12, 12)] = 1
+    per_step[:, 13] = sounding & np.r_[True, steps[1:] != steps[:-1]]
+    mean = steps[sounding].mean() if sounding.any() else 0.0
+    per_step[:, 14] = np.where(sounding, (steps - mean) / 12, 0.0)
+    per_beat = per_step.reshape(count, STEPS_PER_QUARTER * STEP_FEATURES)
+    padding = np.zeros((WINDOW, per_beat.shape[1]), dtype=np.float32)
+    padded = np.vstack([padding, per_beat, padding])
+    window = [padded[offset : offset + count] for offset in range(2 * WINDOW + 1)]
+    heard = np.flatnonzero((beats >= 0).any(axis=1))
+    last = int(heard[-1]) if heard.size else count - 1
+    place = np.zeros((count, PLACE_FEATURES), dtype=np.float32)
+    place[np.arange(count), np.clip(last - np.arange(count), 0, 3)] = 1
+    place[np.arange(count), 4 + np.clip(np.arange(count), 0, 2)] = 1
+    place[:, 7] = mode == "minor"
+    return np.hstack([*window, place])
+
+
+def examples(
+    chorales: Iterable[Chorale], tables: ChoraleTables
+) -> tuple[NDArray[np.float32], NDArray[np.int64], NDArray[np.int64]]:
+    """Features, Bach's chord (an output index; -1 if not a state) and soprano-to-bass distance
+    (-1 where either is silent or it is GAPS or more) of every beat with either known.
+
+    The key is the one the HMM hears in the melody, as when harmonizing.
+    """
+    from distkit.music.hmm.decoding import beat_grid, estimate_key
+
+    inputs, labels, gaps = [], [], []
+    major_states = len(tables.major.bass)
+    for chorale in chorales:
+        beats = beat_grid(highest_pitches(chorale.roll[0]))
+        tonic, mode = estimate_key(beats, tables)
+        states = chord_states(chorale.roll, tonic, tables.mode(mode))
+        states = np.where(states >= 0, states + (major_states if mode == "minor" else 0), -1)
+        gap = soprano_bass_gaps(chorale.roll)
+        keep = (states >= 0) | (gap >= 0)
+        inputs.append(beat_features(beats, tonic, mode)[keep])
+        labels.append(states[keep])
+        gaps.append(gap[keep])
+    return np.vstack(inputs), np.concatenate(labels), np.concatenate(gaps)
+
+
+def soprano_bass_gaps(roll: NDArray[Any]) -> NDArray[np.int64]:
+    """Semitones from the soprano down to the bass at each beat's first step; -1 where either is
+    silent or the distance is not in 0..GAPS-1."""
+    onsets = np.asarray(roll)[:, ::STEPS_PER_QUARTER]
+    soprano, bass = highest_pitches(onsets[0]), highest_pitches(onsets[3])
+    gap = soprano - bass
+    known = (soprano >= 0) & (bass >= 0) & (gap >= 0) & (gap < GAPS)
+    return np.where(known, gap, -1)
+
+
+def chord_states(roll: NDArray[Any], tonic: int, model: Any) -> NDArray[np.int64]:
+    """Each beat's chord in `roll` (4, steps, 128) as a state of `model`; -1 if it is not one."""
+    onsets = np.asarray(roll)[:, ::STEPS_PER_QUARTER]
+    classes = (np.arange(onsets.shape[-1]) - tonic) % 12
+    present = np.zeros((onsets.shape[1], 12), dtype=bool)
+    beat, pitch = np.nonzero(onsets.any(axis=0))
+    present[beat, classes[pitch]] = True
+    lowest = classes[np.argmax(onsets[3], axis=1)]
+    keys = lowest * 4096 + present @ _BITS
+    vocabulary = np.asarray(model.bass) * 4096 + np.asarray(model.chords).astype(np.int64) @ _BITS
+    lookup = {int(key): index for index, key in enumerate(vocabulary)}
+    states = np.array([lookup.get(int(key), -1) for key in keys], dtype=np.int64)
+    return np.where(onsets[3].any(axis=1), states, -1)
+
+
+@dataclass(frozen=True)
+class Training:
+    """How `train_context` fits the classifier (the shipped values were chosen on validation)."""
+
+    hidden: int = 256
+    epochs: int = 8
+    batch: int = 128
+    learning_rate: float = 1e-3
+    weight_decay: float = 1e-4
+    input_dropout: float = 0.1
+    hidden_dropout: float = 0.3
+    seed: int = 0
+
+
+def train_context(
+    inputs: NDArray[np.float32],
+    labels: NDArray[np.int64],
+    gaps: NDArray[np.int64],
+    major_states: int,
+    outputs: int,
+    training: Training = Training(),
+    *,
+    on_epoch: Any = None,
+) -> ContextNet:
+    """Fit the MLP by minibatch Adam on the summed cross-entropies of its two heads (the chord
+    within each example's mode, and the soprano-to-bass distance), each where it is known."""
+    rng = np.random.default_rng(training.seed)
+    features = inputs.shape[1]
+    shapes = [(features, training.hidden), (training.hidden, outputs), (training.hidden, GAPS)]
+    params = [
+        rng.standard_normal(shapes[0]) * np.sqrt(2 / features),
+        np.zeros(training.hidden),
+        rng.standard_normal(shapes[1]) * np.sqrt(1 / training.hidden),
+        np.zeros(outputs),
+        rng.standard_normal(shapes[2]) * np.sqrt(1 / training.hidden),
+        np.zeros(GAPS),
+    ]
+    params = [p.astype(np.float32) for p in params]
+    moments = [np.zeros_like(p) for p in params]
+    squares = [np.zeros_like(p) for p in params]
+    update = 0
+    for epoch in range(training.epochs):
+        order = rng.permutation(len(labels))
+        for start in range(0, len(order), training.batch):
+            rows = order[start : start + training.batch]
+            batch = (inputs[rows], labels[rows], gaps[rows])
+            grads = _gradients(params, batch, major_states, rng, training)
+            update += 1
+            for index, grad in enumerate(grads):
+                grad = grad + training.weight_decay * params[index]
+                moments[index] = 0.9 * moments[index] + 0.1 * grad
+                squares[index] = 0.999 * squares[index] + 0.001 * grad**2
+                step = moments[index] / (1 - 0.9**update)
+                scale = np.sqrt(squares[index] / (1 - 0.999**update)) + 1e-8
+                params[index] = params[index] - training.learning_rate * step / scale
+        if on_epoch is not None:
+            on_epoch(epoch, _net(params, major_states))
+    return _net(params, major_states)
+
+
+def _net(params: Sequence[NDArray[np.float32]], major_states: int) -> ContextNet:
+    hidden_weights, hidden_bias, output_weights, output_bias, gap_weights, gap_bias = params
+    return ContextNet(
+        hidden_weights=hidden_weights,
+        hidden_bias=hidden_bias,
+        output_weights=output_weights,
+        output_bias=output_bias,
+        gap_weights=gap_weights,
+        gap_bias=gap_bias,
+        major_states=major_states,
+    )
+
+
+def _gradients(
+    params: Sequence[NDArray[np.float32]],
+    batch: tuple[NDArray[np.float32], NDArray[np.int64], NDArray[np.int64]],
+    major_states: int,
+    rng: np.random.Generator,
+    training: Training,
+) -> list[NDArray[np.float32]]:
+    """Both cross-entropies' gradients for one minibatch, with inverted dropout."""
+    w1, b1, w2, b2, w3, b3 = params
+    inputs, labels, gaps = batch
+    keep_in = rng.random(inputs.shape) >= training.input_dropout
+    x = inputs * keep_in / (1 - training.input_dropout)
+    pre = x @ w1 + b1
+    keep_hidden = rng.random(pre.shape) >= training.hidden_dropout
+    hidden = np.maximum(pre, 0) * keep_hidden / (1 - training.hidden_dropout)
+    minor = labels >= major_states
+    other_mode = np.zeros((len(labels), w2.shape[1]), dtype=bool)
+    other_mode[minor, :major_states] = True
+    other_mode[~minor, major_states:] = True
+    d_chords = _softmax_gradient(np.where(other_mode, -1e9, hidden @ w2 + b2), labels)
+    d_gaps = _softmax_gradient(hidden @ w3 + b3, gaps)
+    d_hidden = (d_chords @ w2.T + d_gaps @ w3.T) * keep_hidden / (1 - training.hidden_dropout)
+    d_hidden = d_hidden * (pre > 0)
+    return [
+        x.T @ d_hidden,
+        d_hidden.sum(axis=0),
+        hidden.T @ d_chords,
+        d_chords.sum(axis=0),
+        hidden.T @ d_gaps,
+        d_gaps.sum(axis=0),
+    ]
+
+
+def _softmax_gradient(logits: NDArray[Any], targets: NDArray[np.int64]) -> NDArray[Any]:
+    """The mean cross-entropy's gradient in the logits, over the rows whose target is known."""
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    known = targets >= 0
+    probs[np.flatnonzero(known), targets[known]] -= 1
+    probs[~known] = 0
+    result: NDArray[Any] = probs / max(int(known.sum()), 1)
+    return result
+
+
+def save_context(net: ContextNet, handle: IO[bytes] | str) -> None:
+    np.savez_compressed(
+        handle,
+        hidden_weights=net.hidden_weights.astype(np.float16),
+        hidden_bias=net.hidden_bias.astype(np.float16),
+        output_weights=net.output_weights.astype(np.float16),
+        output_bias=net.output_bias.astype(np.float16),
+        gap_weights=net.gap_weights.astype(np.float16),
+        gap_bias=net.gap_bias.astype(np.float16),
+        major_states=np.array(net.major_states),
+    )
+
+
+def read_context(handle: IO[bytes] | str) -> ContextNet:
+    with np.load(handle) as data:
+        return ContextNet(
+            hidden_weights=data["hidden_weights"].astype(np.float32),
+            hidden_bias=data["hidden_bias"].astype(np.float32),
+            output_weights=data["output_weights"].astype(np.float32),
+            output_bias=data["output_bias"].astype(np.float32),
+            gap_weights=data["gap_weights"].astype(np.float32),
+            gap_bias=data["gap_bias"].astype(np.float32),
+            major_states=int(data["major_states"]),
+        )
+
+
+def _mode_slice(mode: str, major_states: int) -> slice:
+    return slice(0, major_states) if mode == MODES[0] else slice(major_states, None)
+
+
+def _log_sum_exp(logits: NDArray[np.float64]) -> NDArray[np.float64]:
+    peak = logits.max(axis=1, keepdims=True)
+    total: NDArray[np.float64] = peak + np.log(np.exp(logits - peak).sum(axis=1, keepdims=True))
+    return total
