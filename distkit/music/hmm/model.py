@@ -32,7 +32,8 @@ class ChoraleHMM(MusicModel):
     """Alto, tenor and bass under a melody from an HMM over Bach's chords, with voice leading.
 
     Deterministic: `seed` is accepted for the common interface and not used. A beat (4 steps)
-    where the melody is silent throughout is silent in every voice; elsewhere alto and tenor hold
+    where the melody is silent throughout, and every step after its last note, is silent in every
+    voice; elsewhere alto and tenor hold
     their note for the whole beat, and the bass does too unless (with the context classifier) it
     passes through the step between two notes a third apart.
     """
@@ -47,10 +48,11 @@ class ChoraleHMM(MusicModel):
     def __init__(
         self, tables: ChoraleTables | None = None, context: ContextNet | None = None
     ) -> None:
-        """The shipped tables and context classifier, or the `tables` given and the `context`
-        given with them (None: the HMM's emissions alone)."""
+        """The shipped tables and context classifier, or those given. A `context` without
+        `tables` goes with the shipped tables; `tables` without a `context` are used alone (the
+        shipped classifier was trained with the shipped tables' chords)."""
         self.tables = tables if tables is not None else shipped_tables()
-        self.context = context if tables is not None else shipped_context()
+        self.context = context if (context is not None or tables is not None) else shipped_context()
 
     def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
         """The melody as the soprano plus alto, tenor and bass: (4, steps, 128) bool."""
@@ -71,6 +73,7 @@ class ChoraleHMM(MusicModel):
         voices = voice_chords(harmony, beats, self.tables)
         steps = np.arange(roll.shape[0])
         lines = voices[:, steps // STEPS_PER_QUARTER]
+        lines[:, int(np.flatnonzero(melody_line >= 0)[-1]) + 1 :] = -1
         if self.context is not None:
             upper = np.vstack([melody_line, lines[:2]])
             lines[2] = fill_thirds(lines[2], upper, harmony.tonic, harmony.mode)
@@ -125,8 +128,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     data = Path(__file__).parent / "data"
     parser.add_argument("-o", "--output", type=Path, default=data / TABLES)
-    parser.add_argument("--context-output", type=Path, default=data / CONTEXT)
+    parser.add_argument("--context-output", type=Path, help=f"default: {CONTEXT} beside the tables")
     options = parser.parse_args(argv)
-    regenerate(options.output, options.context_output)
-    for path in (options.output, options.context_output):
+    context = options.context_output or options.output.parent / CONTEXT
+    regenerate(options.output, context)
+    for path in (options.output, context):
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

@@ -39,14 +39,15 @@ def fill_thirds(
     return filled
 
 
-def _step_between(low_or_high: int, other: int, scale: set[int]) -> int | None:
-    """The scale note strictly between two pitches a third apart, nearest the middle."""
-    way = 1 if other > low_or_high else -1
-    inside = [p for p in range(low_or_high + way, other, way) if p % 12 in scale]
-    if not inside:
-        return None
-    middle = (low_or_high + other) / 2
-    return min(inside, key=lambda p: abs(p - middle))
+def _step_between(start: int, end: int, scale: set[int]) -> int | None:
+    """The passing note between two pitches a third apart: across a major third, the note a
+    whole tone from each (D between C and E, F sharp between E and G sharp in A minor); across a
+    minor third, the note of the `scale` between them (F between E and G)."""
+    if abs(end - start) == 4:
+        return (start + end) // 2
+    way = 1 if end > start else -1
+    inside = [p for p in range(start + way, end, way) if p % 12 in scale]
+    return inside[0] if inside else None
 
 
 def _consecutive(bass: NDArray[np.int64], voice: NDArray[np.int64], step: int, note: int) -> bool:

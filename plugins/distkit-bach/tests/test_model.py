@@ -112,3 +112,13 @@ def test_a_melody_that_ends_on_its_tonic_closes_dominant_then_tonic_in_the_bass(
     assert classes[-1] == 0
     assert classes[classes != 0][-1] == 7
     assert classes[0] == 0
+
+
+def test_a_last_note_beyond_the_model_s_range_still_closes_the_piece() -> None:
+    melody = np.zeros((16, 128), dtype=bool)
+    for step, pitch in enumerate([67] * 4 + [65] * 4 + [64] * 4 + [96] * 4):
+        melody[step, pitch] = True  # C7 at the end: above the 48 pitches the network writes
+    arrangement = BachUNet().harmonize(melody, seed=0)
+    assert arrangement[1:, 12:].any(axis=-1).all()
+    bass = highest_pitches(arrangement[3])
+    assert bass[-1] % 12 == 0

@@ -156,6 +156,13 @@ def test_a_bass_moving_a_third_passes_through_the_scale_step_between() -> None:
     assert filled[16:].tolist() == [47] * 4
 
 
+def test_across_a_major_third_the_passing_note_is_a_whole_tone_from_each_end() -> None:
+    silent = np.full((1, 8), -1)
+    up = fill_thirds(np.repeat([52, 56], 4), silent, tonic=9, mode="minor")  # E to G# in A minor
+    down = fill_thirds(np.repeat([56, 52], 4), silent, tonic=9, mode="minor")
+    assert up[2] == down[2] == 54  # F#, not the scale's F or G
+
+
 def test_a_passing_note_that_would_make_consecutives_is_left_out() -> None:
     bass = np.repeat([48, 52], 4)
     soprano = np.array([67, 67, 69, 69, 71, 71, 71, 71])  # G, A on the second eighth: fifth D-A

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -172,3 +174,37 @@ def test_the_shipped_tables_are_small_and_well_formed() -> None:
         assert model.onset.sum(axis=1) == pytest.approx(1)
         assert 50 <= len(model.bass) <= 200
     assert 40 < tables.voice_centre[2] < tables.voice_centre[1] < tables.voice_centre[0] < 80
+
+
+def test_the_voices_end_with_the_melody_even_inside_a_beat(model: ChoraleHMM) -> None:
+    arrangement = model.harmonize(melody((67, 4), (65, 4), (64, 2), (None, 4)))
+    assert arrangement[1:, 8:10].any(axis=-1).all()
+    assert not arrangement[1:, 10:].any()
+
+
+def test_a_context_given_alone_goes_with_the_shipped_tables() -> None:
+    from distkit.music.hmm.model import shipped_context
+
+    net = shipped_context()
+    given = ChoraleHMM(context=net)
+    assert given.context is net
+    assert given.tables is shipped_tables()
+    assert ChoraleHMM(shipped_tables()).context is None
+
+
+def test_relearning_into_another_folder_writes_both_files_there(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from distkit.music.hmm import model as hmm_model
+
+    written: list[Path] = []
+
+    def regenerate(path: Path, context: Path) -> None:
+        for target in (path, context):
+            target.write_bytes(b"x")
+            written.append(target)
+
+    monkeypatch.setattr(hmm_model, "regenerate", regenerate)
+    hmm_model.main(["-o", str(tmp_path / "tables.npz")])
+    assert written == [tmp_path / "tables.npz", tmp_path / "chorale_context.npz"]
+    assert str(tmp_path / "chorale_context.npz") in capsys.readouterr().out

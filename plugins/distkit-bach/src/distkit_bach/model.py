@@ -55,12 +55,14 @@ def key_of(melody: NDArray[np.bool_]) -> tuple[int, str]:
 
 
 def _top_line(melody: NDArray[np.bool_], shift: int) -> NDArray[np.float32]:
-    """The highest note of each step, moved `shift` semitones and cropped to the model's range."""
+    """The highest note of each step, moved `shift` semitones; a note still outside the model's
+    range moves by further octaves into it (its pitch class, which the close needs, is kept)."""
     line = np.zeros((melody.shape[0], PITCH_SPAN), dtype=np.float32)
     steps = np.flatnonzero(melody.any(axis=1))
     top = highest_pitches(melody[steps]) + shift - LOWEST_PITCH
-    inside = (top >= 0) & (top < PITCH_SPAN)
-    line[steps[inside], top[inside]] = 1
+    top = np.where(top < 0, top % 12, top)
+    top = np.where(top >= PITCH_SPAN, PITCH_SPAN - 12 + (top - PITCH_SPAN) % 12, top)
+    line[steps, top] = 1
     return line
 
 
