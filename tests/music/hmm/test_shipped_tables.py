@@ -66,3 +66,28 @@ def test_retraining_the_context_classifier_reproduces_the_shipped_one(
     ours = retrained.gap_log_probs(inputs).argmax(axis=1)
     theirs = shipped.gap_log_probs(inputs).argmax(axis=1)
     assert (ours == theirs).mean() >= 0.95, "distances: run `python -m distkit.music.hmm`"
+
+
+@pytest.mark.slow
+def test_the_retrained_classifier_moves_the_hmm_toward_bach_on_validation(
+    relearned: tuple[Path, Path],
+) -> None:
+    """The classifier earns its place: with it, more of Bach's beat chords and bass notes on the
+    first validation chorales than with the HMM's emissions alone."""
+    from distkit.music.chorales import load_chorales, split_chorales
+    from distkit.music.hmm import ChoraleHMM
+    from distkit.music.hmm.context import read_context
+    from distkit.music.metrics import panel, summarise
+
+    chorales = split_chorales(load_chorales())["validation"][:15]
+    tables = shipped_tables()
+
+    def figures(model: ChoraleHMM) -> tuple[float, float]:
+        rows = [panel(model.harmonize(c.roll[0]), c.roll, c.tonic, c.fermatas) for c in chorales]
+        summary = summarise(rows, resamples=10)
+        return summary["beat_chord"].value, summary["frame_bass"].value
+
+    alone = figures(ChoraleHMM(tables))
+    with_context = figures(ChoraleHMM(tables, read_context(str(relearned[1]))))
+    assert with_context[0] >= alone[0] + 0.03, (alone, with_context)
+    assert with_context[1] >= alone[1] + 0.03, (alone, with_context)
