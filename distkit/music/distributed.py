@@ -36,6 +36,7 @@ def process_group(backend: str | None = None) -> Iterator[tuple[int, int]]:
         dist.init_process_group(backend or ("nccl" if torch.cuda.is_available() else "gloo"))
     try:
         yield dist.get_rank(), world
+        dist.barrier()  # a rank that left early and tore the group down aborted its peers' work
     finally:
         dist.destroy_process_group()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -37,3 +38,51 @@ def test_a_single_process_needs_no_process_group_and_no_torch(
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+class FakeDistributed:
+    """Just enough of torch.distributed to watch what process_group calls, and in what order."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def is_initialized(self) -> bool:
+        return False
+
+    def init_process_group(self, backend: str) -> None:
+        self.calls.append(f"init {backend}")
+
+    def get_rank(self) -> int:
+        return 1
+
+    def barrier(self) -> None:
+        self.calls.append("barrier")
+
+    def destroy_process_group(self) -> None:
+        self.calls.append("destroy")
+
+
+@pytest.fixture
+def fake_torch(monkeypatch: pytest.MonkeyPatch) -> FakeDistributed:
+    distributed = FakeDistributed()
+    torch = types.ModuleType("torch")
+    torch.cuda = types.SimpleNamespace(is_available=lambda: False)  # type: ignore[attr-defined]
+    torch.distributed = distributed  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    monkeypatch.setitem(sys.modules, "torch.distributed", distributed)  # type: ignore[arg-type]
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    return distributed
+
+
+def test_ranks_wait_for_each_other_before_the_group_is_torn_down(
+    fake_torch: FakeDistributed,
+) -> None:
+    with process_group() as (rank, world):
+        assert (rank, world) == (1, 2)
+    assert fake_torch.calls == ["init gloo", "barrier", "destroy"]
+
+
+def test_a_failing_rank_tears_the_group_down_without_waiting(fake_torch: FakeDistributed) -> None:
+    with pytest.raises(RuntimeError), process_group():
+        raise RuntimeError("boom")
+    assert fake_torch.calls == ["init gloo", "destroy"]

@@ -131,6 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--context-output", type=Path, help=f"default: {CONTEXT} beside the tables")
     options = parser.parse_args(argv)
     context = options.context_output or options.output.parent / CONTEXT
-    regenerate(options.output, context)
+    try:
+        regenerate(options.output, context)
+    except OSError as error:
+        parser.exit(
+            1, f"error: cannot write {error.filename or options.output}: {error.strerror}\n"
+        )
     for path in (options.output, context):
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

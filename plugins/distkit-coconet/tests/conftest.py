@@ -1,39 +1,5 @@
 """Shared fixtures: a few chorales parsed into a private cache, and a simple melody."""
 
-from __future__ import annotations
+from distkit.music.testing import chorale_cache, few_chorales, scale_melody
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import numpy as np
-import pytest
-
-from distkit.music.chorales import Chorale, load_chorales
-
-FEW = 8
-
-
-@pytest.fixture(scope="session")
-def chorale_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A cache folder holding the first FEW corpus chorales, used by subprocesses too."""
-    folder = tmp_path_factory.mktemp("distkit-cache")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DISTKIT_CACHE_DIR", str(folder))
-    load_chorales(limit=FEW)
-    yield folder
-    patch.undo()
-
-
-@pytest.fixture(scope="session")
-def few_chorales(chorale_cache: Path) -> list[Chorale]:
-    return load_chorales(limit=FEW)
-
-
-@pytest.fixture
-def scale_melody() -> np.ndarray:
-    """C major scale up and down in quarter notes from C5, 72 steps (not a window multiple)."""
-    melody = np.zeros((72, 128), dtype=bool)
-    pitches = [72, 74, 76, 77, 79, 77, 76, 74, 72, 71, 72, 74, 76, 74, 72, 71, 72, 72]
-    for index, pitch in enumerate(pitches):
-        melody[4 * index : 4 * index + 4, pitch] = True
-    return melody
+__all__ = ["chorale_cache", "few_chorales", "scale_melody"]

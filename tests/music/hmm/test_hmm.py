@@ -208,3 +208,21 @@ def test_relearning_into_another_folder_writes_both_files_there(
     hmm_model.main(["-o", str(tmp_path / "tables.npz")])
     assert written == [tmp_path / "tables.npz", tmp_path / "chorale_context.npz"]
     assert str(tmp_path / "chorale_context.npz") in capsys.readouterr().out
+
+
+def test_relearning_into_a_folder_that_is_not_there_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from distkit.music.hmm import model as hmm_model
+
+    def regenerate(path: Path, context: Path) -> None:
+        path.write_bytes(b"x")
+
+    monkeypatch.setattr(hmm_model, "regenerate", regenerate)
+    with pytest.raises(SystemExit) as exit_info:
+        hmm_model.main(["-o", str(tmp_path / "missing" / "tables.npz")])
+    assert exit_info.value.code == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "missing" in error
+    assert "Traceback" not in error
