@@ -96,21 +96,29 @@ def examples(
 
     The key is the one the HMM hears in the melody, as when harmonizing.
     """
-    from distkit.music.hmm.decoding import beat_grid, estimate_key
-
     inputs, labels, gaps = [], [], []
-    major_states = len(tables.major.bass)
     for chorale in chorales:
-        beats = beat_grid(highest_pitches(chorale.roll[0]))
-        tonic, mode = estimate_key(beats, tables)
-        states = chord_states(chorale.roll, tonic, tables.mode(mode))
-        states = np.where(states >= 0, states + (major_states if mode == "minor" else 0), -1)
-        gap = soprano_bass_gaps(chorale.roll)
+        features, states, gap = chorale_examples(chorale, tables)
         keep = (states >= 0) | (gap >= 0)
-        inputs.append(beat_features(beats, tonic, mode)[keep])
+        inputs.append(features[keep])
         labels.append(states[keep])
         gaps.append(gap[keep])
     return np.vstack(inputs), np.concatenate(labels), np.concatenate(gaps)
+
+
+def chorale_examples(
+    chorale: Chorale, tables: ChoraleTables, key: tuple[int, str] | None = None
+) -> tuple[NDArray[np.float32], NDArray[np.int64], NDArray[np.int64]]:
+    """`examples` for every beat of one chorale, known or not, in `key` (tonic, mode) if given,
+    else in the key the HMM hears in the melody."""
+    from distkit.music.hmm.decoding import beat_grid, estimate_key
+
+    beats = beat_grid(highest_pitches(chorale.roll[0]))
+    tonic, mode = key or estimate_key(beats, tables)
+    states = chord_states(chorale.roll, tonic, tables.mode(mode))
+    offset = len(tables.major.bass) if mode == "minor" else 0
+    states = np.where(states >= 0, states + offset, -1)
+    return beat_features(beats, tonic, mode), states, soprano_bass_gaps(chorale.roll)
 
 
 def soprano_bass_gaps(roll: NDArray[Any]) -> NDArray[np.int64]:
