@@ -165,6 +165,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--draws", type=int, default=3, help="classifiers trained per row")
     parser.add_argument("--files", type=int, help="parse only the first N corpus files (quick)")
     options = parser.parse_args(argv)
+    for name in ("draws", "files"):
+        value = getattr(options, name)
+        if value is not None and value < 1:
+            parser.error(f"--{name} must be at least 1, not {value}")
     splits = split_chorales(load_chorales(limit=options.files))
     train, validation = splits["train"], splits["validation"]
     if not train or not validation:

@@ -77,6 +77,14 @@ def test_too_few_chorales_is_one_line_and_exit_2(cache: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--draws", "--files"])
+def test_a_count_under_one_is_one_line_and_exit_2(cache: Path, option: str) -> None:
+    result = run(cache, option, "0")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith(f"{option} must be at least 1, not 0")
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.slow
 def test_a_quick_run_prints_the_curve_the_oracles_and_the_decoder(cache: Path) -> None:
     result = run(cache, "--files", "20", "--draws", "1")
