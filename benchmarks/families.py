@@ -140,8 +140,8 @@ def time_ranking(repeats: int) -> dict[str, Any]:
             done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
             times.append(time.perf_counter() - start)
             report = json.loads(done.stdout)
+        from distkit.distributions.ranking import rank_file
         from distkit.plugins import get_registry
-        from distkit.ranking import rank_file
 
         os.environ.pop("DISTKIT_LOAD_PLUGINS", None)
         rank_file(get_registry(), path)  # imports every family and scipy once

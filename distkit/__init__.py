@@ -11,7 +11,7 @@ __all__ = ["__version__", "hookimpl"]
 def __getattr__(name: str) -> Any:
     # Lazy, so that `import distkit` (and `distkit --help`) does not import pluggy.
     if name == "hookimpl":
-        from distkit.hookspecs import hookimpl
+        from distkit.plugins.hookspecs import hookimpl
 
         return hookimpl
     raise AttributeError(f"module 'distkit' has no attribute {name!r}")

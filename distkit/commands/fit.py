@@ -11,8 +11,8 @@ from distkit.commands._output import echo_json, echo_table, warn_problems
 from distkit.errors import FitRefused, UsageError
 
 if TYPE_CHECKING:
-    from distkit.fitting import FitResult
-    from distkit.ranking import Ranking
+    from distkit.distributions.fitting import FitResult
+    from distkit.distributions.ranking import Ranking
 
 
 @click.command("fit")
@@ -56,7 +56,7 @@ def fit(
     if best:
         if datafile is not None or params:
             raise UsageError("with --best, give only DATAFILE (no NAME, no --param)")
-        from distkit.ranking import rank_file, save_best_plot
+        from distkit.distributions.ranking import rank_file, save_best_plot
 
         ranking = rank_file(registry, Path(name_or_file))
         warn_problems(registry)
@@ -66,7 +66,7 @@ def fit(
         return
     if datafile is None:
         raise UsageError("missing DATAFILE: distkit fit NAME DATAFILE (or fit --best DATAFILE)")
-    from distkit.fitting import fit_file, parse_options, save_plot
+    from distkit.distributions.fitting import fit_file, parse_options, save_plot
 
     try:
         result = fit_file(registry, name_or_file, datafile, parse_options(params))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from distkit.commands._describe import description, parameters
 from distkit.commands._output import echo_json, echo_table, warn_problems
+from distkit.plugins.describe import description, parameters
 
 
 @click.command("list")

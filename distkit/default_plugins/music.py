@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from distkit.hookspecs import Register, hookimpl
+from distkit.plugins.hookspecs import Register, hookimpl
 
 
 @hookimpl

@@ -14,7 +14,7 @@ import warnings
 from typing import TYPE_CHECKING, BinaryIO
 
 from distkit.errors import DataFileError, UsageError
-from distkit.inputs import MiB, open_regular
+from distkit.files.reading import MiB, open_regular
 
 if TYPE_CHECKING:
     import numpy as np

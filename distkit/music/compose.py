@@ -168,8 +168,8 @@ def write_outputs(
     Every file is written whole beside its target and moved into place when all are done, so
     an interruption leaves no half-written file; an existing file is replaced only with `force`.
     """
+    from distkit.files.writing import staged
     from distkit.music.midi import write_arrangement
-    from distkit.music.saving import staged
 
     targets = [path for path, _ in outputs.suffixes()]
     with staged(targets, replace=force) as temporaries:

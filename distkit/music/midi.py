@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from distkit.errors import MidiError, UsageError
-from distkit.inputs import read_regular
+from distkit.files.reading import read_regular
 from distkit.music import smf
 from distkit.music.base import STEPS_PER_QUARTER, VOICES, highest_pitches
 from distkit.music.limits import MAX_MIDI_BYTES, MAX_TRACKS, check_steps

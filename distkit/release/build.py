@@ -57,7 +57,7 @@ def read_project(path: Path) -> Project:
 
 def project_table(path: Path) -> dict[str, Any]:
     """The `[project]` table of `path`/pyproject.toml, read as TOML requires (UTF-8)."""
-    from distkit.inputs import read_regular
+    from distkit.files.reading import read_regular
 
     pyproject = path / "pyproject.toml"
     if not pyproject.is_file():

@@ -68,7 +68,7 @@ def is_loopback_host(host: str) -> bool:
 
 def read_pypirc(config_file: Path | None = None) -> configparser.ConfigParser:
     """Parse ~/.pypirc (or `config_file`); a file that does not parse is a one-line error."""
-    from distkit.inputs import read_regular
+    from distkit.files.reading import read_regular
 
     path = config_file or Path.home() / ".pypirc"
     parser = configparser.ConfigParser(interpolation=None)

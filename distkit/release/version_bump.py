@@ -18,7 +18,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from distkit import vcs
+from distkit import git
 from distkit.errors import ReleaseError, UsageError
 
 PARTS = ("major", "minor", "patch")
@@ -116,31 +116,31 @@ def release(package: Path, spec: str, *, day: datetime.date | None = None) -> Re
     Refuses a work tree with uncommitted changes, and a tag that exists; on any failure the
     two files are put back as they were.
     """
-    root = vcs.require_repo(package)
-    vcs.require_clean(root, "release")
+    root = git.require_repo(package)
+    git.require_clean(root, "release")
     pyproject_path, changelog_path = package / PYPROJECT, package / CHANGELOG
     pyproject, changelog = _read(pyproject_path), _read(changelog_path)
     previous = project_version(pyproject)
     version = next_version(previous, spec)
     tag = f"v{version}"
-    if vcs.tag_exists(root, tag):
+    if git.tag_exists(root, tag):
         raise ReleaseError(f"the tag {tag} exists already")
     new_pyproject = set_project_version(pyproject, version)
     new_changelog = date_changelog(changelog, version, day or datetime.date.today())
-    options = vcs.identity(root, *_author(package))
+    options = git.identity(root, *_author(package))
     try:
         _write(pyproject_path, new_pyproject)
         _write(changelog_path, new_changelog)
-        vcs.git(root, "add", "--", str(pyproject_path), str(changelog_path))
-        vcs.git(root, *options, "commit", "--quiet", "-m", f"Release {version}")
+        git.run(root, "add", "--", str(pyproject_path), str(changelog_path))
+        git.run(root, *options, "commit", "--quiet", "-m", f"Release {version}")
     except BaseException:
         _write(pyproject_path, pyproject)
         _write(changelog_path, changelog)
         files = [str(pyproject_path), str(changelog_path)]
-        vcs.git(root, "reset", "--quiet", "--", *files, check=False)
+        git.run(root, "reset", "--quiet", "--", *files, check=False)
         raise
-    commit = vcs.head(root)
-    vcs.git(root, *options, "tag", "--annotate", tag, "-m", f"Release {version}")
+    commit = git.head(root)
+    git.run(root, *options, "tag", "--annotate", tag, "-m", f"Release {version}")
     return Release(previous, version, tag, commit)
 
 
@@ -155,7 +155,7 @@ def _author(package: Path) -> tuple[str, str]:
 
 
 def _read(path: Path) -> str:
-    from distkit.inputs import MiB, read_regular
+    from distkit.files.reading import MiB, read_regular
 
     try:
         return read_regular(path, max_bytes=4 * MiB, what=path.name).decode("utf-8")

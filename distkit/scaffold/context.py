@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from distkit.errors import UsageError
-from distkit.inputs import read_regular
+from distkit.files.reading import read_regular
 from distkit.scaffold.families import get_family, template_dir
 
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0")

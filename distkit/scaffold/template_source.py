@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from distkit import vcs
+from distkit import git
 from distkit.errors import GitError, NotFoundError, TemplateError, UsageError
 
 _COMMIT = re.compile(r"[0-9a-f]{7,64}")
@@ -36,7 +36,7 @@ class TemplateSource:
     def is_git(self) -> bool:
         if _URL.match(self.location):
             return True
-        return vcs.toplevel(Path(self.location)) == Path(self.location).resolve()
+        return git.toplevel(Path(self.location)) == Path(self.location).resolve()
 
 
 def resolve(spec: str) -> TemplateSource:
@@ -80,7 +80,7 @@ def checked_out(source: TemplateSource, commit: str | None = None) -> Iterator[t
         stem = re.sub(r"\.git$", "", source.location.rstrip("/").rpartition("/")[2]) or "template"
         clone = Path(scratch) / re.sub(r"[^\w.-]", "_", stem.rpartition(":")[2])
         try:
-            vcs.git(
+            git.run(
                 Path(scratch),
                 "clone",
                 "--quiet",
@@ -89,10 +89,10 @@ def checked_out(source: TemplateSource, commit: str | None = None) -> Iterator[t
                 source.location,
                 str(clone),
             )
-            vcs.git(clone, "checkout", "--quiet", "--detach", commit or "HEAD")
+            git.run(clone, "checkout", "--quiet", "--detach", commit or "HEAD")
         except GitError as error:
             raise TemplateError(f"cannot fetch the template {source.name}: {error}") from None
-        yield clone, vcs.head(clone)
+        yield clone, git.head(clone)
 
 
 def variables(template: Path) -> dict[str, Any]:

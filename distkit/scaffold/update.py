@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from distkit import __version__, vcs
+from distkit import __version__, git
 from distkit.errors import GitError, UpdateConflict, UsageError
 from distkit.scaffold.answers import ANSWERS_FILE, BUILTIN, Answers, read_answers, write_answers
 
@@ -40,13 +40,13 @@ class UpdateResult:
 def start_history(package: Path) -> bool:
     """Make `package` a git repository with a first commit and the `distkit-template` branch
     at it, unless it is inside a repository already; return whether it did."""
-    if vcs.toplevel(package) is not None:
+    if git.toplevel(package) is not None:
         return False
     record = read_answers(package)
     options = _identity(package, record.context)
     try:
-        vcs.init_with_first_commit(package, "Create the package with distkit new", options)
-        vcs.set_branch(package, TEMPLATE_BRANCH, vcs.head(package))
+        git.init_with_first_commit(package, "Create the package with distkit new", options)
+        git.set_branch(package, TEMPLATE_BRANCH, git.head(package))
     except BaseException:  # Ctrl-C or a git failure: no half-made repository is left
         shutil.rmtree(package / ".git", ignore_errors=True)
         raise
@@ -92,17 +92,17 @@ def update(
 ) -> UpdateResult:
     """Merge the template's newest render into `package` (or, with `check`, only say whether
     there is one). Raises UpdateConflict when the merge leaves conflict markers."""
-    root = vcs.require_repo(package)
+    root = git.require_repo(package)
     prefix = package.resolve().relative_to(root.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix
     record = read_answers(package)
     context = {**record.context, **_checked(record, changes)}
     wanted = Answers(record.template, record.version, context)
     if not check:
-        vcs.require_clean(root, "update")
+        git.require_clean(root, "update")
     with tempfile.TemporaryDirectory(prefix="distkit-update-") as scratch:
         made = render_pristine(wanted, Path(scratch) / "new")
-        new_tree = vcs.tree_of(root, Path(scratch) / "new", prefix)
+        new_tree = git.tree_of(root, Path(scratch) / "new", prefix)
         base = _pristine_base(root, package, prefix, record, Path(scratch) / "old", check)
         if base is None:  # only with check, when the old render cannot be made again
             status = "current" if made.version == record.version and not changes else "available"
@@ -115,10 +115,10 @@ def update(
         return UpdateResult("available", record.version, made.version, changed)
     options = _identity(root, wanted.context)
     message = f"Update from the template {_label(made)} (was {_label(record)})"
-    step = vcs.commit_tree(root, new_tree, message, base, options)
-    tip = vcs.branch_commit(root, TEMPLATE_BRANCH)
-    vcs.set_branch(root, TEMPLATE_BRANCH, vcs.commit_tree(root, new_tree, message, tip, options))
-    result = vcs.git(root, *options, "cherry-pick", "--keep-redundant-commits", step, check=False)
+    step = git.commit_tree(root, new_tree, message, base, options)
+    tip = git.branch_commit(root, TEMPLATE_BRANCH)
+    git.set_branch(root, TEMPLATE_BRANCH, git.commit_tree(root, new_tree, message, tip, options))
+    result = git.run(root, *options, "cherry-pick", "--keep-redundant-commits", step, check=False)
     conflicts = _conflicted(root)
     if conflicts:
         shown = ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else "")
@@ -146,10 +146,10 @@ def _pristine_base(
     """The commit holding the pristine render the package was last made or updated from."""
     path = f"{prefix}/{ANSWERS_FILE}" if prefix else ANSWERS_FILE
     recorded = (package / ANSWERS_FILE).read_text(encoding="utf-8")
-    if vcs.branch_commit(root, TEMPLATE_BRANCH):
-        commits = vcs.git(root, "rev-list", TEMPLATE_BRANCH).stdout.split()
+    if git.branch_commit(root, TEMPLATE_BRANCH):
+        commits = git.run(root, "rev-list", TEMPLATE_BRANCH).stdout.split()
         for commit in commits:
-            if vcs.show(root, commit, path) == recorded:
+            if git.show(root, commit, path) == recorded:
                 return commit
     renderable = record.version == __version__ if record.template == BUILTIN else record.version
     if not renderable:
@@ -160,18 +160,18 @@ def _pristine_base(
             f"{_label(record)}, so the update cannot tell your edits from the template's"
         )
     render_pristine(record, scratch, commit=None if record.template == BUILTIN else record.version)
-    tree = vcs.tree_of(root, scratch, prefix)
+    tree = git.tree_of(root, scratch, prefix)
     options = _identity(root, record.context)
-    return vcs.commit_tree(root, tree, f"The template {_label(record)}", None, options)
+    return git.commit_tree(root, tree, f"The template {_label(record)}", None, options)
 
 
 def _diff_names(root: Path, base: str, tree: str) -> list[str]:
-    output = vcs.git(root, "diff", "--name-only", "--no-renames", base, tree).stdout
+    output = git.run(root, "diff", "--name-only", "--no-renames", base, tree).stdout
     return output.splitlines()
 
 
 def _conflicted(root: Path) -> list[str]:
-    return vcs.git(root, "diff", "--name-only", "--diff-filter=U").stdout.splitlines()
+    return git.run(root, "diff", "--name-only", "--diff-filter=U").stdout.splitlines()
 
 
 def _label(record: Answers) -> str:
@@ -181,7 +181,7 @@ def _label(record: Answers) -> str:
 
 
 def _identity(root: Path, context: Mapping[str, Any]) -> list[str]:
-    return vcs.identity(
+    return git.identity(
         root,
         str(context.get("full_name") or "distkit"),
         str(context.get("email") or "distkit@localhost"),

@@ -45,9 +45,9 @@ class Download:
 
 def models(registry: Registry | None = None) -> dict[str, Any]:
     """Every registered music model with its plugin and description, and the default's name."""
-    from distkit.commands._describe import description
     from distkit.music.compose import default_model
     from distkit.plugins import get_registry
+    from distkit.plugins.describe import description
 
     registry = registry or get_registry()
     names = [r.name for r in registry.music_models]

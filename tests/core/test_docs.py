@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from distkit import hookspecs
+from distkit.plugins import hookspecs
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGINS_DOC = ROOT / "docs" / "plugins.md"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from distkit.errors import UsageError
-from distkit.inputs import read_regular
+from distkit.files.reading import read_regular
 
 
 def test_a_regular_file_is_read(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distkit.commands._describe import description, parameters
 from distkit.commands._output import echo_json, finite, warn_problems
 from distkit.plugins import get_registry
+from distkit.plugins.describe import description, parameters
 
 if TYPE_CHECKING:
     from conftest import PluginSite

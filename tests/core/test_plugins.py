@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from distkit.cli import cli
-from distkit.commands._describe import description, parameters
 from distkit.errors import NotFoundError, PluginError, UsageError
 from distkit.plugins import get_registry, missing_members
+from distkit.plugins.describe import description, parameters
 from tests.core.conftest import DUCK_DISTRIBUTION
 
 if TYPE_CHECKING:

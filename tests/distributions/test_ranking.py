@@ -14,8 +14,8 @@ from scipy import stats
 
 from distkit.cli import cli
 from distkit.distributions import Gaussian
+from distkit.distributions.ranking import _ks, rank_data
 from distkit.plugins import get_registry
-from distkit.ranking import _ks, rank_data
 from tests.core.conftest import PluginSite
 from tests.distributions.test_fitting import odd_plugin
 

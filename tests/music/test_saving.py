@@ -1,4 +1,4 @@
-"""Specification of distkit.music.saving: output files appear whole or not at all."""
+"""Specification of distkit.files.writing: output files appear whole or not at all."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from distkit.errors import UsageError
-from distkit.music.saving import staged
+from distkit.files.writing import staged
 
 
 def test_the_files_appear_at_their_targets_when_the_block_ends(tmp_path: Path) -> None:

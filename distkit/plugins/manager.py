@@ -1,114 +1,42 @@
 """The plugin manager and the registry of what plugins provide.
 
 Entry points in the `distkit` group are loaded one by one, each under `plugin_code`
-(distkit.plugin_guard), so a plugin that fails to import, to validate, or to run its hook is
+(distkit.plugins.guard), so a plugin that fails to import, to validate, or to run its hook is
 recorded as broken and never takes distkit down. What a plugin may register, and how it is
-checked, is distkit.registration's job.
+checked, is distkit.plugins.registration's job.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 import importlib
 import os
-import time
-import traceback
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from importlib.metadata import Distribution, EntryPoint, distribution, entry_points
 from types import ModuleType
 from typing import Any
 
 import pluggy
 
-from distkit import hookspecs
 from distkit.errors import NotFoundError, PluginError, UsageError, describe
-from distkit.plugin_guard import plugin_code
-from distkit.registration import (
+from distkit.plugins import hookspecs
+from distkit.plugins.guard import plugin_code
+from distkit.plugins.info import PluginInfo
+from distkit.plugins.registration import (
     DISTRIBUTION,
     MUSIC_MODEL,
     Kind,
     Registrar,
     Registration,
-    missing_members,
     same_name,
 )
-
-__all__ = [
-    "DISTRIBUTION",
-    "MUSIC_MODEL",
-    "Kind",
-    "PluginInfo",
-    "Registration",
-    "Registry",
-    "TemplateEntry",
-    "get_registry",
-    "load_registry",
-    "missing_members",
-    "plugin_code",
-]
 
 GROUP = "distkit"
 LOAD_ENV = "DISTKIT_LOAD_PLUGINS"
 DISABLED_ENV = "DISTKIT_DISABLED_PLUGINS"
 BUILTIN_MODULES = ("distkit.default_plugins.distributions", "distkit.default_plugins.music")
-SLOW_SECONDS = 1.0
-
-
-@dataclass
-class PluginInfo:
-    """One plugin: a built-in module or an entry point, working or broken.
-
-    `errors` make it broken; `warnings` (slow to load, a class registered twice, a hook that
-    returns something) do not. `tracebacks` keep the full story of each error, for `--debug`.
-    """
-
-    name: str
-    module: str
-    dist: Distribution | None = None
-    builtin: bool = False
-    hooks: list[str] = field(default_factory=list)
-    commands: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    tracebacks: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def package(self) -> str | None:
-        """The installed distribution that provides the plugin (read only when asked: slow)."""
-        return self.dist.metadata["Name"] if self.dist is not None else None
-
-    @property
-    def version(self) -> str | None:
-        return self.dist.version if self.dist is not None else None
-
-    def fail(self, error: PluginError) -> None:
-        """Record `error`, raised by this plugin's code, and its traceback."""
-        self.errors.append(str(error).removeprefix(f"plugin {self.name!r} "))
-        cause = error.__cause__ or error
-        self.tracebacks.append("".join(traceback.format_exception(cause)))
-
-    @contextlib.contextmanager
-    def timed(self) -> Iterator[None]:
-        """Add the time spent inside to `seconds`; warn once when the total passes a second."""
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            slow_before = self.seconds > SLOW_SECONDS
-            self.seconds += time.perf_counter() - started
-            if self.seconds > SLOW_SECONDS and not slow_before:
-                self.warnings.append(
-                    f"took {self.seconds:.1f} s to load, which every command that loads plugins "
-                    "waits for"
-                )
 
 
 def _names_from_env(variable: str) -> set[str] | None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from distkit.distributions.fitting import FitResult, calling, check_png, fit_data, json_number
 from distkit.errors import DistkitError, FitRefused, PluginError
-from distkit.fitting import FitResult, calling, check_png, fit_data, json_number
 
 if TYPE_CHECKING:
     import numpy as np

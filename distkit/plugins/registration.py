@@ -6,13 +6,11 @@ from __future__ import annotations
 import functools
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from distkit.errors import PluginError
-from distkit.plugin_guard import plugin_code
-
-if TYPE_CHECKING:
-    from distkit.plugins import PluginInfo
+from distkit.plugins.guard import plugin_code
+from distkit.plugins.info import PluginInfo
 
 Kind = Literal["distribution", "music model"]
 DISTRIBUTION: Final = "distribution"
@@ -72,7 +70,7 @@ class Registration:
     """A class registered by a plugin under its `name`: the class itself, or its import path
     ("module:Class") to be imported when first used, so that listing imports nothing heavy.
     `given_description` is the one the plugin gave when it registered, if any (what a user is
-    shown is the command layer's choice: distkit.commands._describe)."""
+    shown is the command layer's choice: distkit.plugins.describe)."""
 
     name: str
     target: type[Any] | str

@@ -15,7 +15,7 @@ from distkit.errors import GitError
 _ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
 
-def git(
+def run(
     cwd: Path,
     *args: str,
     check: bool = True,
@@ -51,7 +51,7 @@ def toplevel(path: Path) -> Path | None:
     """The root of the git work tree that holds `path`, or None when it is in none."""
     if shutil.which("git") is None:
         return None
-    result = git(path, "rev-parse", "--show-toplevel", check=False)
+    result = run(path, "rev-parse", "--show-toplevel", check=False)
     return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
@@ -65,7 +65,7 @@ def require_repo(path: Path) -> Path:
 
 def dirty_paths(root: Path) -> list[str]:
     """Changed, staged and untracked paths in the work tree at `root` (empty when clean)."""
-    output = git(root, "status", "--porcelain", "--untracked-files=all").stdout
+    output = run(root, "status", "--porcelain", "--untracked-files=all").stdout
     return [line[3:] for line in output.splitlines() if line.strip()]
 
 
@@ -89,22 +89,22 @@ def identity(root: Path, name: str, email: str) -> list[str]:
     works on a machine where git was never configured (their config is left alone)."""
     options: list[str] = []
     for key, value in (("user.name", name), ("user.email", email)):
-        if git(root, "config", "--get", key, check=False).returncode != 0:
+        if run(root, "config", "--get", key, check=False).returncode != 0:
             options += ["-c", f"{key}={value}"]
     return options
 
 
 def init_with_first_commit(folder: Path, message: str, options: list[str]) -> str:
     """Make `folder` a git repository whose first commit holds all its files; return it."""
-    git(folder, "init", "--quiet")
-    git(folder, "add", "--all")
-    git(folder, *options, "commit", "--quiet", "--no-verify", "-m", message)
+    run(folder, "init", "--quiet")
+    run(folder, "add", "--all")
+    run(folder, *options, "commit", "--quiet", "--no-verify", "-m", message)
     return head(folder)
 
 
 def head(root: Path) -> str:
     """The commit checked out at `root`."""
-    return git(root, "rev-parse", "HEAD").stdout.strip()
+    return run(root, "rev-parse", "HEAD").stdout.strip()
 
 
 def tree_of(root: Path, folder: Path, prefix: str = "") -> str:
@@ -112,38 +112,38 @@ def tree_of(root: Path, folder: Path, prefix: str = "") -> str:
     as a tree, with its paths under `prefix`; return the tree's id (the index is untouched)."""
     with tempfile.TemporaryDirectory(prefix="distkit-index-") as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
-        git(root, f"--work-tree={folder}", "add", "--all", "--force", ".", env=env)
-        tree = git(root, "write-tree", env=env).stdout.strip()
+        run(root, f"--work-tree={folder}", "add", "--all", "--force", ".", env=env)
+        tree = run(root, "write-tree", env=env).stdout.strip()
         if not prefix:
             return tree
-        git(root, "read-tree", "--empty", env=env)
-        git(root, "read-tree", f"--prefix={prefix}/", tree, env=env)
-        return git(root, "write-tree", env=env).stdout.strip()
+        run(root, "read-tree", "--empty", env=env)
+        run(root, "read-tree", f"--prefix={prefix}/", tree, env=env)
+        return run(root, "write-tree", env=env).stdout.strip()
 
 
 def commit_tree(root: Path, tree: str, message: str, parent: str | None, options: list[str]) -> str:
     """A commit of `tree` with `parent` (none: a root commit); no branch moves."""
     parents = ["-p", parent] if parent else []
-    return git(root, *options, "commit-tree", tree, *parents, "-m", message).stdout.strip()
+    return run(root, *options, "commit-tree", tree, *parents, "-m", message).stdout.strip()
 
 
 def branch_commit(root: Path, branch: str) -> str | None:
     """The commit `branch` points at, or None when there is no such branch."""
     ref = f"refs/heads/{branch}^{{commit}}"
-    result = git(root, "rev-parse", "--verify", "--quiet", ref, check=False)
+    result = run(root, "rev-parse", "--verify", "--quiet", ref, check=False)
     return result.stdout.strip() if result.returncode == 0 else None
 
 
 def set_branch(root: Path, branch: str, commit: str) -> None:
-    git(root, "update-ref", f"refs/heads/{branch}", commit)
+    run(root, "update-ref", f"refs/heads/{branch}", commit)
 
 
 def show(root: Path, revision: str, path: str) -> str | None:
     """The text of `path` at `revision`, or None when it has no such file."""
-    result = git(root, "show", f"{revision}:{path}", check=False)
+    result = run(root, "show", f"{revision}:{path}", check=False)
     return result.stdout if result.returncode == 0 else None
 
 
 def tag_exists(root: Path, tag: str) -> bool:
-    result = git(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False)
+    result = run(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False)
     return result.returncode == 0

@@ -7,7 +7,7 @@ import inspect
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from distkit.registration import Registration
+    from distkit.plugins.registration import Registration
 
 
 def description(registration: Registration) -> str:
