@@ -39,6 +39,14 @@ class MidiError(UsageError):
     """A MIDI file that is missing, unreadable, or has no notes to work with."""
 
 
+class CorpusError(UsageError):
+    """A corpus that is not a folder or a known corpus name, or holds too little music to use."""
+
+
+class ModelRegistryError(UsageError):
+    """A named user model that does not exist, already exists, or cannot be stored or read."""
+
+
 class MelodyTextError(UsageError):
     """A melody written as text with a token that is not a note, a rest or a length."""
 
