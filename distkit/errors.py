@@ -55,6 +55,10 @@ class StudioError(DistkitError):
     """The studio's web server could not start (its port is taken, say)."""
 
 
+class StudioBusyError(StudioError):
+    """The studio already runs as many harmonizations as it allows at once."""
+
+
 class TargetExistsError(UsageError):
     """The folder `distkit new` would write exists, and replacing it was not asked for.
 
