@@ -21,6 +21,8 @@ MAX_TRACKS = 16
 """Tracks read into one arrangement: at most 16 x 8 MiB of piano roll."""
 MAX_WAV_SECONDS = 4 * 3600
 """A 16-bit mono WAV of four hours at 22,050 Hz is 635 MB."""
+TEMPO_RANGE = (20.0, 300.0)
+"""Quarter notes a minute that compose, the studio (page and server) and the MIDI writer take."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -44,6 +46,16 @@ def check_wav_seconds(steps: int, tempo: float) -> None:
             f"the WAV would last {seconds / 3600:,.1f} hours at {tempo:g} quarter notes a "
             f"minute; distkit renders at most {MAX_WAV_SECONDS // 3600} hours"
         )
+
+
+def check_tempo(tempo: float) -> float:
+    """`tempo` as a float, or a UsageError saying the range (nan and infinities included)."""
+    low, high = TEMPO_RANGE
+    if not low <= tempo <= high:  # False for nan
+        raise UsageError(
+            f"the tempo must be between {low:g} and {high:g} quarter notes a minute, not {tempo:g}"
+        )
+    return float(tempo)
 
 
 def memory_errors_reported(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from distkit.errors import MidiError, UsageError
 from distkit.files.reading import read_regular
 from distkit.music import smf
 from distkit.music.base import STEPS_PER_QUARTER, VOICES, highest_pitches
-from distkit.music.limits import MAX_MIDI_BYTES, MAX_TRACKS, check_steps
+from distkit.music.limits import MAX_MIDI_BYTES, MAX_TRACKS, check_steps, check_tempo
 from distkit.music.notes import Note, notes_of, track_of
 
 if TYPE_CHECKING:
@@ -150,12 +151,17 @@ def read_tempo(path: str | os.PathLike[str]) -> float:
 
 
 def write_arrangement(
-    arrangement: NDArray[Any], path: str | os.PathLike[str], *, tempo: float = DEFAULT_TEMPO
+    arrangement: NDArray[Any],
+    path: str | os.PathLike[str],
+    *,
+    tempo: float = DEFAULT_TEMPO,
+    programs: Sequence[int] | None = None,
 ) -> None:
-    """Write a (tracks, steps, 128) roll as a MIDI file, one choir instrument per voice.
+    """Write a (tracks, steps, 128) roll as a MIDI file, one instrument per voice: General MIDI
+    program `programs[i]` (0-127) for track i, choir aahs where none is given.
 
     Tracks are named Soprano, Alto, Tenor, Bass (then Track 5, ...); each run of True cells of
-    one pitch becomes one note.
+    one pitch becomes one note. A tempo outside `TEMPO_RANGE` is a UsageError.
     """
     import numpy as np
     import pretty_midi
@@ -163,13 +169,16 @@ def write_arrangement(
     roll = np.asarray(arrangement).astype(bool)
     if roll.ndim != 3 or roll.shape[2] != 128:
         raise ValueError(f"an arrangement is a (tracks, steps, 128) roll, got shape {roll.shape}")
-    if tempo <= 0:
-        raise ValueError(f"tempo must be positive, got {tempo}")
+    check_tempo(tempo)
+    chosen = list(programs or [])
+    if any(not 0 <= program <= 127 for program in chosen):
+        raise ValueError(f"General MIDI programs are 0-127, got {chosen}")
     midi = pretty_midi.PrettyMIDI(initial_tempo=tempo)
     step_seconds = 60.0 / tempo / STEPS_PER_QUARTER
     for index, track in enumerate(roll):
         name = VOICES[index].title() if index < len(VOICES) else f"Track {index + 1}"
-        instrument = pretty_midi.Instrument(program=CHOIR_AAHS, name=name)
+        program = chosen[index] if index < len(chosen) else CHOIR_AAHS
+        instrument = pretty_midi.Instrument(program=program, name=name)
         instrument.notes = [
             pretty_midi.Note(VELOCITY, pitch, start * step_seconds, end * step_seconds)
             for pitch, start, end in notes_of(track)
