@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from distkit.music.distributed import process_group, rank_seed, rank_zero_log
+from distkit.music.training.distributed import process_group, rank_seed, rank_zero_log
 
 
 def test_each_rank_draws_its_own_seed_from_the_run_s_seed() -> None:
@@ -32,7 +32,7 @@ def test_a_single_process_needs_no_process_group_and_no_torch(
     with process_group() as (rank, world):
         assert (rank, world) == (0, 1)
     code = (
-        "import sys; from distkit.music.distributed import process_group\n"
+        "import sys; from distkit.music.training.distributed import process_group\n"
         "with process_group() as group: pass\n"
         "print('torch' in sys.modules)"
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,13 @@ import torch
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
-from distkit.music.distributed import process_group, rank_seed, rank_zero_log
+from distkit.music.training.checkpoints import checkpoint_record, cpu_state, save_checkpoint
+from distkit.music.training.distributed import (
+    process_group,
+    rank_device,
+    rank_seed,
+    rank_zero_log,
+)
 from distkit_bach.data import WindowSet, crop, sample_batch, window_set
 from distkit_bach.evaluation import accompaniment_metrics
 from distkit_bach.inference import binarize
@@ -58,14 +63,6 @@ def train(
         return _train(config, out, chorales, rank_zero_log(log, rank), rank, world)
 
 
-def _device(rank: int) -> torch.device:
-    if torch.cuda.is_available():
-        index = int(os.environ.get("LOCAL_RANK", rank)) % torch.cuda.device_count()
-        torch.cuda.set_device(index)
-        return torch.device("cuda", index)
-    return torch.device("cpu")
-
-
 def _datasets(chorales: Sequence[Chorale] | None, limit: int | None) -> tuple[WindowSet, WindowSet]:
     """Train-split windows, and validation windows (train ones when the split has none)."""
     from distkit.music.chorales import load_chorales, split_chorales
@@ -82,7 +79,7 @@ def _train(
     rank: int,
     world: int,
 ) -> dict[str, float]:
-    device = _device(rank)
+    device = rank_device(rank)
     torch.manual_seed(config.seed)  # the same initial weights on every rank
     rng = np.random.default_rng([config.seed, rank])
     if chorales is None:
@@ -183,16 +180,8 @@ def save_weights(
     iteration: int,
     metrics: dict[str, float],
 ) -> None:
-    """Write the generator's weights with the run's settings, atomically."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu() for k, v in generator.state_dict().items()}
-    record = {
-        "generator": state,
-        "filters": generator.filters,
-        "iteration": iteration,
-        "config": asdict(config),
-        "metrics": metrics,
-    }
-    partial = out.with_name(out.name + ".partial")
-    torch.save(record, partial)
-    partial.replace(out)
+    """Write the generator's weights with the run's settings, whole."""
+    record = checkpoint_record(
+        config, iteration, metrics, generator=cpu_state(generator), filters=generator.filters
+    )
+    save_checkpoint(record, out)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
+
+from distkit.music.training.options import refuse_overwrite, training_options
 
 
 @click.group(name="coconet")
 def coconet() -> None:
     """The Coconet-style Bach harmonizer."""
-
-
-def _refuse_overwrite(out: Path, force: bool, shipped: Path) -> None:
-    if out.exists() and not force:
-        raise click.UsageError(f"{out} exists; pass --force to overwrite it.")
-    if out.resolve() == shipped.resolve() and not force:
-        raise click.UsageError("refusing to overwrite the shipped file without --force.")
 
 
 def _check_weights(weights: Path) -> None:
@@ -35,71 +31,17 @@ def _check_weights(weights: Path) -> None:
 
 
 @coconet.command()
-@click.option("--iterations", type=click.IntRange(min=1), default=20000, show_default=True)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("bach-coconet.pt"),
-    show_default=True,
-    help="Where to write the weights (the checkpoint best on validation so far).",
-)
-@click.option("--seed", default=0, show_default=True)
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=64,
-    show_default=True,
-    help="Across all processes.",
-)
+@training_options(iterations=20000, out="bach-coconet.pt", checkpoint_every=500, log_every=100)
 @click.option("--channels", type=click.IntRange(min=1), default=128, show_default=True)
 @click.option("--stacks", type=click.IntRange(min=1), default=2, show_default=True)
-@click.option("--learning-rate", default=1e-3, show_default=True)
-@click.option(
-    "--threads",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="CPU threads per process.",
-)
-@click.option("--checkpoint-every", type=click.IntRange(min=1), default=500, show_default=True)
-@click.option("--log-every", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=None, help="Use the first N chorales only."
-)
-@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-def train(
-    iterations: int,
-    out: Path,
-    seed: int,
-    batch_size: int,
-    channels: int,
-    stacks: int,
-    learning_rate: float,
-    threads: int,
-    checkpoint_every: int,
-    log_every: int,
-    limit: int | None,
-    force: bool,
-) -> None:
+def train(out: Path, force: bool, **settings: Any) -> None:
     """Train the network on the cached Bach chorales; works under torchrun (DDP)."""
     from distkit_coconet.model import WEIGHTS
     from distkit_coconet.training import TrainConfig
     from distkit_coconet.training import train as run_training
 
-    _refuse_overwrite(out, force, WEIGHTS)
-    config = TrainConfig(
-        iterations=iterations,
-        batch_size=batch_size,
-        channels=channels,
-        stacks=stacks,
-        learning_rate=learning_rate,
-        seed=seed,
-        threads=threads,
-        log_every=log_every,
-        checkpoint_every=checkpoint_every,
-        limit=limit,
-    )
-    run_training(config, out, log=click.echo)
+    refuse_overwrite(out, force=force, shipped=WEIGHTS)
+    run_training(TrainConfig(**settings), out, log=click.echo)
 
 
 @coconet.command()
@@ -143,8 +85,8 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     from distkit_coconet.tuning import tune_in_stages
 
     log_file = out.with_name(out.name + ".log.json")
-    _refuse_overwrite(out, force, SAMPLER)
-    _refuse_overwrite(log_file, force, SAMPLER)
+    refuse_overwrite(out, force=force, shipped=SAMPLER)
+    refuse_overwrite(log_file, force=force, shipped=SAMPLER)
     _check_weights(weights or WEIGHTS)
     torch.set_num_threads(2)
     validation = split_chorales(load_chorales())["validation"][:limit]

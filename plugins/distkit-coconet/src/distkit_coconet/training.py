@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
-from distkit.music.distributed import process_group, rank_seed, rank_zero_log
+from distkit.music.training.checkpoints import checkpoint_record, cpu_state, save_checkpoint
+from distkit.music.training.distributed import process_group, rank_seed, rank_zero_log
 from distkit_coconet.data import TOKENS, TokenSet, random_masks, sample_batch
 from distkit_coconet.network import Infiller, network_input
 
@@ -167,16 +168,13 @@ def _train(
 def save_weights(
     network: Infiller, out: Path, config: TrainConfig, iteration: int, metrics: dict[str, float]
 ) -> None:
-    """Write the network's weights with the run's settings, atomically."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    record = {
-        "network": {k: v.detach().cpu() for k, v in network.state_dict().items()},
-        "channels": network.channels,
-        "stacks": network.stacks,
-        "iteration": iteration,
-        "config": asdict(config),
-        "metrics": metrics,
-    }
-    partial = out.with_name(out.name + ".partial")
-    torch.save(record, partial)
-    partial.replace(out)
+    """Write the network's weights with the run's settings, whole."""
+    record = checkpoint_record(
+        config,
+        iteration,
+        metrics,
+        network=cpu_state(network),
+        channels=network.channels,
+        stacks=network.stacks,
+    )
+    save_checkpoint(record, out)

@@ -1,8 +1,8 @@
 """What the PyTorch music-model plugins share when they train under torchrun.
 
 Joining the process group torchrun describes in the environment, each rank's own seed, and a
-log that only rank 0 writes. distkit does not depend on torch: it is imported only when there is
-more than one process to join.
+log that only rank 0 writes, and the device a rank computes on. torch is imported only when there
+is more than one process to join or a device to choose (distkit's `torch` extra).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 def rank_seed(seed: int, rank: int) -> int:
@@ -39,6 +40,17 @@ def process_group(backend: str | None = None) -> Iterator[tuple[int, int]]:
         dist.barrier()  # a rank that left early and tore the group down aborted its peers' work
     finally:
         dist.destroy_process_group()
+
+
+def rank_device(rank: int) -> Any:
+    """The torch device one rank computes on: its own GPU when there are any, else the CPU."""
+    import torch
+
+    if torch.cuda.is_available():
+        index = int(os.environ.get("LOCAL_RANK", rank)) % torch.cuda.device_count()
+        torch.cuda.set_device(index)
+        return torch.device("cuda", index)
+    return torch.device("cpu")
 
 
 def rank_zero_log(log: Callable[[str], None], rank: int) -> Callable[[str], None]:
