@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote
 
 MASK = "********"
-# scheme://userinfo@ : everything between "://" and the last "@" of the URL, since a password
-# may hold a raw "/" or "@" that a URL parser would read as the path.
-USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s@]*@")
+# scheme://userinfo@ : everything between "://" and the last "@" of the URL (up to a blank),
+# since a password may hold a raw "@", "/", "?" or "#" that a URL parser would read as the
+# host's end. Masking too much is safe; masking too little leaks.
+USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)\S*@")
 # An HTTP Basic or Bearer credential, as a server that echoes the Authorization header shows it.
 AUTHORIZATION = re.compile(r"\b(Basic|Bearer|BASIC|BEARER|basic|bearer)(\s+)[A-Za-z0-9+/=._~-]{8,}")
 
@@ -39,11 +40,15 @@ def secret_forms(username: str, password: str) -> list[str]:
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """`url` without its userinfo, and the (percent-decoded) username and password it held."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
+    """`url` without its userinfo, and the (percent-decoded) username and password it held.
+
+    The userinfo is everything between "://" and the last "@", as `redact` masks it: a
+    password may hold a raw "@", "/", "?" or "#".
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator or "@" not in rest:
         return url, None, None
-    userinfo, _, host = parts.netloc.rpartition("@")
+    userinfo, _, address = rest.rpartition("@")
     user, colon, password = userinfo.partition(":")
-    clean = urlunsplit(parts._replace(netloc=host))
+    clean = f"{scheme}://{address}"
     return clean, unquote(user) or None, unquote(password) if colon else None
