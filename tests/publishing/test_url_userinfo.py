@@ -64,7 +64,9 @@ def alice_index(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]
 
 @pytest.mark.parametrize("alice_index", PASSWORDS[1:], indirect=True)
 def test_a_dry_run_never_prints_a_piece_of_the_password(alice_index: str, package: Path) -> None:
-    result = run("publish", str(package), "--repository-url", alice_index, "--no-tests", "--dry-run")
+    result = run(
+        "publish", str(package), "--repository-url", alice_index, "--no-tests", "--dry-run"
+    )
     assert_no_piece(result.stdout + result.stderr)
     assert result.returncode == 0, result.stderr
     assert "Dry run: would upload 2 files to http://127.0.0.1:" in result.stdout
@@ -72,7 +74,9 @@ def test_a_dry_run_never_prints_a_piece_of_the_password(alice_index: str, packag
 
 @pytest.mark.slow
 @pytest.mark.parametrize("alice_index", PASSWORDS[:1], indirect=True)
-def test_the_whole_password_uploads_and_no_piece_is_printed(alice_index: str, package: Path) -> None:
+def test_the_whole_password_uploads_and_no_piece_is_printed(
+    alice_index: str, package: Path
+) -> None:
     result = run("publish", str(package), "--repository-url", alice_index, "--no-tests")
     assert_no_piece(result.stdout + result.stderr)
     assert result.returncode == 0, result.stderr
