@@ -157,11 +157,42 @@ class ReleaseError(DistkitError):
 
 
 class UpdateConflict(DistkitError):
-    """A template update whose changes clash with the user's edits (left as conflict markers)."""
+    """A template update whose changes clash with the user's edits (left as conflict markers);
+    `paths` names the files, relative to the repository."""
+
+    def __init__(self, message: str, *, paths: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.paths = paths or []
+
+
+class UntrackedInTheWay(UpdateConflict):
+    """A template update that would write over files git does not track (an ignored .env,
+    say); nothing was changed, and `paths` names them."""
 
 
 class TemplateError(DistkitError):
     """A template that cannot be fetched or rendered (its hook refused, a git URL failed)."""
+
+
+class HookFailed(TemplateError):
+    """A template's hook script exited with an error; the message ends with its last line."""
+
+
+class TemplateSyntaxProblem(TemplateError):
+    """A template file that is not valid Jinja: `file` (relative to the template) and `line`."""
+
+    def __init__(self, message: str, *, file: str, line: int | None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+
+
+class UnknownAnswer(UsageError):
+    """An answer given for a question the template does not ask; `name` is the question."""
+
+    def __init__(self, message: str, *, name: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 def describe(error: BaseException) -> str:
