@@ -71,7 +71,7 @@ def share_html(
         svg=pianoroll_svg(tracks),
         wav=_base64(wav_bytes(samples, SHARE_SAMPLE_RATE)),
         midi=_base64(midi_bytes(tracks, tempo=tempo)),
-        stem=_stem(title),
+        stem=file_stem(title),
     )
 
 
@@ -158,7 +158,7 @@ def _base64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _stem(title: str) -> str:
+def file_stem(title: str) -> str:
     """A file name stem from a title: letters, digits and dashes only."""
     stem = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
     return "-".join(part for part in stem.split("-") if part)[:60] or "harmonization"

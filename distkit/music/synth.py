@@ -30,6 +30,13 @@ PEAK = 0.9
 # Harmonic amplitudes and a gain per voice: soprano, alto, tenor, bass (then the soprano's).
 HARMONICS = ((1.0, 0.4, 0.2, 0.1), (1.0, 0.25, 0.1), (1.0, 0.3, 0.15), (1.0, 0.5, 0.3, 0.2, 0.1))
 GAINS = (1.0, 0.6, 0.6, 0.75)
+TIMBRES = {
+    # The Web Audio oscillator shapes the studio plays, as their first harmonics.
+    "sine": (1.0,),
+    "triangle": (1.0, 0.0, 1 / 9, 0.0, 1 / 25, 0.0, 1 / 49),
+    "square": (1.0, 0.0, 1 / 3, 0.0, 1 / 5, 0.0, 1 / 7, 0.0, 1 / 9),
+    "sawtooth": (1.0, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6, 1 / 7, 1 / 8),
+}
 CHUNK_SAMPLES = 1 << 16  # about three seconds
 
 
@@ -53,8 +60,13 @@ def render_wav(
     *,
     tempo: float = DEFAULT_TEMPO,
     sample_rate: int = SAMPLE_RATE,
+    gains: tuple[float, ...] | None = None,
+    timbres: tuple[str, ...] | None = None,
 ) -> Path:
     """Write `synthesize(roll)` to `path` as a 16-bit mono WAV and return the path.
+
+    `gains` (a level per track) and `timbres` (a `TIMBRES` name per track) replace each voice's
+    default level and harmonic mix.
 
     The sound is made a few seconds at a time and kept, until it is scaled, in an unnamed
     temporary file beside `path`: memory stays flat however long the music. A roll that would
@@ -68,7 +80,7 @@ def render_wav(
     target = Path(path)
     peak = 0.0
     with tempfile.TemporaryFile(dir=target.parent, prefix=".distkit-wav-") as scratch:
-        for chunk in _mix(tracks, tempo, sample_rate):
+        for chunk in _mix(tracks, tempo, sample_rate, _voicing(gains, timbres)):
             peak = max(peak, float(np.abs(chunk).max(initial=0.0)))
             scratch.write(chunk.astype("<f4").tobytes())
         scale = 32767 * PEAK / peak if peak > 0 else 0.0
@@ -93,9 +105,28 @@ class _Sounding(NamedTuple):
     voice: int
 
 
-def _mix(tracks: NDArray[np.bool_], tempo: float, sample_rate: int) -> Iterator[NDArray[Any]]:
+class _Voicing(NamedTuple):
+    """How each track sounds: its level and its harmonics."""
+
+    gains: tuple[float, ...]
+    harmonics: tuple[tuple[float, ...], ...]
+
+
+def _voicing(gains: tuple[float, ...] | None, timbres: tuple[str, ...] | None) -> _Voicing:
+    harmonics = HARMONICS if timbres is None else tuple(TIMBRES[name] for name in timbres)
+    return _Voicing(GAINS if gains is None else gains, harmonics)
+
+
+def _mix(
+    tracks: NDArray[np.bool_],
+    tempo: float,
+    sample_rate: int,
+    voicing: _Voicing | None = None,
+) -> Iterator[NDArray[Any]]:
     """The sum of all voices, `CHUNK_SAMPLES` samples at a time (the last chunk shorter)."""
     import numpy as np
+
+    voicing = voicing or _voicing(None, None)
 
     _check_rates(tempo, sample_rate)
     step_seconds = 60.0 / tempo / STEPS_PER_QUARTER
@@ -103,7 +134,7 @@ def _mix(tracks: NDArray[np.bool_], tempo: float, sample_rate: int) -> Iterator[
     length += math.ceil(RELEASE * sample_rate)
     notes = sorted(
         (
-            _sounding(note, index, step_seconds, sample_rate)
+            _sounding(note, index, step_seconds, sample_rate, len(voicing.gains))
             for index, track in enumerate(tracks)
             for note in notes_of(track)
         ),
@@ -124,22 +155,24 @@ def _mix(tracks: NDArray[np.bool_], tempo: float, sample_rate: int) -> Iterator[
                     note.pitch,
                     note.seconds,
                     sample_rate,
-                    HARMONICS[note.voice],
+                    voicing.harmonics[note.voice],
                     range(first - note.start, stop - note.start),
                 )
-                mix[first - begin : stop - begin] += GAINS[note.voice] * tone
+                mix[first - begin : stop - begin] += voicing.gains[note.voice] * tone
         playing = [note for note in playing if note.start + note.size > end]
         yield mix
 
 
-def _sounding(note: Note, track: int, step_seconds: float, sample_rate: int) -> _Sounding:
+def _sounding(
+    note: Note, track: int, step_seconds: float, sample_rate: int, voices: int
+) -> _Sounding:
     seconds = (note.end - note.start) * step_seconds
     return _Sounding(
         start=round(note.start * step_seconds * sample_rate),
         size=math.ceil((seconds + RELEASE) * sample_rate),
         seconds=seconds,
         pitch=note.pitch,
-        voice=track if track < len(HARMONICS) else 0,
+        voice=track if track < voices else 0,
     )
 
 

@@ -7,14 +7,20 @@ request sends is checked here; nothing it sends becomes a file path.
 from __future__ import annotations
 
 import tempfile
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distkit.errors import MidiError, UsageError
-from distkit.music.base import PITCHES, STEPS_PER_QUARTER, VOICES
-from distkit.music.melody_text import MAX_BEATS, notes_to_text, parse_melody_text, text_notes
+from distkit.music.base import PITCHES, SATB_RANGES, STEPS_PER_QUARTER, VOICES
+from distkit.music.limits import TEMPO_RANGE, check_tempo
+from distkit.music.melody_text import (
+    MAX_BEATS,
+    note_name,
+    notes_to_text,
+    parse_melody_text,
+    text_notes,
+)
 from distkit.music.notes import Note, notes_of, track_of
 
 if TYPE_CHECKING:
@@ -25,41 +31,106 @@ if TYPE_CHECKING:
 
 MAX_STEPS = MAX_BEATS * STEPS_PER_QUARTER
 MAX_NOTES = 4096
+MAX_NOTE_BEATS = 16
+"""The longest note a melody may hold: four bars of 4/4."""
 MAX_MIDI_BYTES = 1024 * 1024
-TEMPO_RANGE = (20.0, 300.0)
+MAX_WAV_SECONDS = 30 * 60
+"""A studio WAV lasts at most half an hour (79 MB); the CLI renders longer ones to a file."""
+SOPRANO_MARGIN = 3
+"""Semitones a melody may go past a model's soprano range (SATB's, where it names none)."""
+CHOIR_AAHS = 52
+TIMBRES = ("sine", "triangle", "square", "sawtooth")
 EXAMPLES = {
     "Twinkle Twinkle Little Star": "G4 G4 D5 D5 E5 E5 D5:2 C5 C5 B4 B4 A4 A4 G4:2",
     "Ode to Joy": "B4 B4 C5 D5 D5 C5 B4 A4 G4 G4 A4 B4 B4:1.5 A4:0.5 A4:2",
     "Frère Jacques": "G4 A4 B4 G4 G4 A4 B4 G4 B4 C5 D5:2 B4 C5 D5:2",
 }
+FORMATS = {
+    "midi": ("audio/midi", "mid"),
+    "wav": ("audio/wav", "wav"),
+    "png": ("image/png", "png"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "musicxml": ("application/vnd.recordare.musicxml+xml", "musicxml"),
+}
 
 
 @dataclass(frozen=True)
 class Download:
-    """A file the page offers for download."""
+    """A file the page offers for download, written in a folder the caller removes."""
 
-    content: bytes
+    path: Path
     media_type: str
     filename: str
 
 
-def models(registry: Registry | None = None) -> dict[str, Any]:
-    """Every registered music model with its plugin and description, and the default's name."""
+def settings() -> dict[str, Any]:
+    """The limits the page checks before it asks: one source for page and server."""
+    return {
+        "tempo": list(TEMPO_RANGE),
+        "max_note_beats": MAX_NOTE_BEATS,
+        "max_beats": MAX_BEATS,
+        "timbres": list(TIMBRES),
+    }
+
+
+def models(
+    registry: Registry | None = None, times: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Every registered music model with its plugin, description, optional members and the
+    seconds it last took here (None until measured), and the default's name."""
     from distkit.music.compose import default_model
     from distkit.plugins import get_registry
     from distkit.plugins.describe import description
 
     registry = registry or get_registry()
     names = [r.name for r in registry.music_models]
-    listed = [
-        {
-            "name": r.qualified_name if names.count(r.name) > 1 else r.name,
-            "plugin": r.plugin,
-            "description": description(r),
-        }
-        for r in registry.music_models
-    ]
+    listed = []
+    for registration in registry.music_models:
+        name = (
+            registration.qualified_name if names.count(registration.name) > 1 else registration.name
+        )
+        listed.append(
+            {
+                "name": name,
+                "plugin": registration.plugin,
+                "description": description(registration),
+                "seconds": (times or {}).get(name),
+                **_optional_members(registration),
+            }
+        )
     return {"models": listed, "default": default_model(registry)}
+
+
+def _optional_members(registration: Any) -> dict[str, Any]:
+    """The optional members of ARCHITECTURE's music API a model has (style, voices, programs,
+    infill, continue_melody); a model that cannot be imported has none."""
+    try:
+        cls = registration.cls
+    except Exception:
+        return {
+            "style": None,
+            "voices": list(VOICES),
+            "programs": None,
+            "infill": False,
+            "continue_melody": False,
+        }
+    voices: Any = getattr(cls, "voices", None)
+    programs: Any = getattr(cls, "programs", None)
+    return {
+        "style": str(cls.style) if isinstance(getattr(cls, "style", None), str) else None,
+        "voices": [str(v) for v in voices] if _four(voices, str) else list(VOICES),
+        "programs": [int(p) for p in programs] if _four(programs, int) else None,
+        "infill": callable(getattr(cls, "infill", None)),
+        "continue_melody": callable(getattr(cls, "continue_melody", None)),
+    }
+
+
+def _four(value: Any, kind: type) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == len(VOICES)
+        and all(isinstance(item, kind) for item in value)
+    )
 
 
 def examples() -> list[dict[str, Any]]:
@@ -72,17 +143,26 @@ def parse_text(text: Any) -> dict[str, Any]:
     if not isinstance(text, str):
         raise UsageError("the melody text must be a string")
     steps = sum(note.steps for note in parse_melody_text(text))
-    return {"notes": [list(note) for note in text_notes(text)], "steps": steps}
+    notes = text_notes(text)
+    _check_lengths(notes)
+    return {"notes": [list(note) for note in notes], "steps": steps}
 
 
 def to_text(body: Any) -> dict[str, str]:
-    """The text of a melody's notes, which `parse_text` reads back."""
-    return {"text": notes_to_text(_notes(_field(body, "notes")))}
+    """The text of a melody's notes, with its trailing rest, which `parse_text` reads back."""
+    notes = _notes(_field(body, "notes"))
+    steps = _steps(body.get("steps"), notes)
+    text = notes_to_text(notes)
+    last = max((note.end for note in notes), default=0)
+    if steps > last:
+        text = f"{text} {notes_to_text([Note(0, 0, steps - last)]).replace('C-1', 'r')}".strip()
+    return {"text": text}
 
 
-def melody_from_midi(content: bytes) -> dict[str, Any]:
-    """The melody (highest notes) and tempo of an uploaded MIDI file's bytes."""
-    from distkit.music.midi import read_melody, read_tempo
+def melody_from_midi(content: bytes, track: int | None = None) -> dict[str, Any]:
+    """The melody (highest notes of track `track`, the first with notes by default) and tempo
+    of an uploaded MIDI file's bytes, with which track that was and what the others are."""
+    from distkit.music.midi import load_melody
 
     if len(content) > MAX_MIDI_BYTES:
         raise UsageError(f"the MIDI file is larger than {MAX_MIDI_BYTES // 1024} KiB")
@@ -92,40 +172,72 @@ def melody_from_midi(content: bytes) -> dict[str, Any]:
         path = Path(folder) / "upload.mid"
         path.write_bytes(content)
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                roll = read_melody(path)
-            tempo = read_tempo(path)
+            melody = load_melody(path, track=track)
+            names = _track_names(path, melody.tracks)
         except MidiError as error:
             raise MidiError(str(error).replace(str(path), "the uploaded file")) from None
-    notes = notes_of(roll)
-    if len(notes) > MAX_NOTES or roll.shape[0] > MAX_STEPS:
+    notes = notes_of(melody.roll)
+    if len(notes) > MAX_NOTES or melody.steps > MAX_STEPS:
         raise UsageError(f"the melody is longer than {MAX_BEATS} beats or {MAX_NOTES} notes")
+    remarks = [melody.chord_warning(), melody.pattern_remark()]
     return {
         "notes": [list(note) for note in notes],
-        "steps": int(roll.shape[0]),
-        "tempo": _clamp_tempo(tempo),
-        "warnings": [str(w.message).replace(str(path), "the uploaded file") for w in caught],
+        "steps": melody.steps,
+        "tempo": round(melody.tempo, 2),
+        "track": melody.track,
+        "tracks": names,
+        "warnings": [r.replace(str(path), "the uploaded file") for r in remarks if r],
     }
 
 
-def harmonize(body: Any) -> dict[str, Any]:
-    """Harmonize `{notes, steps, model, seed}` with the named music model; its four voices."""
-    from distkit.music.compose import harmonize as run_model
+def _track_names(path: Path, count: int) -> list[str]:
+    """A label for each track with notes: its number and, where it has one, its name."""
+    from distkit.music.midi import load_melody
 
+    labels = []
+    for number in range(1, count + 1):
+        name = load_melody(path, track=number).track_name if count > 1 else ""
+        labels.append(f"track {number}" + (f" ({name})" if name else ""))
+    return labels
+
+
+def harmonize_request(body: Any) -> dict[str, Any]:
+    """The checked form of a harmonize request `{notes, steps, model, seed}`: a UsageError for
+    anything a model should not be asked (notes out of range, notes longer than 4 bars)."""
     notes = _notes(_field(body, "notes"))
+    _check_lengths(notes)
+    if not notes:
+        raise UsageError("the melody has no notes to harmonize")
     steps = _steps(body.get("steps"), notes)
     model = body.get("model")
     if model is not None and not isinstance(model, str):
         raise UsageError("the model must be a name")
     seed = body.get("seed")
-    if seed is not None and not isinstance(seed, int):
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise UsageError("the seed must be a whole number")
-    result = run_model(track_of(notes, steps), model or None, seed=seed)
+    if seed is not None and not 0 <= seed < 2**32:
+        raise UsageError("the seed must be between 0 and 4294967295")
+    return {"notes": [list(n) for n in notes], "steps": steps, "model": model or None, "seed": seed}
+
+
+def harmonize_now(body: Any) -> dict[str, Any]:
+    """Harmonize a request with the named music model (in this process); its four voices."""
+    from distkit.music.compose import default_model
+    from distkit.music.compose import harmonize as run_model
+    from distkit.plugins import MUSIC_MODEL, get_registry
+
+    request = harmonize_request(body)
+    notes = [Note(*note) for note in request["notes"]]
+    registry = get_registry()
+    name = request["model"] or default_model(registry)
+    registration = registry.lookup(MUSIC_MODEL, name)
+    _check_soprano_range(notes, getattr(registration.cls, "soprano_range", None), name)
+    result = run_model(track_of(notes, request["steps"]), name, seed=request["seed"])
     return {
         "model": result.model,
         "plugin": result.plugin,
         "steps": result.steps,
+        "seed": request["seed"],
         "voices": {
             voice: [list(note) for note in notes_of(track)]
             for voice, track in zip(VOICES, result.arrangement, strict=True)
@@ -133,29 +245,77 @@ def harmonize(body: Any) -> dict[str, Any]:
     }
 
 
-def export(kind: str, body: Any) -> Download:
-    """The arrangement `{voices, steps, tempo, model}` as a MIDI, WAV, PNG or shared HTML file."""
+def _check_soprano_range(notes: list[Note], declared: Any, model: str) -> None:
+    """A UsageError when the melody leaves the soprano range the model writes under."""
+    low, high = SATB_RANGES[0]
+    if _two_ints(declared):
+        low, high = declared
+    low, high = low - SOPRANO_MARGIN, high + SOPRANO_MARGIN
+    lowest, highest = min(n.pitch for n in notes), max(n.pitch for n in notes)
+    if low <= lowest and highest <= high:
+        return
+    span = f"{note_name(low)}-{note_name(high)}"
+    if lowest < low:
+        octaves = -(-(low - lowest) // 12)
+        hint = f"move it up {octaves} octave{'s' if octaves > 1 else ''}"
+        where = f"goes down to {note_name(lowest)}"
+    else:
+        octaves = -(-(highest - high) // 12)
+        hint = f"move it down {octaves} octave{'s' if octaves > 1 else ''}"
+        where = f"goes up to {note_name(highest)}"
+    if highest - lowest > high - low:
+        hint = f"it spans more than the {span} a soprano sings"
+    raise UsageError(f"the melody {where}; {model} writes under a soprano in {span}: {hint}")
+
+
+def _two_ints(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and 0 <= v < PITCHES for v in value)
+        and value[0] < value[1]
+    )
+
+
+def export(kind: str, body: Any, folder: Path) -> Download:
+    """The arrangement `{voices, steps, tempo, model, name, volumes, timbres, programs}` as a
+    MIDI, WAV, PNG, MusicXML or shared HTML file, written in `folder`."""
+    if kind not in FORMATS:
+        raise UsageError(f"unknown export {kind!r}; choose {', '.join(FORMATS)}")
     arrangement = _arrangement(_field(body, "voices"), body.get("steps"))
     tempo = _tempo(body.get("tempo"))
+    media_type, suffix = FORMATS[kind]
+    stem = download_stem(body.get("name"), body.get("model"))
+    path = folder / f"download.{suffix}"
     if kind == "midi":
-        from distkit.music.share import midi_bytes
+        from distkit.music.midi import write_arrangement
 
-        return Download(midi_bytes(arrangement, tempo=tempo), "audio/midi", "harmonized.mid")
-    if kind == "wav":
-        from distkit.music.share import wav_bytes
-        from distkit.music.synth import SAMPLE_RATE, synthesize
+        write_arrangement(arrangement, path, tempo=tempo, programs=_programs(body.get("programs")))
+    elif kind == "wav":
+        from distkit.music.synth import render_wav
 
-        samples = synthesize(arrangement, tempo=tempo)
-        return Download(wav_bytes(samples, SAMPLE_RATE), "audio/wav", "harmonized.wav")
-    if kind == "png":
+        _check_wav_seconds(arrangement.shape[1], tempo)
+        render_wav(
+            arrangement,
+            path,
+            tempo=tempo,
+            gains=_volumes(body.get("volumes")),
+            timbres=_timbres(body.get("timbres")),
+        )
+    elif kind == "png":
         from distkit.music.plotting import save_pianoroll
 
-        with tempfile.TemporaryDirectory(prefix="distkit-studio-") as folder:
-            path = save_pianoroll(arrangement, Path(folder) / "pianoroll.png")
-            return Download(path.read_bytes(), "image/png", "harmonized.png")
-    if kind == "html":
+        save_pianoroll(arrangement, path)
+    elif kind == "musicxml":
+        from distkit.music.musicxml import write_musicxml
+
+        write_musicxml(
+            arrangement, path, tempo=tempo, title=stem, programs=_programs(body.get("programs"))
+        )
+    else:
         from distkit.music.share import share_html
 
+        _check_wav_seconds(arrangement.shape[1], tempo)
         model = body.get("model")
         page = share_html(
             arrangement,
@@ -163,8 +323,65 @@ def export(kind: str, body: Any) -> Download:
             model=model if isinstance(model, str) else "a music model",
             title="A harmonization from distkit studio",
         )
-        return Download(page.encode(), "text/html; charset=utf-8", "harmonized.html")
-    raise UsageError(f"unknown export {kind!r}; choose midi, wav, png or html")
+        path.write_text(page, encoding="utf-8")
+    return Download(path, media_type, f"{stem}.{suffix}")
+
+
+def download_stem(name: Any, model: Any) -> str:
+    """A download's file name without its ending: the melody's name and the model's."""
+    from distkit.music.share import file_stem
+
+    parts = [part for part in (name, model) if isinstance(part, str) and part.strip()]
+    return file_stem(" ".join(parts)[:120]) if parts else "harmonization"
+
+
+def _check_wav_seconds(steps: int, tempo: float) -> None:
+    seconds = steps * 60.0 / tempo / STEPS_PER_QUARTER
+    if seconds > MAX_WAV_SECONDS:
+        raise UsageError(
+            f"the music lasts {seconds / 60:,.0f} minutes at {tempo:g} beats a minute; the "
+            f"studio renders at most {MAX_WAV_SECONDS // 60} minutes of sound "
+            "(`distkit compose --wav` writes longer ones)"
+        )
+
+
+def _volumes(value: Any) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    levels = [value.get(voice, 1.0) for voice in VOICES] if isinstance(value, dict) else value
+    if not (
+        isinstance(levels, list)
+        and len(levels) == len(VOICES)
+        and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in levels
+        )
+    ):
+        raise UsageError("volumes must be four numbers from 0 to 1, one per voice")
+    return tuple(float(v) for v in levels)
+
+
+def _timbres(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = [value.get(voice) for voice in VOICES] if isinstance(value, dict) else value
+    if not (
+        isinstance(names, list) and len(names) == len(VOICES) and all(n in TIMBRES for n in names)
+    ):
+        raise UsageError(f"timbres must be four of {', '.join(TIMBRES)}, one per voice")
+    return tuple(names)
+
+
+def _programs(value: Any) -> list[int] | None:
+    if value is None:
+        return None
+    numbers = [value.get(voice) for voice in VOICES] if isinstance(value, dict) else value
+    if not (
+        isinstance(numbers, list)
+        and len(numbers) == len(VOICES)
+        and all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 127 for n in numbers)
+    ):
+        raise UsageError("programs must be four General MIDI programs (0-127), one per voice")
+    return list(numbers)
 
 
 def _field(body: Any, name: str) -> Any:
@@ -191,11 +408,22 @@ def _notes(value: Any) -> list[Note]:
     return notes
 
 
+def _check_lengths(notes: list[Note]) -> None:
+    """A UsageError for a melody note held longer than MAX_NOTE_BEATS."""
+    for note in notes:
+        if note.end - note.start > MAX_NOTE_BEATS * STEPS_PER_QUARTER:
+            beats = (note.end - note.start) / STEPS_PER_QUARTER
+            raise UsageError(
+                f"{note_name(note.pitch)} lasts {beats:g} beats; a melody note may last at "
+                f"most {MAX_NOTE_BEATS} beats"
+            )
+
+
 def _steps(value: Any, notes: list[Note]) -> int:
     last = max((note.end for note in notes), default=0)
     if value is None:
         return last
-    if not isinstance(value, int) or not 0 <= value <= MAX_STEPS:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_STEPS:
         raise UsageError(f"steps must be a whole number up to {MAX_STEPS}")
     return max(value, last)
 
@@ -215,12 +443,7 @@ def _arrangement(voices: Any, steps: Any) -> NDArray[np.bool_]:
 
 
 def _tempo(value: Any) -> float:
-    low, high = TEMPO_RANGE
-    if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
-        raise UsageError(f"the tempo must be between {low:g} and {high:g} beats per minute")
-    return float(value)
-
-
-def _clamp_tempo(tempo: float) -> float:
-    low, high = TEMPO_RANGE
-    return round(min(max(tempo, low), high), 2)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        low, high = TEMPO_RANGE
+        raise UsageError(f"the tempo must be a number from {low:g} to {high:g}")
+    return check_tempo(float(value))

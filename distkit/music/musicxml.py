@@ -1,0 +1,166 @@
+"""An arrangement as a MusicXML score (score-partwise 4.0) for MuseScore, Finale and DAWs.
+
+Written with the standard library: one part per voice, 4/4 bars of sixteenth-note divisions,
+notes split at bar lines and tied, rests where a voice is silent. The writer is small because
+the piano roll is simple: monophonic voices on a fixed grid (where a voice has a chord, the
+highest note is written).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from distkit.music.base import BAR_STEPS, STEPS_PER_QUARTER, VOICES, as_tracks
+from distkit.music.notes import Note, notes_of
+
+_STEP_NAMES = (
+    ("C", 0), ("C", 1), ("D", 0), ("D", 1), ("E", 0), ("F", 0),
+    ("F", 1), ("G", 0), ("G", 1), ("A", 0), ("A", 1), ("B", 0),
+)  # fmt: skip
+# Note types and dots for each length in sixteenth steps that one written note can have.
+_TYPES = {
+    16: ("whole", 0), 12: ("half", 1), 8: ("half", 0), 6: ("quarter", 1), 4: ("quarter", 0),
+    3: ("eighth", 1), 2: ("eighth", 0), 1: ("16th", 0),
+}  # fmt: skip
+_CHOIR_AAHS = 52
+
+
+def musicxml_text(
+    arrangement: Any,
+    *,
+    tempo: float,
+    title: str = "Harmonization",
+    names: Sequence[str] | None = None,
+    programs: Sequence[int] | None = None,
+) -> str:
+    """The score of a (tracks, steps, 128) roll as MusicXML text."""
+    tracks = as_tracks(arrangement)
+    steps = int(tracks.shape[1])
+    bars = max(1, -(-steps // BAR_STEPS))
+    labels = [
+        (
+            names[i]
+            if names and i < len(names)
+            else VOICES[i]
+            if i < len(VOICES)
+            else f"Track {i + 1}"
+        )
+        for i in range(len(tracks))
+    ]
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 Partwise//EN" '
+        '"http://www.musicxml.org/dtds/partwise.dtd">\n'
+        '<score-partwise version="4.0">\n'
+        f"<work><work-title>{escape(title)}</work-title></work>\n<part-list>\n"
+    ]
+    for index, label in enumerate(labels):
+        program = programs[index] if programs and index < len(programs) else _CHOIR_AAHS
+        out.append(
+            f'<score-part id="P{index + 1}"><part-name>{escape(label.title())}</part-name>'
+            f'<midi-instrument id="P{index + 1}-I1"><midi-channel>{index + 1}</midi-channel>'
+            f"<midi-program>{program + 1}</midi-program></midi-instrument></score-part>\n"
+        )
+    out.append("</part-list>\n")
+    for index, track in enumerate(tracks):
+        notes = _monophonic(notes_of(track))
+        out.append(f'<part id="P{index + 1}">\n')
+        for bar in range(bars):
+            out.append(f'<measure number="{bar + 1}">')
+            if bar == 0:
+                clef = ("F", 4) if index == len(tracks) - 1 and len(tracks) > 1 else ("G", 2)
+                out.append(
+                    f"<attributes><divisions>{STEPS_PER_QUARTER}</divisions>"
+                    "<key><fifths>0</fifths></key><time><beats>4</beats>"
+                    "<beat-type>4</beat-type></time>"
+                    f"<clef><sign>{clef[0]}</sign><line>{clef[1]}</line></clef></attributes>"
+                )
+                if index == 0:
+                    out.append(
+                        '<direction placement="above"><direction-type><metronome>'
+                        f"<beat-unit>quarter</beat-unit><per-minute>{tempo:g}</per-minute>"
+                        f'</metronome></direction-type><sound tempo="{tempo:g}"/></direction>'
+                    )
+            out.extend(_bar(notes, bar * BAR_STEPS))
+            out.append("</measure>\n")
+        out.append("</part>\n")
+    out.append("</score-partwise>\n")
+    return "".join(out)
+
+
+def write_musicxml(
+    arrangement: Any,
+    path: str | os.PathLike[str],
+    *,
+    tempo: float,
+    title: str = "Harmonization",
+    names: Sequence[str] | None = None,
+    programs: Sequence[int] | None = None,
+) -> None:
+    """Write `musicxml_text(...)` to `path` (UTF-8)."""
+    text = musicxml_text(arrangement, tempo=tempo, title=title, names=names, programs=programs)
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+def _monophonic(notes: list[Note]) -> list[Note]:
+    """The highest of notes that start together; a note cut where the next one starts."""
+    ordered = sorted(notes, key=lambda note: (note.start, -note.pitch))
+    kept: list[Note] = []
+    for note in ordered:
+        if kept and note.start < kept[-1].end:
+            if note.start == kept[-1].start:
+                continue
+            kept[-1] = kept[-1]._replace(end=note.start)
+        kept.append(note)
+    return kept
+
+
+def _bar(notes: list[Note], begin: int) -> Iterator[str]:
+    """The notes and rests of the bar starting at step `begin`, tied across its bar lines."""
+    end = begin + BAR_STEPS
+    now = begin
+    for note in notes:
+        if note.end <= begin or note.start >= end:
+            continue
+        start, stop = max(note.start, begin), min(note.end, end)
+        if start > now:
+            yield from _written(None, start - now, False, False)
+        yield from _written(note.pitch, stop - start, note.start < begin, note.end > end)
+        now = stop
+    if now < end:
+        yield from _written(None, end - now, False, False)
+
+
+def _written(pitch: int | None, steps: int, tied_in: bool, tied_out: bool) -> Iterator[str]:
+    """One sounding span as written notes of standard lengths, tied to each other."""
+    pieces = []
+    while steps > 0:
+        size = max(length for length in _TYPES if length <= steps)
+        pieces.append(size)
+        steps -= size
+    for number, size in enumerate(pieces):
+        kind, dots = _TYPES[size]
+        into = tied_in or number > 0
+        onward = tied_out or number < len(pieces) - 1
+        if pitch is None:
+            dotted = "<dot/>" * dots
+            yield f"<note><rest/><duration>{size}</duration><type>{kind}</type>{dotted}</note>"
+            continue
+        step, alter = _STEP_NAMES[pitch % 12]
+        ties = ('<tie type="stop"/>' if into and pitch is not None else "") + (
+            '<tie type="start"/>' if onward else ""
+        )
+        notations = ('<tied type="stop"/>' if into else "") + (
+            '<tied type="start"/>' if onward else ""
+        )
+        yield (
+            f"<note><pitch><step>{step}</step>{'<alter>1</alter>' if alter else ''}"
+            f"<octave>{pitch // 12 - 1}</octave></pitch><duration>{size}</duration>{ties}"
+            f"<type>{kind}</type>{'<dot/>' * dots}"
+            f"{'<accidental>sharp</accidental>' if alter else ''}"
+            f"{f'<notations>{notations}</notations>' if notations else ''}</note>"
+        )
