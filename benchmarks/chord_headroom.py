@@ -22,13 +22,15 @@ import numpy as np
 
 from distkit.music.chorales import Chorale, load_chorales, split_chorales
 from distkit.music.hmm import shipped_tables
-from distkit.music.hmm.context import (
-    ContextNet,
+from distkit.music.hmm.context import ContextNet, beat_features
+from distkit.music.hmm.context_training import (
     Training,
     chorale_examples,
+    chord_states,
     train_context,
 )
-from distkit.music.hmm.decoding import beat_grid, decode
+from distkit.music.hmm.decoding import decode
+from distkit.music.hmm.key import beat_grid
 from distkit.music.hmm.model import shipped_context
 from distkit.music.hmm.tables import ChoraleTables
 
@@ -139,7 +141,6 @@ def decoded_against_first_choice(
     """On the labelled beats: the shipped model's decoded chords and its classifier's first
     choice, each against Bach's chord."""
     from distkit.music.base import highest_pitches
-    from distkit.music.hmm.context import beat_features, chord_states
 
     net = shipped_context()
     decoded = first = labelled = 0

@@ -1,3 +1,34 @@
-from distkit.music.hmm.model import main
+"""`python -m distkit.music.hmm [-o PATH] [--context-output PATH]`: relearn the shipped tables
+and retrain the context classifier (needs music21; about a minute)."""
 
-main()
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from distkit.music.hmm.model import CONTEXT, TABLES
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options, relearn, and say what was written; a file that cannot be written is
+    one line and exit status 1."""
+    from distkit.music.hmm.learning import regenerate
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    data = Path(__file__).parent / "data"
+    parser.add_argument("-o", "--output", type=Path, default=data / TABLES)
+    parser.add_argument("--context-output", type=Path, help=f"default: {CONTEXT} beside the tables")
+    options = parser.parse_args(argv)
+    context = options.context_output or options.output.parent / CONTEXT
+    try:
+        regenerate(options.output, context)
+    except OSError as error:
+        parser.exit(
+            1, f"error: cannot write {error.filename or options.output}: {error.strerror}\n"
+        )
+    for path in (options.output, context):
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+if __name__ == "__main__":
+    main()

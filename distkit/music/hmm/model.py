@@ -4,15 +4,13 @@
 the bass's distance below the soprano) from the melody around it, `decoding` finds the melody's
 key and chords, `voicing` spreads the chords over alto, tenor and bass, and `passing` lets the
 bass pass between notes a third apart. Regenerate the shipped tables and classifier with
-`python -m distkit.music.hmm`. numpy is imported only when a melody is harmonized,
-so registering the model keeps distkit's start-up fast.
+`python -m distkit.music.hmm` (`learning`; nothing here trains). numpy is imported only when a
+melody is harmonized, so registering the model keeps distkit's start-up fast.
 """
 
 from __future__ import annotations
 
-import argparse
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distkit.music.base import STEPS_PER_QUARTER, MusicModel, as_melody, highest_pitches
@@ -58,7 +56,8 @@ class ChoraleHMM(MusicModel):
         """The melody as the soprano plus alto, tenor and bass: (4, steps, 128) bool."""
         import numpy as np
 
-        from distkit.music.hmm.decoding import beat_grid, decode
+        from distkit.music.hmm.decoding import decode
+        from distkit.music.hmm.key import beat_grid
         from distkit.music.hmm.passing import fill_thirds
         from distkit.music.hmm.voicing import voice_chords
 
@@ -103,39 +102,3 @@ def shipped_context() -> ContextNet:
 
     with resources.files("distkit.music.hmm").joinpath("data", CONTEXT).open("rb") as handle:
         return read_context(handle)
-
-
-def regenerate(path: Path, context_path: Path | None = None) -> ChoraleTables:
-    """Learn the tables from the training split of the chorales and write them to `path`; train
-    the context classifier on the same chorales and write it to `context_path`."""
-    from distkit.music.chorales import load_chorales, split_chorales
-    from distkit.music.hmm.context import examples, save_context, train_context
-    from distkit.music.hmm.tables import learn_tables, save_tables
-
-    train = split_chorales(load_chorales())["train"]
-    tables = learn_tables(train)
-    save_tables(tables, path)
-    if context_path is not None:
-        inputs, labels, gaps = examples(train, tables)
-        states = len(tables.major.bass), len(tables.major.bass) + len(tables.minor.bass)
-        save_context(train_context(inputs, labels, gaps, *states), str(context_path))
-    return tables
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m distkit.music.hmm [-o PATH] [--context-output PATH]`: relearn the shipped
-    tables and retrain the context classifier (needs music21; about a minute)."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    data = Path(__file__).parent / "data"
-    parser.add_argument("-o", "--output", type=Path, default=data / TABLES)
-    parser.add_argument("--context-output", type=Path, help=f"default: {CONTEXT} beside the tables")
-    options = parser.parse_args(argv)
-    context = options.context_output or options.output.parent / CONTEXT
-    try:
-        regenerate(options.output, context)
-    except OSError as error:
-        parser.exit(
-            1, f"error: cannot write {error.filename or options.output}: {error.strerror}\n"
-        )
-    for path in (options.output, context):
-        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

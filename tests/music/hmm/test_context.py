@@ -15,19 +15,23 @@ from distkit.music.hmm.context import (
     STEP_FEATURES,
     WINDOW,
     ContextNet,
-    Training,
     beat_features,
+    read_context,
+)
+from distkit.music.hmm.context_training import (
+    Training,
     chord_states,
     examples,
-    read_context,
     save_context,
     soprano_bass_gaps,
     train_context,
 )
-from distkit.music.hmm.decoding import beat_grid, decode
+from distkit.music.hmm.decoding import decode
+from distkit.music.hmm.key import beat_grid
+from distkit.music.hmm.learning import learn_tables
 from distkit.music.hmm.model import ChoraleHMM
 from distkit.music.hmm.passing import fill_thirds
-from distkit.music.hmm.tables import ChoraleTables, learn_tables
+from distkit.music.hmm.tables import ChoraleTables
 from tests.music.hmm.conftest import A_MINOR_CHORDS, C_MAJOR_CHORDS, chorale, melody
 
 TRAINING = [

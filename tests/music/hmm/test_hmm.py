@@ -9,7 +9,7 @@ import pytest
 
 from distkit.music.base import SATB_RANGES, highest_pitches, melody_final
 from distkit.music.hmm import ChoraleHMM, shipped_tables
-from distkit.music.hmm.decoding import beat_grid, estimate_key
+from distkit.music.hmm.key import beat_grid, estimate_key
 from distkit.music.hmm.voicing import HIDDEN, _transition_cost
 from distkit.music.metrics import consecutives, hidden_perfects
 from distkit.plugins import get_registry
@@ -195,7 +195,8 @@ def test_a_context_given_alone_goes_with_the_shipped_tables() -> None:
 def test_relearning_into_another_folder_writes_both_files_there(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from distkit.music.hmm import model as hmm_model
+    from distkit.music.hmm import __main__ as hmm_main
+    from distkit.music.hmm import learning
 
     written: list[Path] = []
 
@@ -204,8 +205,8 @@ def test_relearning_into_another_folder_writes_both_files_there(
             target.write_bytes(b"x")
             written.append(target)
 
-    monkeypatch.setattr(hmm_model, "regenerate", regenerate)
-    hmm_model.main(["-o", str(tmp_path / "tables.npz")])
+    monkeypatch.setattr(learning, "regenerate", regenerate)
+    hmm_main.main(["-o", str(tmp_path / "tables.npz")])
     assert written == [tmp_path / "tables.npz", tmp_path / "chorale_context.npz"]
     assert str(tmp_path / "chorale_context.npz") in capsys.readouterr().out
 
@@ -213,14 +214,15 @@ def test_relearning_into_another_folder_writes_both_files_there(
 def test_relearning_into_a_folder_that_is_not_there_is_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from distkit.music.hmm import model as hmm_model
+    from distkit.music.hmm import __main__ as hmm_main
+    from distkit.music.hmm import learning
 
     def regenerate(path: Path, context: Path) -> None:
         path.write_bytes(b"x")
 
-    monkeypatch.setattr(hmm_model, "regenerate", regenerate)
+    monkeypatch.setattr(learning, "regenerate", regenerate)
     with pytest.raises(SystemExit) as exit_info:
-        hmm_model.main(["-o", str(tmp_path / "missing" / "tables.npz")])
+        hmm_main.main(["-o", str(tmp_path / "missing" / "tables.npz")])
     assert exit_info.value.code == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1

@@ -8,12 +8,8 @@ import numpy as np
 import pytest
 
 from distkit.music.base import highest_pitches
-from distkit.music.hmm.tables import (
-    ChoraleTables,
-    learn_tables,
-    read_tables,
-    save_tables,
-)
+from distkit.music.hmm.learning import learn_tables, save_tables
+from distkit.music.hmm.tables import ChoraleTables, read_tables
 from tests.music.hmm.conftest import A_MINOR_CHORDS, C_MAJOR_CHORDS, chorale
 
 

@@ -52,7 +52,8 @@ def test_retraining_the_context_classifier_reproduces_the_shipped_one(
     """Training is seeded; what may differ between machines is floating-point summation order,
     so the retrained classifier must agree with the shipped one on the validation beats."""
     from distkit.music.chorales import load_chorales, split_chorales
-    from distkit.music.hmm.context import examples, read_context
+    from distkit.music.hmm.context import read_context
+    from distkit.music.hmm.context_training import examples
     from distkit.music.hmm.model import shipped_context
 
     retrained, shipped = read_context(str(relearned[1])), shipped_context()

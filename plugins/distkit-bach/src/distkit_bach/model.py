@@ -49,7 +49,7 @@ class BachUNet:
 def key_of(melody: NDArray[np.bool_]) -> tuple[int, str]:
     """The melody's tonic and mode, as distkit's chorale HMM hears them."""
     from distkit.music.hmm import shipped_tables
-    from distkit.music.hmm.decoding import beat_grid, estimate_key
+    from distkit.music.hmm.key import beat_grid, estimate_key
 
     return estimate_key(beat_grid(highest_pitches(melody)), shipped_tables())
 

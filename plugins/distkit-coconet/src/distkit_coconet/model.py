@@ -85,7 +85,7 @@ def best_chain(
         return 0
     scores = np.array(nlls, dtype=float)
     if settings.fault_weight or settings.cadence_weight:
-        from distkit.music.metrics import FAULTS, beats
+        from distkit.music.voice_leading import FAULTS, beats
 
         tonic = key_of(candidates[0][0])[0]
         final = melody_final(highest_pitches(candidates[0][0]))
@@ -132,7 +132,7 @@ def tonic_close(
 def key_of(melody: NDArray[np.bool_]) -> tuple[int, str]:
     """The melody's tonic and mode, as distkit's chorale HMM hears them."""
     from distkit.music.hmm import shipped_tables
-    from distkit.music.hmm.decoding import beat_grid, estimate_key
+    from distkit.music.hmm.key import beat_grid, estimate_key
 
     return estimate_key(beat_grid(highest_pitches(melody)), shipped_tables())
 
