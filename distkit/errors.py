@@ -120,6 +120,23 @@ class LocalIndexError(DistkitError):
     """The local index cannot start, stop or be trusted as it stands."""
 
 
+class IndexAnswerError(PublishError):
+    """An index whose answer is not a Simple API page (garbage, wrong types, cut, too big)."""
+
+
+class SimilarName(PublishError):
+    """A project name the index would refuse as too similar to `existing` projects (PyPI's
+    "ultranormalized" comparison)."""
+
+    def __init__(self, message: str, *, existing: list[str]) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+class KeyringFailed(DistkitError):
+    """The keyring raised when asked for a password (a locked or broken backend)."""
+
+
 class TestsFailed(DistkitError):
     """A package's tests ran and some failed."""
 
