@@ -36,7 +36,11 @@ from distkit.plugins.registration import (
 GROUP = "distkit"
 LOAD_ENV = "DISTKIT_LOAD_PLUGINS"
 DISABLED_ENV = "DISTKIT_DISABLED_PLUGINS"
-BUILTIN_MODULES = ("distkit.default_plugins.distributions", "distkit.default_plugins.music")
+BUILTIN_MODULES = (
+    "distkit.default_plugins.distributions",
+    "distkit.default_plugins.music",
+    "distkit.default_plugins.user_models",
+)
 
 
 def _names_from_env(variable: str) -> set[str] | None:

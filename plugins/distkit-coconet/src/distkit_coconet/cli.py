@@ -34,14 +34,51 @@ def _check_weights(weights: Path) -> None:
 @training_options(iterations=20000, out="bach-coconet.pt", checkpoint_every=500, log_every=100)
 @click.option("--channels", type=click.IntRange(min=1), default=128, show_default=True)
 @click.option("--stacks", type=click.IntRange(min=1), default=2, show_default=True)
-def train(out: Path, force: bool, **settings: Any) -> None:
-    """Train the network on the cached Bach chorales; works under torchrun (DDP)."""
+@click.option(
+    "--corpus",
+    metavar="SOURCE",
+    help="Train on this corpus instead: a folder of MIDI, MusicXML, kern or ABC files, or a "
+    "music21 corpus name (bach, palestrina, string-quartets, ...). Needs --name.",
+)
+@click.option(
+    "--name",
+    metavar="NAME",
+    help="Register the result as the music model NAME (in your data folder), for compose "
+    "--model NAME and the studio.",
+)
+def train(out: Path, force: bool, corpus: str | None, name: str | None, **settings: Any) -> None:
+    """Train the network on the cached Bach chorales, or on --corpus as the model --name;
+    works under torchrun (DDP)."""
     from distkit_coconet.model import WEIGHTS
     from distkit_coconet.training import TrainConfig
     from distkit_coconet.training import train as run_training
 
+    if corpus is not None or name is not None:
+        _train_named(corpus, name, TrainConfig(**settings), force=force)
+        return
     refuse_overwrite(out, force=force, shipped=WEIGHTS)
     run_training(TrainConfig(**settings), out, log=click.echo)
+
+
+def _train_named(corpus: str | None, name: str | None, config: Any, *, force: bool) -> None:
+    """`train --corpus SOURCE --name NAME`: train on any corpus and register the model."""
+    from distkit.errors import DistkitError, UsageError
+    from distkit.plugins import get_registry
+    from distkit_coconet.corpus_training import train_named
+
+    if corpus is None or name is None:
+        raise click.UsageError("--corpus SOURCE and --name NAME go together")
+    if config.limit is not None:
+        raise click.UsageError("--limit counts chorales; it does not apply to --corpus")
+    taken = [registration.name for registration in get_registry().music_models]
+    try:
+        folder = train_named(corpus, name, config, taken=taken, force=force, log=click.echo)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    except DistkitError as error:
+        raise click.ClickException(str(error)) from None
+    if folder is not None:
+        click.echo(f"registered {name} in {folder}; use it: distkit compose --model {name}")
 
 
 @coconet.command()
