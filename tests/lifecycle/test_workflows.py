@@ -48,7 +48,7 @@ def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
 @pytest.mark.skipif(shutil.which("actionlint") is None, reason="actionlint is not installed")
 def test_every_familys_workflows_pass_actionlint(packages: list[Path]) -> None:
     files = sorted(str(path) for p in packages for path in (p / WORKFLOWS).glob("*.yml"))
-    assert len(files) == 2 * len(packages)
+    assert len(files) == 3 * len(packages)
     result = subprocess.run(
         ["actionlint", "-no-color", *files], capture_output=True, text=True, check=False
     )
@@ -68,7 +68,7 @@ def test_publishing_uses_trusted_publishing_with_attestations(poisson: Path) -> 
         (download,) = steps_using(job, "actions/download-artifact@")
         assert download["with"]["name"] == "dist"
         assert job["needs"] == "test"
-    assert publish["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
+    assert publish["jobs"]["test"]["uses"] == "$/.github/workflows/test.yml"  # self-repository
     assert "secrets" not in (poisson / WORKFLOWS / "publish.yml").read_text()
 
 

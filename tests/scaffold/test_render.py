@@ -16,12 +16,18 @@ from tests.scaffold.conftest import files_under
 
 POISSON_FILES = {
     ".distkit-answers.json",
+    ".github/dependabot.yml",
     ".github/workflows/publish.yml",
+    ".github/workflows/template-sync.yml",
     ".github/workflows/test.yml",
     ".gitignore",
+    ".pre-commit-config.yaml",
+    ".readthedocs.yaml",
     "CHANGELOG.md",
     "LICENSE",
     "README.md",
+    "docs/index.md",
+    "mkdocs.yml",
     "pyproject.toml",
     "tox.ini",
     "src/distkit_poisson/__init__.py",
