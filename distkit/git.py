@@ -20,13 +20,16 @@ def run(
     *args: str,
     check: bool = True,
     env: Mapping[str, str] | None = None,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `git ARGS` in `cwd`; raise GitError with git's own last line when it fails."""
+    """Run `git ARGS` in `cwd` (with `input` on its stdin); raise GitError with git's own last
+    line when it fails."""
     if shutil.which("git") is None:
         raise GitError("git is not installed (it is needed to create, update and release)")
     result = subprocess.run(
         ["git", *args],
         cwd=cwd,
+        input=input,
         capture_output=True,
         text=True,
         env={**os.environ, **_ENV, **(env or {})},
@@ -142,6 +145,29 @@ def show(root: Path, revision: str, path: str) -> str | None:
     """The text of `path` at `revision`, or None when it has no such file."""
     result = run(root, "show", f"{revision}:{path}", check=False)
     return result.stdout if result.returncode == 0 else None
+
+
+def paths_in(root: Path, treeish: str, paths: list[str] | None = None) -> set[str]:
+    """The file paths `treeish` holds (only those among `paths`, when given)."""
+    if paths is not None and not paths:
+        return set()
+    output = run(root, "ls-tree", "-r", "-z", "--name-only", treeish, "--", *(paths or [])).stdout
+    return {path for path in output.split("\0") if path}
+
+
+def tree_with(root: Path, tree: str, source: str, paths: list[str]) -> str:
+    """`tree` with `paths` as they are in `source` (removed where `source` lacks them); the
+    new tree's id. The repository's index and work tree are untouched."""
+    if not paths:
+        return tree
+    with tempfile.TemporaryDirectory(prefix="distkit-index-") as scratch:
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        run(root, "read-tree", tree, env=env)
+        run(root, "update-index", "--force-remove", "--", *paths, env=env)
+        entries = run(root, "ls-tree", "-r", "-z", source, "--", *paths).stdout
+        if entries:
+            run(root, "update-index", "-z", "--index-info", env=env, input=entries)
+        return run(root, "write-tree", env=env).stdout.strip()
 
 
 def tag_exists(root: Path, tag: str) -> bool:

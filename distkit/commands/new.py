@@ -71,12 +71,18 @@ def new(
             click.echo(f"{family.name:<18} {family.description}")
         return
     if template is not None:
-        if custom is not None:
-            raise UsageError("--custom is for distkit's own template; leave it out with --template")
-        answers = {"family": name, "project_name": project_name, "license": license_}
-        target = _from_template(template, answers, output_dir, no_input, replay, force)
-        target = target if no_git else _start_history(target)
-        click.echo(f"Next: {scaffold.next_steps(target)}")
+        _new_from_template(
+            template,
+            name,
+            output_dir,
+            no_input,
+            force,
+            project_name,
+            license_,
+            custom,
+            replay,
+            no_git,
+        )
         return
     if name is None:
         raise UsageError("missing NAME (see distkit new --list-families)")
@@ -115,37 +121,49 @@ def new(
     click.echo(f"Next: {scaffold.next_steps(target)}")
 
 
-def _from_template(
+def _new_from_template(
     template: str,
-    values: dict[str, str | None],
+    name: str | None,
     output_dir: Path,
     no_input: bool,
-    replay: bool,
     force: bool,
-) -> Path:
-    from distkit.errors import UsageError
-    from distkit.scaffold import template_source
+    project_name: str | None,
+    license_: str | None,
+    custom: str | None,
+    replay: bool,
+    no_git: bool,
+) -> None:
+    from distkit import scaffold
+    from distkit.errors import TargetExistsError, UnknownAnswer, UsageError
+    from distkit.scaffold.from_template import create_from_template
 
-    if force:
-        raise UsageError("--force cannot be used with --template; remove the folder first")
-    answers = {key: value for key, value in values.items() if value is not None}
+    if custom is not None:
+        raise UsageError("--custom is for distkit's own template; leave it out with --template")
+    given = {"family": name, "project_name": project_name, "license": license_}
+    answers = {key: value for key, value in given.items() if value is not None}
     try:
-        target = template_source.create(
-            template, output_dir, answers, no_input=no_input, replay=replay
+        made = create_from_template(
+            template,
+            output_dir,
+            answers,
+            no_input=no_input,
+            replay=replay,
+            force=force,
+            git=not no_git,
+            notify=_warn,
         )
-    except UsageError as error:
-        if "asks no question named 'family'" in str(error):
+    except UnknownAnswer as error:
+        if error.name == "family":
             raise UsageError(f"{error}; leave NAME out for this template") from None
         raise
-    click.echo(f"Created {target} from {template}")
-    return target
-
-
-def _start_history(target: Path) -> Path:
-    from distkit.scaffold.update import start_history
-
-    _report_history(target, made=start_history(target))
-    return target
+    except TargetExistsError as error:
+        if error.replaceable:
+            raise UsageError(f"{error}; use --force to replace it") from None
+        raise
+    click.echo(f"Created {made.path} from {made.template}")
+    if not no_git:
+        _report_history(made.path, made=made.history)
+    click.echo(f"Next: {scaffold.next_steps(made.path)}")
 
 
 def _report_history(target: Path, *, made: bool) -> None:

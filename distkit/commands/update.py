@@ -27,18 +27,57 @@ def _short(version: str) -> str:
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when an update is available.")
 @click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Show the patch an update would apply; change nothing.",
+)
+@click.option(
+    "--skip",
+    "skips",
+    multiple=True,
+    metavar="PATH",
+    help="A path (file or folder, relative to the package) the template must never touch; "
+    "recorded in .distkit-answers.json, so later updates keep it too (repeatable).",
+)
+@click.option(
+    "--to", "ref", metavar="REF", help="Update to this commit, tag or branch of a git template."
+)
+@click.option(
     "--answer", "answers", multiple=True, metavar="KEY=VALUE", help="Change an answer (repeatable)."
 )
-def update(path: Path, check: bool, answers: tuple[str, ...]) -> None:
-    """Bring the package in PATH up to date with its template, keeping your edits."""
+def update(
+    path: Path,
+    check: bool,
+    show_diff: bool,
+    skips: tuple[str, ...],
+    ref: str | None,
+    answers: tuple[str, ...],
+) -> None:
+    """Bring the package in PATH up to date with its template, keeping your edits, the files
+    you deleted, and every file git does not track."""
     from distkit.scaffold.update import update as run_update
 
-    result = run_update(path, changes=_parse_answers(answers), check=check)
+    result = run_update(
+        path,
+        changes=_parse_answers(answers),
+        check=check,
+        diff=show_diff,
+        skip=skips,
+        to=ref,
+    )
     versions = f"{_short(result.old_version)} -> {_short(result.new_version)}"
+    if show_diff and result.diff:
+        click.echo(result.diff, nl=False)
+    for kept in result.kept_deleted:
+        click.echo(f"Kept deleted (you deleted it; the template changed it): {kept}")
+    for kept in result.skipped:
+        click.echo(f"Skipped (--skip): {kept}")
     if result.status == "current":
         click.echo(f"Up to date with the template ({_short(result.new_version)}).")
     elif result.status == "available":
         click.echo(f"An update is available: {versions}; run distkit update {path}")
-        raise click.exceptions.Exit(1)
+        if check:
+            raise click.exceptions.Exit(1)
     else:
         click.echo(f"Updated {path} from the template: {versions}, {len(result.changed)} file(s).")

@@ -67,7 +67,7 @@ def place(
     notify = notify or _ignore
     check_target(target, force=force)
     with _DeferredSignals(target) as signals:
-        made = _make_folders(target.parent)
+        made = make_folders(target.parent)
         try:
             with _locked(target):
                 _report_leftovers(target, notify)
@@ -75,7 +75,7 @@ def place(
                 _stage_and_place(build, target, force, signals, notify)
                 signals.checkpoint("cleaned", stop=False)
         except BaseException:
-            _remove_empty(made)
+            remove_empty(made)
             raise
     return target
 
@@ -283,7 +283,7 @@ def _is_still(fd: int, path: Path) -> bool:
     return (opened.st_dev, opened.st_ino) == (on_disk.st_dev, on_disk.st_ino)
 
 
-def _make_folders(folder: Path) -> list[Path]:
+def make_folders(folder: Path) -> list[Path]:
     """`mkdir -p folder`; return the folders it made, outermost first."""
     missing = []
     path = folder.absolute()
@@ -300,7 +300,7 @@ def _make_folders(folder: Path) -> list[Path]:
     return made
 
 
-def _remove_empty(folders: list[Path]) -> None:
+def remove_empty(folders: list[Path]) -> None:
     for folder in reversed(folders):
         with suppress(OSError):
             os.rmdir(folder)

@@ -12,6 +12,7 @@ from distkit.errors import GitError, UsageError
 from distkit.scaffold.answers import BUILTIN, Answers, write_answers
 from distkit.scaffold.context import build_context
 from distkit.scaffold.families import template_dir
+from distkit.scaffold.history import start_history
 from distkit.scaffold.placing import place
 
 
@@ -82,8 +83,6 @@ def create(
         render(context, folder)
         write_answers(folder, Answers(BUILTIN, __version__, dict(context)))
         if git:
-            from distkit.scaffold.update import start_history
-
             try:
                 start_history(folder)
             except GitError as error:

@@ -1,10 +1,15 @@
 """`distkit update`: bring a package up to date with its template, keeping the user's edits.
 
 As nf-core's `sync` does, every pristine render of the template (no user edits) is a commit on
-the package's `distkit-template` branch; `distkit new` makes the first one from the package's
-first commit. An update renders the template's new version with the recorded answers, and
-applies the difference between the last pristine render and the new one to the package as a
-three-way merge (`git cherry-pick`), so a clash is left as ordinary conflict markers.
+the package's `distkit-template` branch (distkit.scaffold.history); `distkit new` makes the
+first one from the package's first commit. An update renders the template's new version (or
+the version `to` names) with the recorded answers, and applies the difference between the last
+pristine render and the new one to the package as a three-way merge (`git cherry-pick`), so a
+clash is left as ordinary conflict markers.
+
+What the update never touches: the paths recorded as skipped (`--skip`), a file the user
+deleted (it stays deleted), and a file git does not track (an ignored .env): the template
+writing one is refused before anything changes.
 
 When the branch is missing (a package made with git off, or inside another repository), the
 old render is made again where that is possible: a git template at its recorded commit, or the
@@ -13,68 +18,71 @@ built-in template when distkit's version has not changed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from distkit import __version__, git
-from distkit.errors import GitError, UpdateConflict, UsageError
-from distkit.scaffold.answers import ANSWERS_FILE, BUILTIN, Answers, read_answers, write_answers
+from distkit.errors import GitError, UntrackedInTheWay, UpdateConflict, UsageError
+from distkit.files.reading import read_regular
+from distkit.scaffold.answers import (
+    ANSWERS_FILE,
+    BUILTIN,
+    MAX_ANSWERS_BYTES,
+    Answers,
+    is_package_path,
+    read_answers,
+    write_answers,
+)
+from distkit.scaffold.history import TEMPLATE_BRANCH, identity, start_history
+from distkit.scaffold.interrupts import held_signals, unwinding_on_signals
 
-TEMPLATE_BRANCH = "distkit-template"
+__all__ = ["TEMPLATE_BRANCH", "UpdateResult", "render_pristine", "start_history", "update"]
 
 
 @dataclass(frozen=True)
 class UpdateResult:
-    """What an update found or did: `status` is "current", "available" or "updated"."""
+    """What an update found or did: `status` is "current", "available" or "updated";
+    `changed` the package's files the template changes (paths relative to the repository),
+    `kept_deleted` those the user deleted and that stay deleted, `skipped` those the recorded
+    skips kept as they were, and `diff` (with `diff=True`) the patch that would be applied."""
 
     status: str
     old_version: str
     new_version: str
     changed: list[str] = field(default_factory=list)
-
-
-def start_history(package: Path) -> bool:
-    """Make `package` a git repository with a first commit and the `distkit-template` branch
-    at it, unless it is inside a repository already; return whether it did."""
-    if git.toplevel(package) is not None:
-        return False
-    record = read_answers(package)
-    options = _identity(package, record.context)
-    try:
-        git.init_with_first_commit(package, "Create the package with distkit new", options)
-        git.set_branch(package, TEMPLATE_BRANCH, git.head(package))
-    except BaseException:  # Ctrl-C or a git failure: no half-made repository is left
-        shutil.rmtree(package / ".git", ignore_errors=True)
-        raise
-    return True
+    kept_deleted: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    diff: str = ""
 
 
 def render_pristine(record: Answers, destination: Path, *, commit: str | None = None) -> Answers:
     """Render the template `record` names with its answers into `destination` (which must not
     exist), with the answers file; return the record it wrote (its version is the one used).
-    `commit` picks a git template's commit (default: the newest)."""
+    `commit` picks a git template's commit, tag or branch (default: the newest)."""
     if record.template == BUILTIN:
         from distkit.scaffold.rendering import render
 
-        made = Answers(BUILTIN, __version__, _builtin_context(record.context))
+        made = Answers(BUILTIN, __version__, _builtin_context(record.context), record.skip)
         render(made.context, destination)
     else:
         from distkit.scaffold import template_source
+        from distkit.scaffold.cookiecutter_render import render as render_template
 
         source = template_source.resolve(record.template)
         with (
             template_source.checked_out(source, commit) as (folder, head),
             tempfile.TemporaryDirectory(prefix="distkit-render-") as scratch,
         ):
-            project, used = template_source.render(
+            project, used = render_template(
                 folder, Path(scratch), answers=record.context, no_input=True
             )
             shutil.move(str(project), str(destination))
-        made = Answers(record.template, head, used)
+        made = Answers(record.template, head, used, record.skip)
     write_answers(destination, made)
     return made
 
@@ -88,48 +96,132 @@ def _builtin_context(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def update(
-    package: Path, *, changes: Mapping[str, str] | None = None, check: bool = False
+    package: Path,
+    *,
+    changes: Mapping[str, str] | None = None,
+    check: bool = False,
+    diff: bool = False,
+    skip: Sequence[str] = (),
+    to: str | None = None,
 ) -> UpdateResult:
-    """Merge the template's newest render into `package` (or, with `check`, only say whether
-    there is one). Raises UpdateConflict when the merge leaves conflict markers."""
+    """Merge the template's newest render (or its version `to`) into `package`; with `check`
+    or `diff`, only say whether there is one (and, with `diff`, what it would change).
+    `skip` adds paths (relative to the package) that updates never touch; they are recorded.
+
+    Raises UpdateConflict when the merge leaves conflict markers, UntrackedInTheWay (before
+    anything changes) when the template would write over a file git does not track.
+    """
+    dry = check or diff
     root = git.require_repo(package)
     prefix = package.resolve().relative_to(root.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix
     record = read_answers(package)
+    if to is not None and record.template == BUILTIN:
+        raise UsageError(
+            "--to picks a version of a git template; the built-in template's version is "
+            "distkit's own (install another distkit to change it)"
+        )
     context = {**record.context, **_checked(record, changes)}
-    wanted = Answers(record.template, record.version, context)
-    if not check:
+    skips = sorted({*record.skip, *_checked_skips(skip)})
+    wanted = Answers(record.template, record.version, context, skips)
+    if not dry:
         git.require_clean(root, "update")
-    with tempfile.TemporaryDirectory(prefix="distkit-update-") as scratch:
-        made = render_pristine(wanted, Path(scratch) / "new")
+    with (
+        unwinding_on_signals(str(package)),
+        tempfile.TemporaryDirectory(prefix="distkit-update-") as scratch,
+    ):
+        made = render_pristine(wanted, Path(scratch) / "new", commit=to)
         new_tree = git.tree_of(root, Path(scratch) / "new", prefix)
-        base = _pristine_base(root, package, prefix, record, Path(scratch) / "old", check)
+        base = _pristine_base(root, package, prefix, record, Path(scratch) / "old", dry)
         if base is None:  # only with check, when the old render cannot be made again
-            status = "current" if made.version == record.version and not changes else "available"
+            asked = changes or skips != record.skip
+            status = "current" if made.version == record.version and not asked else "available"
             return UpdateResult(status, record.version, made.version)
-    answers_path = f"{prefix}/{ANSWERS_FILE}" if prefix else ANSWERS_FILE
-    changed = [p for p in _diff_names(root, base, new_tree) if p != answers_path]
-    if not changed:
+        return _apply(root, prefix, record, wanted, made, base, new_tree, dry=dry, diff=diff)
+
+
+def _apply(
+    root: Path,
+    prefix: str,
+    record: Answers,
+    wanted: Answers,
+    made: Answers,
+    base: str,
+    new_tree: str,
+    *,
+    dry: bool,
+    diff: bool,
+) -> UpdateResult:
+    """Apply the change from `base` to `new_tree`, less what must not be touched."""
+    answers_path = _in_repo(prefix, ANSWERS_FILE)
+    names = _diff_names(root, base, new_tree)
+    changed = [path for path in names if path != answers_path]
+    asked = wanted.context != record.context or wanted.skip != record.skip
+    if not changed and not (asked and answers_path in names):
         return UpdateResult("current", record.version, made.version)
-    if check:
-        return UpdateResult("available", record.version, made.version, changed)
-    options = _identity(root, wanted.context)
+    skipped = [path for path in changed if _skipped(path, prefix, wanted.skip)]
+    in_head = git.paths_in(root, "HEAD", changed)
+    in_base = git.paths_in(root, base, changed)
+    in_new = git.paths_in(root, new_tree, changed)
+    kept_deleted = [
+        path
+        for path in changed
+        if path in in_base and path in in_new and path not in in_head and path not in skipped
+    ]
+    held = skipped + kept_deleted
+    step_tree = git.tree_with(root, new_tree, base, held)
+    result = UpdateResult("available", record.version, made.version, changed, kept_deleted, skipped)
+    if dry:
+        if diff:
+            patch = git.run(root, "diff", "--no-renames", "--no-color", base, step_tree).stdout
+            result = replace(result, diff=patch)
+        return result
+    applied = set(changed) - set(held)
+    _refuse_untracked(root, sorted(applied - in_head))
+    options = identity(root, wanted.context)
     message = f"Update from the template {_label(made)} (was {_label(record)})"
-    step = git.commit_tree(root, new_tree, message, base, options)
-    tip = git.branch_commit(root, TEMPLATE_BRANCH)
-    git.set_branch(root, TEMPLATE_BRANCH, git.commit_tree(root, new_tree, message, tip, options))
-    result = git.run(root, *options, "cherry-pick", "--keep-redundant-commits", step, check=False)
+    with held_signals():
+        step = git.commit_tree(root, step_tree, message, base, options)
+        picked = git.run(
+            root, *options, "cherry-pick", "--keep-redundant-commits", step, check=False
+        )
+        tip = git.branch_commit(root, TEMPLATE_BRANCH)
+        pristine = git.commit_tree(root, new_tree, message, tip, options)
+        git.set_branch(root, TEMPLATE_BRANCH, pristine)
     conflicts = _conflicted(root)
     if conflicts:
         shown = ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else "")
         raise UpdateConflict(
             f"the template's changes clash with yours in {len(conflicts)} file(s): {shown}; "
             "resolve the conflict markers, then git add and git cherry-pick --continue "
-            "(or git cherry-pick --abort to undo)"
+            "(or git cherry-pick --abort to undo)",
+            paths=conflicts,
         )
-    if result.returncode != 0:
-        raise GitError(f"git cherry-pick failed: {result.stderr.strip().splitlines()[-1:]}")
-    return UpdateResult("updated", record.version, made.version, changed)
+    if picked.returncode != 0:
+        raise GitError(f"git cherry-pick failed: {picked.stderr.strip().splitlines()[-1:]}")
+    return UpdateResult("updated", record.version, made.version, changed, kept_deleted, skipped)
+
+
+def _refuse_untracked(root: Path, new_paths: list[str]) -> None:
+    """UntrackedInTheWay when a path the update would create holds a file git does not track
+    (ignored, so the clean-tree check let it pass): git would overwrite it silently."""
+    present = [path for path in new_paths if os.path.lexists(root / path)]
+    if present:
+        shown = ", ".join(present[:3]) + (" ..." if len(present) > 3 else "")
+        raise UntrackedInTheWay(
+            f"the template's update would write over {len(present)} file(s) git does not track: "
+            f"{shown}; nothing was changed (move them aside, or keep them with --skip)",
+            paths=present,
+        )
+
+
+def _skipped(path: str, prefix: str, skips: list[str]) -> bool:
+    inside = path[len(prefix) + 1 :] if prefix else path
+    return any(inside == skip or inside.startswith(f"{skip}/") for skip in skips)
+
+
+def _in_repo(prefix: str, path: str) -> str:
+    return f"{prefix}/{path}" if prefix else path
 
 
 def _checked(record: Answers, changes: Mapping[str, str] | None) -> dict[str, str]:
@@ -140,12 +232,27 @@ def _checked(record: Answers, changes: Mapping[str, str] | None) -> dict[str, st
     return dict(changes or {})
 
 
+def _checked_skips(paths: Sequence[str]) -> list[str]:
+    """`--skip` paths as recorded: relative to the package, '/'-separated, plainly written."""
+    checked = []
+    for path in paths:
+        plain = PurePosixPath(path.replace(os.sep, "/").strip()).as_posix()
+        if not is_package_path(plain):
+            raise UsageError(f"--skip {path!r} is not a path inside the package")
+        if plain == ANSWERS_FILE:
+            raise UsageError(f"--skip cannot keep {ANSWERS_FILE}: the update writes its record")
+        checked.append(plain)
+    return checked
+
+
 def _pristine_base(
     root: Path, package: Path, prefix: str, record: Answers, scratch: Path, check: bool
 ) -> str | None:
     """The commit holding the pristine render the package was last made or updated from."""
-    path = f"{prefix}/{ANSWERS_FILE}" if prefix else ANSWERS_FILE
-    recorded = (package / ANSWERS_FILE).read_text(encoding="utf-8")
+    path = _in_repo(prefix, ANSWERS_FILE)
+    recorded = read_regular(
+        package / ANSWERS_FILE, max_bytes=MAX_ANSWERS_BYTES, what="answers file"
+    ).decode("utf-8", "replace")
     if git.branch_commit(root, TEMPLATE_BRANCH):
         commits = git.run(root, "rev-list", TEMPLATE_BRANCH).stdout.split()
         for commit in commits:
@@ -161,13 +268,13 @@ def _pristine_base(
         )
     render_pristine(record, scratch, commit=None if record.template == BUILTIN else record.version)
     tree = git.tree_of(root, scratch, prefix)
-    options = _identity(root, record.context)
+    options = identity(root, record.context)
     return git.commit_tree(root, tree, f"The template {_label(record)}", None, options)
 
 
 def _diff_names(root: Path, base: str, tree: str) -> list[str]:
-    output = git.run(root, "diff", "--name-only", "--no-renames", base, tree).stdout
-    return output.splitlines()
+    output = git.run(root, "diff", "--name-only", "--no-renames", "-z", base, tree).stdout
+    return [path for path in output.split("\0") if path]
 
 
 def _conflicted(root: Path) -> list[str]:
@@ -178,11 +285,3 @@ def _label(record: Answers) -> str:
     if record.template == BUILTIN:
         return f"distkit {record.version}"
     return f"{record.template} {record.version[:12]}".strip()
-
-
-def _identity(root: Path, context: Mapping[str, Any]) -> list[str]:
-    return git.identity(
-        root,
-        str(context.get("full_name") or "distkit"),
-        str(context.get("email") or "distkit@localhost"),
-    )

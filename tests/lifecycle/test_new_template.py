@@ -92,7 +92,7 @@ def test_a_hook_that_refuses_leaves_nothing_behind(greeter: Path, tmp_path: Path
     )
     assert code == 1
     assert len(err.strip().splitlines()) == 1
-    assert "template failed" in err
+    assert "the template's hook failed: refusing the name bad" in err
     assert list(out.iterdir()) == []
 
 
@@ -140,8 +140,27 @@ def test_an_existing_folder_is_not_overwritten(greeter: Path, tmp_path: Path) ->
     (tmp_path / "greeter" / "keep.txt").write_text("mine\n")
     code, _, err = distkit("new", "--template", str(greeter), "-o", str(tmp_path), "--no-input")
     assert code == 2
-    assert "already exists" in err
+    assert "exists and distkit did not make it" in err
     assert [p.name for p in (tmp_path / "greeter").iterdir()] == ["keep.txt"]
+    code, _, err = distkit(
+        "new", "--template", str(greeter), "-o", str(tmp_path), "--no-input", "--force"
+    )
+    assert code == 2
+    assert [p.name for p in (tmp_path / "greeter").iterdir()] == ["keep.txt"]
+
+
+def test_force_replaces_only_a_package_distkit_made(greeter: Path, tmp_path: Path) -> None:
+    args = ["new", "--template", str(greeter), "-o", str(tmp_path), "--no-input", "--no-git"]
+    assert distkit(*args)[0] == 0
+    (tmp_path / "greeter" / "old.txt").write_text("from the first run\n")
+    code, _, err = distkit(*args)
+    assert code == 2
+    assert err.strip().endswith("use --force to replace it")
+    assert (tmp_path / "greeter" / "old.txt").exists()
+    code, out, err = distkit(*args, "--force")
+    assert code == 0, out + err
+    assert not (tmp_path / "greeter" / "old.txt").exists()
+    assert (tmp_path / "greeter" / "greet.py").is_file()
 
 
 def test_replay_renders_the_last_answers_again(greeter: Path, tmp_path: Path) -> None:

@@ -1,0 +1,98 @@
+"""`distkit new --template`: render another cookiecutter template, start the package's git
+history, and put the package in place, in one call.
+
+cookiecutter renders into a hidden folder beside the target (its prompts are asked there, and
+Ctrl-C at one leaves nothing); the package then gets its answers file and, with `git`, its first
+commit, and is moved in whole by `distkit.scaffold.placing`, as the built-in template's
+packages are. SIGTERM and SIGHUP unwind the run like Ctrl-C, so no staging or temporary folder
+is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from distkit.errors import GitError, UnknownAnswer, UsageError
+from distkit.scaffold.answers import Answers, write_answers
+from distkit.scaffold.cookiecutter_render import render
+from distkit.scaffold.history import start_history
+from distkit.scaffold.interrupts import unwinding_on_signals
+from distkit.scaffold.placing import make_folders, place, remove_empty
+from distkit.scaffold.template_source import checked_out, resolve, variables
+
+RENDER_PREFIX = ".distkit-render-"
+
+
+@dataclass(frozen=True)
+class TemplatePackage:
+    """A package made from a template: its folder, the template as recorded (a URL without
+    its password, a folder, or "plugin:NAME"), and whether its git history was started."""
+
+    path: Path
+    template: str
+    history: bool
+
+
+def create_from_template(
+    spec: str,
+    output_dir: Path,
+    answers: Mapping[str, Any] | None = None,
+    *,
+    no_input: bool = False,
+    replay: bool = False,
+    force: bool = False,
+    git: bool = True,
+    notify: Callable[[str], None] | None = None,
+) -> TemplatePackage:
+    """Render the template `spec` names (a folder, a git URL, a plugin's template) into a new
+    package in `output_dir`, with the answers file that records the template, its commit and
+    the answers, and with `git` a first commit (unless `output_dir` is inside a repository).
+
+    Raises UnknownAnswer for an answer the template does not ask for, TargetExistsError when
+    the folder exists (with `force`, a package distkit made is replaced), TemplateError when
+    the template cannot be fetched or rendered. If git fails, the package is put in place
+    without its history and the GitError is raised afterwards.
+    """
+    if replay and answers:
+        raise UsageError("a replay takes every answer from the replay file; give no others")
+    source = resolve(spec)
+    history: list[bool] = []
+    git_failures: list[GitError] = []
+    with unwinding_on_signals(str(output_dir)):
+        made = make_folders(output_dir)
+        try:
+            with checked_out(source) as (folder, commit):
+                declared = variables(folder)
+                unknown = sorted(key for key in answers or {} if key not in declared)
+                if unknown:
+                    raise UnknownAnswer(
+                        f"the template {source.name} asks no question named {unknown[0]!r}",
+                        name=unknown[0],
+                    )
+                with tempfile.TemporaryDirectory(prefix=RENDER_PREFIX, dir=output_dir) as scratch:
+                    project, used = render(
+                        folder, Path(scratch), answers=answers, no_input=no_input, replay=replay
+                    )
+                    record = Answers(source.name, commit, used)
+
+                    def build(staging: Path) -> None:
+                        os.rename(project, staging)
+                        write_answers(staging, record)
+                        if git:
+                            try:
+                                history.append(start_history(staging))
+                            except GitError as error:
+                                git_failures.append(error)
+
+                    target = place(build, output_dir / project.name, force=force, notify=notify)
+        except BaseException:
+            remove_empty(made)
+            raise
+    if git_failures:
+        raise git_failures[0]
+    return TemplatePackage(target, source.name, history=any(history))
