@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Start, stop or inspect the embedded local index.",
     ),
     "compose": ("distkit.commands.compose", "compose", "Harmonize a melody with a music model."),
+    "models": ("distkit.commands.models", "models", "List or remove the music models you trained."),
     "update": (
         "distkit.commands.update",
         "update",

@@ -13,6 +13,7 @@ from distkit.plugins.describe import description, parameters
 def list_command(as_json: bool) -> None:
     """List registered distributions and music models, with the plugin that provides each."""
     from distkit.music.base import panel_note, recorded_panel
+    from distkit.music.styles import by_style, model_facts
     from distkit.plugins import get_registry
 
     registry = get_registry()
@@ -40,6 +41,7 @@ def list_command(as_json: bool) -> None:
                         "class": r.class_path,
                         "description": description(r),
                         "panel": recorded_panel(r.cls),
+                        **model_facts(r.cls),
                     }
                     for r in models
                 ],
@@ -53,14 +55,15 @@ def list_command(as_json: bool) -> None:
         indent="  ",
     )
     click.echo("\nMusic models")
-    if models:
+    if not models:
+        click.echo("  (none)")
+    for style, members in by_style(models):
+        click.echo(f"  {style}")
         echo_table(
             ["NAME", "PLUGIN", "DESCRIPTION"],
-            [[r.name, r.plugin, description(r) + panel_note(r.cls)] for r in models],
-            indent="  ",
+            [[r.name, r.plugin, description(r) + panel_note(r.cls)] for r in members],
+            indent="    ",
         )
-    else:
-        click.echo("  (none)")
 
 
 def _parameters(names: list[str] | None) -> str:

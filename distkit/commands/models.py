@@ -1,0 +1,42 @@
+"""`distkit models`: the named models you trained (list them, remove one)."""
+
+from __future__ import annotations
+
+import click
+
+from distkit.commands._output import echo_json, echo_table
+
+
+@click.group("models")
+def models() -> None:
+    """The music models you trained with `--corpus SOURCE --name NAME`."""
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def list_models(as_json: bool) -> None:
+    """List your named models: style, corpus, date and folder."""
+    from distkit.music.user_models import list_models as stored
+    from distkit.music.user_models import models_dir
+
+    records = stored()
+    if as_json:
+        echo_json([{**r.to_json(), "folder": str(r.folder)} for r in records])
+        return
+    if not records:
+        click.echo(f"No models of yours yet (they are kept in {models_dir()}).")
+        return
+    echo_table(
+        ["NAME", "STYLE", "CORPUS", "CREATED"],
+        [[r.name, r.style, r.corpus, r.created] for r in records],
+    )
+
+
+@models.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Forget the model NAME: its folder in your data folder is deleted."""
+    from distkit.music.user_models import remove_model
+
+    record = remove_model(name)
+    click.echo(f"Removed {record.name} (trained on {record.corpus}, {record.created}).")

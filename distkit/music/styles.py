@@ -1,0 +1,76 @@
+"""Music models by style: what each says of itself, grouping for listings, the best of a style.
+
+A model's `style` (a short id such as `bach-chorale`, `string-quartet`, `renaissance`), `voices`
+and General MIDI `programs` are optional members; a model without a style is listed under
+UNSPECIFIED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from distkit.errors import NotFoundError, PluginError
+
+if TYPE_CHECKING:
+    from distkit.plugins import Registration, Registry
+
+UNSPECIFIED = "(no style given)"
+
+
+def style_of(cls: type[Any]) -> str:
+    """The model class's style id, or "" when it gives none."""
+    style = getattr(cls, "style", "")
+    return style if isinstance(style, str) else ""
+
+
+def model_facts(cls: type[Any]) -> dict[str, Any]:
+    """What a listing shows of a model beyond its name: style, voices, programs, and for a model
+    the user trained, its corpus and date."""
+    facts: dict[str, Any] = {"style": style_of(cls) or None}
+    for member in ("voices", "programs"):
+        value = getattr(cls, member, None)
+        facts[member] = list(value) if isinstance(value, tuple | list) else None
+    for member in ("corpus", "created"):
+        value = getattr(cls, member, None)
+        if isinstance(value, str) and value:
+            facts[member] = value
+    return facts
+
+
+def by_style(registrations: Iterable[Registration]) -> list[tuple[str, list[Registration]]]:
+    """The registrations grouped by style, styles in order of first appearance; a model whose
+    class cannot be imported, or that gives no style, goes under UNSPECIFIED (last)."""
+    groups: dict[str, list[Registration]] = {}
+    for registration in registrations:
+        try:
+            style = style_of(registration.cls) or UNSPECIFIED
+        except PluginError:
+            style = UNSPECIFIED
+        groups.setdefault(style, []).append(registration)
+    ordered = [(s, m) for s, m in groups.items() if s != UNSPECIFIED]
+    if UNSPECIFIED in groups:
+        ordered.append((UNSPECIFIED, groups[UNSPECIFIED]))
+    return ordered
+
+
+def best_of_style(registry: Registry, style: str) -> str:
+    """The name of the installed model of `style` its recorded panel ranks best (as the default
+    model is chosen); among models without a panel, the first registered. NotFoundError naming
+    the installed styles when none has that style."""
+    from distkit.music.base import recorded_panel
+    from distkit.music.compose import panel_rank
+
+    members = dict(by_style(registry.music_models)).get(style, [])
+    if not members or style == UNSPECIFIED:
+        known = sorted(s for s, _ in by_style(registry.music_models) if s != UNSPECIFIED)
+        raise NotFoundError(
+            f"no installed music model has the style {style!r}; installed styles: "
+            + (", ".join(known) or "none")
+        )
+    ranked = []
+    for order, registration in enumerate(members):
+        record = recorded_panel(registration.cls)
+        rank = panel_rank(record) if record is not None else (float("-inf"), float("-inf"))
+        ranked.append((rank, -order, registration.name))
+    return max(ranked)[2]
