@@ -1,0 +1,134 @@
+"""`compose --continue`: continue a melody with a melody model, then harmonize the whole.
+
+The melody model is any registered music model with `continue_melody`; its answer is checked
+(a roll that keeps the given melody and is as long as asked) before anything uses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from distkit.errors import PluginError, UsageError
+from distkit.music.base import BAR_STEPS, as_melody
+from distkit.music.melody.model import check_bars
+from distkit.plugins import MUSIC_MODEL, Registry, get_registry, plugin_code
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from distkit.music.compose import Harmonization
+
+PREFERRED = ("folk-transformer", "folk-ngram")
+"""Melody models in order of preference when none is named: the Transformer where installed."""
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """A melody continued by a melody model: the whole melody and the steps that were given."""
+
+    model: str
+    plugin: str
+    melody: NDArray[np.bool_]
+    given_steps: int
+
+    @property
+    def bars(self) -> float:
+        return self.melody.shape[0] / BAR_STEPS
+
+
+def melody_models(registry: Registry | None = None) -> list[str]:
+    """The names of the registered music models that continue melodies."""
+    names = []
+    for registration in (registry or get_registry()).music_models:
+        try:
+            usable = callable(getattr(registration.cls, "continue_melody", None))
+        except PluginError:
+            continue
+        if usable:
+            names.append(registration.name)
+    return names
+
+
+def default_melody_model(registry: Registry | None = None) -> str:
+    """The preferred melody model that is installed and loads; folk-ngram is built in."""
+    available = melody_models(registry)
+    return next((name for name in PREFERRED if name in available), "folk-ngram")
+
+
+def continue_melody(
+    melody: Any,
+    bars: int,
+    model: str | None = None,
+    *,
+    seed: int | None = None,
+    close: bool = False,
+    registry: Registry | None = None,
+) -> Continuation:
+    """`bars` more bars after `melody` (its last bar completed first) by the melody model
+    `model` (or `PLUGIN:NAME`; the default melody model when None)."""
+    registry = registry or get_registry()
+    bars = check_bars(bars)
+    roll = as_melody(melody)
+    if not roll.any():
+        raise UsageError("the melody has no notes to continue")
+    registration = registry.lookup(MUSIC_MODEL, model or default_melody_model(registry))
+    label = f"music model {registration.name!r} (plugin {registration.plugin!r})"
+    with plugin_code(registration.plugin, f"in the {label}"):
+        cls = registration.cls
+        if not callable(getattr(cls, "continue_melody", None)):
+            raise UsageError(
+                f"{registration.name} cannot continue a melody; melody models: "
+                f"{', '.join(melody_models(registry)) or 'none installed'}"
+            )
+        answer = cls().continue_melody(roll, bars, seed=seed, close=close)
+    return Continuation(
+        registration.name,
+        registration.plugin,
+        check_continuation(answer, roll, bars, label),
+        roll.shape[0],
+    )
+
+
+def check_continuation(
+    answer: Any, melody: NDArray[np.bool_], bars: int, label: str
+) -> NDArray[np.bool_]:
+    """`answer` as a (steps, 128) roll that starts with `melody`'s notes and runs to the end of
+    `bars` more bars, or a PluginError naming the model."""
+    import numpy as np
+
+    try:
+        roll = as_melody(answer)
+    except (TypeError, ValueError):
+        raise PluginError(f"the {label} returned something that is not a melody roll") from None
+    sounding = int(np.flatnonzero(melody.any(axis=1))[-1]) + 1
+    expected = -(-sounding // BAR_STEPS) * BAR_STEPS + bars * BAR_STEPS
+    if roll.shape[0] != expected:
+        raise PluginError(
+            f"the {label} returned {roll.shape[0]} steps; expected {expected} "
+            f"({bars} bars after the melody's last bar)"
+        )
+    if not np.array_equal(roll[: sounding - 1], melody[: sounding - 1]):
+        raise PluginError(f"the {label} changed the given melody")
+    return roll
+
+
+def continue_and_harmonize(
+    melody: Any,
+    bars: int,
+    *,
+    melody_model: str | None = None,
+    model: str | None = None,
+    seed: int | None = None,
+    close: bool = False,
+    registry: Registry | None = None,
+) -> tuple[Continuation, Harmonization]:
+    """Continue the melody, then harmonize all of it with the music model `model`."""
+    from distkit.music.compose import harmonize
+
+    registry = registry or get_registry()
+    continuation = continue_melody(
+        melody, bars, melody_model, seed=seed, close=close, registry=registry
+    )
+    return continuation, harmonize(continuation.melody, model, seed=seed, registry=registry)

@@ -1,0 +1,111 @@
+"""Melody models: `continue_melody` for any event predictor, and the built-in n-gram model.
+
+A melody is distkit's (steps, 128) roll in 4/4 at four steps per quarter note; its key is
+estimated from its notes (Krumhansl-Kessler profiles), and the continuation is written in it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from distkit.errors import UsageError
+from distkit.music.base import BAR_STEPS
+from distkit.music.melody.continuation import EventPredictor, continue_notes
+from distkit.music.melody.events import estimate_key, melody_notes, roll_of
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from distkit.music.melody.ngram import NgramModel
+
+MAX_BARS = 64
+"""The most bars one call continues by: far more than a tune's phrase, small enough to serve."""
+
+
+def check_bars(bars: Any) -> int:
+    """`bars` as a whole number from 1 to MAX_BARS, or a UsageError that says what it got."""
+    if isinstance(bars, bool) or not isinstance(bars, int):
+        raise UsageError(f"the number of bars to continue must be a whole number, got {bars!r}")
+    if not 1 <= bars <= MAX_BARS:
+        raise UsageError(f"the number of bars to continue must be 1 to {MAX_BARS}, got {bars}")
+    return bars
+
+
+class MelodyModel:
+    """A music model that continues melodies; subclasses give `predictor()`.
+
+    Registered like any music model, it has `harmonize` only to say that it writes melodies.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    temperature: ClassVar[float] = 1.0
+    """Sampling temperature, chosen on the validation split."""
+
+    def predictor(self) -> EventPredictor:
+        raise NotImplementedError
+
+    def continue_melody(
+        self, melody: Any, bars: int, *, seed: int | None = None, close: bool = False
+    ) -> NDArray[np.bool_]:
+        """The melody followed by `bars` more bars of 4/4 (after completing its last bar); with
+        `close` the last note is the tonic."""
+        from distkit.music.base import as_melody
+
+        bars = check_bars(bars)
+        roll = as_melody(melody)
+        if not roll.any():
+            raise UsageError("the melody has no notes to continue")
+        notes = melody_notes(roll)
+        while notes and notes[-1][0] is None:  # trailing silence is not part of the tune
+            notes.pop()
+        length = sum(steps for _, steps in notes)
+        end = -(-length // BAR_STEPS) * BAR_STEPS + bars * BAR_STEPS
+        key = estimate_key(notes)
+        new = continue_notes(
+            self.predictor(),
+            notes,
+            key,
+            end,
+            bar_steps=BAR_STEPS,
+            seed=seed,
+            close=close,
+            temperature=self.temperature,
+        )
+        return roll_of([*notes, *new])
+
+    def harmonize(self, melody: Any, *, seed: int | None = None) -> NDArray[np.bool_]:
+        raise UsageError(
+            f"{self.name} is a melody model: it continues melodies (compose --continue N "
+            f"--melody-model {self.name}); harmonize with another model"
+        )
+
+
+class FolkNgram(MelodyModel):
+    """The n-gram baseline, trained on the folk tunes' train split; its tables ship with distkit."""
+
+    name = "folk-ngram"
+    description = (
+        "n-gram melody model (pitch and rhythm, Witten-Bell smoothing) trained on about 10,000 "
+        "folk tunes; continues melodies"
+    )
+    tables: ClassVar[str] = "ngram.npz"
+
+    def predictor(self) -> NgramModel:
+        return shipped_ngram()
+
+
+def shipped_ngram() -> NgramModel:
+    """The n-gram tables shipped in distkit.music.melody's data folder."""
+    from importlib import resources
+
+    from distkit.errors import NotFoundError
+    from distkit.music.melody.ngram import NgramModel
+
+    path = resources.files("distkit.music.melody").joinpath("data", FolkNgram.tables)
+    try:
+        with resources.as_file(path) as file:
+            return NgramModel.load(file)
+    except FileNotFoundError:
+        raise NotFoundError(f"the n-gram tables {FolkNgram.tables} are not installed") from None
