@@ -5,7 +5,8 @@ Peers (hatch, poetry, cookiecutter, twine, tox) are taken from $DISTKIT_BENCH_PE
 a missing one is skipped with a note. The last part times `distkit list` with 200 throwaway
 plugins installed (real dist-info with entry points on PYTHONPATH), and then `distkit list` in
 a fresh venv with 50 real `distkit new` packages installed against one with none (goal: 1.3x;
-needs uv; --real 0 skips it).
+needs uv; --real 0 skips it), and `distkit list` with this repo's two PyTorch music plugins
+loaded against none (goal: at most 1.1x; --torch-plugins 0 skips it).
 """
 
 from __future__ import annotations
@@ -84,15 +85,20 @@ def real_packages(root: Path, count: int) -> list[Path]:
 
 
 def interleaved_medians(
-    commands: list[list[str]], runs: int, env: dict[str, str]
+    commands: list[list[str]],
+    runs: int,
+    env: dict[str, str],
+    extra_env: list[dict[str, str]] | None = None,
 ) -> tuple[float, ...]:
     """Median wall time of each command, run in turn (after one warm-up each), so that a change
-    in the machine's load during the measurement falls on all of them alike."""
+    in the machine's load during the measurement falls on all of them alike; `extra_env` adds
+    variables per command."""
     times: list[list[float]] = [[] for _ in commands]
+    extras = extra_env or [{} for _ in commands]
     for turn in range(runs + 1):
-        for command, measured in zip(commands, times, strict=True):
+        for command, measured, extra in zip(commands, times, extras, strict=True):
             start = time.perf_counter()
-            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+            subprocess.run(command, env={**env, **extra}, stdout=subprocess.DEVNULL, check=True)
             if turn:
                 measured.append(time.perf_counter() - start)
     return tuple(statistics.median(measured) for measured in times)
@@ -117,10 +123,36 @@ def list_with_real_packages(count: int, runs: int) -> tuple[float, float]:
     return none, some
 
 
+TORCH_PLUGINS = "distkit_bach,distkit_coconet"
+
+
+def list_with_torch_plugins(runs: int) -> tuple[float, float]:
+    """Median `distkit list` time with no plugin entry point loaded and with the two PyTorch
+    music plugins (installed in this environment), in paired, interleaved runs."""
+    from importlib.metadata import entry_points
+
+    installed = {entry.name for entry in entry_points(group="distkit")}
+    missing = set(TORCH_PLUGINS.split(",")) - installed
+    if missing:
+        raise SystemExit(f"install {', '.join(sorted(missing))} first (pip install -e plugins/...)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    command = [sys.executable, "-m", "distkit", "list"]
+    none, both = interleaved_medians(
+        [command, command],
+        runs,
+        env,
+        [{"DISTKIT_LOAD_PLUGINS": ""}, {"DISTKIT_LOAD_PLUGINS": TORCH_PLUGINS}],
+    )
+    return none, both
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--real", type=int, default=50, help="generated packages (0: skip)")
+    parser.add_argument(
+        "--torch-plugins", type=int, default=11, help="paired runs with the two plugins (0: skip)"
+    )
     args = parser.parse_args()
     distkit = [sys.executable, "-m", "distkit"]
     rows = [
@@ -148,6 +180,12 @@ def main() -> None:
     )
     help_ratio = dict(rows)["distkit --help"] / dict(rows)["python -c pass"]
     print(f"distkit --help / python -c pass: {help_ratio:.2f}x (goal: within 3x)")
+    if args.torch_plugins:
+        none, both = list_with_torch_plugins(args.torch_plugins)
+        print(
+            f"distkit list: {none * 1000:.0f} ms with no plugins, {both * 1000:.0f} ms with "
+            f"distkit-bach and distkit-coconet: {both / none:.2f}x (goal: at most 1.1x)"
+        )
     if args.real:
         none, some = list_with_real_packages(args.real, max(args.runs, 21))
         print(

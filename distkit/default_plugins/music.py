@@ -7,6 +7,11 @@ from distkit.plugins.hookspecs import Register, hookimpl
 
 @hookimpl
 def register_music_models(register: Register) -> None:
-    from distkit.music.hmm import ChoraleHMM
-
-    register(ChoraleHMM)
+    register(
+        "distkit.music.hmm.model:ChoraleHMM",
+        name="chorale-hmm",
+        description=(
+            "HMM over Bach's chords with a melody-context classifier (Viterbi per beat) and "
+            "voice-led SATB; numpy only"
+        ),
+    )

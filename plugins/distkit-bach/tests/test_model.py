@@ -77,7 +77,7 @@ def test_a_window_long_melody_gets_the_lone_window_probabilities(
     scale_melody: np.ndarray,
 ) -> None:
     import torch
-    from distkit_bach.model import blended_probabilities
+    from distkit_bach.harmonizing import blended_probabilities
 
     line = scale_melody[:32, 36:84].astype(np.float32)
     generator = load_generator(WEIGHTS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -73,3 +74,21 @@ def test_distkit_compose_uses_the_model_the_teacher_s_panel_ranks_best(tmp_path)
     arrangement = read_arrangement(out)
     assert arrangement.shape[0] == 4
     assert all(arrangement[voice].any() for voice in range(4))
+
+
+def test_distkit_list_with_the_plugin_imports_neither_numpy_nor_torch() -> None:
+    """The model is registered by its import path and its class module imports light, so that
+    listing costs next to nothing (issue 19, item 11)."""
+    code = (
+        "import sys\n"
+        "from distkit.cli import main\n"
+        "sys.argv = ['distkit', 'list']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(','.join(m for m in ('numpy', 'torch') if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "DISTKIT_LOAD_PLUGINS": "distkit_bach"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert "teacher's panel" in done.stdout
+    assert done.stderr.strip() == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,21 @@ def test_tune_keeps_an_existing_log_without_force(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--force" in result.output
     assert log.read_text() == "keep me"
+
+
+def test_distkit_list_with_the_plugin_imports_neither_numpy_nor_torch() -> None:
+    """The model is registered by its import path and its class module imports light, so that
+    listing costs next to nothing (issue 19, item 11)."""
+    code = (
+        "import sys\n"
+        "from distkit.cli import main\n"
+        "sys.argv = ['distkit', 'list']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(','.join(m for m in ('numpy', 'torch') if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "DISTKIT_LOAD_PLUGINS": "distkit_coconet"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert "teacher's panel" in done.stdout
+    assert done.stderr.strip() == ""

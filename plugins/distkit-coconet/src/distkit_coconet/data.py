@@ -14,19 +14,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from distkit.music.base import PITCHES, highest_pitches
+from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, OUTSIDE, PITCH_SPAN, REST
+from distkit_coconet.tokens import TOKENS as TOKENS  # where the other modules look for it
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from distkit.music.chorales import Chorale
 
-LOWEST_PITCH = 28
-PITCH_SPAN = 64
-REST = PITCH_SPAN
-TOKENS = PITCH_SPAN + 1
-OUTSIDE = -1
 CROP_STEPS = 128
-MAX_SHIFT = 6
 
 
 def encode(roll: NDArray[Any]) -> NDArray[np.int64]:

@@ -1,4 +1,8 @@
-"""BachCoconet: the music model that distkit's `compose` calls."""
+"""BachCoconet: the music model that distkit's `compose` calls.
+
+numpy and torch are imported inside the functions that need them, so that `distkit list`, which
+imports this class to show its panel, stays as light as the plugin contract asks.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from distkit.music.base import STEPS_PER_QUARTER, as_melody, highest_pitches, melody_final
-from distkit_coconet.data import LOWEST_PITCH, MAX_SHIFT, REST, TOKENS, decode, encode
 from distkit_coconet.settings import GibbsSettings
+from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, REST, TOKENS
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
     from distkit_coconet.network import Infiller
@@ -40,6 +43,9 @@ class BachCoconet:
 
     def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
         """The melody as the soprano plus three sampled voices: (4, steps, 128) bool."""
+        import numpy as np
+
+        from distkit_coconet.data import decode
         from distkit_coconet.sampling import gibbs
 
         melody = as_melody(melody)
@@ -63,12 +69,17 @@ class BachCoconet:
 
     def negative_log_likelihood(self, arrangement: NDArray[Any], *, seed: int = 0) -> float:
         """Nats per alto/tenor/bass cell of `arrangement` (4, steps, 128) under the network."""
+        import numpy as np
+
+        from distkit_coconet.data import encode
         from distkit_coconet.sampling import nll_per_cell
 
         return nll_per_cell(load_network(self.weights), encode(np.asarray(arrangement)), seed)
 
 
 def _shift_octaves(roll: NDArray[np.bool_], shift: int) -> NDArray[np.bool_]:
+    import numpy as np
+
     moved = np.roll(roll, shift, axis=-1)
     if shift > 0:
         moved[..., :shift] = False
@@ -81,6 +92,8 @@ def best_chain(
     candidates: list[NDArray[np.bool_]], nlls: NDArray[np.float64], settings: GibbsSettings
 ) -> int:
     """The chain to keep: lowest pseudo-NLL per cell, plus the weighted faults and cadence."""
+    import numpy as np
+
     if len(candidates) == 1:
         return 0
     scores = np.array(nlls, dtype=float)
@@ -109,6 +122,8 @@ def tonic_close(
     With `dominant_before` and a final that is the `key`'s tonic, the bass of the beat before
     that note must be the dominant (an authentic close); a modal final is approached freely.
     """
+    import numpy as np
+
     pitches = np.where(line != REST, line + LOWEST_PITCH, -1)
     final_class = melody_final(pitches)
     if final_class is None:
@@ -143,6 +158,8 @@ def soprano_line(melody: NDArray[np.bool_]) -> tuple[NDArray[np.int64], int]:
     The whole line moves by octaves towards the training soprano's range; single notes still
     outside it move by further octaves.
     """
+    import numpy as np
+
     top = highest_pitches(melody)
     sounding = top >= 0
     mean = float(top[sounding].mean())
