@@ -28,11 +28,22 @@ class DataFileError(UsageError, ValueError):
 
 class FitRefused(DataFileError):
     """Data that a distribution cannot be fitted to (negative values for gamma, non-integers
-    for poisson); `reason` says why without the file name."""
+    for poisson); `reason` says why without the file name, and `needs` names a parameter that
+    the user could give to make the fit possible (binomial's n), if there is one."""
 
-    def __init__(self, path: object, name: str, reason: str) -> None:
+    def __init__(self, path: object, name: str, reason: str, *, needs: str | None = None) -> None:
         super().__init__(f"{path}: cannot fit {name} to this data: {reason}")
         self.reason = reason
+        self.needs = needs
+
+
+class ParameterNeeded(ValueError):
+    """Raised by a distribution's `fit` when the data alone cannot fix `parameter` (counts
+    out of an unknown number of trials): the user can give it (`fit --param n=20`)."""
+
+    def __init__(self, message: str, parameter: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class MidiError(UsageError):
