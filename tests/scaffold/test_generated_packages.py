@@ -17,6 +17,7 @@ import pytest
 from distkit import scaffold
 from distkit.release.tox import tox_environment
 from distkit.scaffold.families import families
+from tests.scaffold.test_review import assert_reviewed_clean
 
 REPO = Path(__file__).resolve().parents[2]
 UV = shutil.which("uv")
@@ -54,9 +55,10 @@ def plugin_env() -> dict[str, str]:
 
 def check_family(family: str, tmp_path: Path) -> None:
     target = scaffold.create(family, tmp_path)
+    assert_reviewed_clean(target)  # sp-repo-review 0 fail, >= 60 pass; zizmor 0 findings
     sh(sys.executable, "-m", "ruff", "check", ".", cwd=target)
     sh(sys.executable, "-m", "ruff", "format", "--check", ".", cwd=target)
-    sh(sys.executable, "-m", "tox", "run", "-e", "py,lint,type", cwd=target)
+    sh(sys.executable, "-m", "tox", "run", "-e", "py,lint,type,docs", cwd=target)
     sh(sys.executable, "-m", "build", "--outdir", tmp_path / "dist", ".", cwd=target)
     wheels = sorted((tmp_path / "dist").iterdir())
     sh(sys.executable, "-m", "twine", "check", "--strict", *wheels, cwd=target)
@@ -192,4 +194,5 @@ def test_a_custom_skeleton_once_filled_in_passes_its_own_tox(tmp_path: Path) -> 
     for todo, answer in RAYLEIGH_ANSWERS.items():
         code = code.replace(todo, answer)
     module.write_text(code)
-    sh(sys.executable, "-m", "tox", "run", "-e", "py,lint,type", cwd=package)
+    assert_reviewed_clean(package)
+    sh(sys.executable, "-m", "tox", "run", "-e", "py,lint,type,docs", cwd=package)
