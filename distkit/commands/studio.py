@@ -16,7 +16,21 @@ from distkit.errors import StudioError
     help="Port on 127.0.0.1 (0 picks a free one).",
 )
 @click.option("--no-browser", is_flag=True, help="Print the link instead of opening a browser.")
-def studio(port: int, no_browser: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 16),
+    default=2,
+    show_default=True,
+    help="Harmonizations that may run at once; more are answered 'busy'.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(1, 3600),
+    default=300,
+    show_default=True,
+    help="Seconds a harmonization may take before it is stopped.",
+)
+def studio(port: int, no_browser: bool, jobs: int, time_limit: float) -> None:
     """Start the studio on 127.0.0.1 and open it in the browser; Ctrl-C stops it."""
     from distkit.studio.runner import Address, serve
 
@@ -29,7 +43,13 @@ def studio(port: int, no_browser: bool) -> None:
         click.echo("Press Ctrl-C to stop.")
 
     try:
-        serve(port=port, open_browser=not no_browser, on_ready=ready)
+        serve(
+            port=port,
+            open_browser=not no_browser,
+            on_ready=ready,
+            max_jobs=jobs,
+            job_seconds=time_limit,
+        )
     except StudioError as error:
         raise StudioError(f"{error} (choose another with --port)") from None
     click.echo("distkit studio stopped.")

@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
 ]
 
 MODELS = """
+import os
+import time
+
 import numpy as np
 import pluggy
 
@@ -49,10 +52,52 @@ class Crashes:
         raise RuntimeError("out of tune")
 
 
+class Slow:
+    name = "slow"
+    description = "Parallel voices, after 60 steps of 0.1 s; each step is logged to a file."
+
+    def harmonize(self, melody, *, seed=None):
+        log = os.environ.get("DISTKIT_TEST_STEPS")
+        for step in range(60):
+            time.sleep(0.1)
+            if log:
+                with open(log, "a") as file:
+                    file.write(f"{os.getpid()} {step}\\n")
+        return Parallel().harmonize(melody)
+
+
+class Hangs:
+    name = "hangs"
+    description = "Never answers."
+
+    def harmonize(self, melody, *, seed=None):
+        while True:
+            time.sleep(1)
+
+
+class Interrupts:
+    name = "interrupts"
+    description = "Raises KeyboardInterrupt itself."
+
+    def harmonize(self, melody, *, seed=None):
+        raise KeyboardInterrupt
+
+
+class Seeded:
+    name = "seeded"
+    description = "A different alto for every seed."
+
+    def harmonize(self, melody, *, seed=None):
+        arrangement = Parallel().harmonize(melody)
+        shift = 3 + (seed or 0) % 5
+        arrangement[1] = np.roll(np.asarray(melody, dtype=bool), -shift, axis=1)
+        return arrangement
+
+
 @hookimpl
 def register_music_models(register):
-    register(Parallel)
-    register(Crashes)
+    for model in (Parallel, Crashes, Slow, Hangs, Interrupts, Seeded):
+        register(model)
 """
 
 
@@ -87,7 +132,7 @@ def model_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-def start_studio(*args: str, env: dict[str, str] | None = None) -> Studio:
+def start_studio(*args: str, env: dict[str, str] | None = None, **popen: Any) -> Studio:
     """`distkit studio --no-browser` in a subprocess, once it prints its link."""
     process = subprocess.Popen(
         [sys.executable, "-m", "distkit", "studio", "--no-browser", *args],
@@ -95,6 +140,7 @@ def start_studio(*args: str, env: dict[str, str] | None = None) -> Studio:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **(env or {})},
+        **popen,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -106,15 +152,22 @@ def start_studio(*args: str, env: dict[str, str] | None = None) -> Studio:
     return Studio(url, port, url.split("token=")[1], process)
 
 
+def model_env(model_site: Path, tmp_path: Path) -> dict[str, str]:
+    """The environment that installs the test models, with a cache folder of the test's own
+    and a file where the slow model logs its steps."""
+    return {
+        "PYTHONPATH": os.pathsep.join([str(model_site), os.environ.get("PYTHONPATH", "")]),
+        "DISTKIT_LOAD_PLUGINS": "studio-test",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "DISTKIT_TEST_STEPS": str(tmp_path / "steps.log"),
+    }
+
+
 @pytest.fixture
-def studio(model_site: Path) -> Iterator[Studio]:
-    """The studio with the built-in chorale-hmm and the test models (parallel, crashes)."""
-    running = start_studio(
-        env={
-            "PYTHONPATH": os.pathsep.join([str(model_site), os.environ.get("PYTHONPATH", "")]),
-            "DISTKIT_LOAD_PLUGINS": "studio-test",
-        }
-    )
+def studio(model_site: Path, tmp_path: Path) -> Iterator[Studio]:
+    """The studio with the built-in chorale-hmm and the test models (parallel, crashes, slow,
+    hangs, interrupts, seeded)."""
+    running = start_studio(env=model_env(model_site, tmp_path))
     yield running
     running.stop()
 

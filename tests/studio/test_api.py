@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import wave
-from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,9 +28,34 @@ def test_models_lists_each_music_model_with_its_description() -> None:
     assert listed["default"] in [model["name"] for model in listed["models"]]
 
 
-def test_examples_are_parsed_by_the_one_parser() -> None:
+def test_examples_are_parsed_into_the_notes_their_text_names() -> None:
+    twinkle = next(e for e in api.examples() if e["name"].startswith("Twinkle"))
+    # G4 G4 D5 D5 E5 E5 D5:2 ...: one beat is four steps; D5:2 holds for eight.
+    assert twinkle["notes"][:7] == [
+        [67, 0, 4], [67, 4, 8], [74, 8, 12], [74, 12, 16], [76, 16, 20], [76, 20, 24],
+        [74, 24, 32],
+    ]  # fmt: skip
+    assert twinkle["steps"] == 14 * 4 + 2 * 4
     for example in api.examples():
-        assert example["notes"] == api.parse_text(example["text"])["notes"]
+        assert example["steps"] == max(end for _, _, end in example["notes"])
+
+
+def test_text_keeps_a_trailing_rest_and_reads_back() -> None:
+    text = api.to_text({"notes": [[67, 0, 4]], "steps": 14})["text"]
+    assert text == "G4 r:2.5"
+    assert api.parse_text(text) == {"notes": [[67, 0, 4]], "steps": 14}
+
+
+def test_a_note_longer_than_four_bars_is_refused() -> None:
+    with pytest.raises(UsageError, match="at most 16 beats"):
+        api.parse_text("C4:1000")
+    with pytest.raises(UsageError, match="at most 16 beats"):
+        api.harmonize_request({"notes": [[60, 0, 4 * 17]]})
+
+
+def test_a_melody_below_the_soprano_range_is_refused_with_the_way_out() -> None:
+    with pytest.raises(UsageError, match=r"goes down to C2.*move it up 2 octaves"):
+        api.harmonize_now({"notes": [[36, 0, 4], [38, 4, 8]], "model": "chorale-hmm"})
 
 
 def test_an_uploaded_midi_file_gives_its_melody_and_tempo() -> None:
@@ -41,6 +66,10 @@ def test_an_uploaded_midi_file_gives_its_melody_and_tempo() -> None:
     arrangement[0, 0:4, 67] = True  # a chord in the melody's own track
     melody = api.melody_from_midi(midi_bytes(arrangement, tempo=90))
     assert melody["notes"] == [[72, 0, 4], [74, 4, 8]]
+    assert melody["track"] == 1
+    assert melody["tracks"] == ["track 1 (Soprano)", "track 2 (Alto)"]
+    alto = api.melody_from_midi(midi_bytes(arrangement, tempo=90), track=2)
+    assert alto["notes"] == [[60, 0, 8]]
     assert melody["tempo"] == pytest.approx(90, abs=0.01)
     assert "chords" in melody["warnings"][0]
     assert "/" not in melody["warnings"][0]  # no server path in what the page shows
@@ -70,11 +99,11 @@ def test_an_upload_that_is_not_midi_is_refused_before_it_is_parsed() -> None:
 )
 def test_harmonize_refuses_malformed_requests(body: Any) -> None:
     with pytest.raises(UsageError):
-        api.harmonize(body)
+        api.harmonize_request(body)
 
 
 def test_harmonize_returns_four_voices_led_by_the_melody() -> None:
-    answer = api.harmonize({"notes": [[67, 0, 4], [74, 4, 12]], "model": "chorale-hmm"})
+    answer = api.harmonize_now({"notes": [[67, 0, 4], [74, 4, 12]], "model": "chorale-hmm"})
     assert list(answer["voices"]) == ["soprano", "alto", "tenor", "bass"]
     assert answer["voices"]["soprano"] == [[67, 0, 4], [74, 4, 12]]
     assert answer["steps"] == 12
@@ -84,14 +113,54 @@ def test_harmonize_returns_four_voices_led_by_the_melody() -> None:
     ("kind", "magic"),
     [("midi", b"MThd"), ("wav", b"RIFF"), ("png", b"\x89PNG"), ("html", b"<!DOCTYPE html>")],
 )
-def test_export_writes_each_format(kind: str, magic: bytes) -> None:
-    download = api.export(kind, {"voices": VOICES, "steps": 8, "tempo": 120, "model": "m"})
-    assert download.content.startswith(magic)
+def test_export_writes_each_format(kind: str, magic: bytes, tmp_path: Path) -> None:
+    body = {"voices": VOICES, "steps": 8, "tempo": 120, "model": "m", "name": "Ode to Joy"}
+    download = api.export(kind, body, tmp_path)
+    assert download.path.read_bytes().startswith(magic)
+    assert download.filename == f"ode-to-joy-m.{api.FORMATS[kind][1]}"
 
 
-def test_the_exported_wav_lasts_as_long_as_the_music() -> None:
-    download = api.export("wav", {"voices": VOICES, "steps": 16, "tempo": 60})
-    with wave.open(BytesIO(download.content)) as sound:
+def test_the_musicxml_export_reads_back_in_music21_as_four_named_parts(tmp_path: Path) -> None:
+    import music21
+
+    body = {"voices": VOICES, "steps": 24, "tempo": 90, "programs": [40, 41, 42, 43]}
+    download = api.export("musicxml", body, tmp_path)
+    score = music21.converter.parse(str(download.path))
+    assert [part.partName for part in score.parts] == ["Soprano", "Alto", "Tenor", "Bass"]
+    soprano = [
+        (n.pitch.midi, float(n.offset), float(n.quarterLength))
+        for n in score.parts[0].flatten().notes
+    ]
+    assert soprano == [(72, 0.0, 1.0), (74, 1.0, 1.0)]
+    assert float(score.parts[3].flatten().notes[0].quarterLength) == 2.0
+
+
+def test_the_wav_follows_the_volume_sliders(tmp_path: Path) -> None:
+    body = {"voices": VOICES, "steps": 8, "tempo": 120}
+    (tmp_path / "a").mkdir()
+    full = api.export("wav", body, tmp_path / "a")
+    alone = {**body, "volumes": {"soprano": 1, "alto": 0, "tenor": 0, "bass": 0}}
+    (tmp_path / "b").mkdir()
+    solo = api.export("wav", alone, tmp_path / "b")
+    only_soprano = {"voices": {"soprano": VOICES["soprano"]}, "steps": 8, "tempo": 120}
+    (tmp_path / "c").mkdir()
+    reference = api.export("wav", {**only_soprano, "volumes": [1, 0, 0, 0]}, tmp_path / "c")
+    assert full.path.read_bytes() != solo.path.read_bytes()
+    assert solo.path.read_bytes() == reference.path.read_bytes()
+
+
+def test_the_midi_has_the_chosen_program_for_each_voice(tmp_path: Path) -> None:
+    import pretty_midi
+
+    body = {"voices": VOICES, "steps": 8, "tempo": 120, "programs": [40, 41, 42, 43]}
+    download = api.export("midi", body, tmp_path)
+    midi = pretty_midi.PrettyMIDI(str(download.path))
+    assert [i.program for i in midi.instruments] == [40, 41, 42, 43]
+
+
+def test_the_exported_wav_lasts_as_long_as_the_music(tmp_path: Path) -> None:
+    download = api.export("wav", {"voices": VOICES, "steps": 16, "tempo": 60}, tmp_path)
+    with wave.open(str(download.path)) as sound:
         seconds = sound.getnframes() / sound.getframerate()
     assert seconds == pytest.approx(4 + 0.15, abs=0.01)  # 16 sixteenths at 60 bpm + release
 
@@ -104,8 +173,14 @@ def test_the_exported_wav_lasts_as_long_as_the_music() -> None:
         ("midi", {"voices": VOICES, "tempo": "fast"}),
         ("midi", {"voices": {}, "tempo": 100}),
         ("midi", {"voices": [[]] * 5, "tempo": 100}),
+        ("midi", {"voices": VOICES, "tempo": 301}),
+        ("midi", {"voices": VOICES, "tempo": float("nan")}),
+        ("midi", {"voices": VOICES, "tempo": 100, "programs": [0, 0, 0, 128]}),
+        ("wav", {"voices": VOICES, "tempo": 100, "volumes": [2, 0, 0, 0]}),
+        ("wav", {"voices": VOICES, "tempo": 100, "timbres": ["kazoo"] * 4}),
+        ("wav", {"voices": {"soprano": [[60, 0, 4096]]}, "tempo": 20}),
     ],
 )
-def test_export_refuses_what_it_cannot_write(kind: str, body: Any) -> None:
+def test_export_refuses_what_it_cannot_write(kind: str, body: Any, tmp_path: Path) -> None:
     with pytest.raises(UsageError):
-        api.export(kind, body)
+        api.export(kind, body, tmp_path)

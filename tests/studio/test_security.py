@@ -24,7 +24,9 @@ ROUTES = [
     ("POST", "/api/parse"),
     ("POST", "/api/text"),
     ("POST", "/api/melody"),
-    ("POST", "/api/harmonize"),
+    ("POST", "/api/jobs"),
+    ("GET", "/api/jobs/x"),
+    ("GET", "/api/settings"),
     ("POST", "/api/export/midi"),
     ("POST", "/api/export/html"),
     ("GET", "/no/such/route"),
@@ -143,8 +145,7 @@ def test_a_taken_port_is_one_line_and_exit_1() -> None:
         )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"Error: port {port} on 127.0.0.1 is in use; the studio needs a free port "
-        "(choose another with --port)"
+        f"Error: port {port} on 127.0.0.1 is in use by another program (choose another with --port)"
     ]
 
 

@@ -1,12 +1,22 @@
 // distkit studio: the page. Notes are [pitch, start, end] on a sixteenth-note grid.
+//
+// One state object holds what the user made: the melody, the arrangement written for it (or
+// null), the model, seed and tempo. Every change goes through `commit`, which keeps Undo's
+// history of melody AND arrangement together and redraws everything from the state, so what
+// the page shows cannot disagree with what it plays or downloads.
 "use strict";
 
 const TOKEN = document.querySelector('meta[name="distkit-token"]').content;
 const STEPS_PER_BEAT = 4;
 const VOICES = ["soprano", "alto", "tenor", "bass"];
 const COLOURS = { soprano: "#d62728", alto: "#1f77b4", tenor: "#2ca02c", bass: "#9467bd" };
-const WAVES = { soprano: "triangle", alto: "sine", tenor: "sine", bass: "triangle" };
 const NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+// General MIDI programs offered per voice (numbered from 0, as in the file).
+const PROGRAMS = {
+  52: "Choir aahs", 0: "Piano", 19: "Church organ", 40: "Violin", 41: "Viola", 42: "Cello",
+  43: "Contrabass", 48: "Strings", 56: "Trumpet", 57: "Trombone", 60: "French horn",
+  68: "Oboe", 70: "Bassoon", 71: "Clarinet", 73: "Flute", 24: "Guitar",
+};
 // Computer keys to semitones above the keyboard's lowest C (as in most DAWs).
 const KEYMAP = {
   a: 0, w: 1, s: 2, e: 3, d: 4, f: 5, t: 6, g: 7, y: 8, h: 9, u: 10, j: 11,
@@ -14,32 +24,49 @@ const KEYMAP = {
 };
 const KEY_OF = Object.fromEntries(Object.entries(KEYMAP).map(([k, v]) => [v, k.toUpperCase()]));
 const PIANO_KEYS = 25; // two octaves and a C
+const POLL_MS = 250;
 
 const state = {
   melody: { notes: [], steps: 0 },
+  arrangement: null, // { model, plugin, steps, seed, voices: {soprano: [...], ...} } for this melody
+  name: "", // what the melody is called (example, file), for download names
+  revision: 0, // grows with every change of the melody; a harmonize answer must match it
   history: [],
-  arrangement: null, // { model, plugin, steps, voices: {soprano: [...], ...} }
+  job: null, // { id, revision, timer }
+  settings: { tempo: [20, 300], max_note_beats: 16, timbres: ["sine", "triangle", "square", "sawtooth"] },
   octave: 4,
+  editVoice: "soprano",
+  selected: null, // { voice, index } of the note picked on the roll
   volumes: { soprano: 1, alto: 0.6, tenor: 0.6, bass: 0.75 },
-  recording: null, // { start, offset, steps, held: Map(pitch -> step) }
+  timbres: { soprano: "triangle", alto: "sine", tenor: "sine", bass: "triangle" },
+  programs: { soprano: 52, alto: 52, tenor: 52, bass: 52 },
+  recording: null,
   playing: [],
+  playTimer: null,
   models: [],
 };
 
 const $ = (id) => document.getElementById(id);
-const tempo = () => Math.min(240, Math.max(40, Number($("tempo").value) || 100));
-const stepSeconds = () => 60 / tempo() / STEPS_PER_BEAT;
+
+// --- messages: each beside the control it concerns ------------------------------------------
+
+function say(where, message, kind) {
+  const element = $(`${where}-message`);
+  element.textContent = message || "";
+  element.className = `message ${kind || "note"}`;
+  element.hidden = !message;
+}
 
 // --- server -------------------------------------------------------------------------------
 
-async function call(path, body, raw) {
-  const options = { headers: { "X-Distkit-Token": TOKEN } };
+async function call(path, body, options = {}) {
+  const init = { method: options.method || "GET", headers: { "X-Distkit-Token": TOKEN } };
   if (body !== undefined) {
-    options.method = "POST";
-    options.body = raw ? body : JSON.stringify(body);
-    options.headers["Content-Type"] = raw ? "application/octet-stream" : "application/json";
+    init.method = "POST";
+    init.body = options.raw ? body : JSON.stringify(body);
+    init.headers["Content-Type"] = options.raw ? "application/octet-stream" : "application/json";
   }
-  const response = await fetch(path, options);
+  const response = await fetch(path, init);
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
@@ -52,14 +79,26 @@ async function call(path, body, raw) {
   return response;
 }
 
-function showError(message) {
-  $("error").textContent = message;
-  $("error").hidden = !message;
+// --- tempo: one range, from the server -----------------------------------------------------
+
+function tempo() {
+  const [low, high] = state.settings.tempo;
+  const value = Number($("tempo").value);
+  if ($("tempo").value.trim() === "" || !Number.isFinite(value) || value < low || value > high) {
+    return null;
+  }
+  return value;
 }
 
-function setStatus(message) {
-  $("status").textContent = message;
+function checkTempo() {
+  const [low, high] = state.settings.tempo;
+  const ok = tempo() !== null;
+  say("tempo", ok ? "" : `The tempo must be from ${low} to ${high} beats a minute.`, "error");
+  $("tempo").setAttribute("aria-invalid", String(!ok));
+  return ok;
 }
+
+const stepSeconds = () => 60 / (tempo() || 100) / STEPS_PER_BEAT;
 
 // --- sound --------------------------------------------------------------------------------
 
@@ -70,16 +109,12 @@ function context() {
   return audio;
 }
 
-function frequency(pitch) {
-  return 440 * Math.pow(2, (pitch - 69) / 12);
-}
-
 function tone(pitch, start, seconds, voice, level) {
   const ctx = context();
   const osc = ctx.createOscillator();
   const gain = ctx.createGain();
-  osc.type = WAVES[voice];
-  osc.frequency.value = frequency(pitch);
+  osc.type = state.timbres[voice] || "sine";
+  osc.frequency.value = 440 * Math.pow(2, (pitch - 69) / 12);
   const peak = 0.2 * level;
   gain.gain.setValueAtTime(0, start);
   gain.gain.linearRampToValueAtTime(peak, start + 0.02);
@@ -105,15 +140,23 @@ function click(at, accent) {
   state.playing.push(osc);
 }
 
+function isPlaying() {
+  return state.playTimer !== null;
+}
+
 function stop() {
   state.playing.forEach((osc) => { try { osc.stop(); } catch (_) { /* already stopped */ } });
   state.playing = [];
+  clearTimeout(state.playTimer);
+  state.playTimer = null;
+  document.body.classList.remove("playing");
   if (state.recording) finishRecording();
   $("roll").querySelector(".playhead")?.remove();
 }
 
 function play(voices, steps) {
   stop();
+  if (!checkTempo()) return;
   const ctx = context();
   const begin = ctx.currentTime + 0.1;
   const step = stepSeconds();
@@ -122,7 +165,19 @@ function play(voices, steps) {
       tone(pitch, begin + start * step, (end - start) * step, voice, state.volumes[voice]);
     }
   }
+  document.body.classList.add("playing");
+  state.playTimer = setTimeout(stop, (steps * step + 0.4) * 1000);
   animatePlayhead(begin, steps * step);
+}
+
+function playCurrent() {
+  if (state.arrangement) play(state.arrangement.voices, state.arrangement.steps);
+  else play({ soprano: state.melody.notes }, state.melody.steps);
+}
+
+function togglePlayback() {
+  if (isPlaying()) stop();
+  else if (state.melody.notes.length) playCurrent();
 }
 
 function animatePlayhead(begin, seconds) {
@@ -133,12 +188,13 @@ function animatePlayhead(begin, seconds) {
   line.setAttribute("y1", 0);
   line.setAttribute("y2", svg.getAttribute("height"));
   svg.appendChild(line);
-  const width = Number(svg.getAttribute("width"));
+  const width = Number(svg.dataset.stepWidth) * Number(svg.dataset.steps);
+  const left = Number(svg.dataset.left);
   const frame = () => {
     if (!line.isConnected) return;
     const done = (audio.currentTime - begin) / seconds;
     if (done > 1) { line.remove(); return; }
-    const x = Math.max(0, done) * width;
+    const x = left + Math.max(0, done) * width;
     line.setAttribute("x1", x);
     line.setAttribute("x2", x);
     requestAnimationFrame(frame);
@@ -146,45 +202,58 @@ function animatePlayhead(begin, seconds) {
   requestAnimationFrame(frame);
 }
 
-// --- the melody ---------------------------------------------------------------------------
+// --- state changes ------------------------------------------------------------------------
 
-function changeMelody(next) {
-  state.history.push(JSON.stringify(state.melody));
-  if (state.history.length > 200) state.history.shift();
-  setMelody(next);
-}
-
-function setMelody(next, keepText) {
+// Replace the melody (and with it whatever was written for it); Undo brings both back.
+function changeMelody(next, name) {
+  remember();
   state.melody = next;
   state.arrangement = null;
-  draw();
-  enableResults(false);
-  if (!keepText) describeMelody();
+  if (name !== undefined) state.name = name;
+  state.revision += 1;
+  state.selected = null;
+  abandonJob();
+  render();
+  describeMelody();
+}
+
+function remember() {
+  state.history.push({ melody: state.melody, arrangement: state.arrangement, name: state.name });
+  if (state.history.length > 200) state.history.shift();
+}
+
+function undo() {
+  if (!state.history.length) return;
+  const last = state.history.pop();
+  state.melody = last.melody;
+  state.arrangement = last.arrangement;
+  state.name = last.name;
+  state.revision += 1;
+  state.selected = null;
+  abandonJob();
+  render();
+  describeMelody();
 }
 
 let textTimer = null;
 function describeMelody() {
   clearTimeout(textTimer);
-  const notes = state.melody.notes;
+  const { notes, steps } = state.melody;
   textTimer = setTimeout(async () => {
-    if (!notes.length) { $("melody-text").value = ""; return; }
+    if (!notes.length && !steps) { $("melody-text").value = ""; return; }
     try {
-      const answer = await (await call("api/text", { notes })).json();
+      const answer = await (await call("api/text", { notes, steps })).json();
       if (notes === state.melody.notes) $("melody-text").value = answer.text;
     } catch (error) {
-      showError(error.message);
+      say("melody", error.message, "error");
     }
   }, 150);
-}
-
-function undo() {
-  if (!state.history.length) return;
-  setMelody(JSON.parse(state.history.pop()));
 }
 
 function addNote(pitch) {
   const length = Number($("length").value);
   const { notes, steps } = state.melody;
+  say("melody", "");
   changeMelody({ notes: [...notes, [pitch, steps, steps + length]], steps: steps + length });
 }
 
@@ -193,7 +262,8 @@ function addRest() {
   changeMelody({ notes: state.melody.notes, steps: state.melody.steps + length });
 }
 
-// Keys pressed: step entry, or notes in time while recording.
+// --- keys and recording -------------------------------------------------------------------
+
 function press(pitch) {
   highlight(pitch, true);
   if (state.recording) {
@@ -209,7 +279,7 @@ function press(pitch) {
   try {
     tone(pitch, context().currentTime, 0.35, "soprano", 1);
   } catch (error) {
-    setStatus(`No sound: ${error.message}`);
+    say("melody", `No sound: ${error.message}`, "error");
   }
 }
 
@@ -220,28 +290,35 @@ function release(pitch) {
   const start = rec.held.get(pitch);
   rec.held.delete(pitch);
   const now = Math.round((context().currentTime - rec.start) / stepSeconds());
-  const end = Math.min(rec.steps, Math.max(start + 1, now));
-  rec.notes.push([pitch, rec.offset + start, rec.offset + end]);
-  setMelody({ notes: [...rec.base, ...rec.notes], steps: rec.offset + rec.steps }, true);
+  rec.notes.push([pitch, rec.offset + start, rec.offset + Math.min(rec.steps, Math.max(start + 1, now))]);
+}
+
+// Notes played legato end a little early by hand: close gaps under an eighth note.
+function legato(notes) {
+  const sorted = [...notes].sort((a, b) => a[1] - b[1]);
+  return sorted.map((note, index) => {
+    const next = sorted[index + 1];
+    return next && next[1] > note[2] && next[1] - note[2] < 2 ? [note[0], note[1], next[1]] : note;
+  });
 }
 
 function record() {
   if (state.recording) { finishRecording(); return; }
   stop();
+  if (!checkTempo()) return;
   const ctx = context();
   const beat = 60 / tempo();
   const bars = Number($("bars").value);
   const start = ctx.currentTime + 0.1 + 4 * beat; // one bar of count-in
-  for (let i = 0; i < 4 + (($("metronome").checked) ? bars * 4 : 0); i += 1) {
+  for (let i = 0; i < 4 + ($("metronome").checked ? bars * 4 : 0); i += 1) {
     click(ctx.currentTime + 0.1 + i * beat, i % 4 === 0);
   }
-  state.history.push(JSON.stringify(state.melody));
   state.recording = {
     start, offset: state.melody.steps, steps: bars * 16, held: new Map(), notes: [],
     base: state.melody.notes,
   };
   $("record").classList.add("active");
-  setStatus(`Recording ${bars} bar${bars > 1 ? "s" : ""} after a bar of count-in…`);
+  say("melody", `Recording ${bars} bar${bars > 1 ? "s" : ""} after a bar of count-in…`);
   state.recording.timer = setTimeout(finishRecording, (start - ctx.currentTime + bars * 4 * beat) * 1000);
 }
 
@@ -252,55 +329,205 @@ function finishRecording() {
   clearTimeout(rec.timer);
   state.recording = null;
   $("record").classList.remove("active");
-  setMelody({ notes: [...rec.base, ...rec.notes], steps: rec.offset + rec.steps });
-  setStatus(`Recorded ${rec.notes.length} notes.`);
+  if (!rec.notes.length) { say("melody", "Nothing was played; the melody is unchanged."); return; }
+  const last = Math.max(...rec.notes.map((n) => n[2]));
+  const steps = Math.ceil((last - rec.offset) / 16) * 16 + rec.offset; // up to the bar's end
+  changeMelody({ notes: [...rec.base, ...legato(rec.notes)], steps });
+  say("melody", `Recorded ${rec.notes.length} notes.`);
 }
 
-// --- drawing ------------------------------------------------------------------------------
+function onKey(event, down) {
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  if (event.metaKey || event.altKey) return;
+  const key = event.key.toLowerCase();
+  if (down && event.ctrlKey && key === "z") { undo(); event.preventDefault(); return; }
+  if (event.ctrlKey) return;
+  if (key in KEYMAP) {
+    event.preventDefault();
+    const pitch = 12 * (state.octave + 1) + KEYMAP[key];
+    if (down && !event.repeat) press(pitch);
+    if (!down) release(pitch);
+    return;
+  }
+  if (!down || event.repeat) return;
+  if (key === "z" || key === "x") {
+    state.octave = Math.min(7, Math.max(1, state.octave + (key === "x" ? 1 : -1)));
+    buildPiano();
+  } else if (key === " ") { event.preventDefault(); togglePlayback(); }
+  else if (key === "r") { event.preventDefault(); addRest(); }
+  else if (key === "delete" || key === "backspace") {
+    event.preventDefault();
+    if (state.selected) deleteSelected(); else undo();
+  } else if (key === "enter" && !event.target.closest("button, a")) {
+    event.preventDefault(); harmonize();
+  }
+}
 
-function draw() {
-  const voices = state.arrangement ? state.arrangement.voices : { soprano: state.melody.notes };
-  const steps = state.arrangement ? state.arrangement.steps : state.melody.steps;
-  $("roll").replaceChildren(pianoRoll(voices, Math.max(steps, 16)));
+// --- the roll: drawn from the state, and editable -----------------------------------------
+
+const ROW = 12;
+const LABELS = 34;
+
+function shownVoices() {
+  return state.arrangement ? state.arrangement.voices : { soprano: state.melody.notes };
+}
+
+function shownSteps() {
+  return state.arrangement ? state.arrangement.steps : state.melody.steps;
 }
 
 function pianoRoll(voices, steps) {
   const ns = "http://www.w3.org/2000/svg";
-  const all = Object.values(voices).flat();
-  const pitches = all.map((n) => n[0]);
-  const low = (pitches.length ? Math.min(...pitches) : 60) - 2;
-  const high = (pitches.length ? Math.max(...pitches) : 72) + 2;
-  const sx = Math.max(6, Math.min(40, Math.floor(1080 / steps))), sy = 7;
+  const pitches = Object.values(voices).flat().map((n) => n[0]);
+  const low = (pitches.length ? Math.min(...pitches) : 60) - 3;
+  const high = (pitches.length ? Math.max(...pitches) : 72) + 3;
+  const sx = 12;
+  const width = LABELS + steps * sx;
   const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", steps * sx);
-  svg.setAttribute("height", (high - low + 1) * sy);
+  Object.assign(svg.dataset, { low, high, stepWidth: sx, steps, left: LABELS });
+  svg.setAttribute("width", width);
+  svg.setAttribute("height", (high - low + 1) * ROW);
   svg.setAttribute("class", "pianoroll");
-  const add = (name, attributes) => {
+  const add = (name, attributes, parent = svg) => {
     const element = document.createElementNS(ns, name);
     for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-    svg.appendChild(element);
+    parent.appendChild(element);
     return element;
   };
   for (let p = low; p <= high; p += 1) {
+    const y = (high - p) * ROW;
     if ([1, 3, 6, 8, 10].includes(p % 12)) {
-      add("rect", { x: 0, y: (high - p) * sy, width: steps * sx, height: sy, class: "black-row" });
+      add("rect", { x: LABELS, y, width: steps * sx, height: ROW, class: "black-row" });
+    }
+    if (p % 12 === 0 || p === low || p === high || [4, 7].includes(p % 12)) {
+      const label = add("text", { x: 2, y: y + ROW - 2, class: "pitch-label" });
+      label.textContent = `${NAMES[p % 12]}${Math.floor(p / 12) - 1}`;
     }
   }
   for (let s = 0; s <= steps; s += STEPS_PER_BEAT) {
-    add("line", { x1: s * sx, x2: s * sx, y1: 0, y2: (high - low + 1) * sy, class: s % 16 ? "beat" : "bar" });
+    add("line", { x1: LABELS + s * sx, x2: LABELS + s * sx, y1: 0, y2: (high - low + 1) * ROW, class: s % 16 ? "beat" : "bar" });
   }
-  for (const [voice, notes] of Object.entries(voices)) {
-    for (const [pitch, start, end] of notes) {
+  VOICES.forEach((voice, order) => {
+    (voices[voice] || []).forEach(([pitch, start, end], index) => {
+      // Each voice keeps its own band of the row, so unisons show as stacked bars.
+      const selected = state.selected && state.selected.voice === voice && state.selected.index === index;
       const rect = add("rect", {
-        x: start * sx, y: (high - pitch) * sy, width: Math.max(1, (end - start) * sx - 1),
-        height: sy - 1, fill: COLOURS[voice], class: `note voice-${voice}`, "data-voice": voice,
+        x: LABELS + start * sx, y: (high - pitch) * ROW + order * 2, width: Math.max(3, (end - start) * sx - 1),
+        height: ROW - 6, fill: COLOURS[voice], "data-voice": voice, "data-index": index,
+        class: `note voice-${voice}${selected ? " selected" : ""}`,
       });
       const title = document.createElementNS(ns, "title");
       title.textContent = `${voice}: ${NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
       rect.appendChild(title);
-    }
-  }
+    });
+  });
   return svg;
+}
+
+function rollPosition(svg, event) {
+  const box = svg.getBoundingClientRect();
+  const x = event.clientX - box.left - LABELS;
+  const y = event.clientY - box.top;
+  return {
+    step: Math.floor(x / Number(svg.dataset.stepWidth)),
+    pitch: Number(svg.dataset.high) - Math.floor(y / ROW),
+    x,
+  };
+}
+
+// Change the notes of one voice by the roll: the melody and its arrangement stay together.
+function editVoice(voice, change) {
+  remember();
+  const voices = { ...shownVoices() };
+  voices[voice] = change([...(voices[voice] || [])]).sort((a, b) => a[1] - b[1] || b[0] - a[0]);
+  const steps = Math.max(shownSteps(), ...Object.values(voices).flat().map((n) => n[2]));
+  if (voice === "soprano") {
+    state.melody = { notes: voices.soprano, steps };
+    state.revision += 1;
+    abandonJob();
+    describeMelody();
+  }
+  if (state.arrangement) {
+    state.arrangement = { ...state.arrangement, voices, steps, edited: true };
+  }
+  render();
+}
+
+function deleteSelected() {
+  const { voice, index } = state.selected;
+  state.selected = null;
+  editVoice(voice, (notes) => notes.filter((_, i) => i !== index));
+}
+
+function attachRollEditing(svg) {
+  svg.addEventListener("pointerdown", (event) => {
+    const position = rollPosition(svg, event);
+    if (position.x < 0) return;
+    const target = event.target.closest("rect.note");
+    if (!target) {
+      if (state.editVoice !== "soprano" && !state.arrangement) {
+        say("roll", "Harmonize first to edit the other voices.", "error");
+        return;
+      }
+      const length = Number($("length").value);
+      state.selected = null;
+      editVoice(state.editVoice, (notes) => [...notes, [position.pitch, position.step, position.step + length]]);
+      return;
+    }
+    event.preventDefault();
+    const voice = target.dataset.voice;
+    const index = Number(target.dataset.index);
+    const [pitch, start, end] = shownVoices()[voice][index];
+    const edgeX = Number(svg.dataset.left) + end * Number(svg.dataset.stepWidth);
+    const resizing = event.clientX - svg.getBoundingClientRect().left > edgeX - 5;
+    state.selected = { voice, index };
+    svg.setPointerCapture(event.pointerId);
+    let moved = null;
+    const onMove = (move) => {
+      const at = rollPosition(svg, move);
+      if (resizing) {
+        moved = [pitch, start, Math.max(start + 1, at.step + 1)];
+      } else {
+        const shift = at.step - position.step;
+        moved = [pitch + (at.pitch - position.pitch), Math.max(0, start + shift), Math.max(0, start + shift) + (end - start)];
+      }
+      target.setAttribute("x", Number(svg.dataset.left) + moved[1] * Number(svg.dataset.stepWidth));
+      target.setAttribute("width", Math.max(3, (moved[2] - moved[1]) * Number(svg.dataset.stepWidth) - 1));
+      target.setAttribute("y", (Number(svg.dataset.high) - moved[0]) * ROW + VOICES.indexOf(voice) * 2);
+    };
+    const onUp = () => {
+      svg.removeEventListener("pointermove", onMove);
+      svg.removeEventListener("pointerup", onUp);
+      const same = !moved || (moved[0] === pitch && moved[1] === start && moved[2] === end);
+      if (same) { render(); return; }
+      editVoice(voice, (notes) => notes.map((note, i) => (i === index ? moved : note)));
+    };
+    svg.addEventListener("pointermove", onMove);
+    svg.addEventListener("pointerup", onUp);
+  });
+}
+
+// --- drawing everything from the state ----------------------------------------------------
+
+function render() {
+  const svg = pianoRoll(shownVoices(), Math.max(shownSteps(), 16));
+  attachRollEditing(svg);
+  $("roll").replaceChildren(svg);
+  const ready = state.arrangement !== null;
+  for (const id of ["download-midi", "download-wav", "download-png", "download-musicxml", "share"]) {
+    $(id).disabled = !ready;
+  }
+  $("play-all").textContent = ready ? "▶ Play all voices" : "▶ Play melody";
+  $("play-all").disabled = !state.melody.notes.length;
+  $("another-take").disabled = !ready || state.job !== null;
+  if (ready) {
+    const a = state.arrangement;
+    const seed = a.seed === null || a.seed === undefined ? "" : `, seed ${a.seed}`;
+    say("harmonize", `Harmonized with ${a.model} (plugin ${a.plugin}${seed})${a.edited ? ", edited by hand" : ""}.`);
+  } else if (!state.job) {
+    say("harmonize", "");
+  }
+  say("export", "");
 }
 
 function buildPiano() {
@@ -311,6 +538,7 @@ function buildPiano() {
     const pitch = base + i;
     const key = document.createElement("button");
     key.type = "button";
+    key.tabIndex = -1;
     key.className = [1, 3, 6, 8, 10].includes(pitch % 12) ? "key black" : "key white";
     key.dataset.pitch = pitch;
     key.dataset.note = `${NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
@@ -333,62 +561,166 @@ function highlight(pitch, on) {
   document.querySelector(`.key[data-pitch="${pitch}"]`)?.classList.toggle("down", on);
 }
 
-function enableResults(on) {
-  for (const id of ["play-all", "download-midi", "download-wav", "download-png", "share"]) {
-    $(id).disabled = !on;
-  }
-}
-
 function buildMixer() {
   const mixer = $("mixer");
   for (const voice of VOICES) {
-    const label = document.createElement("label");
-    label.className = `voice voice-${voice}`;
+    const row = document.createElement("div");
+    row.className = `voice voice-${voice}`;
     const swatch = document.createElement("i");
     swatch.style.background = COLOURS[voice];
     const slider = document.createElement("input");
     Object.assign(slider, { type: "range", min: 0, max: 1, step: 0.05, value: state.volumes[voice] });
     slider.id = `volume-${voice}`;
+    slider.title = `${voice} volume`;
     slider.addEventListener("input", () => { state.volumes[voice] = Number(slider.value); });
-    label.append(swatch, ` ${voice} `, slider);
-    mixer.appendChild(label);
+    const timbres = document.createElement("select");
+    timbres.id = `timbre-${voice}`;
+    timbres.title = `${voice} sound (playback and WAV)`;
+    for (const name of state.settings.timbres) timbres.appendChild(new Option(name, name));
+    timbres.value = state.timbres[voice];
+    timbres.addEventListener("change", () => { state.timbres[voice] = timbres.value; timbres.blur(); });
+    const program = document.createElement("select");
+    program.id = `program-${voice}`;
+    program.title = `${voice} instrument in the MIDI and MusicXML files`;
+    for (const [number, name] of Object.entries(PROGRAMS)) program.appendChild(new Option(name, number));
+    program.value = String(state.programs[voice]);
+    program.addEventListener("change", () => { state.programs[voice] = Number(program.value); program.blur(); });
+    const name = document.createElement("span");
+    name.className = "voice-name";
+    name.textContent = voice;
+    row.append(swatch, name, slider, timbres, program);
+    mixer.appendChild(row);
   }
 }
 
-// --- actions ------------------------------------------------------------------------------
+// --- harmonizing: a job on the server, polled, with a bar and Cancel ------------------------
 
-async function harmonize() {
-  showError("");
-  if (!state.melody.notes.length) { showError("Play or load a melody first."); return; }
+async function harmonize(seed) {
+  if (state.job) return;
+  if (!state.melody.notes.length) { say("harmonize", "Play or load a melody first.", "error"); return; }
   const model = $("model").value;
-  setStatus(`Harmonizing with ${model}…`);
-  $("harmonize").disabled = true;
+  const chosen = seed !== undefined ? seed : seedValue();
+  if (chosen === false) return;
+  const revision = state.revision;
+  const body = { notes: state.melody.notes, steps: state.melody.steps, model, seed: chosen };
+  say("harmonize", `Harmonizing with ${model}…`);
+  let job;
   try {
-    const body = { notes: state.melody.notes, steps: state.melody.steps, model };
-    state.arrangement = await (await call("api/harmonize", body)).json();
-    draw();
-    enableResults(true);
-    setStatus(`Harmonized with ${state.arrangement.model} (plugin ${state.arrangement.plugin}).`);
+    job = await (await call("api/jobs", body)).json();
   } catch (error) {
-    setStatus("");
-    showError(error.message);
-  } finally {
-    $("harmonize").disabled = false;
+    say("harmonize", error.message, "error");
+    return;
+  }
+  if (revision !== state.revision) { call(`api/jobs/${job.id}`, undefined, { method: "DELETE" }).catch(() => {}); return; }
+  state.job = { id: job.id, revision, started: performance.now(), typical: job.typical };
+  $("harmonize").disabled = true;
+  $("progress").hidden = false;
+  $("another-take").disabled = true;
+  poll(job);
+}
+
+function seedValue() {
+  const text = $("seed").value.trim();
+  if (!text) return null;
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) {
+    say("seed", "The seed is a whole number from 0 to 4294967295, or empty for a new one.", "error");
+    return false;
+  }
+  say("seed", "");
+  return seed;
+}
+
+function showProgress(view) {
+  const seconds = view.elapsed;
+  const typical = view.typical;
+  const bar = $("progress-bar");
+  if (typical) {
+    bar.max = 1;
+    bar.value = Math.min(0.95, seconds / typical);
+    $("progress-text").textContent = `${seconds.toFixed(0)} s of about ${typical.toFixed(0)} s`;
+  } else {
+    bar.removeAttribute("value");
+    $("progress-text").textContent = `${seconds.toFixed(0)} s (first run of this model: no estimate yet)`;
   }
 }
+
+async function poll(view) {
+  const job = state.job;
+  if (!job || job.id !== view.id) return;
+  showProgress(view);
+  if (view.state === "running") {
+    job.timer = setTimeout(async () => {
+      try {
+        poll(await (await call(`api/jobs/${view.id}`)).json());
+      } catch (error) {
+        finishJob();
+        say("harmonize", error.message, "error");
+      }
+    }, POLL_MS);
+    return;
+  }
+  finishJob();
+  if (view.state === "done" && job.revision === state.revision) {
+    remember();
+    state.arrangement = view.result;
+    state.selected = null;
+    render();
+  } else if (view.state !== "done" && view.state !== "cancelled") {
+    say("harmonize", view.error, "error");
+  }
+}
+
+function finishJob() {
+  if (state.job) clearTimeout(state.job.timer);
+  state.job = null;
+  $("harmonize").disabled = false;
+  $("progress").hidden = true;
+  render();
+  loadTimes();
+}
+
+// The melody changed: a running harmonization answers a question nobody asks any more.
+function abandonJob() {
+  if (!state.job) return;
+  const id = state.job.id;
+  finishJob();
+  call(`api/jobs/${id}`, undefined, { method: "DELETE" }).catch(() => {});
+}
+
+async function cancel() {
+  if (!state.job) return;
+  const id = state.job.id;
+  finishJob();
+  try {
+    await call(`api/jobs/${id}`, undefined, { method: "DELETE" });
+    say("harmonize", "Cancelled; the model was stopped.");
+  } catch (error) {
+    say("harmonize", error.message, "error");
+  }
+}
+
+function anotherTake() {
+  const seed = Math.floor(Math.random() * 4294967295);
+  $("seed").value = seed;
+  harmonize(seed);
+}
+
+// --- downloads ----------------------------------------------------------------------------
 
 async function download(kind) {
-  showError("");
   const arrangement = state.arrangement;
-  if (!arrangement) return;
+  if (!arrangement || !checkTempo()) return;
+  say("export", "");
   try {
     const body = {
       voices: arrangement.voices, steps: arrangement.steps, tempo: tempo(), model: arrangement.model,
+      name: state.name, volumes: state.volumes, timbres: state.timbres, programs: state.programs,
     };
     const response = await call(`api/export/${kind}`, body);
     const blob = await response.blob();
     const disposition = response.headers.get("content-disposition") || "";
-    const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || `harmonized.${kind}`;
+    const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || `harmonization.${kind}`;
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
     link.download = name;
@@ -397,30 +729,41 @@ async function download(kind) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 60000);
   } catch (error) {
-    showError(error.message);
+    say("export", error.message, "error");
   }
 }
+
+// --- loading melodies ---------------------------------------------------------------------
 
 async function useText() {
-  showError("");
   try {
     const melody = await (await call("api/parse", { text: $("melody-text").value })).json();
-    changeMelody(melody);
+    say("melody", "");
+    changeMelody(melody, "");
   } catch (error) {
-    showError(error.message);
+    say("melody", error.message, "error");
   }
 }
 
-async function loadMidi(file) {
-  showError("");
-  $("midi-status").textContent = "";
+async function loadMidi(file, track) {
+  say("melody", "");
+  const query = track ? `?track=${track}` : "";
   try {
-    const melody = await (await call("api/melody", await file.arrayBuffer(), true)).json();
-    $("tempo").value = Math.round(melody.tempo);
-    changeMelody({ notes: melody.notes, steps: melody.steps });
-    $("midi-status").textContent = melody.warnings.join(" ") || `Loaded ${file.name}.`;
+    const melody = await (await call(`api/melody${query}`, await file.arrayBuffer(), { raw: true })).json();
+    $("tempo").value = Math.round(melody.tempo * 100) / 100;
+    checkTempo();
+    changeMelody({ notes: melody.notes, steps: melody.steps }, file.name.replace(/\.midi?$/i, ""));
+    const tracks = $("midi-track");
+    tracks.replaceChildren(...melody.tracks.map((label, i) => new Option(label, i + 1)));
+    tracks.value = String(melody.track);
+    tracks.hidden = melody.tracks.length < 2;
+    tracks.onchange = () => { tracks.blur(); loadMidi(file, Number(tracks.value)); };
+    const used = melody.tracks.length > 1
+      ? `Melody from ${melody.tracks[melody.track - 1]} of ${melody.tracks.length}; choose another beside.`
+      : `Loaded ${file.name}.`;
+    say("melody", [used, ...melody.warnings].join(" "));
   } catch (error) {
-    showError(error.message);
+    say("melody", `${file.name}: ${error.message}`, "error");
   }
 }
 
@@ -428,13 +771,36 @@ async function loadModels() {
   const answer = await (await call("api/models")).json();
   state.models = answer.models;
   const select = $("model");
-  for (const model of answer.models) {
-    const option = new Option(`${model.name} (${model.plugin})`, model.name);
-    option.title = model.description;
-    select.appendChild(option);
+  const styles = [...new Set(answer.models.map((m) => m.style || "other"))];
+  for (const style of styles) {
+    const group = document.createElement("optgroup");
+    group.label = style === "other" ? "other models" : style;
+    for (const model of answer.models.filter((m) => (m.style || "other") === style)) {
+      const option = new Option(modelLabel(model), model.name);
+      option.title = model.description;
+      group.appendChild(option);
+    }
+    select.appendChild(group);
   }
   select.value = answer.default;
   describeModel();
+}
+
+function modelLabel(model) {
+  const time = model.seconds === null || model.seconds === undefined
+    ? "time not measured yet" : `about ${model.seconds < 10 ? model.seconds.toFixed(1) : Math.round(model.seconds)} s`;
+  return `${model.name} (${model.plugin}) · ${time}`;
+}
+
+async function loadTimes() {
+  try {
+    const answer = await (await call("api/models")).json();
+    for (const model of answer.models) {
+      const option = [...$("model").options].find((o) => o.value === model.name);
+      if (option) option.textContent = modelLabel(model);
+    }
+    state.models = answer.models;
+  } catch (_) { /* the picker keeps its old labels */ }
 }
 
 function describeModel() {
@@ -448,8 +814,13 @@ async function loadExamples() {
   for (const example of examples) select.appendChild(new Option(example.name, example.name));
   select.addEventListener("change", () => {
     const example = examples.find((e) => e.name === select.value);
-    if (example) changeMelody({ notes: example.notes, steps: example.steps });
     select.value = "";
+    select.blur(); // the computer keys play notes again, not the dropdown's type-ahead
+    if (example) {
+      say("melody", "");
+      $("midi-track").hidden = true;
+      changeMelody({ notes: example.notes, steps: example.steps }, example.name);
+    }
   });
 }
 
@@ -464,63 +835,58 @@ function connectMidiKeyboard() {
           else if (kind === 0x80 || kind === 0x90) release(pitch);
         };
       }
-      $("midi-status").textContent = access.inputs.size ? `${access.inputs.size} MIDI keyboard(s) connected.` : "";
+      if (access.inputs.size) say("melody", `${access.inputs.size} MIDI keyboard(s) connected.`);
     };
     access.onstatechange = listen;
     listen();
   }).catch(() => { /* no MIDI access offered: mouse and keys still work */ });
 }
 
-function onKey(event, down) {
-  if (event.target.closest("input, textarea, select") || event.metaKey || event.altKey) return;
-  const key = event.key.toLowerCase();
-  if (down && event.ctrlKey && key === "z") { undo(); event.preventDefault(); return; }
-  if (event.ctrlKey) return;
-  if (key in KEYMAP) {
-    event.preventDefault();
-    const pitch = 12 * (state.octave + 1) + KEYMAP[key];
-    if (down && !event.repeat) press(pitch);
-    if (!down) release(pitch);
-    return;
-  }
-  if (!down || event.repeat) return;
-  if (key === "z" || key === "x") {
-    state.octave = Math.min(7, Math.max(1, state.octave + (key === "x" ? 1 : -1)));
-    buildPiano();
-  } else if (key === " ") { event.preventDefault(); addRest(); }
-  else if (key === "backspace") { event.preventDefault(); undo(); }
-  else if (key === "enter") { event.preventDefault(); harmonize(); }
-}
-
-function start() {
+async function start() {
   buildPiano();
+  try {
+    state.settings = await (await call("api/settings")).json();
+  } catch (error) {
+    say("harmonize", error.message, "error");
+  }
+  const [low, high] = state.settings.tempo;
+  Object.assign($("tempo"), { min: low, max: high });
   buildMixer();
-  draw();
+  render();
   $("record").addEventListener("click", record);
-  $("play-melody").addEventListener("click", () => play({ soprano: state.melody.notes }, state.melody.steps));
+  $("play-all").addEventListener("click", togglePlayback);
   $("stop").addEventListener("click", stop);
   $("undo").addEventListener("click", undo);
-  $("clear").addEventListener("click", () => changeMelody({ notes: [], steps: 0 }));
+  $("clear").addEventListener("click", () => { say("melody", ""); changeMelody({ notes: [], steps: 0 }, ""); });
   $("rest").addEventListener("click", addRest);
   $("octave-down").addEventListener("click", () => { state.octave = Math.max(1, state.octave - 1); buildPiano(); });
   $("octave-up").addEventListener("click", () => { state.octave = Math.min(7, state.octave + 1); buildPiano(); });
   $("use-text").addEventListener("click", useText);
+  $("tempo").addEventListener("input", checkTempo);
   $("midi-file").addEventListener("change", (event) => {
     if (event.target.files[0]) loadMidi(event.target.files[0]);
     event.target.value = "";
+    event.target.blur();
   });
-  $("model").addEventListener("change", describeModel);
-  $("harmonize").addEventListener("click", harmonize);
-  $("play-all").addEventListener("click", () => play(state.arrangement.voices, state.arrangement.steps));
+  for (const id of ["length", "bars"]) $(id).addEventListener("change", () => $(id).blur());
+  $("edit-voice").addEventListener("change", () => { state.editVoice = $("edit-voice").value; $("edit-voice").blur(); });
+  $("model").addEventListener("change", () => { describeModel(); $("model").blur(); });
+  $("model").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); harmonize(); }
+  });
+  $("harmonize").addEventListener("click", () => harmonize());
+  $("cancel").addEventListener("click", cancel);
+  $("another-take").addEventListener("click", anotherTake);
   $("download-midi").addEventListener("click", () => download("midi"));
   $("download-wav").addEventListener("click", () => download("wav"));
   $("download-png").addEventListener("click", () => download("png"));
+  $("download-musicxml").addEventListener("click", () => download("musicxml"));
   $("share").addEventListener("click", () => download("html"));
   document.addEventListener("keydown", (event) => onKey(event, true));
   document.addEventListener("keyup", (event) => onKey(event, false));
   Promise.all([loadModels(), loadExamples()])
     .then(() => document.body.classList.add("ready"))
-    .catch((error) => showError(error.message));
+    .catch((error) => say("harmonize", error.message, "error"));
   connectMidiKeyboard();
 }
 
