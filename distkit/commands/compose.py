@@ -39,6 +39,12 @@ PATH = click.Path(dir_okay=False, path_type=Path)
     help="Music model NAME or PLUGIN:NAME [default: the installed model ranked best].",
 )
 @click.option(
+    "--style",
+    metavar="STYLE",
+    help="Use the best installed model of this style (string-quartet, renaissance, ...; "
+    "see `distkit list`).",
+)
+@click.option(
     "-o",
     "--output",
     type=PATH,
@@ -62,6 +68,7 @@ def compose(
     notes: str | None,
     tempo: float | None,
     model_name: str | None,
+    style: str | None,
     output: Path | None,
     png: Path | None,
     wav: Path | None,
@@ -72,6 +79,8 @@ def compose(
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
     file."""
+    if style is not None and model_name is not None:
+        raise click.UsageError("give --model or --style, not both")
     if track is not None and melody is None:
         raise click.UsageError("--track picks a track of a MELODY.mid")
     sources = (melody is not None) + example + (notes is not None)
@@ -120,8 +129,19 @@ def compose(
     registry = get_registry()
     default = default_model(registry)  # loads the music models, so their problems are known
     warn_problems(registry)
+    if style is not None:
+        from distkit.music.styles import best_of_style
+
+        model_name = best_of_style(registry, style)
     result = harmonize(roll, model_name or default, seed=seed, registry=registry)
-    write_outputs(result.arrangement, outputs, tempo=tempo, force=force)
+    write_outputs(
+        result.arrangement,
+        outputs,
+        tempo=tempo,
+        force=force,
+        voices=result.voices,
+        programs=result.programs,
+    )
     if share is not None:
         from distkit.music.share import write_share
 

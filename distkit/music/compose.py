@@ -31,6 +31,10 @@ class Harmonization:
     model: str
     plugin: str
     arrangement: NDArray[np.bool_]
+    voices: tuple[str, ...] | None = None
+    """The model's names of its tracks, top first (its optional `voices`), if it gives them."""
+    programs: tuple[int, ...] | None = None
+    """The model's General MIDI program per track (its optional `programs`), if it gives them."""
 
     @property
     def steps(self) -> int:
@@ -99,7 +103,24 @@ def harmonize(
     with _model_code(registration.plugin, label):
         answer = model_class().harmonize(roll, seed=seed)
         arrangement = check_arrangement(answer, roll, label)  # may run the answer's own code
-    return Harmonization(registration.name, registration.plugin, arrangement)
+    return Harmonization(
+        registration.name,
+        registration.plugin,
+        arrangement,
+        _declared(model_class, "voices", str),
+        _declared(model_class, "programs", int),
+    )
+
+
+def _declared(model_class: type[Any], member: str, kind: type[Any]) -> Any:
+    """A model's optional tuple of one entry per track (`voices`, `programs`), or None when it
+    gives none or gives something else."""
+    value = getattr(model_class, member, None)
+    if not isinstance(value, tuple | list) or len(value) != len(VOICES):
+        return None
+    if not all(isinstance(item, kind) and not isinstance(item, bool) for item in value):
+        return None
+    return tuple(value)
 
 
 @contextlib.contextmanager
@@ -161,7 +182,13 @@ def check_outputs(outputs: Outputs, *, force: bool = False, source: Path | None 
 
 
 def write_outputs(
-    arrangement: NDArray[Any], outputs: Outputs, *, tempo: float, force: bool = False
+    arrangement: NDArray[Any],
+    outputs: Outputs,
+    *,
+    tempo: float,
+    force: bool = False,
+    voices: tuple[str, ...] | None = None,
+    programs: tuple[int, ...] | None = None,
 ) -> None:
     """Write the arrangement as MIDI, and as a PNG and a WAV where those are asked for.
 
@@ -174,7 +201,9 @@ def write_outputs(
     targets = [path for path, _ in outputs.suffixes()]
     with staged(targets, replace=force) as temporaries:
         written = dict(zip(targets, temporaries, strict=True))
-        write_arrangement(arrangement, written[outputs.midi], tempo=tempo)
+        write_arrangement(
+            arrangement, written[outputs.midi], tempo=tempo, programs=programs, names=voices
+        )
         if outputs.png is not None:
             from distkit.music.plotting import save_pianoroll
 

@@ -156,11 +156,13 @@ def write_arrangement(
     *,
     tempo: float = DEFAULT_TEMPO,
     programs: Sequence[int] | None = None,
+    names: Sequence[str] | None = None,
 ) -> None:
     """Write a (tracks, steps, 128) roll as a MIDI file, one instrument per voice: General MIDI
     program `programs[i]` (0-127) for track i, choir aahs where none is given.
 
-    Tracks are named Soprano, Alto, Tenor, Bass (then Track 5, ...); each run of True cells of
+    Track i is named `names[i]` (a model's voices), else Soprano, Alto, Tenor, Bass (then
+    Track 5, ...); each run of True cells of
     one pitch becomes one note. A tempo outside `TEMPO_RANGE` is a UsageError.
     """
     import numpy as np
@@ -177,6 +179,8 @@ def write_arrangement(
     step_seconds = 60.0 / tempo / STEPS_PER_QUARTER
     for index, track in enumerate(roll):
         name = VOICES[index].title() if index < len(VOICES) else f"Track {index + 1}"
+        if names is not None and index < len(names) and names[index]:
+            name = names[index]
         program = chosen[index] if index < len(chosen) else CHOIR_AAHS
         instrument = pretty_midi.Instrument(program=program, name=name)
         instrument.notes = [
