@@ -339,7 +339,7 @@ def _check_kern_spines(path: Path, voices: int) -> None:
     with path.open("rb") as file:
         for raw in file:
             if raw.startswith(b"**"):
-                spines = raw.split(b"\t").count(b"**kern")
+                spines = raw.strip().split(b"\t").count(b"**kern")
                 if spines not in (voices, 1):
                     raise ValueError(
                         f"has {spines} parts with notes; {voices} are needed (or one of chords)"
