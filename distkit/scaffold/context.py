@@ -23,9 +23,14 @@ from distkit.scaffold.families import get_family, template_dir
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0")
 _PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _FAMILY_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-# Members of the generated base class that a custom parameter must not shadow.
+# Members of the generated base class, and names the generated class's module imports or its
+# methods use, that a custom parameter must not shadow (builtins, keywords, soft keywords and
+# names starting with "_", dunders included, are refused as well: see _is_parameter_name).
 _RESERVED_PARAMS = {"name", "discrete", "labels", "data", "params", "mean", "stdev", "pdf", "cdf"}
-_RESERVED_PARAMS |= {"sample", "fit", "read_data_file", "self"}
+_RESERVED_PARAMS |= {"sample", "fit", "read_data_file", "self", "cls", "logpdf"}
+_RESERVED_PARAMS |= {"np", "npt", "annotations", "Distribution", "FloatArray", "as_data"}
+_RESERVED_PARAMS |= {"check_finite", "check_positive", "check_probability", "as_counts"}
+_RESERVED_PARAMS |= {"finite_mean", "finite_range", "moments", "math", "Path", "Any", "ClassVar"}
 CUSTOM_FILE = "custom.jinja"
 # The generated package's own modules (and tests/test_<module>.py files), and the packages it
 # imports or is tested with.
@@ -82,8 +87,12 @@ def parse_custom_params(text: str) -> str:
     params: dict[str, float] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         name, _, default = (piece.strip() for piece in item.partition("="))
-        if not name.isidentifier() or keyword.iskeyword(name) or name in _RESERVED_PARAMS:
-            raise UsageError(f"--custom: {name!r} cannot be a parameter name")
+        if not _is_parameter_name(name):
+            raise UsageError(
+                f"--custom: {name!r} cannot be a parameter name (a plain identifier, not a "
+                "Python keyword or builtin, not starting with '_', nor a name the generated "
+                "class uses)"
+            )
         if name in params:
             raise UsageError(f"--custom: parameter {name!r} is given twice")
         try:
@@ -96,6 +105,48 @@ def parse_custom_params(text: str) -> str:
     if not params:
         raise UsageError("--custom needs at least one parameter, e.g. --custom 'shape=2,scale'")
     return ",".join(f"{name}={value!r}" for name, value in params.items())
+
+
+def _is_parameter_name(name: str) -> bool:
+    import builtins
+
+    return (
+        name.isascii()
+        and name.isidentifier()
+        and not name.startswith("_")
+        and not keyword.iskeyword(name)
+        and not keyword.issoftkeyword(name)
+        and not hasattr(builtins, name)
+        and name not in _RESERVED_PARAMS
+        and name not in _base_module_names()
+    )
+
+
+@cache
+def _base_module_names() -> frozenset[str]:
+    """Every name the generated package's `_base` module defines or imports, with the members
+    of its Distribution class: read from the template, so a member added there is reserved."""
+    import ast
+
+    base = template_dir() / "{{cookiecutter.project_slug}}/src/{{cookiecutter.import_name}}"
+    try:
+        tree = ast.parse((base / "_base.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return frozenset()
+    names: set[str] = set()
+    statements = list(tree.body)
+    while statements:
+        node = statements.pop()
+        if isinstance(node, ast.ClassDef):
+            statements.extend(node.body)  # its members; the bodies of its methods are not read
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return frozenset(names)
 
 
 def build_context(
