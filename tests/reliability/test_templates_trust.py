@@ -9,6 +9,7 @@ or temporary folder.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import os
@@ -20,6 +21,7 @@ import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -114,7 +116,7 @@ def assert_one_line(code: int, stderr: str, expected_code: int = 1) -> None:
 class _AuthHandler(SimpleHTTPRequestHandler):
     """Serves a folder of bare repositories over git's dumb HTTP, to Basic auth only."""
 
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         header = self.headers.get("Authorization", "")
@@ -207,7 +209,7 @@ def test_a_failing_hook_is_one_line_with_the_hooks_reason(tmp_path: Path) -> Non
     hook = 'raise RuntimeError("the lab server is down")\n'
     template = make_template(tmp_path / "t", {"a.txt": "a\n"}, hook=hook, in_git=False)
     out = tmp_path / "out"
-    code, stdout, err = distkit(
+    code, _, err = distkit(
         environment(tmp_path), "new", "--template", str(template), "--no-input", "-o", str(out)
     )
     assert_one_line(code, err)
@@ -263,10 +265,8 @@ def wait_for(marker: Path, process: subprocess.Popen[str]) -> None:
 
 def end_hook(marker: Path) -> None:
     """The hook cookiecutter started sleeps on in its own process: end it."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(int(marker.read_text()), signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def test_sigterm_during_new_template_leaves_no_staging_or_temporary_folder(
