@@ -47,18 +47,32 @@ class Tune:
     def __len__(self) -> int:
         return int(self.pitches.shape[0])
 
+    def notes(self) -> list[tuple[int | None, int]]:
+        """(MIDI pitch or None for a rest, steps) of each note."""
+        return [
+            (None if pitch < 0 else pitch, steps)
+            for pitch, steps in zip(self.pitches.tolist(), self.steps.tolist(), strict=True)
+        ]
+
     def events(self) -> Events:
         return encode_placed(self.pitches, self.steps, self.positions, self.bar_steps, self.key)
 
 
 def load_tunes(
-    *, refresh: bool = False, collections: Sequence[str] = COLLECTIONS, workers: int = 1
+    *,
+    refresh: bool = False,
+    collections: Sequence[str] = COLLECTIONS,
+    workers: int = 1,
+    limit: int | None = None,
 ) -> list[Tune]:
     """Every tune of `collections`, parsed from music21's corpus once and then read from the
-    cache (parsing all four takes about 10 minutes of one CPU core)."""
+    cache (parsing all four takes about 10 minutes of one CPU core). `limit` parses (and
+    caches apart) only the first `limit` files, for quick runs and tests."""
     from distkit.music.chorales import cache_dir
 
-    label = "-".join(sorted(collections))
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be a positive number of files, got {limit}")
+    label = "-".join(sorted(collections)) + ("" if limit is None else f"-first{limit}")
     digest = hashlib.sha256(label.encode()).hexdigest()[:10]
     path = cache_dir() / f"folk-tunes-v{CACHE_VERSION}-{digest}.npz"
     if not refresh and path.exists():
@@ -68,7 +82,7 @@ def load_tunes(
             raise CorpusError(
                 f"The folk-tune cache {path} is unreadable ({error}); delete it to parse afresh."
             ) from error
-    tunes = _parse_corpus(collections, workers)
+    tunes = _parse_corpus(collections, workers, limit)
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_cache(path, tunes)
     return tunes
@@ -161,8 +175,8 @@ def tune_key(pitches: NDArray[np.int64], steps: NDArray[np.int64]) -> Key:
     return Key(tonic, mode)
 
 
-def _parse_corpus(collections: Sequence[str], workers: int) -> list[Tune]:
-    files = corpus_files(collections)
+def _parse_corpus(collections: Sequence[str], workers: int, limit: int | None) -> list[Tune]:
+    files = corpus_files(collections)[:limit]
     if not files:
         raise CorpusError(f"music21's corpus has none of the collections {', '.join(collections)}")
     if workers > 1:

@@ -1,0 +1,299 @@
+"""The melody models on held-out folk tunes: likelihood and continuations, against the real tunes.
+
+Run: python benchmarks/melody_eval.py --split validation [--choose]   # tune settings
+     python benchmarks/melody_eval.py --split test --json OUT.json     # report, once
+
+1. Negative log-likelihood per note event (pitch and duration given everything before) of every
+   tune of the split, for the n-gram baseline and the Transformer, with 95 % bootstrap
+   intervals (whole tunes resampled) and the interval of their difference (paired).
+2. Continuations of the split's openings: the first 4 bars given (after any pickup), 4 bars
+   continued with several seeds, with and without --close; the tune's real bars 5-8 are the
+   reference. Measures: share of notes in the tune's scale (its tonic and mode), share whose
+   last note is the tune's tonic, leaps over an octave per 100 notes, share of continuations
+   that copy a training tune for 8 or more notes running (intervals and durations equal).
+With --choose, the sampling temperature of each model is chosen on validation: the highest
+(most varied) of the candidates whose in-scale share is at least the real tunes' and whose leap
+rate is at most theirs, and it is written where the model reads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from distkit.music.base import MAJOR_SCALE, MINOR_SCALE
+from distkit.music.melody.continuation import EventPredictor, Note, continue_notes
+from distkit.music.melody.events import estimate_key
+from distkit.music.melody.folk import Tune, load_tunes, split_tunes
+from distkit.music.melody.model import shipped_ngram
+
+GIVEN_BARS = 4
+CONTINUED_BARS = 4
+COPY_RUN = 8
+TEMPERATURES = (0.7, 0.8, 0.9, 1.0)
+RESAMPLES = 2000
+NGRAM_SETTINGS = Path("distkit/music/melody/data/ngram.json")
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A tune cut at bar lines: the notes given, the real notes that follow, the metre."""
+
+    tune: Tune
+    given: list[Note]
+    real: list[Note]
+    start_in_bar: int
+    bar_steps: int
+    end: int
+
+
+def openings(tunes: Sequence[Tune]) -> list[Opening]:
+    """Every tune with 8 whole bars in one metre after its pickup, cut after bar 4 and bar 8."""
+    found = []
+    for tune in tunes:
+        bar = int(tune.bar_steps[0])
+        start_in_bar = int(tune.positions[0])
+        first_bar_line = (bar - start_in_bar) % bar
+        given_end = first_bar_line + GIVEN_BARS * bar
+        end = given_end + CONTINUED_BARS * bar
+        onsets = np.r_[0, np.cumsum(tune.steps)[:-1]]
+        inside = onsets < end
+        if onsets[-1] + tune.steps[-1] < end or (tune.bar_steps[inside] != bar).any():
+            continue
+        notes = [
+            (None if p < 0 else int(p), int(s))
+            for p, s in zip(tune.pitches, tune.steps, strict=True)
+        ]
+        given = _cut(notes, onsets, 0, given_end)
+        real = _cut(notes, onsets, given_end, end)
+        if any(p is not None for p, _ in given) and any(p is not None for p, _ in real):
+            found.append(Opening(tune, given, real, start_in_bar, bar, end))
+    return found
+
+
+def _cut(notes: list[Note], onsets: np.ndarray, start: int, stop: int) -> list[Note]:
+    """The notes with onsets in [start, stop), the last one cut at `stop`."""
+    kept = [
+        (pitch, min(steps, stop - onset))
+        for (pitch, steps), onset in zip(notes, onsets, strict=True)
+        if start <= onset < stop
+    ]
+    return kept
+
+
+def note_windows(notes: Sequence[Note]) -> list[int]:
+    """Hashes of every run of COPY_RUN sounding notes: their intervals and durations."""
+    sounding = [(p, s) for p, s in notes if p is not None]
+    hashes = []
+    for i in range(len(sounding) - COPY_RUN + 1):
+        run = sounding[i : i + COPY_RUN]
+        key = (run[0][1], *((b[0] - a[0], b[1]) for a, b in pairwise(run)))
+        hashes.append(hash(key))
+    return hashes
+
+
+def training_windows(tunes: Sequence[Tune]) -> set[int]:
+    windows: set[int] = set()
+    for tune in tunes:
+        notes = [
+            (None if p < 0 else int(p), int(s))
+            for p, s in zip(tune.pitches, tune.steps, strict=True)
+        ]
+        windows.update(note_windows(notes))
+    return windows
+
+
+def measures(opening: Opening, new: Sequence[Note], train: set[int]) -> dict[str, float]:
+    """Counts for one continuation: notes in scale, notes, leaps, tonic ending, copying."""
+    key = opening.tune.key
+    scale = MINOR_SCALE if key.mode == "minor" else MAJOR_SCALE
+    pitches = [p for p, _ in new if p is not None]
+    before = [p for p, _ in opening.given if p is not None][-1:]
+    line = before + pitches
+    copied = any(h in train for h in note_windows(new))
+    return {
+        "notes": len(pitches),
+        "in_scale": sum((p - key.tonic) % 12 in scale for p in pitches),
+        "leaps": sum(abs(b - a) > 12 for a, b in pairwise(line)),
+        "tonic_end": float(bool(pitches) and pitches[-1] % 12 == key.tonic),
+        "copies": float(copied),
+        "pieces": 1.0,
+    }
+
+
+def summarise(rows: list[list[dict[str, float]]], seed: int = 0) -> dict[str, list[float]]:
+    """Each measure as a ratio of sums with a 95 % interval, resampling whole tunes."""
+    per_tune = {
+        name: np.array([sum(r[name] for r in tune_rows) for tune_rows in rows])
+        for name in rows[0][0]
+    }
+    ratios = {"in_scale": "notes", "leaps": "notes", "tonic_end": "pieces", "copies": "pieces"}
+    scale = {"in_scale": 1.0, "leaps": 100.0, "tonic_end": 1.0, "copies": 1.0}
+    picks = np.random.default_rng(seed).integers(0, len(rows), (RESAMPLES, len(rows)))
+    out = {}
+    for name, total in ratios.items():
+        value = per_tune[name].sum() / per_tune[total].sum() * scale[name]
+        boot = per_tune[name][picks].sum(1) / per_tune[total][picks].sum(1) * scale[name]
+        out[name] = [float(value), *np.percentile(boot, [2.5, 97.5]).tolist()]
+    return out
+
+
+def continuation_panel(
+    predictors: dict[str, tuple[EventPredictor, float]],
+    cases: Sequence[Opening],
+    train: set[int],
+    seeds: int,
+) -> dict[str, dict[str, list[float]]]:
+    """The measures of the real bars 5-8 and of each model's continuations (free and closed)."""
+    table = {"real tunes": summarise([[measures(o, o.real, train)] for o in cases])}
+    for name, (predictor, temperature) in predictors.items():
+        for close in (False, True):
+            rows = []
+            for index, case in enumerate(cases):
+                key = estimate_key(case.given)  # as `compose --continue` would
+                rows.append(
+                    [
+                        measures(
+                            case,
+                            continue_notes(
+                                predictor,
+                                case.given,
+                                key,
+                                case.end,
+                                bar_steps=case.bar_steps,
+                                start_in_bar=case.start_in_bar,
+                                seed=seed * 100_003 + index,
+                                close=close,
+                                temperature=temperature,
+                            ),
+                            train,
+                        )
+                        for seed in range(seeds)
+                    ]
+                )
+            table[f"{name}{' --close' if close else ''}"] = summarise(rows)
+            print(
+                f"  {name} close={close}: {table[f'{name}' + (' --close' if close else '')]}",
+                file=sys.stderr,
+            )
+    return table
+
+
+def nll_panel(
+    scorers: dict[str, Any], tunes: Sequence[Tune], seed: int = 0
+) -> dict[str, list[float]]:
+    """NLL per event of each scorer over `tunes`, 95 % intervals, and the paired difference."""
+    sums = {
+        name: np.array([float(scorer(t.events(), t.key.mode == "minor").sum()) for t in tunes])
+        for name, scorer in scorers.items()
+    }
+    counts = np.array([len(t) for t in tunes], dtype=float)
+    picks = np.random.default_rng(seed).integers(0, len(tunes), (RESAMPLES, len(tunes)))
+    out = {}
+    for name, values in sums.items():
+        boot = values[picks].sum(1) / counts[picks].sum(1)
+        out[name] = [float(values.sum() / counts.sum()), *np.percentile(boot, [2.5, 97.5]).tolist()]
+    if len(sums) == 2:
+        (a, first), (b, second) = sums.items()
+        difference = first - second
+        boot = difference[picks].sum(1) / counts[picks].sum(1)
+        out[f"{a} - {b}"] = [
+            float(difference.sum() / counts.sum()),
+            *np.percentile(boot, [2.5, 97.5]).tolist(),
+        ]
+    return out
+
+
+def models() -> dict[str, tuple[Any, Any, float]]:
+    """name: (predictor, NLL scorer, temperature) of the n-gram and the Transformer if installed."""
+    ngram = shipped_ngram()
+    settings = json.loads(NGRAM_SETTINGS.read_text()) if NGRAM_SETTINGS.exists() else {}
+    found: dict[str, tuple[Any, Any, float]] = {
+        "folk-ngram": (ngram, ngram.event_nll, float(settings.get("temperature", 1.0)))
+    }
+    try:
+        from distkit_melody.model import TransformerPredictor, load_network, sampler_temperature
+    except ImportError:
+        print("warning: distkit-melody is not installed; the n-gram alone", file=sys.stderr)
+        return found
+    predictor = TransformerPredictor(load_network())
+    found["folk-transformer"] = (predictor, predictor.event_nll, sampler_temperature())
+    return found
+
+
+def choose_temperatures(
+    found: dict[str, tuple[Any, Any, float]], cases: Sequence[Opening], train: set[int], seeds: int
+) -> dict[str, Any]:
+    """Each model's temperature chosen on validation (see the module's docstring)."""
+    real = summarise([[measures(o, o.real, train)] for o in cases])
+    chosen: dict[str, Any] = {"real tunes": real}
+    for name, (predictor, _, _) in found.items():
+        readings = {}
+        for temperature in TEMPERATURES:
+            table = continuation_panel({name: (predictor, temperature)}, cases, train, seeds)
+            readings[temperature] = table[name]
+        good = [
+            t
+            for t in TEMPERATURES
+            if readings[t]["in_scale"][0] >= real["in_scale"][0]
+            and readings[t]["leaps"][0] <= real["leaps"][0]
+        ]
+        chosen[name] = {
+            "temperature": max(good) if good else min(TEMPERATURES),
+            "readings": {str(t): r for t, r in readings.items()},
+        }
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("validation", "test"), default="validation")
+    parser.add_argument("--choose", action="store_true", help="choose temperatures (validation)")
+    parser.add_argument("--openings", type=int, default=300, help="openings to continue")
+    parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    if args.choose and args.split != "validation":
+        parser.error("settings are chosen on the validation split only")
+    parts = split_tunes(load_tunes())
+    held_out = parts[args.split]
+    train = training_windows(parts["train"])
+    cases = openings(held_out)
+    cases = [cases[i] for i in np.random.default_rng(1).permutation(len(cases))[: args.openings]]
+    found = models()
+    print(
+        f"{len(parts['train'])} train tunes; {args.split}: {len(held_out)} tunes, "
+        f"{len(cases)} openings continued",
+        file=sys.stderr,
+    )
+    if args.choose:
+        result = choose_temperatures(found, cases, train, args.seeds)
+        print(json.dumps(result, indent=1))
+        return
+    result = {
+        "split": args.split,
+        "tunes": len(held_out),
+        "openings": len(cases),
+        "seeds": args.seeds,
+        "nll": nll_panel({name: scorer for name, (_, scorer, _) in found.items()}, held_out),
+        "continuations": continuation_panel(
+            {name: (p, t) for name, (p, _, t) in found.items()}, cases, train, args.seeds
+        ),
+        "temperatures": {name: t for name, (_, _, t) in found.items()},
+    }
+    text = json.dumps(result, indent=1)
+    if args.json:
+        args.json.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
