@@ -61,7 +61,8 @@ def test_a_corrupt_file_is_named_skipped_and_reported(tmp_path: Path) -> None:
     corpus = load_corpus(folder, log=lines.append)
     assert len(corpus.pieces) == 3
     assert [skipped.file for skipped in corpus.skipped] == ["broken.mid"]
-    assert len(lines) == 1 and lines[0].startswith("skipped broken.mid: ")
+    assert len(lines) == 1
+    assert lines[0].startswith("skipped broken.mid: ")
     assert "\n" not in lines[0]
     assert "skipped 1" in corpus.summary()
 
@@ -99,7 +100,8 @@ def test_pieces_are_parsed_once_then_read_from_the_cache(
     again = load_corpus(folder)
     assert again.key == first.key
     for a, b in zip(first.pieces, again.pieces, strict=True):
-        assert a.id == b.id and np.array_equal(a.roll, b.roll)
+        assert a.id == b.id
+        assert np.array_equal(a.roll, b.roll)
     write_piece(folder / "piece00.mid", 99)  # new content: a new key, so it is parsed again
     with pytest.raises(CorpusError):  # every file now "fails" to parse in this test
         load_corpus(folder)
@@ -110,7 +112,8 @@ def test_one_track_of_chords_is_split_by_range() -> None:
     roll = roll_from_parts([chords], voices=4)
     tops = [[int(np.flatnonzero(roll[v, step])[0]) for v in range(4)] for step in (0, 4)]
     assert tops[0] == [67, 64, 60, 48]
-    assert tops[1][0] == 65 and tops[1][3] == 50  # three notes: outer voices keep the outer ones
+    assert tops[1][0] == 65
+    assert tops[1][3] == 50
     with pytest.raises(ValueError, match="without chords"):
         roll_from_parts([[(0, 4, 60), (4, 8, 62)]], voices=4)
     with pytest.raises(ValueError, match="has 2 parts"):
