@@ -9,18 +9,22 @@ Ctrl-C stops the server, kills the model workers, and gives open connections one
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from distkit.errors import StudioError
 from distkit.studio.jobs import JOB_SECONDS, MAX_JOBS
@@ -115,7 +119,7 @@ def serve(
         timeout_graceful_shutdown=1,  # a slow client cannot hold the server after Ctrl-C
         timeout_keep_alive=5,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     pages: list[Path] = []
 
     def announce() -> None:
@@ -139,3 +143,36 @@ def serve(
         sock.close()
         for page in pages:
             shutil.rmtree(page.parent, ignore_errors=True)
+
+
+def _server_class() -> type[Any]:
+    import uvicorn
+
+    class Server(uvicorn.Server):  # type: ignore[misc]
+        """uvicorn's server, stopped by Ctrl-C or SIGTERM without re-raising the signal
+        afterwards (which would interrupt the closing event loop mid-request)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            stops = (signal.SIGINT, signal.SIGTERM)
+            originals = {number: signal.signal(number, self.stop) for number in stops}
+            try:
+                yield
+            finally:
+                for number, handler in originals.items():
+                    signal.signal(number, handler)
+
+        def stop(self, number: int, frame: FrameType | None) -> None:
+            """First signal: stop serving; a second one: stop without waiting at all."""
+            if self.should_exit:
+                self.force_exit = True
+            self.should_exit = True
+
+    return Server
+
+
+def _Server(config: Any) -> Any:
+    return _server_class()(config)

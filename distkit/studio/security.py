@@ -7,6 +7,8 @@ DNS rebinding; the body cap keeps an upload from filling memory.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -20,6 +22,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TOKEN_HEADER = b"x-distkit-token"
 MAX_BODY = 2 * 1024 * 1024
+BODY_SECONDS = 30  # a client that trickles its body is cut off, not waited for
+PUBLIC_PATHS = frozenset({"/favicon.ico"})  # the icon browsers fetch on their own, no secret
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -64,6 +68,9 @@ class Guard:
         if headers.get(b"host", b"").decode("latin-1") not in self.hosts:
             await _plain(send, 403, "forbidden: this studio answers on 127.0.0.1 only")
             return
+        if scope.get("path") in PUBLIC_PATHS and scope.get("method") == "GET":
+            await self.app(scope, receive, _with_headers(send))  # the browser asks without a token
+            return
         if not self._has_token(scope, headers):
             await _plain(send, 403, "forbidden: open the studio with the link it printed")
             return
@@ -71,7 +78,16 @@ class Guard:
         if not declared.isdigit() or int(declared) > self.max_body:
             await _plain(send, 413, f"request too large: at most {self.max_body} bytes")
             return
-        body = await self._read_body(receive)
+        try:
+            async with asyncio.timeout(BODY_SECONDS):
+                body = await self._read_body(receive)
+        except TimeoutError:
+            await _plain(send, 408, f"the request body took over {BODY_SECONDS} s to arrive")
+            return
+        except asyncio.CancelledError:  # the studio is stopping: no traceback for this client
+            with contextlib.suppress(Exception):
+                await _plain(send, 503, "the studio is stopping")
+            return
         if body is None:
             await _plain(send, 413, f"request too large: at most {self.max_body} bytes")
             return
