@@ -33,14 +33,13 @@ from distkit.music.base import MAJOR_SCALE, MINOR_SCALE
 from distkit.music.melody.continuation import EventPredictor, Note, continue_notes
 from distkit.music.melody.events import estimate_key
 from distkit.music.melody.folk import Tune, load_tunes, split_tunes
-from distkit.music.melody.model import shipped_ngram
+from distkit.music.melody.model import SETTINGS, FolkNgram, data_file, shipped_ngram
 
 GIVEN_BARS = 4
 CONTINUED_BARS = 4
 COPY_RUN = 8
 TEMPERATURES = (0.7, 0.8, 0.9, 1.0)
 RESAMPLES = 2000
-NGRAM_SETTINGS = Path("distkit/music/melody/data/ngram.json")
 
 
 @dataclass(frozen=True)
@@ -215,17 +214,16 @@ def nll_panel(
 def models() -> dict[str, tuple[Any, Any, float]]:
     """name: (predictor, NLL scorer, temperature) of the n-gram and the Transformer if installed."""
     ngram = shipped_ngram()
-    settings = json.loads(NGRAM_SETTINGS.read_text()) if NGRAM_SETTINGS.exists() else {}
     found: dict[str, tuple[Any, Any, float]] = {
-        "folk-ngram": (ngram, ngram.event_nll, float(settings.get("temperature", 1.0)))
+        "folk-ngram": (ngram, ngram.event_nll, FolkNgram().temperature())
     }
     try:
-        from distkit_melody.model import TransformerPredictor, load_network, sampler_temperature
+        from distkit_melody.model import FolkTransformer, TransformerPredictor, load_network
     except ImportError:
         print("warning: distkit-melody is not installed; the n-gram alone", file=sys.stderr)
         return found
     predictor = TransformerPredictor(load_network())
-    found["folk-transformer"] = (predictor, predictor.event_nll, sampler_temperature())
+    found["folk-transformer"] = (predictor, predictor.event_nll, FolkTransformer().temperature())
     return found
 
 
@@ -253,6 +251,24 @@ def choose_temperatures(
     return chosen
 
 
+def write_temperatures(chosen: dict[str, Any]) -> None:
+    """Record each chosen temperature where its model reads it."""
+    targets = {"folk-ngram": data_file(SETTINGS)}
+    try:
+        from distkit_melody.model import SETTINGS as TRANSFORMER_SETTINGS
+
+        targets["folk-transformer"] = TRANSFORMER_SETTINGS
+    except ImportError:
+        pass
+    for name, path in targets.items():
+        if name in chosen:
+            record = json.loads(path.read_text()) if path.exists() else {}
+            record["temperature"] = chosen[name]["temperature"]
+            record["temperature_readings"] = chosen[name]["readings"]
+            path.write_text(json.dumps(record, indent=1) + "\n")
+            print(f"{name}: temperature {record['temperature']} -> {path}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
@@ -260,6 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--openings", type=int, default=300, help="openings to continue")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--write", action="store_true", help="with --choose: record them")
     args = parser.parse_args(argv)
     if args.choose and args.split != "validation":
         parser.error("settings are chosen on the validation split only")
@@ -277,6 +294,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.choose:
         result = choose_temperatures(found, cases, train, args.seeds)
         print(json.dumps(result, indent=1))
+        if args.write:
+            write_temperatures(result)
         return
     result = {
         "split": args.split,

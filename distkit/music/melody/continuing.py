@@ -35,7 +35,7 @@ class Continuation:
 
     @property
     def bars(self) -> float:
-        return self.melody.shape[0] / BAR_STEPS
+        return float(self.melody.shape[0] / BAR_STEPS)
 
 
 def melody_models(registry: Registry | None = None) -> list[str]:
@@ -114,6 +114,21 @@ def check_continuation(
     return roll
 
 
+@dataclass(frozen=True)
+class Continued:
+    """What `compose --continue` writes: the continued melody, harmonized unless asked not to."""
+
+    continuation: Continuation
+    harmonization: Harmonization | None
+
+    @property
+    def arrangement(self) -> NDArray[np.bool_]:
+        """The tracks to write: the four voices, or the melody alone as one track."""
+        if self.harmonization is not None:
+            return self.harmonization.arrangement
+        return self.continuation.melody[None]
+
+
 def continue_and_harmonize(
     melody: Any,
     bars: int,
@@ -122,13 +137,21 @@ def continue_and_harmonize(
     model: str | None = None,
     seed: int | None = None,
     close: bool = False,
+    harmonize: bool = True,
     registry: Registry | None = None,
-) -> tuple[Continuation, Harmonization]:
-    """Continue the melody, then harmonize all of it with the music model `model`."""
-    from distkit.music.compose import harmonize
+) -> Continued:
+    """Continue the melody, then (with `harmonize`) harmonize all of it with the music model
+    `model` (the default harmonizer when None)."""
+    from distkit.music import compose
 
     registry = registry or get_registry()
     continuation = continue_melody(
         melody, bars, melody_model, seed=seed, close=close, registry=registry
     )
-    return continuation, harmonize(continuation.melody, model, seed=seed, registry=registry)
+    if not harmonize:
+        return Continued(continuation, None)
+    harmony_model = model or compose.default_model(registry)
+    return Continued(
+        continuation,
+        compose.harmonize(continuation.melody, harmony_model, seed=seed, registry=registry),
+    )

@@ -17,6 +17,7 @@ from distkit.music.melody.ngram import NgramModel
 
 Tunes = Sequence[tuple[Events, bool]]
 DATA = Path(__file__).parent / "data"
+MAX_ORDER = 6
 
 
 def mean_nll(model: NgramModel, tunes: Tunes) -> float:
@@ -30,12 +31,12 @@ def mean_nll(model: NgramModel, tunes: Tunes) -> float:
 
 
 def choose_orders(
-    train: Tunes,
+    full: NgramModel,
     validation: Tunes,
-    orders: Sequence[int] = (1, 2, 3, 4, 5, 6),
     log: Callable[[str], None] = print,
 ) -> tuple[int, int, dict[str, float]]:
-    """The pitch and duration orders with the lowest validation NLL, and every reading.
+    """The pitch and duration orders (up to `full`'s) with the lowest validation NLL, and every
+    reading.
 
     An event's NLL is the sum of its pitch and duration terms, which depend on their own
     factor alone, so each factor's order is chosen on its own term.
@@ -43,8 +44,9 @@ def choose_orders(
     import numpy as np
 
     readings: dict[str, float] = {}
+    orders = range(1, min(full.pitch.order, full.duration.order) + 1)
     for order in orders:
-        model = NgramModel(order, order).fit(train)
+        model = full.truncated(order, order)
         count = sum(len(events) for events, _ in validation)
         pitch = sum(float(np.sum(model.pitch_nll(e, minor))) for e, minor in validation)
         duration = sum(float(np.sum(model.duration_nll(e))) for e, _ in validation)
@@ -71,8 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     train = [(t.events(), t.key.mode == "minor") for t in parts["train"]]
     validation = [(t.events(), t.key.mode == "minor") for t in parts["validation"]]
     print(f"{len(train)} train tunes, {len(validation)} validation tunes")
-    pitch, duration, readings = choose_orders(train, validation)
-    model = NgramModel(pitch, duration).fit(train)
+    full = NgramModel(MAX_ORDER, MAX_ORDER).fit(train)
+    pitch, duration, readings = choose_orders(full, validation)
+    model = full.truncated(pitch, duration)
     chosen = mean_nll(model, validation)
     print(f"chosen: pitch order {pitch}, duration order {duration}: validation {chosen:.4f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,8 @@ estimated from its notes (Krumhansl-Kessler profiles), and the continuation is w
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from distkit.errors import UsageError
@@ -40,11 +42,13 @@ class MelodyModel:
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
-    temperature: ClassVar[float] = 1.0
-    """Sampling temperature, chosen on the validation split."""
 
     def predictor(self) -> EventPredictor:
         raise NotImplementedError
+
+    def temperature(self) -> float:
+        """The sampling temperature (chosen on the validation split where it was measured)."""
+        return 1.0
 
     def continue_melody(
         self, melody: Any, bars: int, *, seed: int | None = None, close: bool = False
@@ -71,7 +75,7 @@ class MelodyModel:
             bar_steps=BAR_STEPS,
             seed=seed,
             close=close,
-            temperature=self.temperature,
+            temperature=self.temperature(),
         )
         return roll_of([*notes, *new])
 
@@ -95,17 +99,37 @@ class FolkNgram(MelodyModel):
     def predictor(self) -> NgramModel:
         return shipped_ngram()
 
+    def temperature(self) -> float:
+        return settings_temperature(data_file(SETTINGS))
 
+
+SETTINGS = "ngram.json"
+"""The orders and sampling temperature chosen on validation, beside the tables."""
+
+
+def data_file(name: str) -> Path:
+    """A file of distkit.music.melody's data folder (package data)."""
+    return Path(__file__).parent / "data" / name
+
+
+def settings_temperature(path: Path) -> float:
+    """The `temperature` a settings file records, 1.0 when it records none."""
+    import json
+
+    try:
+        value = float(json.loads(path.read_text())["temperature"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1.0
+    return value if value > 0 else 1.0
+
+
+@functools.lru_cache(maxsize=1)
 def shipped_ngram() -> NgramModel:
-    """The n-gram tables shipped in distkit.music.melody's data folder."""
-    from importlib import resources
-
+    """The n-gram tables shipped in distkit.music.melody's data folder (read once)."""
     from distkit.errors import NotFoundError
     from distkit.music.melody.ngram import NgramModel
 
-    path = resources.files("distkit.music.melody").joinpath("data", FolkNgram.tables)
     try:
-        with resources.as_file(path) as file:
-            return NgramModel.load(file)
+        return NgramModel.load(data_file(FolkNgram.tables))
     except FileNotFoundError:
         raise NotFoundError(f"the n-gram tables {FolkNgram.tables} are not installed") from None

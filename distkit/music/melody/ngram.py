@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from distkit.music.melody.events import DURATION_TOKENS, PITCH_TOKENS, START, Events
 
@@ -37,6 +37,12 @@ class Factor:
     def __post_init__(self) -> None:
         if not self.counts:
             self.counts = [{} for _ in range(self.order)]
+
+    def truncated(self, order: int) -> Factor:
+        """The same counts used up to contexts of `order` levels (a lower-order model)."""
+        if not 1 <= order <= self.order:
+            raise ValueError(f"order must be 1 to {self.order}, got {order}")
+        return Factor(self.vocabulary, order, self.counts[:order])
 
     def add(self, context: Context, token: int) -> None:
         for level in range(self.order):
@@ -98,6 +104,13 @@ class NgramModel:
             for back in range(1, order - 1)
         ]
         return (bar_steps * 64 + position, *previous)
+
+    def truncated(self, pitch_order: int, duration_order: int) -> NgramModel:
+        """The model of lower orders that the same counts give (no refitting)."""
+        model = NgramModel(pitch_order, duration_order)
+        model.pitch = self.pitch.truncated(pitch_order)
+        model.duration = self.duration.truncated(duration_order)
+        return model
 
     def fit(self, tunes: Sequence[tuple[Events, bool]]) -> NgramModel:
         """Count every event of `tunes` ((events, minor) pairs)."""
@@ -178,7 +191,7 @@ class NgramModel:
         """The counts as arrays (factor, level, context..., token, count) in one npz file."""
         import numpy as np
 
-        arrays: dict[str, NDArray[np.int64]] = {
+        arrays: dict[str, Any] = {
             "orders": np.array([self.pitch.order, self.duration.order], dtype=np.int64)
         }
         for name, factor in (("pitch", self.pitch), ("duration", self.duration)):

@@ -109,3 +109,11 @@ def test_tables_survive_saving_and_loading(tmp_path):
     loaded = NgramModel.load(tmp_path / "tables.npz")
     events = tune([30, 32, 35], [3, 4, 3])
     assert np.allclose(loaded.event_nll(events, True), model.event_nll(events, True))
+
+
+def test_a_truncated_model_is_the_lower_order_model():
+    data = [(tune([30, 32, 34, 30, 32, 35], [3, 3, 3, 7, 2, 2]), False)]
+    truncated = NgramModel(5, 5).fit(data).truncated(2, 3)
+    fitted = NgramModel(2, 3).fit(data)
+    events = tune([30, 32, 34, 36], [3, 3, 2, 2])
+    assert np.allclose(truncated.event_nll(events, False), fitted.event_nll(events, False))

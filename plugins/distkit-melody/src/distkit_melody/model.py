@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import torch
 
 from distkit.music.melody.events import Events
-from distkit.music.melody.model import MelodyModel
+from distkit.music.melody.model import MelodyModel, settings_temperature
 from distkit_melody.data import Sequences, all_windows, stack, window_arrays
 from distkit_melody.network import MelodyTransformer
 
@@ -97,16 +97,6 @@ class TransformerPredictor:
         return np.concatenate(values).astype(float)
 
 
-def sampler_temperature() -> float:
-    """The sampling temperature chosen on validation (1.0 until one was chosen)."""
-    import json
-
-    try:
-        return float(json.loads(SETTINGS.read_text())["temperature"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 1.0
-
-
 class FolkTransformer(MelodyModel):
     """A decoder-only Transformer over note events, trained on the folk tunes' train split."""
 
@@ -115,7 +105,9 @@ class FolkTransformer(MelodyModel):
         "decoder-only Transformer over note events (pitch in the key, duration, bar position), "
         "trained on about 10,000 folk tunes; continues melodies"
     )
-    temperature: ClassVar[float] = sampler_temperature()
 
     def predictor(self) -> Any:
         return TransformerPredictor(load_network())
+
+    def temperature(self) -> float:
+        return settings_temperature(SETTINGS)
