@@ -4,6 +4,11 @@ Uploads need a password that distkit makes at first start and keeps in a file on
 can read; pypiserver gets only its hash. The folder is this user's alone (mode 0700). A lock
 serialises start and stop; a process is signalled only once it is known to be this user's
 pypiserver serving this folder. The port is kept across restarts, so saved URLs stay valid.
+
+The password goes only to the server distkit started and still owns: its process is alive and
+holds every socket listening on the port (read from /proc/net/tcp and /proc/PID/fd, or from
+`lsof`). A port that another process holds, another user's included, is never taken for the
+index, however it answers.
 """
 
 from __future__ import annotations
@@ -52,9 +57,27 @@ def index_dir() -> Path:
 
 
 def status() -> Server | None:
-    """The running server, found among this user's processes (no state file is trusted)."""
+    """The running server, found among this user's processes (no state file is trusted): one
+    that holds its port and answers on it."""
     servers = _our_servers(index_dir())
-    return next((server for server in servers if _healthy(server.port)), None)
+    return next(
+        (
+            server
+            for server in servers
+            if holds_port(server.pid, server.port) and _healthy(server.port)
+        ),
+        None,
+    )
+
+
+def confirm(server: Server) -> None:
+    """LocalIndexError unless `server` still runs and alone listens on its port; called right
+    before its password is sent."""
+    if not (_alive(server.pid) and holds_port(server.pid, server.port)):
+        raise LocalIndexError(
+            f"the local index (pid {server.pid}) no longer holds port {server.port}; "
+            "nothing was sent (run `distkit index start` again)"
+        )
 
 
 def start(port: int | None = None, timeout: float = 30.0) -> Server:
@@ -111,6 +134,11 @@ def free_port() -> int:
 
 
 def _launch(root: Path, port: int, timeout: float) -> Server:
+    if not _port_free(port):
+        raise LocalIndexError(
+            f"port {port} on 127.0.0.1 is held by another process, not by the local index; "
+            "stop that process, or start the index on another port (`distkit index start --port`)"
+        )
     packages = root / "packages"
     packages.mkdir(mode=0o700, exist_ok=True)
     htpasswd = _ensure_credentials(root)
@@ -127,7 +155,7 @@ def _launch(root: Path, port: int, timeout: float) -> Server:
             raise LocalIndexError(
                 f"the local index stopped at start ({in_use}see {root / 'server.log'})"
             )
-        if _healthy(port):
+        if holds_port(process.pid, port) and _healthy(port):
             (root / "port").write_text(str(port), encoding="utf-8")
             return Server(process.pid, port)
         time.sleep(0.1)
@@ -264,7 +292,10 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
 
 
 def _port_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:`port` (connections closing there do not count:
+    the server binds with SO_REUSEADDR too)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -278,3 +309,71 @@ def _healthy(port: int) -> bool:
             return bool(response.status == 200)
     except OSError:
         return False
+
+
+def holds_port(pid: int, port: int) -> bool:
+    """Whether process `pid` holds every socket that listens for 127.0.0.1:`port` (and there
+    is at least one)."""
+    net = Path("/proc/net/tcp")
+    if not net.is_file():
+        return _holds_port_by_lsof(pid, port)
+    listening = _listening_inodes(port)
+    return bool(listening) and listening <= _socket_inodes(pid)
+
+
+# Local addresses on which a listening socket receives connections to 127.0.0.1, as
+# /proc/net/tcp{,6} writes them: 127.0.0.1 and 0.0.0.0; ::ffff:127.0.0.1 and ::.
+_LOOPBACK_LISTENERS = {"0100007F", "00000000", "0000000000000000FFFF00000100007F", "0" * 32}
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """The inodes of the sockets that listen on `port` for connections to 127.0.0.1."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text(encoding="ascii").splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) < 10 or fields[3] != "0A":  # 0A: LISTEN
+                continue
+            address, _, hex_port = fields[1].partition(":")
+            if int(hex_port, 16) == port and address.upper() in _LOOPBACK_LISTENERS:
+                found.add(fields[9])
+    return found
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    """The inodes of the sockets process `pid` has open (empty when it cannot be read)."""
+    inodes = set()
+    try:
+        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return set()
+    for fd in descriptors:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+def _holds_port_by_lsof(pid: int, port: int) -> bool:
+    """`holds_port` where there is no /proc (macOS): the pids `lsof` says listen on `port`."""
+    try:
+        result = subprocess.run(
+            ["lsof", "-nP", f"-iTCP:{port}", "-sTCP:LISTEN", "-t"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        raise LocalIndexError(
+            "cannot tell which process listens on the local index's port (no /proc, no lsof)"
+        ) from None
+    pids = {int(line) for line in result.stdout.split() if line.isdigit()}
+    return pids == {pid}
