@@ -14,15 +14,24 @@ if TYPE_CHECKING:
     from distkit.release.tox import EnvProgress
 
 LABELS = {"ok": "ok", "warn": "warn", "fail": "FAIL"}
-# The hint each library error gets here, where the flags are known.
-HINTS = {
-    "TargetConflict": "pass one of --test, --local, --repository, --repository-url",
-    "InsecureTransport": "or pass --allow-insecure-http to send them anyway",
-    "ConfirmationNeeded": "pass --yes to upload without asking",
-    "PlaceholderMetadata": "fix [project] in pyproject.toml, or pass --yes to publish it as is",
-    "TestsFailed": "or pass --no-tests",
-    "AlreadyPublished": "or pass --skip-existing to upload only the missing files",
-}
+
+
+def _hints() -> list[tuple[type[DistkitError], str]]:
+    """The hint each library error type gets here, where the flags are known (first match)."""
+    from distkit import errors
+
+    return [
+        (errors.TargetConflict, "pass one of --test, --local, --repository, --repository-url"),
+        (errors.InsecureTransport, "or pass --allow-insecure-http to send them anyway"),
+        (errors.ConfirmationNeeded, "pass --yes to upload without asking"),
+        (
+            errors.PlaceholderMetadata,
+            "fix [project] in pyproject.toml, or pass --yes to publish it as is",
+        ),
+        (errors.TestsFailed, "or pass --no-tests"),
+        (errors.AlreadyPublished, "or pass --skip-existing to upload only the missing files"),
+        (errors.SimilarName, "rename the project in pyproject.toml"),
+    ]
 
 
 def _report(status: Status, message: str) -> None:
@@ -43,7 +52,7 @@ def _confirm(question: str) -> bool:
 
 def with_hint(error: DistkitError) -> DistkitError:
     """`error` with the flag that gets past it named at the end of its message."""
-    hint = HINTS.get(type(error).__name__)
+    hint = next((hint for kind, hint in _hints() if isinstance(error, kind)), None)
     if hint and error.args:
         error.args = (f"{error.args[0]} ({hint})", *error.args[1:])
     return error

@@ -1,18 +1,15 @@
-"""Checks on a package's metadata and on what an index already holds, and twine's failures in
-a sentence. Pure functions: they read, they never upload."""
+"""Checks on a package's metadata, its name and what an index holds, and twine's failures in a
+sentence. Pure functions of what they are given: the network and git are read by the callers
+(release.preflight, release.upload)."""
 
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Literal
 
-from distkit.errors import AlreadyPublished
 from distkit.release import simple_api
-from distkit.release.build import Project
 from distkit.release.targets import Credentials, Target
 from distkit.release.tool import trim_error
 
@@ -60,8 +57,9 @@ def _placeholder_address(address: str) -> bool:
     )
 
 
-def foreign_versions(project: Project, held: list[str]) -> list[str]:
-    """Versions of the index's files that are higher than this package's and not its git tags.
+def foreign_versions(version: str, held: list[str], tags: list[str]) -> list[str]:
+    """Versions of the index's files `held` that are higher than `version` and not among the
+    git `tags` (a leading "v" dropped).
 
     Those are the sign of someone else's project under this name (or of publishing out of
     order); lower versions are this package's own earlier releases.
@@ -74,25 +72,30 @@ def foreign_versions(project: Project, held: list[str]) -> list[str]:
         except InvalidVersion:
             return None
 
-    current = parse(project.version)
+    current = parse(version)
     if current is None:
         return []
-    tags = {parse(tag) for tag in _git_tags(project.path)}
+    ours = {parse(tag.removeprefix("v")) for tag in tags}
     held_versions = {parse(v) for v in map(simple_api.file_version, held) if v is not None}
-    foreign = (v for v in held_versions if v is not None and v > current and v not in tags)
+    foreign = (v for v in held_versions if v is not None and v > current and v not in ours)
     return [str(v) for v in sorted(foreign)]
 
 
-def _git_tags(path: Path) -> list[str]:
-    """The project's git tags (a leading "v" dropped), or none outside a git work tree."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(path), "tag", "--list"], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return []
-    return (
-        [tag.removeprefix("v") for tag in result.stdout.split()] if result.returncode == 0 else []
+def ultranormalize(name: str) -> str:
+    """The form in which PyPI compares names for being "too similar" (pypi/warehouse#11139):
+    PEP 503 normalised, then ".", "-" and "_" removed, "l" and "i" read as "1", "o" as "0"."""
+    folded = simple_api.normalize(name)
+    return re.sub(r"[-_.]+", "", folded).translate(str.maketrans("lio", "110"))
+
+
+def similar_names(name: str, listed: list[str]) -> list[str]:
+    """The names in `listed` that PyPI would take for `name` but that are not `name` itself
+    (PEP 503): each is someone else's project the upload would collide with."""
+    mine, folded = simple_api.normalize(name), ultranormalize(name)
+    return sorted(
+        other
+        for other in set(listed)
+        if simple_api.normalize(other) != mine and ultranormalize(other) == folded
     )
 
 
@@ -114,40 +117,3 @@ def explain_upload_error(output: str, target: Target, credentials: Credentials) 
     if code in ("404", "405"):
         return f"{url} is not an upload endpoint (HTTP {code})"
     return f"upload to {url} failed: {trim_error(output, keep=2)}"
-
-
-def new_files(
-    project: Project, target: Target, files: list[Path], report: Report, skip: bool
-) -> list[Path]:
-    """The files of `files` to upload, after comparing them with what the index holds."""
-    listing = simple_api.project_files(target.simple_url, project.name)
-    if listing is None:
-        report("ok", f"{project.name} is new on {target.name}")
-        return files
-    foreign = foreign_versions(project, list(listing))
-    if foreign:
-        report(
-            "warn",
-            f"{project.name} on {target.name} has higher versions that are not this package's "
-            f"git tags ({', '.join(foreign[:5])}): the name is probably someone else's and the "
-            "upload will be refused (pick a unique name), or this version is out of order",
-        )
-    present = [file for file in files if file.name in listing]
-    if not present:
-        report("ok", f"{project.name} {project.version} is not on {target.name} yet")
-        return files
-    if not skip:
-        report("fail", f"{project.name} {project.version} is already on {target.name}")
-        raise AlreadyPublished(
-            f"{project.name} {project.version} is already on {target.name}; "
-            "bump the version in pyproject.toml"
-        )
-    if len(present) == len(files):
-        report(
-            "ok",
-            f"all {len(files)} files of {project.name} {project.version} are already on "
-            f"{target.name}; nothing to upload",
-        )
-        return []
-    report("ok", f"skipping {len(present)} files already on {target.name}")
-    return [file for file in files if file not in present]

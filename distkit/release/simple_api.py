@@ -9,9 +9,11 @@ import urllib.request
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from distkit.errors import DistkitError
+from distkit.errors import DistkitError, IndexAnswerError
 
 ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+# The most an index may answer: PyPI's whole project list is about 30 MiB.
+MAX_ANSWER = 64 * 1024 * 1024
 
 
 def normalize(name: str) -> str:
@@ -39,27 +41,97 @@ def project_files(simple_url: str, name: str, timeout: float = 10.0) -> dict[str
     none), or None when it does not hold the project.
 
     A redirect counts as "not held": pypiserver redirects unknown projects to its fallback index.
+    An answer that is not a Simple API page is IndexAnswerError, never a parser's exception.
     """
     url = simple_url.rstrip("/") + f"/{normalize(name)}/"
+    answer = _get(url, timeout)
+    if answer is None:
+        return None
+    text, kind = answer
+    if "json" not in kind:
+        return _anchors(url, text)
+    files = _json(url, text).get("files", [])
+    if not isinstance(files, list):
+        raise _malformed(url, '"files" is not a list')
+    listing = {}
+    for file in files:
+        hashes = file.get("hashes", {}) if isinstance(file, dict) else None
+        if not (isinstance(file, dict) and isinstance(file.get("filename"), str)):
+            raise _malformed(url, 'a file without a "filename" string')
+        if not isinstance(hashes, dict) or not isinstance(hashes.get("sha256", ""), str):
+            raise _malformed(url, f'{file["filename"][:80]!r} has "hashes" of the wrong kind')
+        listing[file["filename"]] = str(hashes.get("sha256", ""))
+    return listing
+
+
+def project_names(simple_url: str, timeout: float = 30.0) -> list[str]:
+    """The names of the projects the index lists at its Simple API root (as it spells them)."""
+    url = simple_url.rstrip("/") + "/"
+    answer = _get(url, timeout)
+    if answer is None:
+        return []
+    text, kind = answer
+    if "json" not in kind:
+        return list(_anchors(url, text))
+    projects = _json(url, text).get("projects", [])
+    if not isinstance(projects, list) or not all(
+        isinstance(project, dict) and isinstance(project.get("name"), str) for project in projects
+    ):
+        raise _malformed(url, '"projects" is not a list of names')
+    return [project["name"] for project in projects]
+
+
+def _get(url: str, timeout: float) -> tuple[str, str] | None:
+    """The text and content type `url` answers with, or None for a redirect or a 404."""
+    import http.client
+
     request = urllib.request.Request(url, headers={"Accept": ACCEPT})
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=timeout) as response:
-            body = response.read().decode("utf-8")
-            kind = response.headers.get("Content-Type", "")
+            body = response.read(MAX_ANSWER + 1)
+            kind = response.headers.get_content_type()
     except urllib.error.HTTPError as exc:
         if exc.code in (301, 302, 303, 307, 308, 404):
             return None
-        raise DistkitError(f"{url} answered HTTP {exc.code}") from exc
+        raise DistkitError(f"{url} answered HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DistkitError(f"cannot reach {url}: {reason}") from exc
-    if "json" in kind:
-        files = json.loads(body).get("files", [])
-        return {file["filename"]: str(file.get("hashes", {}).get("sha256", "")) for file in files}
+        raise DistkitError(f"cannot reach {url}: {reason}") from None
+    except (http.client.HTTPException, ValueError) as exc:  # a cut or garbled HTTP answer
+        raise IndexAnswerError(f"{url} sent a broken HTTP answer ({type(exc).__name__})") from None
+    if len(body) > MAX_ANSWER:
+        raise IndexAnswerError(
+            f"{url} answered more than {MAX_ANSWER >> 20} MiB; not a Simple API page"
+        )
+    try:
+        return body.decode("utf-8"), kind
+    except UnicodeDecodeError:
+        raise _malformed(url, "it is not UTF-8 text") from None
+
+
+def _json(url: str, text: str) -> dict[str, object]:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise _malformed(url, "it is not JSON (or nested too deep)") from None
+    if not isinstance(data, dict):
+        raise _malformed(url, "it is not a JSON object")
+    return data
+
+
+def _anchors(url: str, text: str) -> dict[str, str]:
     parser = _Anchors()
-    parser.feed(body)
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError, RecursionError):
+        raise _malformed(url, "its HTML does not parse") from None
     return parser.files
+
+
+def _malformed(url: str, why: str) -> IndexAnswerError:
+    return IndexAnswerError(f"{url} answered something that is not a Simple API page: {why}")
 
 
 def file_version(filename: str) -> str | None:

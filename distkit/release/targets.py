@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from distkit.errors import InsecureTransport, MissingCredentials, UsageError
+from distkit.errors import InsecureTransport, KeyringFailed, MissingCredentials, UsageError
 from distkit.release import simple_api
 from distkit.release.redact import redact, split_userinfo
 
@@ -173,12 +173,19 @@ def missing_credentials(target: Target) -> MissingCredentials:
 
 
 def _from_keyring(url: str, username: str) -> str | None:
-    try:
-        import keyring
-    except ImportError:
-        return None
+    """The keyring's password for `url` and `username`; None when it holds none or there is
+    no keyring backend at all; KeyringFailed (its type only, never its message, which could
+    hold a secret) when the backend breaks."""
+    import keyring
+    from keyring.errors import NoKeyringError
+
     try:
         secret = keyring.get_password(url, username)
-    except Exception:
+    except NoKeyringError:
         return None
+    except Exception as error:  # any backend's failure: locked, D-Bus gone, corrupt file
+        raise KeyringFailed(
+            f"the keyring failed when asked for the password of {username} at {url} "
+            f"({type(error).__name__}); unlock or repair it, or set TWINE_PASSWORD"
+        ) from None
     return str(secret) if secret else None

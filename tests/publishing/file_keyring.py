@@ -32,3 +32,19 @@ class FileKeyring(KeyringBackend):
         data = self._load()
         data.pop(f"{service}|{username}", None)
         self._path().write_text(json.dumps(data))
+
+
+class BrokenKeyring(KeyringBackend):
+    """A backend that fails as a locked or corrupt keyring does, with a message that must never
+    be shown (it could hold a secret)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("keyring-broke-sentinel-Xq7")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise RuntimeError("keyring-broke-sentinel-Xq7")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise RuntimeError("keyring-broke-sentinel-Xq7")

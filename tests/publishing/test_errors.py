@@ -10,6 +10,7 @@ import pytest
 from distkit.release.build import Project
 from distkit.release.checks import foreign_versions
 from distkit.release.local_index import free_port
+from distkit.release.preflight import git_tags
 from tests.publishing.commands import error_line, invoke
 
 
@@ -213,10 +214,11 @@ def git_tag(path: Path, tag: str) -> None:
 def test_foreign_versions_are_higher_than_ours_and_not_our_git_tags(tmp_path: Path) -> None:
     project = Project(tmp_path, "demo", "1.0")
     held = ["demo-0.9.0.tar.gz", "demo-1.0.0-py3-none-any.whl", "demo-2.0.tar.gz", "README"]
-    assert foreign_versions(project, held) == ["2.0"]
+    assert foreign_versions(project.version, held, []) == ["2.0"]
 
 
 def test_a_higher_version_that_is_a_git_tag_is_ours(tmp_path: Path) -> None:
     git_tag(tmp_path, "v2.0")
     project = Project(tmp_path, "demo", "1.0")
-    assert foreign_versions(project, ["demo-2.0.tar.gz", "demo-3.0.tar.gz"]) == ["3.0"]
+    held = ["demo-2.0.tar.gz", "demo-3.0.tar.gz"]
+    assert foreign_versions(project.version, held, git_tags(project.path)) == ["3.0"]

@@ -1,0 +1,100 @@
+"""What SIGINT, SIGTERM and SIGHUP do while publish or release is at work.
+
+`unwinding()` (publish): SIGTERM and SIGHUP raise inside, as Ctrl-C does, so every `with` and
+`finally` cleans up (temporary folders, child processes) before the signal is delivered again.
+
+`Deferred` (release): the signals are noted instead of acted on; the work stops at its next
+checkpoint, undoes itself, and the signal is delivered again once all is as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType, TracebackType
+from typing import Any
+
+from distkit.errors import Interrupted, SignalReceived
+
+UNWOUND = (signal.SIGTERM, signal.SIGHUP)
+DEFERRED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def unwinding() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise SignalReceived inside; after the unwinding they are delivered
+    again with the handlers from before (so the process ends as the signal says)."""
+
+    def raise_received(signum: int, frame: FrameType | None) -> None:
+        raise SignalReceived(signum)
+
+    previous = _install(UNWOUND, raise_received)
+    try:
+        yield
+    except SignalReceived as received:
+        _restore(previous)
+        os.kill(os.getpid(), received.signum)
+        raise Interrupted(f"stopped by signal {received.signum}; cleaned up") from None
+    finally:
+        _restore(previous)
+
+
+class Deferred:
+    """Notes SIGINT, SIGTERM and SIGHUP inside `with`; `checkpoint()` raises SignalReceived
+    once one was noted. On the way out the noted signal is delivered again."""
+
+    def __init__(self) -> None:
+        self.caught: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Deferred:
+        self._previous = _install(DEFERRED, self._note)
+        return self
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        if self.caught is None:
+            self.caught = signum
+
+    def checkpoint(self) -> None:
+        if self.caught is not None:
+            raise SignalReceived(self.caught)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        _restore(self._previous)
+        if self.caught is None:
+            return
+        os.kill(os.getpid(), self.caught)  # KeyboardInterrupt, or the end of the process
+        if kind is SignalReceived:  # the handler from before let the signal pass
+            raise Interrupted("interrupted; nothing was changed")
+
+
+def _install(
+    signums: tuple[int, ...], handler: Callable[[int, FrameType | None], None]
+) -> dict[int, Any]:
+    """Put `handler` in place for each of `signums` not ignored; return the handlers before."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous  # signals reach the main thread only
+    try:
+        for signum in signums:
+            before = signal.getsignal(signum)
+            if before is not None and before != signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, handler)
+    except BaseException:
+        _restore(previous)
+        raise
+    return previous
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+    previous.clear()
