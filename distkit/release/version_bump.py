@@ -1,46 +1,78 @@
-"""`distkit release`: the next version, the pyproject line and CHANGELOG section it changes, and
-the commit and tag that record it.
+"""The version and CHANGELOG text `distkit release` writes: pure functions of strings.
 
 A bump names the part that grows (major, minor, patch) and gives the smallest final release
 above the current version whose lower parts are zero: 0.1.0 -> patch 0.1.1; a pre-release
-0.2.0rc1 -> patch, minor 0.2.0 (its final release), major 1.0.0. Any PEP 440 version above the
-current one may be given instead (0.2.0rc1, 1.0.0.post1).
+0.2.0rc1 -> patch, minor 0.2.0 (its final release), major 1.0.0. With `pre` ("a", "b", "rc")
+the bumped version starts a pre-release instead: 0.1.0 -> minor, pre rc: 0.2.0rc1.
+
+A pre-release kind alone moves a pre-release on: 0.2.0rc1 -> rc 0.2.0rc2, 0.2.0a3 -> rc
+0.2.0rc1. "post" gives the next post-release of a final release (0.1.0 -> 0.1.0.post1),
+"dev" the next development release (0.1.0 -> 0.1.1.dev1, 0.1.1.dev1 -> 0.1.1.dev2), and no
+spec at all takes a pre-release or development release to its final (0.2.0rc2 -> 0.2.0).
+Any PEP 440 version above the current one may be given instead (0.2.0rc1, 1.0.0.post1).
 """
 
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from distkit import git
 from distkit.errors import ReleaseError, UsageError
 
 PARTS = ("major", "minor", "patch")
+# The pre-release kinds, in PEP 440's order, and the names they may be given by.
+PRE_KINDS = ("a", "b", "rc")
+PRE_NAMES = {"a": "a", "alpha": "a", "b": "b", "beta": "b", "rc": "rc", "c": "rc"}
+SPECS = (*PARTS, "a", "alpha", "b", "beta", "rc", "post", "dev")
 CHANGELOG = "CHANGELOG.md"
 PYPROJECT = "pyproject.toml"
 _TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
 _VERSION_LINE = re.compile(r"""^(\s*version\s*=\s*)(["'])([^"']*)\2(.*)$""")
-_UNRELEASED = re.compile(r"^(#{2,3})[ \t]*\[?unreleased\]?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_UNRELEASED = re.compile(
+    r"^(#{2,3})[ \t]*\[?unreleased\]?[ \t]*(\r?)$", re.IGNORECASE | re.MULTILINE
+)
 
 
-def next_version(current: str, spec: str) -> str:
-    """The version after `current` for `spec`: a part name or an explicit PEP 440 version."""
+def next_version(current: str, spec: str | None, pre: str | None = None) -> str:
+    """The version after `current` for `spec` (a part, a pre-release kind, "post", "dev", an
+    explicit PEP 440 version, or None for a pre-release's final), `pre` starting a
+    pre-release of a bumped part."""
     try:
         now = Version(current)
     except InvalidVersion:
         raise ReleaseError(f"the current version {current!r} is not a PEP 440 version") from None
+    if pre is not None and spec not in PARTS:
+        raise UsageError("--pre starts a pre-release of a part: give major, minor or patch")
+    named = _named(now, spec, pre)
+    if named is None:
+        return _explicit(now, str(spec))
+    if Version(named) <= now:
+        raise UsageError(f"{spec or 'final'} would give {named}, not above {now}")
+    return named
+
+
+def _named(now: Version, spec: str | None, pre: str | None) -> str | None:
+    """The version a named step gives (None: `spec` is no name, maybe a version)."""
+    if spec is None:
+        return _final(now)
     if spec in PARTS:
-        return _bump(now, PARTS.index(spec))
+        return _bump(now, PARTS.index(spec), pre)
+    if spec in PRE_NAMES:
+        return _next_pre(now, PRE_NAMES[spec])
+    if spec == "post":
+        return _next_post(now)
+    if spec == "dev":
+        return _next_dev(now)
+    return None
+
+
+def _explicit(now: Version, spec: str) -> str:
     try:
         wanted = Version(spec)
     except InvalidVersion:
-        raise UsageError(f"{spec!r} is neither major, minor, patch nor a PEP 440 version") from None
+        raise UsageError(f"{spec!r} is neither {', '.join(SPECS)} nor a PEP 440 version") from None
     if wanted.local is not None:
         raise UsageError(f"{spec} has a local part (+...), which an index refuses")
     if wanted <= now:
@@ -48,14 +80,59 @@ def next_version(current: str, spec: str) -> str:
     return str(wanted)
 
 
-def _bump(now: Version, level: int) -> str:
+def _bump(now: Version, level: int, pre: str | None = None) -> str:
     release = [*now.release, 0, 0][:3]
     below_zero = all(part == 0 for part in now.release[level + 1 :])
-    if not (now.is_prerelease and below_zero):
+    if pre is not None or not ((now.is_prerelease or now.is_devrelease) and below_zero):
         release[level] += 1
         release[level + 1 :] = [0] * (2 - level)
     epoch = f"{now.epoch}!" if now.epoch else ""
-    return epoch + ".".join(map(str, release))
+    bumped = epoch + ".".join(map(str, release))
+    if pre is None:
+        return bumped
+    if pre not in PRE_NAMES:
+        raise UsageError(f"--pre {pre!r}: give a, b or rc")
+    return f"{bumped}{PRE_NAMES[pre]}1"
+
+
+def _final(now: Version) -> str:
+    if not (now.is_prerelease or now.is_devrelease):
+        raise UsageError(
+            f"{now} is a final release: say what to bump (major, minor, patch, post, or a "
+            "part with --pre rc)"
+        )
+    return now.base_version
+
+
+def _next_pre(now: Version, kind: str) -> str:
+    if now.pre is None:
+        raise UsageError(
+            f"{now} is not a pre-release: start one with `release minor --pre {kind}` "
+            "(or major, patch)"
+        )
+    current_kind, number = now.pre
+    if PRE_KINDS.index(kind) < PRE_KINDS.index(current_kind):
+        raise UsageError(f"{now} is past the {kind} stage; {kind} would go back")
+    number = number + 1 if kind == current_kind and now.dev is None else 1
+    if kind == current_kind and now.dev is not None:  # 0.2.0rc2.dev1 -> rc: 0.2.0rc2
+        number = now.pre[1]
+    epoch = f"{now.epoch}!" if now.epoch else ""
+    return f"{epoch}{'.'.join(map(str, now.release))}{kind}{number}"
+
+
+def _next_post(now: Version) -> str:
+    if now.is_prerelease or now.is_devrelease:
+        raise UsageError(f"{now} is not a final release; a post-release follows a final one")
+    base = now.public.split(".post")[0]
+    return f"{base}.post{(now.post or 0) + 1}"
+
+
+def _next_dev(now: Version) -> str:
+    if now.dev is not None:
+        return f"{now.public.rsplit('.dev', 1)[0]}.dev{now.dev + 1}"
+    if now.is_prerelease:
+        raise UsageError(f"{now} is a pre-release; a development release comes before one")
+    return f"{_bump(now, PARTS.index('patch'))}.dev1"
 
 
 def project_version(pyproject: str) -> str:
@@ -95,82 +172,23 @@ def date_changelog(changelog: str, version: str, day: datetime.date) -> str:
     match = _UNRELEASED.search(changelog)
     if match is None:
         raise ReleaseError(f"{CHANGELOG} has no '## Unreleased' section to date")
-    level = match.group(1)
-    heading = f"{level} Unreleased\n\n{level} {version} - {day.isoformat()}"
+    level, carriage = match.group(1), match.group(2)  # carriage: "\r" in a CRLF file
+    newline = carriage + "\n"
+    heading = f"{level} Unreleased{newline}{newline}{level} {version} - {day.isoformat()}{carriage}"
     return changelog[: match.start()] + heading + changelog[match.end() :]
 
 
-@dataclass(frozen=True)
-class Release:
-    """What `release` did: the versions, the commit and the tag."""
-
-    previous: str
-    version: str
-    tag: str
-    commit: str
-
-
-def release(package: Path, spec: str, *, day: datetime.date | None = None) -> Release:
-    """Bump the version of the package at `package`, date its CHANGELOG, commit and tag.
-
-    Refuses a work tree with uncommitted changes, and a tag that exists; on any failure the
-    two files are put back as they were.
-    """
-    root = git.require_repo(package)
-    git.require_clean(root, "release")
-    pyproject_path, changelog_path = package / PYPROJECT, package / CHANGELOG
-    pyproject, changelog = _read(pyproject_path), _read(changelog_path)
-    previous = project_version(pyproject)
-    version = next_version(previous, spec)
-    tag = f"v{version}"
-    if git.tag_exists(root, tag):
-        raise ReleaseError(f"the tag {tag} exists already")
-    new_pyproject = set_project_version(pyproject, version)
-    new_changelog = date_changelog(changelog, version, day or datetime.date.today())
-    options = git.identity(root, *_author(package))
-    try:
-        _write(pyproject_path, new_pyproject)
-        _write(changelog_path, new_changelog)
-        git.run(root, "add", "--", str(pyproject_path), str(changelog_path))
-        git.run(root, *options, "commit", "--quiet", "-m", f"Release {version}")
-    except BaseException:
-        _write(pyproject_path, pyproject)
-        _write(changelog_path, changelog)
-        files = [str(pyproject_path), str(changelog_path)]
-        git.run(root, "reset", "--quiet", "--", *files, check=False)
-        raise
-    commit = git.head(root)
-    git.run(root, *options, "tag", "--annotate", tag, "-m", f"Release {version}")
-    return Release(previous, version, tag, commit)
-
-
-def _author(package: Path) -> tuple[str, str]:
-    from distkit.scaffold.answers import read_answers
-
-    try:
-        context = read_answers(package).context
-    except UsageError:
-        context = {}
-    return context.get("full_name", "distkit"), context.get("email", "distkit@localhost")
-
-
-def _read(path: Path) -> str:
-    from distkit.files.reading import MiB, read_regular
-
-    try:
-        return read_regular(path, max_bytes=4 * MiB, what=path.name).decode("utf-8")
-    except UnicodeDecodeError:
-        raise ReleaseError(f"{path} is not UTF-8 text") from None
-
-
-def _write(path: Path, text: str) -> None:
-    """Replace `path` whole (a temporary file renamed over it), so Ctrl-C never leaves half."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def released_section(changelog: str, version: str) -> str:
+    """The entries under `version`'s heading (up to the next heading of its level or above),
+    as a GitHub Release's notes; ReleaseError when there is no such heading."""
+    heading = re.compile(
+        rf"^(#{{2,3}})[ \t]*\[?{re.escape(version)}\]?([ \t]+-[^\n]*)?\r?$", re.MULTILINE
+    )
+    match = heading.search(changelog)
+    if match is None:
+        raise ReleaseError(f"{CHANGELOG} has no section for {version}")
+    level = len(match.group(1))
+    following = re.compile(rf"^#{{1,{level}}}[ \t]", re.MULTILINE)
+    end = following.search(changelog, match.end())
+    body = changelog[match.end() : end.start() if end else len(changelog)]
+    return body.replace("\r\n", "\n").strip("\n") + "\n"
