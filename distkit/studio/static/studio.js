@@ -663,7 +663,9 @@ async function poll(view) {
   finishJob();
   if (view.state === "done" && job.revision === state.revision) {
     remember();
-    state.arrangement = view.result;
+    // The model's soprano is the melody (the server checks it); keep the melody's own notes,
+    // where repeated notes stay apart.
+    state.arrangement = { ...view.result, voices: { ...view.result.voices, soprano: state.melody.notes } };
     state.selected = null;
     render();
   } else if (view.state !== "done" && view.state !== "cancelled") {
