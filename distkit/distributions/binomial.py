@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from distkit.distributions.base import Distribution
 from distkit.distributions.validation import as_data, check_count, check_probability
+from distkit.errors import ParameterNeeded
 
 if TYPE_CHECKING:
     from typing import Self
@@ -203,8 +204,9 @@ def _bernoulli_estimate(values: FloatArray) -> tuple[float, int]:
     bad = (values != 0) & (values != 1)
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise ParameterNeeded(
             f"trials must be 0 or 1 (or counts out of a known n), got {values[index]:g} "
-            f"at index {index}"
+            f"at index {index}",
+            "n",
         )
     return float(np.mean(values)), int(values.size)

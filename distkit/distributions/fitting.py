@@ -40,6 +40,7 @@ class FitResult:
     params: dict[str, float]
     mean: float | None
     stdev: float | None
+    registration: Registration | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The result as JSON-ready values (a number that is not finite is None)."""
@@ -89,14 +90,20 @@ def parse_options(items: Iterable[str]) -> dict[str, float]:
 
 
 def fit_file(
-    registry: Registry, name: str, path: Path, options: Mapping[str, float] | None = None
+    registry: Registry,
+    name: str,
+    path: Path,
+    options: Mapping[str, float] | None = None,
+    *,
+    column: str | None = None,
 ) -> FitResult:
-    """Read one number per line from `path` and fit the distribution registered as `name`,
-    passing `options` (a known parameter such as binomial's n) to its `fit`."""
+    """Read the numbers of `path` (see `read_numbers`; `column` picks a table's column) and fit
+    the distribution registered as `name`, passing `options` (a known parameter such as
+    binomial's n) to its `fit`."""
     from distkit.distributions.datafile import read_numbers
 
     registration = registry.lookup(DISTRIBUTION, name)
-    data = read_numbers(path)
+    data = read_numbers(path, column=column)
     return fit_data(registration, data, Path(path), options or {})
 
 
@@ -116,13 +123,15 @@ def fit_data(
         try:
             fitted = cls.fit(data, **options)
         except ValueError as error:
-            raise FitRefused(path, name, _with_line_numbers(str(error))) from None
+            needs = getattr(error, "parameter", None)  # ParameterNeeded, or a plugin's like it
+            needs = needs if isinstance(needs, str) else None
+            raise FitRefused(path, name, _with_line_numbers(str(error)), needs=needs) from None
         params, mean, stdev = _read_fit(fitted, name)
     bad = [f"{key}={value}" for key, value in params.items() if not math.isfinite(value)]
     if bad:
         reason = f"the fitted {', '.join(bad)} is not finite (values too large or too spread?)"
         raise FitRefused(path, name, reason)
-    return FitResult(name, plugin, fitted, data, path, params, mean, stdev)
+    return FitResult(name, plugin, fitted, data, path, params, mean, stdev, registration)
 
 
 def _check_options(cls: type[Any], name: str, options: Mapping[str, float]) -> None:
@@ -176,15 +185,6 @@ def _number(value: Any) -> float | None:
         return None
     number = float(value)
     return int(number) if isinstance(value, numbers.Integral) else number
-
-
-def save_plot(result: FitResult, png: Path, *, force: bool = False) -> None:
-    """Draw the data's histogram with the fitted density into `png`."""
-    from distkit.distributions.plotting import save_fit_plot
-
-    check_png(png, force=force)
-    with calling(result.plugin, f"plotting {result.name}"):
-        save_fit_plot(result.distribution, result.data, png, overwrite=True)
 
 
 def check_png(png: Path, *, force: bool) -> None:

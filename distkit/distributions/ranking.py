@@ -1,19 +1,27 @@
-"""`fit --best`: fit every registered distribution that accepts the data and rank them.
+"""`fit --best`: fit every family that suits the data and rank them.
 
-The candidates are whatever is installed (built-ins and every plugin), ranked by AIC with BIC,
-the log-likelihood and the Kolmogorov-Smirnov statistic beside it. A family that cannot take
-the data, or whose plugin misbehaves, is skipped with the reason; it never stops the ranking.
+The candidates are the registered families (built-ins and every plugin) and, on request, every
+scipy.stats family that suits the data. Each is fitted and scored in a worker process under a
+time limit. The ranking is by AIC (or AICc, BIC, KS, CvM, AD), with Akaike weights; whole-number
+data rank masses (discrete families) and densities apart, since their likelihoods are not
+comparable. A family that cannot take the data, misbehaves or runs out of time is skipped with
+the reason. The top fits can get bootstrap p-values and parameter intervals.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from distkit.distributions.fitting import FitResult, calling, check_png, fit_data, json_number
-from distkit.errors import DistkitError, FitRefused, PluginError
+from distkit.distributions import scipy_families
+from distkit.distributions.candidates import SCIPY, Candidate, Fit, Scored, fit_and_score
+from distkit.distributions.fitting import json_number
+from distkit.distributions.goodness import akaike_weights
+from distkit.distributions.workers import Job, Outcome, default_jobs, run_jobs
+from distkit.errors import UsageError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,24 +31,82 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float64]
 
+ORDERS = ("aic", "aicc", "bic", "ks", "cvm", "ad")
+REFINED = 5  # scipy fits of each kind polished on all the data when it was screened on a part
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RankSettings:
+    """What to rank and how.
+
+    `scipy` adds every scipy.stats family that suits the data (`families` names the ones to
+    try instead); `options` holds known parameters such as a binomial's n; each fit gets
+    `time_limit` seconds in one of `workers` processes. `gof` parametric bootstrap samples give
+    p-values, and `ci` gives `resamples`-resample intervals, both for the `top` fits.
+    """
+
+    scipy: bool = False
+    families: tuple[str, ...] | None = None
+    options: Mapping[str, float] = field(default_factory=dict)
+    time_limit: float = 10.0
+    workers: int | None = None
+    gof: int = 0
+    ci: bool = False
+    resamples: int = 200
+    top: int = 3
+    by: str = "aic"
+    seed: int = 0
+
 
 @dataclass(frozen=True)
 class Ranked:
-    """One fitted family and how well it fits."""
+    """One fitted family, how well it fits, and (for a top fit) its bootstrap answers."""
 
-    result: FitResult
-    loglik: float
-    aic: float
-    bic: float
-    ks: float
+    scored: Scored
+    weight: float = math.nan
+    pvalues: dict[str, float | int] | None = None
+    intervals: dict[str, list[float]] | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def fit(self) -> Fit:
+        return self.scored.fit
+
+    @property
+    def name(self) -> str:
+        return self.fit.candidate.name
+
+    @property
+    def source(self) -> str:
+        return self.fit.candidate.source
+
+    @property
+    def kind(self) -> str:
+        return "mass" if self.fit.candidate.discrete else "density"
+
+    def value(self, key: str) -> float:
+        """The criterion or statistic `key` (one of ORDERS, or "loglik")."""
+        if key in ("ks", "cvm", "ad"):
+            return float(getattr(self.scored.statistics, key))
+        return float(getattr(self.scored.criteria, key))
 
     def as_dict(self) -> dict[str, Any]:
-        numbers = {"aic": self.aic, "bic": self.bic, "loglik": self.loglik, "ks": self.ks}
+        scipy_form = self.fit.scipy
+        numbers = {key: self.value(key) for key in ("loglik", *ORDERS)}
         return {
-            "distribution": self.result.name,
-            "plugin": self.result.plugin,
-            "params": {k: json_number(v) for k, v in self.result.params.items()},
+            "kind": self.kind,
+            "distribution": self.name,
+            "plugin": self.source,
+            "params": {k: json_number(v) for k, v in self.fit.params.items()},
+            "scipy": scipy_form.as_dict() if scipy_form is not None else None,
+            "k": self.fit.k,
+            "fitted_on": self.fit.fitted_on,
             **{key: json_number(value) for key, value in numbers.items()},
+            "weight": json_number(self.weight),
+            "gof": self.pvalues,
+            "ci": self.intervals,
+            "notes": list(self.notes),
         }
 
 
@@ -55,18 +121,42 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Ranking:
-    """The ranked fits (best first) and the skipped families, for one data file."""
+    """The ranked fits and the skipped families, for one data file.
+
+    `ranked` holds the masses first, then the densities (only densities for data that are not
+    all whole numbers), each best first by `by`.
+    """
 
     path: Path
     data: FloatArray
     ranked: list[Ranked]
     skipped: list[Skipped]
+    by: str = "aic"
+    options: Mapping[str, float] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> list[Ranked]:
+        return [entry for entry in self.ranked if entry.kind == kind]
+
+    @property
+    def top_kind(self) -> str:
+        """The kind whose best fits are plotted and bootstrapped: masses when there are any."""
+        return "mass" if self.of_kind("mass") else "density"
+
+    def top(self, count: int) -> list[Ranked]:
+        return self.of_kind(self.top_kind)[:count]
 
     def as_dict(self) -> dict[str, Any]:
+        rows = []
+        for kind in ("mass", "density"):
+            rows += [
+                {"rank": i, **entry.as_dict()}
+                for i, entry in enumerate(self.of_kind(kind), start=1)
+            ]
         return {
             "data_file": str(self.path),
             "n": len(self.data),
-            "ranking": [{"rank": i, **r.as_dict()} for i, r in enumerate(self.ranked, start=1)],
+            "by": self.by,
+            "ranking": rows,
             "skipped": [
                 {"distribution": s.name, "plugin": s.plugin, "reason": s.reason}
                 for s in self.skipped
@@ -74,105 +164,192 @@ class Ranking:
         }
 
 
-def rank_file(registry: Registry, path: Path) -> Ranking:
-    """Read `path` (one number per line) and rank every registered distribution on it."""
+def rank_file(
+    registry: Registry | None,
+    path: Path,
+    settings: RankSettings | None = None,
+    *,
+    column: str | None = None,
+    progress: Progress | None = None,
+) -> Ranking:
+    """Read `path` (see `read_numbers`; `column` picks a table's column) and rank it."""
     from distkit.distributions.datafile import read_numbers
 
-    data = read_numbers(path)
-    return rank_data(registry, data, Path(path))
+    data = read_numbers(path, column=column)
+    return rank_data(registry, data, Path(path), settings, progress=progress)
 
 
-def rank_data(registry: Registry, data: FloatArray, path: Path) -> Ranking:
-    """Fit and score each registered distribution on `data`; best (lowest AIC) first."""
+def rank_data(
+    registry: Registry | None,
+    data: FloatArray,
+    path: Path,
+    settings: RankSettings | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Ranking:
+    """Fit and score each candidate on `data` (the registered families of `registry`, if any,
+    and the scipy.stats ones that `settings` asks for); best first."""
     import numpy as np
 
-    ordered = np.sort(data)
-    ranked: list[Ranked] = []
+    settings = settings or RankSettings()
+    if settings.by not in ORDERS:
+        raise UsageError(f"cannot rank by {settings.by!r}; choose one of {', '.join(ORDERS)}")
+    whole = bool(np.all(data == np.floor(data)))
+    candidates, skipped = _candidates(registry, settings, whole=whole)
+    scored = _fit_all(candidates, data, settings, skipped, progress)
+    if data.size > scipy_families.SCREEN_SIZE:
+        scored = _refine(scored, data, settings, progress)
+    ranked = _order(scored, settings.by)
+    ranking = Ranking(Path(path), data, ranked, skipped, settings.by, dict(settings.options))
+    if settings.gof > 0 or settings.ci:
+        ranking = _bootstrap(ranking, settings, progress)
+    return ranking
+
+
+def _candidates(
+    registry: Registry | None, settings: RankSettings, *, whole: bool
+) -> tuple[list[Candidate], list[Skipped]]:
+    candidates = [Candidate.registered(r) for r in registry.distributions] if registry else []
     skipped: list[Skipped] = []
-    for registration in registry.distributions:
-        try:
-            result = fit_data(registration, data, path, {})
-            ranked.append(_score(result, ordered))
-        except FitRefused as error:
-            skipped.append(Skipped(registration.name, registration.plugin, error.reason))
-        except DistkitError as error:
-            skipped.append(Skipped(registration.name, registration.plugin, str(error)))
-    ranked.sort(key=lambda r: (r.aic, r.bic))
-    return Ranking(Path(path), data, ranked, skipped)
+    if settings.scipy or settings.families is not None:
+        names, not_tried = scipy_families.candidates(whole=whole, names=settings.families)
+        candidates += [Candidate.scipy(name) for name in names]
+        skipped += [Skipped(name, SCIPY, reason) for name, reason in not_tried.items()]
+    return candidates, skipped
 
 
-def _score(result: FitResult, ordered: FloatArray) -> Ranked:
-    """Log-likelihood (the class's `logpdf` if it has one, else log of `pdf`), AIC, BIC, KS."""
-    import numpy as np
+def _run(
+    stage: str, jobs: list[Job], settings: RankSettings, limit: float, progress: Progress | None
+) -> list[Outcome]:
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
 
-    dist, data, name = result.distribution, result.data, result.name
-    with calling(result.plugin, f"scoring {name}"):
-        logpdf = getattr(dist, "logpdf", None)
-        if callable(logpdf):
-            logs = _shaped(logpdf(data), data, f"{name}.logpdf")
+    workers = settings.workers or default_jobs()
+    return run_jobs(jobs, workers=workers, time_limit=limit, progress=report)
+
+
+def _fit_all(
+    candidates: Sequence[Candidate],
+    data: FloatArray,
+    settings: RankSettings,
+    skipped: list[Skipped],
+    progress: Progress | None,
+) -> list[Scored]:
+    options = dict(settings.options)
+    jobs = [
+        Job(str(i), fit_and_score, (c, data, options_for(c, options), False))
+        for i, c in enumerate(candidates)
+    ]
+    scored = []
+    for candidate, outcome in zip(
+        candidates, _run("fitting", jobs, settings, settings.time_limit, progress), strict=True
+    ):
+        if outcome.error is not None:
+            skipped.append(Skipped(candidate.name, candidate.source, outcome.error))
         else:
-            logs = np.log(_shaped(dist.pdf(data), data, f"{name}.pdf"))
-        cdf = _shaped(dist.cdf(ordered), ordered, f"{name}.cdf")
-    if np.isnan(logs).any() or np.isposinf(logs).any():
-        raise FitRefused(result.path, name, "its density is not a finite number at every value")
-    if np.isneginf(logs).any():
-        index = int(np.flatnonzero(np.isneginf(logs))[0])
-        raise FitRefused(
-            result.path,
-            name,
-            f"the fit gives line {index + 1} ({data[index]:g}) zero probability",
+            scored.append(outcome.value)
+    return scored
+
+
+def options_for(candidate: Candidate, options: Mapping[str, float]) -> dict[str, float]:
+    """The known parameters a family takes: scipy's binomials take n; a registered class
+    takes whatever the user gave (its fit says if it cannot)."""
+    if candidate.registration is not None:
+        return dict(options)
+    if candidate.name in ("binom", "betabinom"):
+        return {k: v for k, v in options.items() if k in ("n", "size")}
+    return {}
+
+
+def _refine(
+    scored: list[Scored], data: FloatArray, settings: RankSettings, progress: Progress | None
+) -> list[Scored]:
+    """Polish on all the data the best scipy fits that were screened on a subsample."""
+    screened = [s for s in scored if s.fit.fitted_on < data.size]
+    best = sorted(screened, key=lambda s: _key(s, settings.by))[:REFINED]
+    jobs = [
+        Job(s.fit.candidate.name, fit_and_score, (s.fit.candidate, data, {}, True)) for s in best
+    ]
+    outcomes = _run("refining", jobs, settings, settings.time_limit, progress)
+    better = {
+        id(old): outcome.value
+        for old, outcome in zip(best, outcomes, strict=True)
+        if outcome.error is None and outcome.value.criteria.loglik >= old.criteria.loglik
+    }
+    return [better.get(id(s), s) for s in scored]
+
+
+def _key(scored: Scored, by: str) -> float:
+    if by in ("ks", "cvm", "ad"):
+        value = float(getattr(scored.statistics, by))
+    else:
+        value = float(getattr(scored.criteria, by))
+    return value if math.isfinite(value) else math.inf
+
+
+def _order(scored: list[Scored], by: str) -> list[Ranked]:
+    ranked: list[Ranked] = []
+    for discrete in (True, False):
+        group = sorted(
+            (s for s in scored if s.fit.candidate.discrete is discrete),
+            key=lambda s: (_key(s, by), s.criteria.bic),
         )
-    n, k = data.size, len(result.params)
-    loglik = float(logs.sum())
-    aic = 2 * k - 2 * loglik
-    bic = k * math.log(n) - 2 * loglik
-    return Ranked(result, loglik, aic, bic, _ks(ordered, cdf, discrete=_discrete(dist)))
+        criterion = by if by in ("aic", "aicc", "bic") else "aic"
+        weights = akaike_weights([float(getattr(s.criteria, criterion)) for s in group])
+        ranked += [Ranked(s, weight) for s, weight in zip(group, weights, strict=True)]
+    return ranked
 
 
-def _shaped(values: Any, like: FloatArray, what: str) -> FloatArray:
-    import numpy as np
+def _bootstrap(ranking: Ranking, settings: RankSettings, progress: Progress | None) -> Ranking:
+    """p-values and intervals for the top fits, each family's in its own worker."""
+    top = ranking.top(max(settings.top, 1))
+    data = ranking.data
+    jobs: list[Job] = []
+    for index, entry in enumerate(top):
+        candidate = entry.fit.candidate
+        options = options_for(candidate, settings.options)
+        if settings.gof > 0:
+            gof_args = (entry, data, options, settings.gof, settings.seed)
+            jobs.append(Job(f"gof {index}", _gof_job, gof_args))
+        if settings.ci:
+            ci_args = (candidate, data, options, settings.resamples, settings.seed)
+            jobs.append(Job(f"ci {index}", _ci_job, ci_args))
+    resamples = max(settings.gof, settings.resamples if settings.ci else 0)
+    limit = settings.time_limit * max(1.0, resamples / 10)
+    outcomes = {o.key: o for o in _run("bootstrap", jobs, settings, limit, progress)}
+    updated = {}
+    for index, entry in enumerate(top):
+        gof, ci = outcomes.get(f"gof {index}"), outcomes.get(f"ci {index}")
+        notes = [f"--{k}: {o.error}" for k, o in (("gof", gof), ("ci", ci)) if o and o.error]
+        updated[id(entry)] = replace(
+            entry,
+            pvalues=gof.value if gof and gof.error is None else None,
+            intervals=ci.value if ci and ci.error is None else None,
+            notes=tuple(notes),
+        )
+    ranked = [updated.get(id(entry), entry) for entry in ranking.ranked]
+    return replace(ranking, ranked=ranked)
 
-    array = np.asarray(values, dtype=np.float64)
-    if array.shape != like.shape:
-        raise ValueError(f"{what} gave shape {array.shape} for {like.size} values")
-    return array
+
+def _gof_job(
+    entry: Ranked, data: FloatArray, options: dict[str, float], resamples: int, seed: int
+) -> dict[str, float | int]:
+    from distkit.distributions.bootstrap import gof_pvalues
+
+    fit = entry.fit
+    if fit.model is None:  # a plugin's object that could not travel: fit it again here
+        fit = fit.candidate.fit(data, options)
+    return gof_pvalues(fit, entry.scored.statistics, data.size, options, resamples, seed)
 
 
-def _discrete(dist: Any) -> bool:
-    return getattr(dist, "discrete", False) is True
+def _ci_job(
+    candidate: Candidate,
+    data: FloatArray,
+    options: dict[str, float],
+    resamples: int,
+    seed: int,
+) -> dict[str, list[float]]:
+    from distkit.distributions.bootstrap import parameter_intervals
 
-
-def _ks(ordered: FloatArray, cdf: FloatArray, *, discrete: bool) -> float:
-    """The Kolmogorov-Smirnov distance between the data's ECDF and the fitted cdf, at the
-    sorted data (for a discrete family, at each distinct value: the ECDF after its ties)."""
-    import numpy as np
-
-    n = ordered.size
-    if discrete:
-        last = np.r_[ordered[1:] != ordered[:-1], True]
-        after = np.flatnonzero(last) + 1
-        return float(np.abs(after / n - cdf[last]).max())
-    steps = np.arange(1, n + 1) / n
-    return float(max((steps - cdf).max(), (cdf - (steps - 1 / n)).max()))
-
-
-def save_best_plot(ranking: Ranking, png: Path, *, top: int = 3, force: bool = False) -> None:
-    """Draw the data with the densities of the `top` best fits into `png`."""
-    from distkit.distributions.plotting import checked_pdf, plot_grid, save_curves_plot
-
-    check_png(png, force=force)
-    best = ranking.ranked[:top]
-    if not best:
-        raise FitRefused(ranking.path, "any distribution", "no family could be fitted to plot")
-    discrete = all(_discrete(r.result.distribution) for r in best)
-    x = plot_grid(ranking.data, discrete=discrete)
-    curves = []
-    for entry in best:
-        result = entry.result
-        try:
-            with calling(result.plugin, f"plotting {result.name}"):
-                y = checked_pdf(result.distribution, x)
-        except PluginError:
-            continue  # a curve that cannot be drawn is left out; the ranking stands
-        curves.append((f"{result.name} (AIC {entry.aic:.6g})", y))
-    save_curves_plot(ranking.data, x, curves, png, discrete=discrete)
+    return parameter_intervals(candidate, data, options, resamples, seed=seed)

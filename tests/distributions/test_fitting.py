@@ -145,7 +145,7 @@ def test_a_value_error_from_fit_is_a_data_error_with_its_reason(
 @pytest.mark.parametrize(
     ("pdf", "shown"),
     [
-        ("return np.zeros(3)", "pdf gave an array of shape (3,)"),
+        ("return np.zeros(3)", "odd.pdf gave shape (3,)"),
         ("raise ArithmeticError('no pdf today')", "ArithmeticError: no pdf today"),
     ],
 )

@@ -14,7 +14,8 @@ from scipy import stats
 
 from distkit.cli import cli
 from distkit.distributions import Gaussian
-from distkit.distributions.ranking import _ks, rank_data
+from distkit.distributions.goodness import discrete_statistics
+from distkit.distributions.ranking import rank_data
 from distkit.plugins import get_registry
 from tests.core.conftest import PluginSite
 from tests.distributions.test_fitting import odd_plugin
@@ -50,17 +51,25 @@ def test_scores_are_aic_bic_and_the_log_likelihood_of_the_fit(tmp_path: Path) ->
     (entry,) = ranking.ranked
     fitted = Gaussian.fit(values)
     loglik = stats.norm(fitted.mean, fitted.stdev).logpdf(values).sum()
-    assert entry.loglik == pytest.approx(loglik, rel=1e-9)
-    assert entry.aic == pytest.approx(2 * 2 - 2 * loglik, rel=1e-9)
-    assert entry.bic == pytest.approx(2 * math.log(500) - 2 * loglik, rel=1e-9)
-    expected_ks = stats.kstest(values, stats.norm(fitted.mean, fitted.stdev).cdf).statistic
-    assert entry.ks == pytest.approx(expected_ks, rel=1e-9)
+    assert entry.value("loglik") == pytest.approx(loglik, rel=1e-9)
+    assert entry.value("aic") == pytest.approx(2 * 2 - 2 * loglik, rel=1e-9)
+    assert entry.value("aicc") == pytest.approx(2 * 2 - 2 * loglik + 12 / 497, rel=1e-9)
+    assert entry.value("bic") == pytest.approx(2 * math.log(500) - 2 * loglik, rel=1e-9)
+    frozen = stats.norm(fitted.mean, fitted.stdev)
+    assert entry.value("ks") == pytest.approx(stats.kstest(values, frozen.cdf).statistic, rel=1e-9)
+    cvm = stats.cramervonmises(values, frozen.cdf).statistic
+    assert entry.value("cvm") == pytest.approx(cvm, rel=1e-9)
+    assert entry.weight == 1.0
 
 
 def test_discrete_ks_compares_the_ecdf_after_ties() -> None:
-    ordered = np.array([0.0, 1.0, 1.0, 2.0])
-    cdf = np.array([0.25, 0.5, 0.5, 1.0])  # the fitted cdf at each sorted value
-    assert _ks(ordered, cdf, discrete=True) == pytest.approx(0.25)  # ECDF(1) = 0.75 vs 0.5
+    data = np.array([0.0, 1.0, 1.0, 2.0])
+    grid = np.array([0.0, 1.0, 2.0])
+    cdf = np.array([0.25, 0.5, 1.0])  # the fitted cdf at each whole number
+    mass = np.array([0.25, 0.25, 0.5])
+    statistics = discrete_statistics(data, grid, cdf, mass)
+    assert statistics.ks == pytest.approx(0.25)  # ECDF(1) = 0.75 vs 0.5
+    assert statistics.cvm == pytest.approx(4 * 0.25**2 * 0.25)
 
 
 def test_trials_rank_binomial_and_a_plugin_together(site: PluginSite, tmp_path: Path) -> None:
@@ -89,9 +98,9 @@ def test_a_plugin_without_logpdf_is_scored_with_log_of_pdf(
     odd_plugin(site)  # pdf only: a normal density with sigma 1 around the mean
     values = np.random.default_rng(3).normal(0.5, 1, 300)
     ranking = rank_data(get_registry(), values, tmp_path / "d.txt")
-    (odd,) = [r for r in ranking.ranked if r.result.name == "odd"]
+    (odd,) = [r for r in ranking.ranked if r.name == "odd"]
     expected = np.log(np.exp(-((values - values.mean()) ** 2) / 2) / 2.5066).sum()
-    assert odd.loglik == pytest.approx(expected)
+    assert odd.value("loglik") == pytest.approx(expected)
 
 
 def test_a_fit_that_gives_some_value_zero_probability_is_skipped(
@@ -100,8 +109,7 @@ def test_a_fit_that_gives_some_value_zero_probability_is_skipped(
     odd_plugin(site, pdf="x = np.asarray(x, dtype=float)\nreturn np.where(x > 0, 1.0, 0.0)")
     ranking = rank_data(get_registry(), np.array([1.0, -2.0, 3.0]), tmp_path / "d.txt")
     (skipped,) = [s for s in ranking.skipped if s.name == "odd"]
-    assert "line 2" in skipped.reason
-    assert "zero probability" in skipped.reason
+    assert "value 2 (-2) zero probability" in skipped.reason
 
 
 def test_plot_draws_the_best_fits(tmp_path: Path) -> None:

@@ -1,0 +1,47 @@
+"""The four-panel picture of a fit (see `panels.py`), for one fitted family or for the best
+fits of a ranking, written to a PNG that is checked first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from distkit.distributions.candidates import Candidate, Fit
+from distkit.distributions.fitting import FitResult, check_png
+from distkit.distributions.ranking import Ranking, options_for
+from distkit.errors import FitRefused
+
+
+def save_fit_panels(result: FitResult, png: Path, *, force: bool = False) -> None:
+    """Histogram and density, CDFs, QQ and PP for one fitted registered family."""
+    from distkit.distributions.panels import save_panels
+
+    check_png(png, force=force)
+    discrete = getattr(result.distribution, "discrete", False) is True
+    candidate = Candidate(result.name, result.plugin, discrete, result.registration)
+    scipy_form = None
+    fit = Fit(
+        candidate,
+        result.params,
+        scipy_form,
+        result.distribution,
+        len(result.params),
+        len(result.data),
+    )
+    save_panels(result.data, [fit], png)
+
+
+def save_best_panels(ranking: Ranking, png: Path, *, top: int = 3, force: bool = False) -> None:
+    """The same four panels for the `top` best fits of the ranking's leading kind."""
+    from distkit.distributions.panels import save_panels
+
+    check_png(png, force=force)
+    best = ranking.top(max(top, 1))
+    if not best:
+        raise FitRefused(ranking.path, "any distribution", "no family could be fitted to plot")
+    fits = []
+    for entry in best:
+        fit = entry.fit
+        if fit.model is None:  # a plugin's object that could not travel from its worker
+            fit = fit.candidate.fit(ranking.data, options_for(fit.candidate, ranking.options))
+        fits.append(fit)
+    save_panels(ranking.data, fits, png)

@@ -1,0 +1,451 @@
+"""The scipy.stats families that `fit --best --scipy` ranks, and how each is fitted fast.
+
+Continuous families use scipy's own `fit` (closed forms where scipy has them), on a seeded
+subsample of at most `SCREEN_SIZE` values, and for positive data a second start with the
+location fixed at 0 (a better starting point than scipy's generic one for gamma, lognorm,
+Weibull and their kin); `refine` then polishes a fit on the whole data from where the
+subsample left it. Discrete families are fitted here by maximum likelihood on the counts of
+the distinct values (so their cost does not grow with the data): closed forms for Poisson,
+geometric, Bernoulli and uniform integers, a one-dimensional profile for the negative and
+plain binomial, and Nelder-Mead on transformed parameters for the rest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+
+SCREEN_SIZE = 500
+NOT_TRIED = {
+    "levy_stable": "not tried: its density is a numerical integral, and a fit takes minutes",
+    "studentized_range": "not tried: its density is a numerical integral, a fit takes minutes",
+    "vonmises": "not tried: a circular family (its density repeats every 2 pi along the line)",
+    "hypergeom": "not tried: its population sizes are not estimated from a sample",
+    "nhypergeom": "not tried: its population sizes are not estimated from a sample",
+    "nchypergeom_fisher": "not tried: its population sizes are not estimated from a sample",
+    "nchypergeom_wallenius": "not tried: its population sizes are not estimated from a sample",
+    "poisson_binom": "not tried: it has one probability per trial, more than a sample can fix",
+}
+ZERO_START = {  # positive families that scipy's generic start often leaves in a poor optimum
+    "betaprime",
+    "burr",
+    "burr12",
+    "exponweib",
+    "fisk",
+    "gamma",
+    "gengamma",
+    "invgamma",
+    "invgauss",
+    "loglaplace",
+    "lognorm",
+    "weibull_min",
+}
+STARTS_AT_ONE = {"geom", "zipf", "logser", "yulesimon", "zipfian"}
+
+
+@dataclass(frozen=True)
+class ScipyForm:
+    """A fitted scipy.stats distribution: `getattr(scipy.stats, name)(*args, **kwds)`."""
+
+    name: str
+    args: tuple[float, ...]
+    kwds: dict[str, float] = field(default_factory=dict)
+
+    def frozen(self) -> Any:
+        """The frozen scipy.stats distribution."""
+        import scipy.stats
+
+        return getattr(scipy.stats, self.name)(*self.args, **self.kwds)
+
+    def params(self) -> dict[str, float]:
+        """The arguments by scipy's names (shapes, then loc and scale)."""
+        return {**dict(zip(shape_names(self.name), self.args, strict=False)), **self.kwds}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "args": list(self.args), "kwds": dict(self.kwds)}
+
+
+def shape_names(name: str) -> list[str]:
+    """scipy's names for the shape parameters of family `name`."""
+    import scipy.stats
+
+    shapes = getattr(scipy.stats, name).shapes
+    return [s.strip() for s in shapes.split(",")] if shapes else []
+
+
+def all_families(*, discrete: bool) -> list[str]:
+    """Every scipy.stats family of the kind, by name, sorted."""
+    import scipy.stats
+
+    kind = scipy.stats.rv_discrete if discrete else scipy.stats.rv_continuous
+    return sorted(n for n in dir(scipy.stats) if isinstance(getattr(scipy.stats, n), kind))
+
+
+def is_discrete(name: str) -> bool:
+    import scipy.stats
+
+    return isinstance(getattr(scipy.stats, name, None), scipy.stats.rv_discrete)
+
+
+def candidates(
+    *, whole: bool, names: Sequence[str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The families to try on the data, and those not tried with the reason.
+
+    Real data get the continuous families; whole numbers the discrete ones as well. `names`
+    limits the choice (an unknown name, or a discrete family for real data, is not tried).
+    """
+    import scipy.stats
+
+    known = all_families(discrete=False) + (all_families(discrete=True) if whole else [])
+    chosen = list(names) if names is not None else known
+    tried: list[str] = []
+    skipped: dict[str, str] = {}
+    for name in chosen:
+        if not isinstance(
+            getattr(scipy.stats, name, None), (scipy.stats.rv_continuous, scipy.stats.rv_discrete)
+        ):
+            skipped[name] = "not a scipy.stats family"
+        elif is_discrete(name) and not whole:
+            skipped[name] = "discrete, but the data are not all whole numbers"
+        elif name in NOT_TRIED:
+            skipped[name] = NOT_TRIED[name]
+        else:
+            tried.append(name)
+    return tried, skipped
+
+
+def fit_family(
+    name: str, data: FloatArray, options: Mapping[str, float], *, seed: int = 0
+) -> ScipyForm:
+    """Fit scipy family `name` to `data`; ValueError when it cannot take them.
+
+    `options` holds known parameters (binom's and betabinom's `n`). A continuous family is
+    fitted on a seeded subsample of at most SCREEN_SIZE values (see `refine`).
+    """
+    if is_discrete(name):
+        return _fit_discrete(name, data, options)
+    return _fit_continuous(name, _subsample(data, seed))
+
+
+def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
+    """Maximum likelihood on all of `data`, starting from `form` (a subsample's fit)."""
+    if is_discrete(form.name) or data.size <= SCREEN_SIZE:
+        return form
+    import scipy.stats
+
+    dist = getattr(scipy.stats, form.name)
+    start = _loglik(form, data)
+    fitted = _as_form(form.name, dist.fit(data, *form.args, **form.kwds))
+    return fitted if _loglik(fitted, data) >= start else form
+
+
+def _subsample(data: FloatArray, seed: int) -> FloatArray:
+    import numpy as np
+
+    if data.size <= SCREEN_SIZE:
+        return data
+    chosen = np.random.default_rng(seed).choice(data, SCREEN_SIZE - 2, replace=False)
+    return np.concatenate([[data.min(), data.max()], chosen])  # the range of all the data
+
+
+def _loglik(form: ScipyForm, data: FloatArray) -> float:
+    frozen = form.frozen()
+    logs = frozen.logpmf(data) if is_discrete(form.name) else frozen.logpdf(data)
+    value = float(logs.sum())
+    return value if math.isfinite(value) else -math.inf
+
+
+def _as_form(name: str, fitted: Sequence[float]) -> ScipyForm:
+    values = [float(v) for v in fitted]
+    return ScipyForm(name, tuple(values[:-2]), {"loc": values[-2], "scale": values[-1]})
+
+
+_CLOSED: dict[str, Callable[[FloatArray], ScipyForm]] = {
+    "norm": lambda x: ScipyForm("norm", (), {"loc": float(x.mean()), "scale": float(x.std())}),
+    "expon": lambda x: ScipyForm(
+        "expon", (), {"loc": float(x.min()), "scale": float(x.mean() - x.min())}
+    ),
+    "uniform": lambda x: ScipyForm(
+        "uniform", (), {"loc": float(x.min()), "scale": float(x.max() - x.min())}
+    ),
+}
+
+
+def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
+    import scipy.stats
+
+    if name in _CLOSED:
+        form = _CLOSED[name](x)
+        if not all(math.isfinite(v) for v in form.kwds.values()) or form.kwds["scale"] <= 0:
+            raise ValueError("the data do not vary")
+        return form
+    dist = getattr(scipy.stats, name)
+    tries = [_as_form(name, dist.fit(x))]
+    if name in ZERO_START and x.min() > 0:
+        try:  # a start with the location at 0, where positive families usually live
+            at_zero = _as_form(name, dist.fit(x, floc=0))
+            tries.append(
+                _as_form(name, dist.fit(x, *at_zero.args, loc=0, scale=at_zero.kwds["scale"]))
+            )
+            tries.append(at_zero)
+        except (ValueError, RuntimeError, FloatingPointError):
+            pass
+    best = max(tries, key=lambda form: _loglik(form, x))
+    if not math.isfinite(_loglik(best, x)):
+        raise ValueError("no parameters give every value a positive density")
+    return best
+
+
+# -- discrete families ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Counts:
+    values: FloatArray
+    counts: FloatArray
+    n: int
+    mean: float
+    var: float
+    low: float
+    high: float
+
+
+def _counts(data: FloatArray) -> _Counts:
+    import numpy as np
+
+    values, counts = np.unique(data, return_counts=True)
+    weights = counts.astype(np.float64)
+    mean = float(np.dot(values, weights) / data.size)
+    var = float(np.dot((values - mean) ** 2, weights) / data.size)
+    return _Counts(values, weights, data.size, mean, var, float(values[0]), float(values[-1]))
+
+
+def _nll(name: str, c: _Counts, args: Sequence[float], loc: float = 0.0) -> float:
+    import numpy as np
+    import scipy.stats
+
+    with np.errstate(all="ignore"):
+        logs = getattr(scipy.stats, name).logpmf(c.values, *args, loc=loc)
+        value = -float(np.dot(logs, c.counts))
+    return value if math.isfinite(value) else math.inf
+
+
+def _fit_discrete(name: str, data: FloatArray, options: Mapping[str, float]) -> ScipyForm:
+    import scipy.stats
+
+    c = _counts(data)
+    loc = 0.0
+    if name in STARTS_AT_ONE and c.low == 0:
+        loc = -1.0  # counted from 0: the number of failures rather than of trials
+    lowest = getattr(scipy.stats, name).a + loc
+    if name != "randint" and math.isfinite(lowest) and c.low < lowest:
+        raise ValueError(f"{name} takes no value below {lowest:g}; the data hold {c.low:g}")
+    fitter = _DISCRETE.get(name)
+    if fitter is None:
+        raise ValueError("distkit has no fit for this discrete family")
+    form = fitter(c, options, loc)
+    if not math.isfinite(_nll(name, c, form.args, form.kwds.get("loc", 0.0))):
+        raise ValueError("the fit gives some value zero probability")
+    return form
+
+
+def _with_loc(name: str, args: Sequence[float], loc: float) -> ScipyForm:
+    values = tuple(a if isinstance(a, int) else float(a) for a in args)
+    return ScipyForm(name, values, {"loc": loc} if loc else {})
+
+
+def _search(
+    name: str,
+    c: _Counts,
+    start: Sequence[float],
+    to_args: Callable[[Sequence[float]], Sequence[float]],
+    loc: float = 0.0,
+) -> tuple[float, ...]:
+    """Nelder-Mead on unconstrained parameters mapped to scipy's by `to_args`."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    def objective(theta: FloatArray) -> float:
+        return _nll(name, c, to_args(list(map(float, theta))), loc)
+
+    result = minimize(
+        objective,
+        np.asarray(start, dtype=np.float64),
+        method="Nelder-Mead",
+        options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 2000},
+    )
+    return tuple(float(a) for a in to_args(list(map(float, result.x))))
+
+
+def _profile(objective: Callable[[float], float], low: float, high: float) -> float:
+    from scipy.optimize import minimize_scalar
+
+    result = minimize_scalar(
+        objective, bounds=(low, high), method="bounded", options={"xatol": 1e-7}
+    )
+    return float(result.x)
+
+
+def _known_n(c: _Counts, options: Mapping[str, float]) -> int | None:
+    n = options.get("n", options.get("size"))
+    if n is None:
+        return None
+    if n != int(n) or n < c.high:
+        raise ValueError(f"n={n} must be a whole number at least the largest value, {c.high:g}")
+    return int(n)
+
+
+def _poisson(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    return ScipyForm("poisson", (c.mean,))
+
+
+def _bernoulli(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    if c.low < 0 or c.high > 1:
+        raise ValueError("bernoulli takes only 0 and 1")
+    return ScipyForm("bernoulli", (c.mean,))
+
+
+def _geom(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    return _with_loc("geom", (1 / (c.mean - loc),), loc)
+
+
+def _randint(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    return ScipyForm("randint", (int(c.low), int(c.high) + 1))
+
+
+def _binom(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    n = _known_n(c, options)
+    if n is None:
+        n = _best_integer(lambda k: _nll("binom", c, (k, c.mean / k)), int(c.high), c)
+    if n == 0:
+        raise ValueError("every value is 0")
+    return ScipyForm("binom", (n, c.mean / n))
+
+
+def _best_integer(nll: Callable[[int], float], low: int, c: _Counts) -> int:
+    """The integer n >= low with the least `nll`: a coarse geometric scan, then each integer
+    around the best of it (the binomial's profile likelihood in n is unimodal)."""
+    import numpy as np
+
+    low = max(low, 1)
+    grid = np.unique(np.round(low * np.geomspace(1, 200, 60)).astype(int))
+    scores = [nll(int(k)) for k in grid]
+    best = int(np.argmin(scores))
+    near = range(int(grid[max(best - 1, 0)]), int(grid[min(best + 1, grid.size - 1)]) + 1)
+    return min(near, key=nll)
+
+
+def _nbinom(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    def profile(log_r: float) -> float:
+        r = math.exp(log_r)
+        return _nll("nbinom", c, (r, r / (r + c.mean)))
+
+    r = math.exp(_profile(profile, -12.0, 18.0))
+    return ScipyForm("nbinom", (r, r / (r + c.mean)))
+
+
+def _betabinom(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    n = _known_n(c, options) or int(c.high)
+    if n == 0:
+        raise ValueError("every value is 0")
+    p = min(max(c.mean / n, 1e-6), 1 - 1e-6)
+    args = _search(
+        "betabinom",
+        c,
+        (math.log(p * 2), math.log((1 - p) * 2)),
+        lambda t: (n, math.exp(t[0]), math.exp(t[1])),
+    )
+    return ScipyForm("betabinom", (n, *args[1:]))
+
+
+def _betanbinom(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    args = _search(
+        "betanbinom",
+        c,
+        (0.0, math.log(3.0), 0.0),
+        lambda t: (math.exp(t[0]), math.exp(t[1]), math.exp(t[2])),
+    )
+    return ScipyForm("betanbinom", args)
+
+
+def _one_positive(
+    name: str, offset: float = 0.0
+) -> Callable[[_Counts, Mapping[str, float], float], ScipyForm]:
+    """A family of one parameter above `offset`, fitted on log(parameter - offset)."""
+
+    def fit(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+        log = _profile(lambda t: _nll(name, c, (offset + math.exp(t),), loc), -15.0, 8.0)
+        return _with_loc(name, (offset + math.exp(log),), loc)
+
+    return fit
+
+
+def _logser(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    def logit(t: float) -> float:
+        return 1 / (1 + math.exp(-t))
+
+    t = _profile(lambda t: _nll("logser", c, (logit(t),), loc), -15.0, 25.0)
+    return _with_loc("logser", (logit(t),), loc)
+
+
+def _zipfian(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    n = int(c.high - loc)
+    log = _profile(lambda t: _nll("zipfian", c, (math.exp(t), n), loc), -15.0, 4.0)
+    return _with_loc("zipfian", (math.exp(log), n), loc)
+
+
+def _boltzmann(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    if c.low < 0:
+        raise ValueError("boltzmann takes no negative values")
+    big_n = int(c.high) + 1
+    log = _profile(lambda t: _nll("boltzmann", c, (math.exp(t), big_n)), -15.0, 6.0)
+    return ScipyForm("boltzmann", (math.exp(log), big_n))
+
+
+def _dlaplace(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    import numpy as np
+
+    centre = float(np.round(np.median(np.repeat(c.values, c.counts.astype(int)))))
+    log = _profile(lambda t: _nll("dlaplace", c, (math.exp(t),), centre), -15.0, 6.0)
+    return ScipyForm("dlaplace", (math.exp(log),), {"loc": centre})
+
+
+def _skellam(c: _Counts, options: Mapping[str, float], loc: float) -> ScipyForm:
+    total = max(c.var, abs(c.mean) + 1e-3)
+    mu1, mu2 = (total + c.mean) / 2, (total - c.mean) / 2
+    args = _search(
+        "skellam",
+        c,
+        (math.log(max(mu1, 1e-3)), math.log(max(mu2, 1e-3))),
+        lambda t: (math.exp(t[0]), math.exp(t[1])),
+    )
+    return ScipyForm("skellam", args)
+
+
+_DISCRETE: dict[str, Callable[[_Counts, Mapping[str, float], float], ScipyForm]] = {
+    "bernoulli": _bernoulli,
+    "betabinom": _betabinom,
+    "betanbinom": _betanbinom,
+    "binom": _binom,
+    "boltzmann": _boltzmann,
+    "dlaplace": _dlaplace,
+    "geom": _geom,
+    "logser": _logser,
+    "nbinom": _nbinom,
+    "planck": _one_positive("planck"),
+    "poisson": _poisson,
+    "randint": _randint,
+    "skellam": _skellam,
+    "yulesimon": _one_positive("yulesimon"),
+    "zipf": _one_positive("zipf", offset=1.0),
+    "zipfian": _zipfian,
+}
