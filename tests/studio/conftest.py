@@ -94,9 +94,55 @@ class Seeded:
         return arrangement
 
 
+class Talks:
+    name = "talks"
+    description = "Prints while it works, to stdout."
+
+    def harmonize(self, melody, *, seed=None):
+        for _ in range(5):
+            print("talks: thinking")
+            time.sleep(0.1)
+        return Parallel().harmonize(melody)
+
+
+class Continues:
+    name = "continues"
+    style = "toy-style"
+    description = "Continues a melody by repeating its last note a beat at a time."
+    voices = ("violin", "viola", "cello", "double bass")
+    programs = (40, 41, 42, 43)
+
+    def harmonize(self, melody, *, seed=None):
+        return Parallel().harmonize(melody)
+
+    def continue_melody(self, melody, bars, *, seed=None, close=False):
+        melody = np.asarray(melody, dtype=bool)
+        last = int(np.flatnonzero(melody.any(axis=0))[-1]) if melody.any() else 60
+        more = np.zeros((bars * 16, 128), dtype=bool)
+        for beat in range(bars * 4):
+            more[beat * 4 : beat * 4 + 3, last] = True
+        return np.concatenate([melody, more])
+
+
+class Infills:
+    name = "infills"
+    style = "toy-style"
+    description = "Parallel voices; regenerating puts the alto a fifth under the melody."
+
+    def harmonize(self, melody, *, seed=None):
+        return Parallel().harmonize(melody)
+
+    def infill(self, arrangement, mask, *, seed=None):
+        result = np.array(arrangement, dtype=bool)
+        fifth = np.roll(result[0], -7, axis=1)
+        for voice in range(1, 4):
+            result[voice][mask[voice]] = fifth[mask[voice]]
+        return result
+
+
 @hookimpl
 def register_music_models(register):
-    for model in (Parallel, Crashes, Slow, Hangs, Interrupts, Seeded):
+    for model in (Parallel, Crashes, Slow, Hangs, Interrupts, Seeded, Talks, Continues, Infills):
         register(model)
 """
 

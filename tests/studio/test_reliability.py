@@ -109,7 +109,9 @@ def test_a_hanging_model_gets_a_busy_answer_a_time_limit_and_ctrl_c_stops_all(
     started = [call(limited, "POST", "/api/jobs", {**MELODY, "model": "hangs"}) for _ in range(2)]
     assert [status for status, _ in started] == [202, 202]
     status, busy = call(limited, "POST", "/api/jobs", {**MELODY, "model": "parallel"})
-    assert status == 503 and busy["busy"] and "busy" in busy["error"]
+    assert status == 503
+    assert busy["busy"]
+    assert "busy" in busy["error"]
     assert call(limited, "GET", "/api/models")[0] == 200  # the rest of the studio answers
     workers = job_pids(limited)
     assert len(workers) == 2
@@ -137,7 +139,7 @@ def test_ctrl_c_stops_the_studio_its_workers_and_a_slow_client_at_once(limited: 
     limited.process.send_signal(signal.SIGINT)
     time.sleep(0.2)
     limited.process.send_signal(signal.SIGINT)  # an impatient second Ctrl-C
-    code, out, err = limited.stop()
+    code, _out, err = limited.stop()
     slow.close()
     assert "Traceback" not in err, err
     assert code in (0, 130), err
@@ -167,7 +169,7 @@ def test_a_model_raising_keyboard_interrupt_is_one_clean_error(studio: Studio) -
     assert view["state"] == "failed"
     assert "KeyboardInterrupt" in view["error"]
     assert call(studio, "GET", "/api/models")[0] == 200
-    code, out, err = studio.stop()
+    _code, out, err = studio.stop()
     assert "Traceback" not in err, err
     assert out.strip().splitlines()[-1] == "distkit studio stopped."
 
@@ -177,8 +179,9 @@ def test_deeply_nested_json_is_a_one_line_400(studio: Studio) -> None:
         status, answer = call(studio, "POST", path, b"[" * 200_000)
         assert status == 400, (path, answer)
         assert "nested too deeply" in answer["error"]
-    code, out, err = studio.stop()
-    assert "Traceback" not in err and "RecursionError" not in err, err
+    _code, _out, err = studio.stop()
+    assert "Traceback" not in err, err
+    assert "RecursionError" not in err, err
 
 
 def test_the_same_port_is_reused_at_once_after_a_restart(model_site: Path, tmp_path: Path) -> None:
@@ -213,9 +216,8 @@ def test_a_wav_export_takes_memory_linear_in_its_length(studio: Studio) -> None:
         while chunk := response.read(1 << 20):
             size += len(chunk)
     grown = _peak_kib(studio.process.pid) - before
-    print(
-        f"request {len(body) / 1000:.0f} kB, WAV {size / 1e6:.1f} MB, peak grew {grown / 1024:.0f} MiB"
-    )
+    kilobytes, megabytes, mebibytes = len(body) / 1000, size / 1e6, grown / 1024
+    print(f"request {kilobytes:.0f} kB, WAV {megabytes:.1f} MB, peak grew {mebibytes:.0f} MiB")
     assert size > 60_000_000  # 25.6 minutes of 16-bit sound at 22,050 Hz
     assert grown < 150 * 1024  # the old in-memory mix grew the server by over 1 GB
 
@@ -225,3 +227,15 @@ def _peak_kib(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     raise AssertionError("no VmHWM")
+
+
+def test_what_models_print_never_takes_the_studios_own_stdout(studio: Studio) -> None:
+    jobs = [call(studio, "POST", "/api/jobs", {**MELODY, "model": "talks"})[1] for _ in range(2)]
+    for job in jobs:
+        wait_for(
+            lambda j=job: call(studio, "GET", f"/api/jobs/{j['id']}")[1]["state"] == "done", "talks"
+        )
+    _code, out, err = studio.stop()
+    assert "talks: thinking" not in out
+    assert err.count("talks: thinking") == 10
+    assert out.strip().splitlines()[-1] == "distkit studio stopped."
