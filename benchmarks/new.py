@@ -1,7 +1,13 @@
-"""Time `distkit new poisson --no-input` against hatch new, poetry new, putup and cookiecutter.
+"""Time `distkit new poisson --no-input` (git history included) against `hatch new`, paired.
 
-Peers come from $DISTKIT_BENCH_PEERS/bin (e.g. a venv at /tmp/peers) or PATH; a missing one is
-skipped with a note. Every run writes into a fresh empty folder.
+Each repeat runs both commands back to back, each in a fresh empty folder, in alternating
+order (so a burst of load on this shared machine hits both sides), and prints the ratio of
+that pair; the summary is the median ratio and its spread over the pairs. Plain cookiecutter
+on the same template is timed too when it is installed.
+
+hatch comes from $DISTKIT_BENCH_PEERS/bin or PATH; when neither has it, it is installed
+(hatch==HATCH_VERSION) into a temporary virtual environment for this run. Settings:
+DISTKIT_BENCH_RUNS (pairs, default 15).
 """
 
 from __future__ import annotations
@@ -12,68 +18,97 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import find_tool, print_table
+from _timing import find_tool
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "template"
+HATCH_VERSION = "1.18.2"
 
 
-def commands() -> dict[str, list[str] | None]:
-    """Each contender's command line, or None where the tool is not installed."""
-    hatch, poetry, putup = find_tool("hatch"), find_tool("poetry"), find_tool("putup")
-    cookiecutter = find_tool("cookiecutter")
-    return {
-        "distkit new": [sys.executable, "-m", "distkit", "new", "poisson", "--no-input"],
-        "cookiecutter (same template)": cookiecutter
-        and [cookiecutter, "--no-input", str(TEMPLATE), "family=poisson"],
-        "hatch new": hatch and [hatch, "new", "distkit-poisson"],
-        "putup": putup and [putup, "distkit-poisson"],
-        "poetry new": poetry and [poetry, "new", "distkit-poisson"],
+@contextmanager
+def hatch_command() -> Iterator[str]:
+    """A `hatch` executable: an installed one, or one in a throwaway venv."""
+    found = find_tool("hatch")
+    if found:
+        yield found
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-hatch-") as folder:
+        print(f"note: installing hatch=={HATCH_VERSION} into a temporary venv", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", folder], check=True)
+        pip = [f"{folder}/bin/python", "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, f"hatch=={HATCH_VERSION}"], check=True)
+        yield f"{folder}/bin/hatch"
+
+
+def isolated_env(home: str) -> dict[str, str]:
+    """A new user's home (no config for any of the tools: no ~/.cookiecutterrc, no hatch
+    config) and a git identity for distkit's first commit."""
+    identity = {
+        f"GIT_{role}_{field}": value
+        for role in ("AUTHOR", "COMMITTER")
+        for field, value in (("NAME", "Bench Mark"), ("EMAIL", "bench@example.org"))
     }
+    env = {key: value for key, value in os.environ.items() if key != "COOKIECUTTER_CONFIG"}
+    return {**env, **identity, "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config"}
 
 
-def median_in_fresh_folders(command: list[str], runs: int, env: dict[str, str]) -> float:
-    """Median wall time of `command`, each run (plus one warm-up) in a new empty folder."""
-    times = []
-    for i in range(runs + 1):
-        with tempfile.TemporaryDirectory() as folder:
-            start = time.perf_counter()
-            subprocess.run(
-                command,
-                cwd=folder,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+def seconds_in_fresh_folder(command: list[str], env: dict[str, str]) -> float:
+    with tempfile.TemporaryDirectory(prefix="bench-new-") as folder:
+        start = time.perf_counter()
+        subprocess.run(
+            command, cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - start
+        if command[0] == sys.executable:  # distkit: the history must really be there
+            made = Path(folder) / "distkit-poisson"
+            log = subprocess.run(
+                ["git", "-C", str(made), "log", "--oneline"], capture_output=True, text=True
             )
-            if i:
-                times.append(time.perf_counter() - start)
-    return statistics.median(times)
+            assert log.stdout.strip(), "distkit new made no git history"
+    return elapsed
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    low, mid, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, mid, high
 
 
 def main() -> None:
-    runs = int(os.environ.get("DISTKIT_BENCH_RUNS", "7"))
-    with tempfile.TemporaryDirectory() as home:
-        identity = {
-            f"GIT_{role}_{field}": value
-            for role in ("AUTHOR", "COMMITTER")
-            for field, value in (("NAME", "Bench Mark"), ("EMAIL", "bench@example.org"))
+    pairs = int(os.environ.get("DISTKIT_BENCH_RUNS", "15"))
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home, hatch_command() as hatch:
+        env = isolated_env(home)
+        commands = {
+            "distkit new": [sys.executable, "-m", "distkit", "new", "poisson", "--no-input"],
+            "hatch new": [hatch, "new", "distkit-poisson"],
         }
-        env = {**os.environ, **identity, "HOME": home, "COOKIECUTTER_CONFIG": f"{home}/rc"}
-        (Path(home) / "rc").write_text(
-            f"cookiecutters_dir: {home}/cc\nreplay_dir: {home}/replay\ndefault_context: {{}}\n"
-        )
-        rows = []
-        for name, command in commands().items():
-            if command is None:
-                print(f"note: {name} not found (set DISTKIT_BENCH_PEERS); skipped")
-                continue
-            rows.append((name, median_in_fresh_folders(command, runs, env)))
-    print(f"median of {runs} runs, each in a fresh folder")
-    print_table(rows, "distkit new")
+        cookiecutter = find_tool("cookiecutter")
+        if cookiecutter:
+            commands["cookiecutter"] = [cookiecutter, "--no-input", str(TEMPLATE), "family=poisson"]
+        for command in commands.values():  # warm-up: file caches, .pyc files
+            seconds_in_fresh_folder(command, env)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        print("pair  " + "  ".join(f"{name:>12}" for name in commands) + "  distkit/hatch")
+        for pair in range(pairs):
+            order = list(commands) if pair % 2 == 0 else list(reversed(commands))
+            for name in order:
+                times[name].append(seconds_in_fresh_folder(commands[name], env))
+            row = "  ".join(f"{times[name][-1] * 1000:9.0f} ms" for name in commands)
+            ratio = times["distkit new"][-1] / times["hatch new"][-1]
+            print(f"{pair + 1:4d}  {row}  {ratio:12.2f}")
+    ratios = [d / h for d, h in zip(times["distkit new"], times["hatch new"], strict=True)]
+    low, mid, high = quartiles(ratios)
+    print(f"\n{pairs} pairs, each command in a fresh empty folder, order alternating")
+    for name, values in times.items():
+        print(f"{name:>12}: median {statistics.median(values) * 1000:.0f} ms")
+    faster = sum(r < 1 for r in ratios)
+    print(f"distkit new / hatch new: median ratio {mid:.2f} (quartiles {low:.2f}-{high:.2f}); "
+          f"distkit faster in {faster} of {pairs} pairs")  # fmt: skip
 
 
 if __name__ == "__main__":

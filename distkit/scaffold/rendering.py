@@ -6,6 +6,7 @@ import os
 import shlex
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from distkit import __version__
 from distkit.errors import GitError, UsageError
@@ -30,6 +31,7 @@ def render(context: Mapping[str, str], destination: Path) -> None:
         loader=loader,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_bytecode_cache(jinja2),
     )
     variables = {"cookiecutter": dict(context)}
     destination.mkdir()
@@ -37,7 +39,10 @@ def render(context: Mapping[str, str], destination: Path) -> None:
         dirs[:] = [d for d in dirs if d != "__pycache__"]  # pip byte-compiles installed templates
         relative = Path(root).relative_to(source)
         target = destination.joinpath(
-            *(_plain_name(env.from_string(part).render(variables)) for part in relative.parts)
+            *(
+                _plain_name(env.from_string(part).render(variables) if "{" in part else part)
+                for part in relative.parts
+            )
         )
         target.mkdir(parents=True, exist_ok=True)
         for file in files:
@@ -47,6 +52,19 @@ def render(context: Mapping[str, str], destination: Path) -> None:
                 text = env.get_template((relative / file).as_posix()).render(variables)
             with open(target / _plain_name(name), "x", encoding="utf-8") as output:
                 output.write(text)
+
+
+def _bytecode_cache(jinja2: Any) -> Any:
+    """Compiled templates kept in the user's cache folder (keyed by each template's source
+    checksum), so a later `distkit new` skips Jinja's compiling; None where it cannot be made."""
+    from platformdirs import user_cache_path
+
+    folder = user_cache_path("distkit") / f"jinja-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _plain_name(name: str) -> str:
