@@ -48,7 +48,8 @@ def release(
     from distkit.release.releasing import release as run_release
 
     if spec is not None and _is_path(spec) and path == Path("."):
-        spec, path = None, Path(spec)  # `distkit release PATH`: a pre-release to its final
+        path = Path(spec)  # `distkit release PATH`: a pre-release to its final
+        spec = None
     done = run_release(
         path,
         None if spec == "final" else spec,

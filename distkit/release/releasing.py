@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -29,8 +28,6 @@ from distkit.release.version_bump import (
     released_section,
     set_project_version,
 )
-
-ANSWERS_FILE = ".distkit-answers.json"
 
 
 @dataclass(frozen=True)
@@ -220,10 +217,13 @@ def _untagged_release(root: Path, pyproject: Path, current: str) -> str | None:
 
 def _author(package: Path) -> tuple[str, str]:
     """The name and email the package was made with, for a git without an identity."""
+    from distkit.files.json_input import read_json
+    from distkit.scaffold.answers import ANSWERS_FILE
+
     name, email = "distkit", "distkit@localhost"
     try:
-        data = json.loads(_read(package / ANSWERS_FILE, limit=1 << 20))
-    except (UsageError, ReleaseError, ValueError, RecursionError):
+        data = read_json(package / ANSWERS_FILE, what="answers file", max_bytes=1 << 20)
+    except UsageError:
         return name, email  # a missing or unreadable record: the defaults do
     context = data.get("context") if isinstance(data, dict) else None
     if isinstance(context, dict):
