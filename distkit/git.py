@@ -90,9 +90,11 @@ def _in_progress(root: Path) -> bool:
 def identity(root: Path, name: str, email: str) -> list[str]:
     """`-c user.name=... -c user.email=...` for what the user's git config lacks, so a commit
     works on a machine where git was never configured (their config is left alone)."""
+    listed = run(root, "config", "--get-regexp", r"^user\.(name|email)$", check=False).stdout
+    configured = {line.split(" ", 1)[0] for line in listed.splitlines()}
     options: list[str] = []
     for key, value in (("user.name", name), ("user.email", email)):
-        if run(root, "config", "--get", key, check=False).returncode != 0:
+        if key not in configured:
             options += ["-c", f"{key}={value}"]
     return options
 

@@ -26,8 +26,8 @@ def start_history(package: Path) -> bool:
     record = read_answers(package)
     options = identity(package, record.context)
     try:
-        git.init_with_first_commit(package, "Create the package with distkit new", options)
-        git.set_branch(package, TEMPLATE_BRANCH, git.head(package))
+        first = git.init_with_first_commit(package, "Create the package with distkit new", options)
+        git.set_branch(package, TEMPLATE_BRANCH, first)
     except BaseException:  # Ctrl-C or a git failure: no half-made repository is left
         shutil.rmtree(package / ".git", ignore_errors=True)
         raise
