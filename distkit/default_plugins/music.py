@@ -1,4 +1,5 @@
-"""Registers the built-in music model, an HMM harmonizer learned from the Bach chorales."""
+"""Registers the built-in music models: an HMM harmonizer learned from the Bach chorales, and
+an n-gram melody model learned from folk tunes."""
 
 from __future__ import annotations
 
@@ -13,5 +14,13 @@ def register_music_models(register: Register) -> None:
         description=(
             "HMM over Bach's chords with a melody-context classifier (Viterbi per beat) and "
             "voice-led SATB; numpy only"
+        ),
+    )
+    register(
+        "distkit.music.melody.model:FolkNgram",
+        name="folk-ngram",
+        description=(
+            "n-gram melody model (pitch in the key, rhythm in the bar; Witten-Bell smoothing) "
+            "from about 10,000 folk tunes; continues melodies (compose --continue N); numpy only"
         ),
     )

@@ -2,7 +2,9 @@
 
 The model gives the next pitch's distribution, then the duration's given that pitch. Durations
 that would run past the last bar are never drawn; with `close`, the piece's last note is the
-tonic (a pitch drawn elsewhere is redrawn among the tonic's octaves, in the model's proportions).
+tonic, held through at least the last beat: other pitches may not reach into the last beat, and
+when only the last beat is left the pitch is redrawn among the tonic's octaves (in the model's
+proportions).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+FINAL_STEPS = 4
+"""With `close`, the last beat (four sixteenths) belongs to the final tonic."""
 Note = tuple[int | None, int]
 """A MIDI pitch (None for a rest) and its length in sixteenth-note steps."""
 
@@ -82,7 +86,7 @@ def continue_notes(
         pitch = _draw(pitches, rng)
         fits = lengths <= remaining
         if close and pitch not in tonics:
-            fits &= lengths < remaining  # a note that is not the tonic cannot be the last
+            fits &= lengths <= remaining - FINAL_STEPS  # the last beat is the tonic's
             if not fits.any():
                 pitch = _draw(_only(pitches, tonics), rng)
                 fits = lengths <= remaining
@@ -91,6 +95,8 @@ def continue_notes(
         if durations.sum() <= 0:  # the model gives no weight to any length that fits
             durations = fits.astype(float)
         steps = int(lengths[_draw(durations, rng)])
+        if close and pitch in tonics and steps > remaining - FINAL_STEPS:
+            steps = remaining  # the tonic that reaches the last beat is held to the end
         note = (token_pitch(pitch, key), steps)
         history.append(note)
         new.append(note)

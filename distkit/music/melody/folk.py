@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from distkit.errors import CorpusError
 from distkit.music.melody.events import Events, Key, Mode, encode_placed
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-CACHE_VERSION = 1
+    from distkit.music.melody.abc import AbcTune
+
+CACHE_VERSION = 2
 COLLECTIONS = ("essenFolksong", "oneills1850", "airdsAirs", "ryansMammoth")
 _SPLIT_BUCKETS = {0: "test", 1: "validation"}
 SHINGLE = 8
@@ -190,68 +192,49 @@ def _parse_corpus(collections: Sequence[str], workers: int, limit: int | None) -
 
 
 def _parse_file(path: Path) -> list[Tune]:
-    """The tunes of one ABC file; tunes music21 cannot read, or without a metre, are left out."""
-    from music21 import converter, stream
+    """The tunes of one ABC file; tunes without a metre, or unreadable, are left out."""
+    from distkit.music.melody.abc import AbcError, read_tune, split_tunes
 
-    try:
-        parsed: Any = converter.parse(path, forceSource=True)
-    except Exception:
-        return []
-    scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
     tunes = []
-    for index, score in enumerate(scores):
-        number = score.metadata.number if score.metadata is not None else None
-        tune_id = f"{path.parent.name}/{path.stem}/{number or index + 1}"
+    for index, (number, lines) in enumerate(split_tunes(path.read_text(encoding="latin-1"))):
+        label = str(int(number)) if number.isdigit() else number or str(index + 1)
+        tune_id = f"{path.parent.name}/{path.stem}/{label}"
         try:
-            tune = _tune(score, tune_id)
-        except Exception:
-            tune = None
+            tune = _tune(read_tune(number, lines), tune_id)
+        except (AbcError, ValueError, KeyError, IndexError, ZeroDivisionError):
+            continue
         if tune is not None:
             tunes.append(tune)
     return tunes
 
 
-def _tune(score: Any, tune_id: str) -> Tune | None:
-    import numpy as np
-    from music21 import harmony, note, stream
+def _tune(abc: AbcTune, tune_id: str) -> Tune | None:
+    """A tune on the sixteenth-note grid: onsets rounded, bar positions from its bar lines (a
+    first bar shorter than the metre's is a pickup, placed at the end of its bar)."""
+    import bisect
 
-    part = score.parts[0] if score.parts else score
-    measures = list(part.getElementsByClass(stream.Measure))
-    if not measures or (measures[0].timeSignature is None and part.timeSignature is None):
-        return None
-    rows: list[list[int]] = []  # pitch, steps, position, bar_steps
-    for number, measure in enumerate(measures):
-        bar = round(float(measure.barDuration.quarterLength) * 4)
-        content = float(measure.highestTime)
-        padding = float(measure.paddingLeft or 0)
-        if number == 0 and not padding and 0 < content < bar / 4:
-            padding = bar / 4 - content  # a pickup bar music21 did not pad
-        for element in measure.notesAndRests:
-            if isinstance(element, harmony.ChordSymbol):
-                continue
-            onset = float(element.offset) + padding
-            start = round(onset * 4)
-            steps = round((onset + float(element.quarterLength)) * 4) - start
-            if steps <= 0:
-                continue
-            tie = element.tie.type if element.tie is not None else None
-            if isinstance(element, note.Rest):
-                pitch = -1
-            elif isinstance(element, note.Note):
-                pitch = element.pitch.midi
-            else:
-                pitch = max(p.midi for p in element.pitches)
-            if tie in ("continue", "stop") and rows and rows[-1][0] == pitch:
-                rows[-1][1] += steps
-                continue
-            rows.append([pitch, steps, start, bar])
+    import numpy as np
+
+    bar = round(abc.bar * 16)
+    lines = [round(line * 16) for line in abc.bar_lines]
+    pickup = bar - lines[0] if lines and 0 < lines[0] < bar else 0
+    rows: list[list[int]] = []
+    for pitch, onset, length in abc.notes:
+        start, end = round(onset * 16), round((onset + length) * 16)
+        if end <= start:
+            continue
+        before = bisect.bisect_right(lines, start) - 1
+        since = start - lines[before] if before >= 0 else start + pickup
+        rows.append([-1 if pitch is None else pitch, end - start, since % bar, bar])
     while rows and rows[0][0] < 0:
         rows.pop(0)
     while rows and rows[-1][0] < 0:
         rows.pop()
-    if len(rows) < 8:
+    if len(rows) < 8 or bar < 1:
         return None
     table = np.array(rows, dtype=np.int64)
+    if (table[:, 0] > 127).any():
+        return None
     key = tune_key(table[:, 0], table[:, 1])
     return Tune(tune_id, table[:, 0], table[:, 1], table[:, 2], table[:, 3], key)
 
