@@ -190,6 +190,7 @@ def rank_data(
     """Fit and score each candidate on `data` (the registered families of `registry`, if any,
     and the scipy.stats ones that `settings` asks for); best first."""
     import numpy as np
+    import scipy.stats  # noqa: F401 - loaded once here, so no worker spends its limit on it
 
     settings = settings or RankSettings()
     if settings.by not in ORDERS:

@@ -137,15 +137,21 @@ def fit_family(
 
 
 def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
-    """Maximum likelihood on all of `data`, starting from `form` (a subsample's fit)."""
+    """Maximum likelihood on all of `data`, starting from `form` (a subsample's fit) and, for
+    a positive family, from its fit with the location at 0 as well; the best of them."""
     if is_discrete(form.name) or data.size <= SCREEN_SIZE:
         return form
     import scipy.stats
 
     dist = getattr(scipy.stats, form.name)
-    start = _loglik(form, data)
-    fitted = _as_form(form.name, dist.fit(data, *form.args, **form.kwds))
-    return fitted if _loglik(fitted, data) >= start else form
+    tries = [form, _as_form(form.name, dist.fit(data, *form.args, **form.kwds))]
+    if form.name in ZERO_START and data.min() > 0:
+        try:
+            at_zero = _as_form(form.name, dist.fit(data, floc=0))
+            tries += [at_zero, _as_form(form.name, dist.fit(data, *at_zero.args, **at_zero.kwds))]
+        except (ValueError, RuntimeError, FloatingPointError):
+            pass
+    return max(tries, key=lambda tried: _loglik(tried, data))
 
 
 def _subsample(data: FloatArray, seed: int) -> FloatArray:
@@ -189,17 +195,7 @@ def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
             raise ValueError("the data do not vary")
         return form
     dist = getattr(scipy.stats, name)
-    tries = [_as_form(name, dist.fit(x))]
-    if name in ZERO_START and x.min() > 0:
-        try:  # a start with the location at 0, where positive families usually live
-            at_zero = _as_form(name, dist.fit(x, floc=0))
-            tries.append(
-                _as_form(name, dist.fit(x, *at_zero.args, loc=0, scale=at_zero.kwds["scale"]))
-            )
-            tries.append(at_zero)
-        except (ValueError, RuntimeError, FloatingPointError):
-            pass
-    best = max(tries, key=lambda form: _loglik(form, x))
+    best = _as_form(name, dist.fit(x))
     if not math.isfinite(_loglik(best, x)):
         raise ValueError("no parameters give every value a positive density")
     return best

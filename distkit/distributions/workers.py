@@ -77,87 +77,124 @@ def _reason(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def _child(connection: Any, job: Job) -> None:
-    """In the worker: run the job and send back ("ok", value) or ("error", reason)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
-    try:
-        message: tuple[str, Any] = ("ok", job.function(*job.args))
-    except BaseException as error:  # everything is reported, nothing escapes
-        message = ("error", _reason(error))
-    try:
-        connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception as error:  # an unpicklable result is a failed job
-        connection.send_bytes(pickle.dumps(("error", f"its result cannot be sent: {error}")))
+def _serve(connection: Any, jobs: Sequence[Job]) -> None:
+    """A worker: run each job index received, send back ("ok", value) or ("error", reason),
+    until told to stop (None) or its parent goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    while True:
+        try:
+            index = connection.recv()
+        except (EOFError, OSError):
+            break
+        if index is None:
+            break
+        job = jobs[index]
+        try:
+            message: tuple[str, Any] = ("ok", job.function(*job.args))
+        except BaseException as error:  # everything is reported, nothing escapes
+            message = ("error", _reason(error))
+        try:
+            payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # an unpicklable result is a failed job
+            payload = pickle.dumps(("error", f"its result cannot be sent: {error}"))
+        connection.send_bytes(payload)
     connection.close()
     os._exit(0)  # no atexit handlers or buffers of the parent's run twice
 
 
 @dataclass
-class _Running:
-    index: int
+class _Worker:
     process: Any
-    deadline: float
+    connection: Any
+    index: int | None = None  # the job it runs
+    deadline: float = 0.0
 
 
 class _Pool:
+    """Long-lived forked workers (no fork per job); one that overruns its job's limit is
+    killed and replaced."""
+
     def __init__(
         self, jobs: Sequence[Job], workers: int, time_limit: float, progress: Progress | None
     ) -> None:
         self.jobs = list(jobs)
-        self.workers = workers
+        self.size = min(workers, len(self.jobs))
         self.time_limit = time_limit
         self.progress = progress
         self.context = multiprocessing.get_context("fork")
         self.outcomes: list[Outcome | None] = [None] * len(self.jobs)
-        self.running: dict[Any, _Running] = {}
+        self.workers: list[_Worker] = []
         self.done = 0
 
     def run(self) -> list[Outcome]:
         waiting = list(range(len(self.jobs)))[::-1]
         try:
-            while waiting or self.running:
-                while waiting and len(self.running) < self.workers:
-                    self._start(waiting.pop())
+            self.workers = [self._spawn() for _ in range(self.size)]
+            while self.done < len(self.jobs):
+                for worker in self.workers:
+                    if worker.index is None and waiting:
+                        self._assign(worker, waiting.pop())
                 self._collect()
+            for worker in self.workers:
+                worker.connection.send(None)
         finally:
-            for entry in self.running.values():  # Ctrl-C or an error here: leave nothing behind
-                entry.process.kill()
-                entry.process.join()
+            for worker in self.workers:  # Ctrl-C or an error here: leave nothing behind
+                if worker.index is not None:
+                    worker.process.kill()
+                worker.process.join(timeout=2)
+                if worker.process.is_alive():
+                    worker.process.kill()
+                    worker.process.join()
+                worker.connection.close()
         return [outcome for outcome in self.outcomes if outcome is not None]
 
-    def _start(self, index: int) -> None:
-        receiver, sender = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=_child, args=(sender, self.jobs[index]), daemon=True)
+    def _spawn(self) -> _Worker:
+        ours, theirs = self.context.Pipe(duplex=True)
+        process = self.context.Process(target=_serve, args=(theirs, self.jobs), daemon=True)
         process.start()
-        sender.close()
-        self.running[receiver] = _Running(index, process, time.monotonic() + self.time_limit)
+        theirs.close()
+        return _Worker(process, ours)
+
+    def _assign(self, worker: _Worker, index: int) -> None:
+        worker.index = index
+        worker.deadline = time.monotonic() + self.time_limit
+        worker.connection.send(index)
 
     def _collect(self) -> None:
         from multiprocessing.connection import wait
 
-        now = time.monotonic()
-        timeout = max(min(entry.deadline for entry in self.running.values()) - now, 0.0)
-        for receiver in wait(list(self.running), timeout=timeout):
-            entry = self.running.pop(receiver)  # type: ignore[call-overload]
-            try:
-                status, value = pickle.loads(receiver.recv_bytes())  # type: ignore[union-attr]
-            except (EOFError, OSError, pickle.UnpicklingError):
-                entry.process.join()
-                status, value = "error", f"its worker died (exit code {entry.process.exitcode})"
-            receiver.close()  # type: ignore[union-attr]
-            entry.process.join()
-            self._finish(entry.index, status, value)
-        now = time.monotonic()
-        for receiver, entry in list(self.running.items()):
-            if entry.deadline <= now:
-                entry.process.kill()
-                entry.process.join()
-                receiver.close()
-                del self.running[receiver]
+        busy = [w for w in self.workers if w.index is not None]
+        if not busy:
+            return
+        timeout = max(min(w.deadline for w in busy) - time.monotonic(), 0.0)
+        ready = wait([w.connection for w in busy], timeout=timeout)
+        for worker in busy:
+            if worker.connection in ready:
+                try:
+                    status, value = pickle.loads(worker.connection.recv_bytes())
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    worker.process.join()
+                    code = worker.process.exitcode
+                    self._replace(worker, "error", f"its worker died (exit code {code})")
+                    continue
+                index, worker.index = worker.index, None
+                assert index is not None
+                self._finish(index, status, value)
+            elif worker.deadline <= time.monotonic():
                 limit = f"{self.time_limit:g}"
-                self._finish(
-                    entry.index, "error", f"timed out after {limit} s (its worker was stopped)"
+                self._replace(
+                    worker, "error", f"timed out after {limit} s (its worker was stopped)"
                 )
+
+    def _replace(self, worker: _Worker, status: str, reason: str) -> None:
+        """Stop `worker` (its job failed with `reason`) and put a fresh one in its place."""
+        index = worker.index
+        worker.process.kill()
+        worker.process.join()
+        worker.connection.close()
+        self.workers[self.workers.index(worker)] = self._spawn()
+        assert index is not None
+        self._finish(index, status, reason)
 
     def _finish(self, index: int, status: str, value: Any) -> None:
         key = self.jobs[index].key

@@ -173,7 +173,6 @@ def test_ctrl_c_stops_a_long_plugin_fit_at_once_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import signal
-    import time
 
     from tests.core.conftest import PluginSite
 
@@ -192,10 +191,8 @@ def test_ctrl_c_stops_a_long_plugin_fit_at_once_without_a_traceback(
     )
     assert process.stderr is not None
     assert process.stderr.readline().strip() == "fitting"  # the plugin's print, on stderr
-    started = time.monotonic()
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=TIMEOUT)
-    assert time.monotonic() - started < 10
+    _, stderr = process.communicate(timeout=TIMEOUT)  # the fit sleeps far longer than this
     assert process.returncode == 1
     assert "Traceback" not in stderr
     assert stderr.strip() == "Aborted!"
