@@ -14,8 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from packaging.version import Version
 
 from distkit.cli import cli
+from distkit.errors import UsageError
+from distkit.release.version_bump import PARTS, SPECS, next_version
 from distkit.scaffold import create
 from distkit.scaffold.update import start_history
 from tests.lifecycle.conftest import git, status
@@ -234,3 +239,36 @@ def test_a_rerun_finishes_an_untagged_release_commit(package: Path) -> None:
     assert status(package) == ""
     code, out, _ = distkit("release", "patch", str(package))
     assert "Released 0.1.2 (was 0.1.1)" in out
+
+
+VERSIONS = st.builds(
+    lambda release, pre, post, dev: Version(
+        ".".join(map(str, release))
+        + (f"{pre[0]}{pre[1]}" if pre else "")
+        + (f".post{post}" if post is not None else "")
+        + (f".dev{dev}" if dev is not None else "")
+    ),
+    st.lists(st.integers(0, 20), min_size=1, max_size=3),
+    st.none() | st.tuples(st.sampled_from(["a", "b", "rc"]), st.integers(0, 5)),
+    st.none() | st.integers(0, 5),
+    st.none() | st.integers(0, 5),
+)
+STEP_SPECS = st.sampled_from([*SPECS, None]) | st.tuples(
+    st.sampled_from(PARTS), st.sampled_from(["a", "b", "rc"])
+)
+
+
+@given(VERSIONS, STEP_SPECS)
+def test_every_step_goes_up_or_is_refused_in_one_sentence(
+    current: Version, step: str | tuple[str, str] | None
+) -> None:
+    spec, pre = step if isinstance(step, tuple) else (step, None)
+    try:
+        after = next_version(str(current), spec, pre)
+    except UsageError as refused:
+        message = str(refused)
+    else:
+        message = ""
+        assert Version(after) > current
+        assert Version(after).local is None
+    assert "\n" not in message
