@@ -272,3 +272,15 @@ def test_every_step_goes_up_or_is_refused_in_one_sentence(
         assert Version(after) > current
         assert Version(after).local is None
     assert "\n" not in message
+
+
+def test_the_docs_table_shows_exactly_these_steps() -> None:
+    text = (ROOT / "docs" / "lifecycle.md").read_text()
+    table = text[text.index("| command | from | to |") :].split("\n\n", 1)[0].splitlines()[2:]
+    rows = [[cell.strip().strip("`") for cell in row.strip("|").split("|")] for row in table]
+    previous = "0.1.0"
+    for (args, expected), (command, before, after) in zip(STEPS, rows, strict=True):
+        shown = command.replace("`", "").split(" (")[0].removeprefix("distkit release").split()
+        assert shown == args
+        assert (before, after) == (previous, expected)
+        previous = expected
