@@ -61,6 +61,23 @@ PATH = click.Path(dir_okay=False, path_type=Path)
     metavar="N",
     help="Read the melody from the Nth track with notes [default: the first].",
 )
+@click.option(
+    "--continue",
+    "continue_bars",
+    type=int,
+    metavar="N",
+    help="First write N more bars of the melody (in its key, 4/4) with a melody model.",
+)
+@click.option("--close", is_flag=True, help="With --continue: end on the tonic.")
+@click.option(
+    "--continue-only", is_flag=True, help="With --continue: write the melody alone, unharmonized."
+)
+@click.option(
+    "--melody-model",
+    metavar="NAME",
+    help="With --continue: the melody model [default: folk-transformer if installed, "
+    "else folk-ngram].",
+)
 @memory_errors_reported("composing")
 def compose(
     melody: Path | None,
@@ -76,11 +93,19 @@ def compose(
     seed: int | None,
     force: bool,
     track: int | None,
+    continue_bars: int | None,
+    close: bool,
+    continue_only: bool,
+    melody_model: str | None,
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
     file."""
     if style is not None and model_name is not None:
         raise click.UsageError("give --model or --style, not both")
+    if continue_bars is None and (close or continue_only or melody_model is not None):
+        raise click.UsageError("--close, --continue-only and --melody-model go with --continue N")
+    if continue_only and (model_name is not None or style is not None):
+        raise click.UsageError("--continue-only writes the melody alone; drop --model/--style")
     if track is not None and melody is None:
         raise click.UsageError("--track picks a track of a MELODY.mid")
     sources = (melody is not None) + example + (notes is not None)
@@ -113,7 +138,8 @@ def compose(
 
         roll, file_tempo, source = example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
     tempo = tempo or file_tempo
-    outputs = Outputs(output or default_output(source), png, wav)
+    fallback = Path(f"{source}-continued.mid") if continue_only else default_output(source)
+    outputs = Outputs(output or fallback, png, wav)
     check_outputs(outputs, force=force, source=melody)
     if wav is not None:
         check_wav_seconds(roll.shape[0], tempo)
@@ -133,7 +159,28 @@ def compose(
         from distkit.music.styles import best_of_style
 
         model_name = best_of_style(registry, style)
-    result = harmonize(roll, model_name or default, seed=seed, registry=registry)
+    if continue_bars is None:
+        result = harmonize(roll, model_name or default, seed=seed, registry=registry)
+    else:
+        from distkit.music.melody.continuing import continue_and_harmonize
+
+        continued = continue_and_harmonize(
+            roll,
+            continue_bars,
+            melody_model=melody_model,
+            model=model_name or default,
+            seed=seed,
+            close=close,
+            harmonize=not continue_only,
+            registry=registry,
+        )
+        result = continued.result
+        click.echo(
+            f"Continued {source} by {continue_bars} bars with {continued.continuation.model} "
+            f"(plugin {continued.continuation.plugin})"
+        )
+        if wav is not None:
+            check_wav_seconds(result.steps, tempo)
     write_outputs(
         result.arrangement,
         outputs,
@@ -149,7 +196,8 @@ def compose(
             result.arrangement, share, tempo=tempo, model=result.model, title=source, force=force
         )
     click.echo(
-        f"Harmonized {source} with {result.model} (plugin {result.plugin}): "
+        f"{'Wrote' if continue_only else 'Harmonized'} {source} with {result.model} "
+        f"(plugin {result.plugin}): "
         f"{result.bars:g} bars, {result.steps} steps"
     )
     for label, path in (

@@ -122,11 +122,14 @@ class Continued:
     harmonization: Harmonization | None
 
     @property
-    def arrangement(self) -> NDArray[np.bool_]:
-        """The tracks to write: the four voices, or the melody alone as one track."""
+    def result(self) -> Harmonization:
+        """What to write: the harmonization, or the melody alone as one track."""
+        from distkit.music.compose import Harmonization
+
         if self.harmonization is not None:
-            return self.harmonization.arrangement
-        return self.continuation.melody[None]
+            return self.harmonization
+        melody = self.continuation
+        return Harmonization(melody.model, melody.plugin, melody.melody[None], ("Melody",))
 
 
 def continue_and_harmonize(
