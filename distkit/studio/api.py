@@ -245,6 +245,139 @@ def harmonize_now(body: Any) -> dict[str, Any]:
     }
 
 
+MAX_CONTINUE_BARS = 16
+BAR = 4 * STEPS_PER_QUARTER
+
+
+def continue_request(body: Any) -> dict[str, Any]:
+    """The checked form of `{notes, steps, model, seed, bars}`: continue a melody by `bars`."""
+    request = harmonize_request(body)
+    bars = body.get("bars")
+    if not isinstance(bars, int) or isinstance(bars, bool) or not 1 <= bars <= MAX_CONTINUE_BARS:
+        raise UsageError(f"bars must be a whole number from 1 to {MAX_CONTINUE_BARS}")
+    if request["steps"] + bars * BAR > MAX_STEPS:
+        raise UsageError(f"the melody would pass {MAX_BEATS} beats")
+    return {**request, "task": "continue", "bars": bars}
+
+
+def infill_request(body: Any) -> dict[str, Any]:
+    """The checked form of `{voices, steps, model, seed, start, end, redraw}`: redraw the voices
+    named in `redraw` between steps `start` and `end`, keeping every other cell."""
+    _arrangement(_field(body, "voices"), body.get("steps"))  # checks every note
+    voices = body["voices"]
+    if not isinstance(voices, dict):
+        raise UsageError("voices must be an object of four lists of notes")
+    steps = _steps(body.get("steps"), [n for v in VOICES for n in _notes(voices.get(v, []))])
+    start, end, redraw = body.get("start"), body.get("end"), body.get("redraw")
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)) or not (
+        0 <= start < end <= steps
+    ):
+        raise UsageError(f"the passage must be steps start < end within the piece's {steps}")
+    if not isinstance(redraw, list) or not redraw or any(v not in VOICES for v in redraw):
+        raise UsageError(f"tick at least one voice to regenerate ({', '.join(VOICES)})")
+    request = harmonize_request({"notes": voices.get("soprano", []), "steps": steps, **_pick(body)})
+    return {
+        **request,
+        "task": "infill",
+        "voices": {v: voices.get(v, []) for v in VOICES},
+        "start": start,
+        "end": end,
+        "redraw": redraw,
+    }
+
+
+def _pick(body: dict[str, Any]) -> dict[str, Any]:
+    return {key: body[key] for key in ("model", "seed") if key in body}
+
+
+def run_request(body: Any) -> dict[str, Any]:
+    """Run a checked job request in this process (the worker's side): harmonize, continue or
+    infill, by its `task`."""
+    task = body.get("task", "harmonize") if isinstance(body, dict) else None
+    if task == "continue":
+        return continue_now(body)
+    if task == "infill":
+        return infill_now(body)
+    return harmonize_now(body)
+
+
+def continue_now(body: Any) -> dict[str, Any]:
+    """The notes the model's `continue_melody` adds after the melody (whose own notes it must
+    keep exactly), and the new length."""
+    import numpy as np
+
+    from distkit.errors import PluginError
+
+    request = continue_request(body)
+    registration, model = _model_with(request["model"], "continue_melody", "continue a melody")
+    melody = track_of([Note(*n) for n in request["notes"]], request["steps"])
+    with plugin_guard(registration.plugin, f"in {registration.name}'s continue_melody"):
+        answer = model.continue_melody(melody, request["bars"], seed=request["seed"])
+        roll = np.asarray(answer).astype(bool)
+    if roll.ndim != 2 or roll.shape[1] != PITCHES or roll.shape[0] < melody.shape[0]:
+        raise PluginError(f"{registration.name}'s continue_melody returned shape {roll.shape}")
+    if not np.array_equal(roll[: melody.shape[0]], melody):
+        raise PluginError(f"{registration.name}'s continue_melody changed the given melody")
+    roll = roll[: melody.shape[0] + request["bars"] * BAR]
+    given = melody.shape[0]
+    added = [[n.pitch, n.start + given, n.end + given] for n in notes_of(roll[given:])]
+    return {"added": added, "steps": int(roll.shape[0])}
+
+
+def infill_now(body: Any) -> dict[str, Any]:
+    """The arrangement with the chosen voices redrawn over the passage by the model's `infill`;
+    every cell outside the mask kept exactly."""
+    import numpy as np
+
+    from distkit.errors import PluginError
+
+    request = infill_request(body)
+    registration, model = _model_with(request["model"], "infill", "regenerate a passage")
+    steps = request["steps"]
+    arrangement = np.stack(
+        [track_of([Note(*n) for n in request["voices"][v]], steps) for v in VOICES]
+    )
+    mask = np.zeros((len(VOICES), steps), dtype=bool)
+    for voice in request["redraw"]:
+        mask[VOICES.index(voice), request["start"] : request["end"]] = True
+    with plugin_guard(registration.plugin, f"in {registration.name}'s infill"):
+        answer = model.infill(arrangement, mask, seed=request["seed"])
+        result = np.asarray(answer).astype(bool)
+    if result.shape != arrangement.shape:
+        raise PluginError(f"{registration.name}'s infill returned shape {result.shape}")
+    kept = ~mask[:, :, None].repeat(PITCHES, axis=2)
+    if not np.array_equal(result[kept], arrangement[kept]):
+        raise PluginError(f"{registration.name}'s infill changed notes outside the passage")
+    return {
+        "model": registration.name,
+        "plugin": registration.plugin,
+        "steps": steps,
+        "seed": request["seed"],
+        "voices": {v: [list(n) for n in notes_of(t)] for v, t in zip(VOICES, result, strict=True)},
+    }
+
+
+def _model_with(name: str | None, member: str, action: str) -> tuple[Any, Any]:
+    """The registration and an instance of the named model; a UsageError if it lacks `member`."""
+    from distkit.music.compose import default_model
+    from distkit.plugins import MUSIC_MODEL, get_registry
+
+    registry = get_registry()
+    registration = registry.lookup(MUSIC_MODEL, name or default_model(registry))
+    if not callable(getattr(registration.cls, member, None)):
+        raise UsageError(f"{registration.name} cannot {action} (it has no {member})")
+    with plugin_guard(registration.plugin, f"making {registration.name}"):
+        model = registration.cls()
+    return registration, model
+
+
+def plugin_guard(plugin: str, action: str) -> Any:
+    """`distkit.plugins.plugin_code`: a model's failure as one PluginError naming it."""
+    from distkit.plugins import plugin_code
+
+    return plugin_code(plugin, action)
+
+
 def _check_soprano_range(notes: list[Note], declared: Any, model: str) -> None:
     """A UsageError when the melody leaves the soprano range the model writes under."""
     low, high = SATB_RANGES[0]
@@ -290,7 +423,13 @@ def export(kind: str, body: Any, folder: Path) -> Download:
     if kind == "midi":
         from distkit.music.midi import write_arrangement
 
-        write_arrangement(arrangement, path, tempo=tempo, programs=_programs(body.get("programs")))
+        write_arrangement(
+            arrangement,
+            path,
+            tempo=tempo,
+            programs=_programs(body.get("programs")),
+            names=_names(body.get("names")),
+        )
     elif kind == "wav":
         from distkit.music.synth import render_wav
 
@@ -310,7 +449,12 @@ def export(kind: str, body: Any, folder: Path) -> Download:
         from distkit.music.musicxml import write_musicxml
 
         write_musicxml(
-            arrangement, path, tempo=tempo, title=stem, programs=_programs(body.get("programs"))
+            arrangement,
+            path,
+            tempo=tempo,
+            title=stem,
+            names=_names(body.get("names")),
+            programs=_programs(body.get("programs")),
         )
     else:
         from distkit.music.share import share_html
@@ -382,6 +526,18 @@ def _programs(value: Any) -> list[int] | None:
     ):
         raise UsageError("programs must be four General MIDI programs (0-127), one per voice")
     return list(numbers)
+
+
+def _names(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if not (
+        isinstance(value, list)
+        and len(value) == len(VOICES)
+        and all(isinstance(n, str) and 0 < len(n) <= 40 for n in value)
+    ):
+        raise UsageError("names must be four voice names of at most 40 characters")
+    return list(value)
 
 
 def _field(body: Any, name: str) -> Any:

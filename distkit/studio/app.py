@@ -70,7 +70,10 @@ def create_app(*, token: str, port: int, jobs: Jobs | None = None) -> Guard:
 
     async def start_job(request: Request) -> Response:
         try:
-            checked = api.harmonize_request(await _json(request))
+            body = await _json(request)
+            task = body.get("task", "harmonize") if isinstance(body, dict) else "harmonize"
+            check = {"continue": api.continue_request, "infill": api.infill_request}
+            checked = check.get(task, api.harmonize_request)(body)
             job = work.start(checked, checked["model"] or "")
         except StudioBusyError as error:
             return JSONResponse({"error": str(error), "busy": True}, 503)

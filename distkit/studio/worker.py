@@ -31,9 +31,9 @@ def main() -> None:
 
 def _run(line: str) -> dict[str, Any]:
     try:
-        from distkit.studio.api import harmonize_now
+        from distkit.studio.api import run_request
 
-        return {"result": harmonize_now(json.loads(line))}
+        return {"result": run_request(json.loads(line))}
     except UsageError as error:
         return {"error": str(error), "usage": True}
     except DistkitError as error:

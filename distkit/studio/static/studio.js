@@ -407,6 +407,10 @@ function pianoRoll(voices, steps) {
   for (let s = 0; s <= steps; s += STEPS_PER_BEAT) {
     add("line", { x1: LABELS + s * sx, x2: LABELS + s * sx, y1: 0, y2: (high - low + 1) * ROW, class: s % 16 ? "beat" : "bar" });
   }
+  const from = Number($("passage-from").value), to = Number($("passage-to").value);
+  if (!$("passage-controls").hidden && from >= 1 && to >= from) {
+    add("rect", { x: LABELS + (from - 1) * 16 * sx, y: 0, width: (to - from + 1) * 16 * sx, height: (high - low + 1) * ROW, class: "passage" });
+  }
   VOICES.forEach((voice, order) => {
     (voices[voice] || []).forEach(([pitch, start, end], index) => {
       // Each voice keeps its own band of the row, so unisons show as stacked bars.
@@ -449,6 +453,7 @@ function editVoice(voice, change) {
   }
   if (state.arrangement) {
     state.arrangement = { ...state.arrangement, voices, steps, edited: true };
+    if (voice !== "soprano") { state.revision += 1; abandonJob(); }
   }
   render();
 }
@@ -463,6 +468,26 @@ function attachRollEditing(svg) {
   svg.addEventListener("pointerdown", (event) => {
     const position = rollPosition(svg, event);
     if (position.x < 0) return;
+    if (event.shiftKey && !$("passage-controls").hidden) {
+      event.preventDefault();
+      const first = Math.floor(position.step / 16) + 1;
+      $("passage-from").value = first;
+      $("passage-to").value = first;
+      const onMove = (move) => {
+        const bar = Math.floor(rollPosition(svg, move).step / 16) + 1;
+        $("passage-from").value = Math.max(1, Math.min(first, bar));
+        $("passage-to").value = Math.max(first, bar);
+      };
+      const onUp = () => {
+        svg.removeEventListener("pointermove", onMove);
+        svg.removeEventListener("pointerup", onUp);
+        render();
+      };
+      svg.setPointerCapture(event.pointerId);
+      svg.addEventListener("pointermove", onMove);
+      svg.addEventListener("pointerup", onUp);
+      return;
+    }
     const target = event.target.closest("rect.note");
     if (!target) {
       if (state.editVoice !== "soprano" && !state.arrangement) {
@@ -520,6 +545,9 @@ function render() {
   $("play-all").textContent = ready ? "▶ Play all voices" : "▶ Play melody";
   $("play-all").disabled = !state.melody.notes.length;
   $("another-take").disabled = !ready || state.job !== null;
+  const model = state.models.find((m) => m.name === $("model").value) || {};
+  $("continue-controls").hidden = !model.continue_melody;
+  $("passage-controls").hidden = !model.infill || !ready;
   if (ready) {
     const a = state.arrangement;
     const seed = a.seed === null || a.seed === undefined ? "" : `, seed ${a.seed}`;
@@ -596,14 +624,71 @@ function buildMixer() {
 // --- harmonizing: a job on the server, polled, with a bar and Cancel ------------------------
 
 async function harmonize(seed) {
-  if (state.job) return;
   if (!state.melody.notes.length) { say("harmonize", "Play or load a melody first.", "error"); return; }
   const model = $("model").value;
   const chosen = seed !== undefined ? seed : seedValue();
   if (chosen === false) return;
-  const revision = state.revision;
   const body = { notes: state.melody.notes, steps: state.melody.steps, model, seed: chosen };
-  say("harmonize", `Harmonizing with ${model}…`);
+  startJob(body, `Harmonizing with ${model}…`, (result) => {
+    remember();
+    // The model's soprano is the melody (the server checks it); keep the melody's own notes,
+    // where repeated notes stay apart.
+    state.arrangement = { ...result, voices: { ...result.voices, soprano: state.melody.notes } };
+    state.selected = null;
+    render();
+  });
+}
+
+// Continue the melody by N bars with a model that has continue_melody.
+function continueMelody() {
+  if (!state.melody.notes.length) { say("harmonize", "Play or load a melody first.", "error"); return; }
+  const model = $("model").value;
+  const seed = seedValue();
+  if (seed === false) return;
+  const bars = Number($("continue-bars").value);
+  const body = { task: "continue", notes: state.melody.notes, steps: state.melody.steps, model, seed, bars };
+  startJob(body, `Continuing the melody by ${bars} bar${bars > 1 ? "s" : ""} with ${model}…`, (result) => {
+    changeMelody({ notes: [...state.melody.notes, ...result.added], steps: result.steps });
+    say("melody", `Continued by ${bars} bar${bars > 1 ? "s" : ""} with ${model}; Undo takes it back.`);
+  });
+}
+
+// Redraw the ticked voices over the chosen bars, with a model that has infill.
+function regenerate() {
+  const a = state.arrangement;
+  if (!a) return;
+  const passage = passageSteps();
+  const redraw = [...document.querySelectorAll("input.redraw:checked")].map((box) => box.value);
+  if (!passage) return;
+  if (!redraw.length) { say("passage", "Tick at least one voice to regenerate.", "error"); return; }
+  say("passage", "");
+  const seed = Math.floor(Math.random() * 4294967295);
+  const body = {
+    task: "infill", voices: a.voices, steps: a.steps, model: $("model").value, seed,
+    start: passage[0], end: passage[1], redraw,
+  };
+  startJob(body, `Regenerating ${redraw.join(", ")} in bars ${$("passage-from").value}-${$("passage-to").value}…`, (result) => {
+    remember();
+    state.arrangement = { ...result, voices: { ...result.voices, soprano: state.melody.notes } };
+    render();
+  });
+}
+
+function passageSteps() {
+  const from = Number($("passage-from").value);
+  const to = Number($("passage-to").value);
+  const bars = Math.ceil(shownSteps() / 16);
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from || to > bars) {
+    say("passage", `Choose bars from 1 to ${bars}, the first no later than the last.`, "error");
+    return null;
+  }
+  return [(from - 1) * 16, Math.min(to * 16, shownSteps())];
+}
+
+async function startJob(body, waiting, onDone) {
+  if (state.job) return;
+  const revision = state.revision;
+  say("harmonize", waiting);
   let job;
   try {
     job = await (await call("api/jobs", body)).json();
@@ -612,7 +697,7 @@ async function harmonize(seed) {
     return;
   }
   if (revision !== state.revision) { call(`api/jobs/${job.id}`, undefined, { method: "DELETE" }).catch(() => {}); return; }
-  state.job = { id: job.id, revision, started: performance.now(), typical: job.typical };
+  state.job = { id: job.id, revision, started: performance.now(), typical: job.typical, onDone };
   $("harmonize").disabled = true;
   $("progress").hidden = false;
   $("another-take").disabled = true;
@@ -662,12 +747,7 @@ async function poll(view) {
   }
   finishJob();
   if (view.state === "done" && job.revision === state.revision) {
-    remember();
-    // The model's soprano is the melody (the server checks it); keep the melody's own notes,
-    // where repeated notes stay apart.
-    state.arrangement = { ...view.result, voices: { ...view.result.voices, soprano: state.melody.notes } };
-    state.selected = null;
-    render();
+    job.onDone(view.result);
   } else if (view.state !== "done" && view.state !== "cancelled") {
     say("harmonize", view.error, "error");
   }
@@ -718,6 +798,7 @@ async function download(kind) {
     const body = {
       voices: arrangement.voices, steps: arrangement.steps, tempo: tempo(), model: arrangement.model,
       name: state.name, volumes: state.volumes, timbres: state.timbres, programs: state.programs,
+      names: (state.models.find((m) => m.name === arrangement.model) || {}).voices,
     };
     const response = await call(`api/export/${kind}`, body);
     const blob = await response.blob();
@@ -772,19 +853,32 @@ async function loadMidi(file, track) {
 async function loadModels() {
   const answer = await (await call("api/models")).json();
   state.models = answer.models;
-  const select = $("model");
   const styles = [...new Set(answer.models.map((m) => m.style || "other"))];
-  for (const style of styles) {
+  const picker = $("style");
+  picker.replaceChildren(new Option("any style", ""));
+  for (const style of styles) picker.appendChild(new Option(style === "other" ? "other models" : style, style));
+  fillModels("");
+  $("model").value = answer.default;
+  describeModel();
+}
+
+// The model picker, for one style ("" for all, grouped by style).
+function fillModels(style) {
+  const select = $("model");
+  const previous = select.value;
+  select.replaceChildren();
+  const styles = [...new Set(state.models.map((m) => m.style || "other"))].filter((s) => !style || s === style);
+  for (const each of styles) {
     const group = document.createElement("optgroup");
-    group.label = style === "other" ? "other models" : style;
-    for (const model of answer.models.filter((m) => (m.style || "other") === style)) {
+    group.label = each === "other" ? "other models" : each;
+    for (const model of state.models.filter((m) => (m.style || "other") === each)) {
       const option = new Option(modelLabel(model), model.name);
       option.title = model.description;
       group.appendChild(option);
     }
     select.appendChild(group);
   }
-  select.value = answer.default;
+  if ([...select.options].some((o) => o.value === previous)) select.value = previous;
   describeModel();
 }
 
@@ -808,6 +902,23 @@ async function loadTimes() {
 function describeModel() {
   const model = state.models.find((m) => m.name === $("model").value);
   $("model-description").textContent = model ? model.description : "";
+  if (model && model.programs) {
+    VOICES.forEach((voice, index) => {
+      state.programs[voice] = model.programs[index];
+      const select = $(`program-${voice}`);
+      if (select && ![...select.options].some((o) => o.value === String(model.programs[index]))) {
+        select.appendChild(new Option(`program ${model.programs[index]}`, model.programs[index]));
+      }
+      if (select) select.value = String(model.programs[index]);
+    });
+  }
+  if (model) {
+    VOICES.forEach((voice, index) => {
+      const label = document.querySelector(`#mixer .voice-${voice} .voice-name`);
+      if (label) label.textContent = model.voices[index];
+    });
+  }
+  if ($("roll").firstChild) render();
 }
 
 async function loadExamples() {
@@ -873,6 +984,11 @@ async function start() {
   for (const id of ["length", "bars"]) $(id).addEventListener("change", () => $(id).blur());
   $("edit-voice").addEventListener("change", () => { state.editVoice = $("edit-voice").value; $("edit-voice").blur(); });
   $("model").addEventListener("change", () => { describeModel(); $("model").blur(); });
+  $("style").addEventListener("change", () => { fillModels($("style").value); $("style").blur(); });
+  $("continue").addEventListener("click", continueMelody);
+  $("regenerate").addEventListener("click", regenerate);
+  for (const id of ["passage-from", "passage-to"]) $(id).addEventListener("change", render);
+  $("continue-bars").addEventListener("change", () => $("continue-bars").blur());
   $("model").addEventListener("keydown", (event) => {
     if (event.key === "Enter") { event.preventDefault(); harmonize(); }
   });

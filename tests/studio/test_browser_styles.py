@@ -1,0 +1,83 @@
+"""The studio's parts of issues 20 and 21, offered only where a model has the optional member:
+a style picker (`style`), named and programmed voices (`voices`, `programs`), "Continue N bars"
+(`continue_melody`) and "Regenerate" over a passage (`infill`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.studio.conftest import Studio
+from tests.studio.test_browser import harmonize_with, open_studio, snapshot
+from tests.studio.test_browser_state import download, load_example
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_a_style_first_then_its_models_and_their_instruments_in_the_midi(
+    page: Any, studio: Studio, tmp_path: Path
+) -> None:
+    import pretty_midi
+
+    open_studio(page, studio)
+    page.select_option("#style", "toy-style")
+    models = page.locator("#model option").evaluate_all("options => options.map(o => o.value)")
+    assert models == ["continues", "infills"]
+    load_example(page, "Ode to Joy")
+    harmonize_with(page, "continues")
+    expect(page.locator("#mixer .voice-alto .voice-name")).to_have_text("viola")
+    midi = pretty_midi.PrettyMIDI(str(download(page, "#download-midi", tmp_path / "q.mid")))
+    assert [(i.name, i.program) for i in midi.instruments] == [
+        ("violin", 40), ("viola", 41), ("cello", 42), ("double bass", 43),
+    ]  # fmt: skip
+
+
+def test_continue_adds_bars_only_for_a_model_that_can(page: Any, studio: Studio) -> None:
+    open_studio(page, studio)
+    load_example(page, "Frère Jacques")
+    page.select_option("#model", "parallel")
+    assert page.is_hidden("#continue-controls")
+    page.select_option("#model", "continues")
+    page.select_option("#continue-bars", "1")
+    page.click("#continue")
+    expect(page.locator("#melody-message")).to_contain_text("Continued by 1 bar")
+    expect(page.locator("#melody-text")).to_have_value(
+        "G4 A4 B4 G4 G4 A4 B4 G4 B4 C5 D5:2 B4 C5 D5:2" + " D5:0.75 r:0.25" * 3 + " D5:0.75 r:0.25"
+    )
+    page.click("#undo")
+    expect(page.locator("#melody-text")).to_have_value(
+        "G4 A4 B4 G4 G4 A4 B4 G4 B4 C5 D5:2 B4 C5 D5:2"
+    )
+
+
+def test_regenerate_redraws_only_the_ticked_voices_in_the_passage(
+    page: Any, studio: Studio, tmp_path: Path
+) -> None:
+    open_studio(page, studio)
+    load_example(page, "Ode to Joy")
+    page.select_option("#model", "parallel")
+    harmonize_with(page, "parallel")
+    assert page.is_hidden("#passage-controls")  # parallel has no infill
+    harmonize_with(page, "infills")
+    expect(page.locator("#passage-controls")).to_be_visible()
+    before = page.evaluate("() => JSON.stringify(state.arrangement.voices)")
+    page.fill("#passage-from", "2")
+    page.fill("#passage-to", "2")
+    page.uncheck('input.redraw[value="tenor"]')
+    page.uncheck('input.redraw[value="bass"]')
+    page.click("#regenerate")
+    page.wait_for_function(
+        "before => JSON.stringify(state.arrangement.voices) !== before", arg=before
+    )
+    snapshot(page, tmp_path, "studio-regenerate")
+    voices = page.evaluate("() => state.arrangement.voices")
+    old = page.evaluate(f"() => JSON.parse({before!r})")
+    assert voices["tenor"] == old["tenor"]
+    assert voices["bass"] == old["bass"]
+    assert [n for n in voices["alto"] if n[2] <= 16] == [n for n in old["alto"] if n[2] <= 16]
+    in_bar_two = [n for n in voices["alto"] if 16 <= n[1] < 32]
+    melody = [n for n in voices["soprano"] if 16 <= n[1] < 32]
+    assert [p for p, _, _ in in_bar_two] == [p - 7 for p, _, _ in melody]
