@@ -1,0 +1,127 @@
+"""Specification of `distkit compose --continue`, with the built-in models only."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner, Result
+
+from distkit.cli import cli
+from distkit.music.base import BAR_STEPS
+from distkit.music.melody.events import estimate_key, melody_notes
+from distkit.music.melody_text import melody_from_text
+from distkit.music.midi import read_arrangement
+from distkit.plugins import get_registry
+
+OPENING = "G4 G4 D5 D5 E5 E5 D5:2 C5 C5 B4 B4 A4 A4 G4:2"  # four bars in G major
+
+
+@pytest.fixture(autouse=True)
+def built_in_models_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
+    get_registry.cache_clear()
+    yield
+    get_registry.cache_clear()
+
+
+def compose(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["compose", "--notes", OPENING, *args])
+
+
+def one_error_line(result: Result) -> str:
+    assert "Traceback" not in result.output
+    (line,) = result.stderr.strip().splitlines()
+    return line
+
+
+def test_continue_only_writes_the_melody_and_n_more_bars() -> None:
+    result = compose("--continue", "3", "--continue-only", "--seed", "1", "-o", "out.mid")
+    assert result.exit_code == 0, result.output
+    assert "folk-ngram" in result.output
+    (melody,) = read_arrangement("out.mid")
+    assert melody.shape[0] == (4 + 3) * BAR_STEPS
+    given = melody_from_text(OPENING)
+    assert np.array_equal(melody[: given.shape[0] - 1], given[:-1])
+
+
+def test_close_ends_on_the_tonic_of_the_melodys_key() -> None:
+    key = estimate_key(melody_notes(melody_from_text(OPENING)))
+    assert key.tonic == 7  # G
+    for seed in range(3):
+        result = compose(
+            "--continue", "2", "--close", "--continue-only", "--seed", str(seed),
+            "-o", f"closed{seed}.mid",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        (melody,) = read_arrangement(f"closed{seed}.mid")
+        sounding = np.flatnonzero(melody.any(axis=1))
+        assert sounding[-1] == melody.shape[0] - 1
+        assert int(np.flatnonzero(melody[sounding[-1]])[-1]) % 12 == key.tonic
+
+
+def test_continue_then_harmonizes_the_whole_in_four_tracks() -> None:
+    result = compose("--continue", "2", "--seed", "2", "-o", "four.mid")
+    assert result.exit_code == 0, result.output
+    assert "Harmonized" in result.output
+    arrangement = read_arrangement("four.mid")
+    assert arrangement.shape[0] == 4
+    assert arrangement.shape[1] == 6 * BAR_STEPS
+
+
+@pytest.mark.parametrize("bars", ["0", "-2", "65", "100000000000000000000000"])
+def test_a_bad_number_of_bars_is_one_line_and_writes_nothing(bars: str) -> None:
+    result = compose("--continue", bars, "-o", "out.mid")
+    assert result.exit_code == 2
+    assert "number of bars" in one_error_line(result)
+    assert not Path("out.mid").exists()
+
+
+def test_a_number_of_bars_that_is_not_a_number_is_one_line() -> None:
+    result = compose("--continue", "four")
+    assert result.exit_code == 2
+    assert "--continue" in one_error_line(result)
+
+
+@pytest.mark.parametrize("flag", [["--close"], ["--continue-only"], ["--melody-model", "x"]])
+def test_continuation_options_need_continue(flag: list[str]) -> None:
+    result = compose(*flag)
+    assert result.exit_code == 2
+    assert "--continue N" in one_error_line(result)
+
+
+def test_a_melody_model_does_not_harmonize() -> None:
+    result = compose("--model", "folk-ngram", "-o", "out.mid")
+    assert result.exit_code == 2
+    assert "melody model" in one_error_line(result)
+
+
+def test_a_harmonizer_cannot_continue_a_melody() -> None:
+    result = compose("--continue", "2", "--melody-model", "chorale-hmm", "-o", "out.mid")
+    assert result.exit_code == 2
+    assert "folk-ngram" in one_error_line(result)
+
+
+def test_an_existing_output_is_kept_without_force() -> None:
+    Path("out.mid").write_bytes(b"keep")
+    result = compose("--continue", "2", "--continue-only", "-o", "out.mid")
+    assert result.exit_code == 2
+    assert Path("out.mid").read_bytes() == b"keep"
+
+
+@pytest.mark.slow
+def test_continue_in_a_real_process(tmp_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "distkit", "compose", "--notes", OPENING, "--continue", "2",
+        "--close", "--continue-only", "--seed", "4", "-o", str(tmp_path / "real.mid"),
+    ]  # fmt: skip
+    env = {"DISTKIT_LOAD_PLUGINS": "", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Continued melody by 2 bars with folk-ngram" in done.stdout
+    assert read_arrangement(tmp_path / "real.mid").shape == (1, 6 * BAR_STEPS, 128)
