@@ -58,6 +58,23 @@ class ModelRegistryError(UsageError):
     """A named user model that does not exist, already exists, or cannot be stored or read."""
 
 
+class OutputExists(UsageError):
+    """An output file that exists, where replacing it was not asked for; `path` is the file."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(f"{path} already exists")
+        self.path = path
+
+
+class CannotRegenerate(UsageError):
+    """A music model without `infill`, asked to regenerate a passage; `model` is its name."""
+
+    def __init__(self, model: str, able: list[str]) -> None:
+        others = f"; models that can: {', '.join(able)}" if able else ""
+        super().__init__(f"music model {model!r} cannot regenerate a passage (no infill){others}")
+        self.model, self.able = model, able
+
+
 class MelodyTextError(UsageError):
     """A melody written as text with a token that is not a note, a rest or a length."""
 
