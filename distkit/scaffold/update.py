@@ -169,6 +169,8 @@ def _apply(
         if path in in_base and path in in_new and path not in in_head and path not in skipped
     ]
     held = skipped + kept_deleted
+    if not asked and set(changed) <= set(held):  # nothing the update may touch would change
+        return UpdateResult("current", record.version, record.version, [], kept_deleted, skipped)
     step_tree = git.tree_with(root, new_tree, base, held)
     result = UpdateResult("available", record.version, made.version, changed, kept_deleted, skipped)
     if dry:

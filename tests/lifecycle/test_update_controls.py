@@ -134,3 +134,24 @@ def test_to_is_refused_for_the_builtin_template(tmp_path: Path) -> None:
     code, _, err = distkit("update", str(package), "--to", "v1")
     assert code == 2
     assert "--to picks a version of a git template" in err
+
+
+def test_an_update_that_only_touches_held_files_is_no_update(
+    tmp_path: Path, builtin: BuiltinAt
+) -> None:
+    """v2 changes tox.ini and README.md only: with the one deleted and the other skipped,
+    there is nothing to apply, and --check does not report drift."""
+    builtin.version("1.0")
+    package = new_package(tmp_path)
+    git(package, "rm", "--quiet", "tox.ini")
+    git(package, "commit", "--quiet", "-m", "no tox here")
+    assert distkit("update", str(package), "--skip", "README.md")[0] == 0  # records the skip
+    head = git(package, "rev-parse", "HEAD")
+    builtin.version("2.0")
+    code, out, _ = distkit("update", str(package), "--check")
+    assert code == 0, out
+    assert "Up to date" in out
+    code, out, err = distkit("update", str(package))
+    assert code == 0, out + err
+    assert git(package, "rev-parse", "HEAD") == head
+    assert V2_README_LINE not in (package / "README.md").read_text()
