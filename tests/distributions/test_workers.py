@@ -1,0 +1,44 @@
+"""Worker processes under a time limit: results in order, failures and hangs as outcomes."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from distkit.distributions.workers import Job, run_jobs
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def fail() -> None:
+    raise ValueError("no good\nsecond line")
+
+
+def hang() -> None:
+    time.sleep(600)
+
+
+def die() -> None:
+    os._exit(3)
+
+
+def test_outcomes_come_back_in_order_with_failures_and_hangs_as_reasons() -> None:
+    jobs = [Job("a", square, (3,)), Job("b", fail), Job("c", hang), Job("d", die)]
+    jobs += [Job(str(i), square, (i,)) for i in range(10)]
+    seen: list[tuple[int, int]] = []
+    outcomes = run_jobs(
+        jobs, workers=2, time_limit=2, progress=lambda done, total: seen.append((done, total))
+    )
+    assert [o.key for o in outcomes] == [job.key for job in jobs]
+    assert outcomes[0].value == 9
+    assert outcomes[1].error == "no good"
+    assert outcomes[2].error == "timed out after 2 s (its worker was stopped)"
+    assert outcomes[3].error is not None and "its worker died (exit code 3)" in outcomes[3].error
+    assert [o.value for o in outcomes[4:]] == [i * i for i in range(10)]
+    assert seen[-1] == (14, 14)
+
+
+def test_no_jobs_is_no_outcomes() -> None:
+    assert run_jobs([], workers=2, time_limit=1) == []
