@@ -55,7 +55,7 @@ def read_answers(folder: Path) -> Answers:
     if not os.path.lexists(path):
         raise UsageError(f"{folder} was not made by distkit new (no {ANSWERS_FILE})")
     try:
-        data = read_json(path, what="answers file", max_bytes=MAX_ANSWERS_BYTES)
+        data = read_json(path, what="distkit answers file", max_bytes=MAX_ANSWERS_BYTES)
     except OSError as error:
         raise UsageError(f"{path} cannot be read: {error.strerror or error}") from None
     if not _well_formed(data):

@@ -253,7 +253,7 @@ def _pristine_base(
     """The commit holding the pristine render the package was last made or updated from."""
     path = _in_repo(prefix, ANSWERS_FILE)
     recorded = read_regular(
-        package / ANSWERS_FILE, max_bytes=MAX_ANSWERS_BYTES, what="answers file"
+        package / ANSWERS_FILE, max_bytes=MAX_ANSWERS_BYTES, what="distkit answers file"
     ).decode("utf-8", "replace")
     if git.branch_commit(root, TEMPLATE_BRANCH):
         commits = git.run(root, "rev-list", TEMPLATE_BRANCH).stdout.split()
