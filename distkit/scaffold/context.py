@@ -191,6 +191,8 @@ def build_context(
             context[key] = str(datetime.date.today().year)
         elif isinstance(default, list):
             context[key] = str(default[0])
+        elif "{" not in str(default):  # plain text: nothing for Jinja to compile
+            context[key] = str(default)
         else:
             context[key] = env.from_string(str(default)).render(cookiecutter=context)
     if custom is None:
