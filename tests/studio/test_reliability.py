@@ -77,11 +77,14 @@ def test_the_browser_is_not_given_the_token_on_its_command_line(
     record = tmp_path / "browser-argv.json"
     browser = tmp_path / "fake-browser"
     browser.write_text(
-        f"#!{sys.executable}\nimport json, sys, pathlib, stat\n"
+        f"#!{sys.executable}\nimport json, pathlib, stat, sys\n"
+        f"record = pathlib.Path({str(record)!r})\n"
+        "seen = {'argv': sys.argv}\n"  # first what `ps` shows, then what the page is
         "page = pathlib.Path(sys.argv[1].removeprefix('file://'))\n"
-        f"pathlib.Path({str(record)!r}).write_text(json.dumps({{'argv': sys.argv,"
-        " 'mode': stat.S_IMODE(page.stat().st_mode),"
-        " 'folder': stat.S_IMODE(page.parent.stat().st_mode), 'page': page.read_text()}))\n"
+        "if page.is_file():\n"
+        "    seen.update(mode=stat.S_IMODE(page.stat().st_mode), page=page.read_text(),\n"
+        "                folder=stat.S_IMODE(page.parent.stat().st_mode))\n"
+        "record.write_text(json.dumps(seen))\n"
     )
     browser.chmod(0o755)
     env = {**os.environ, **model_env(model_site, tmp_path), "BROWSER": f"{browser} %s"}
@@ -94,6 +97,7 @@ def test_the_browser_is_not_given_the_token_on_its_command_line(
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
+    assert all("token=" not in argument for argument in seen["argv"])
     token = seen["page"].split("token=")[1].split('"')[0]
     assert len(token) > 20
     assert all(token not in argument for argument in seen["argv"])
