@@ -73,6 +73,8 @@ def update(
         click.echo(f"Kept deleted (you deleted it; the template changed it): {kept}")
     for kept in result.skipped:
         click.echo(f"Skipped (--skip): {kept}")
+    for clash in result.clashes:
+        click.echo(f"Would clash with your edits (conflict markers to resolve): {clash}")
     if result.status == "current":
         click.echo(f"Up to date with the template ({_short(result.new_version)}).")
     elif result.status == "available":

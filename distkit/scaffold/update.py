@@ -49,7 +49,8 @@ class UpdateResult:
     """What an update found or did: `status` is "current", "available" or "updated";
     `changed` the package's files the template changes (paths relative to the repository),
     `kept_deleted` those the user deleted and that stay deleted, `skipped` those the recorded
-    skips kept as they were, and `diff` (with `diff=True`) the patch that would be applied."""
+    skips kept as they were; with `diff=True`, `diff` is the change the update would make to
+    the package and `clashes` the files it would leave with conflict markers."""
 
     status: str
     old_version: str
@@ -58,6 +59,7 @@ class UpdateResult:
     kept_deleted: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     diff: str = ""
+    clashes: list[str] = field(default_factory=list)
 
 
 def render_pristine(record: Answers, destination: Path, *, commit: str | None = None) -> Answers:
@@ -175,8 +177,8 @@ def _apply(
     result = UpdateResult("available", record.version, made.version, changed, kept_deleted, skipped)
     if dry:
         if diff:
-            patch = git.run(root, "diff", "--no-renames", "--no-color", base, step_tree).stdout
-            result = replace(result, diff=patch)
+            patch, clashes = _preview(root, base, step_tree, identity(root, wanted.context))
+            result = replace(result, diff=patch, clashes=clashes)
         return result
     applied = set(changed) - set(held)
     _refuse_untracked(root, sorted(applied - in_head))
@@ -202,6 +204,25 @@ def _apply(
     if picked.returncode != 0:
         raise GitError(f"git cherry-pick failed: {picked.stderr.strip().splitlines()[-1:]}")
     return UpdateResult("updated", record.version, made.version, changed, kept_deleted, skipped)
+
+
+def _preview(root: Path, base: str, step_tree: str, options: list[str]) -> tuple[str, list[str]]:
+    """The change the update would make to the package (the three-way merge a cherry-pick
+    does, made with `git merge-tree` on commits that nothing refers to), and the files it
+    would leave with conflict markers. Where git has no `merge-tree --write-tree` (before
+    2.38), the template's own change, with no clashes named."""
+    step = git.commit_tree(root, step_tree, "distkit update --diff", base, options)
+    head_tree = git.run(root, "rev-parse", "HEAD^{tree}").stdout.strip()
+    ours = git.commit_tree(root, head_tree, "distkit update --diff", base, options)
+    merged = git.run(
+        root, "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, step, check=False
+    )
+    lines = merged.stdout.splitlines()
+    if merged.returncode not in (0, 1) or not lines:
+        return git.run(root, "diff", "--no-renames", "--no-color", base, step_tree).stdout, []
+    clashes = sorted({line for line in lines[1:] if line})
+    patch = git.run(root, "diff", "--no-renames", "--no-color", "HEAD", lines[0]).stdout
+    return patch, clashes
 
 
 def _refuse_untracked(root: Path, new_paths: list[str]) -> None:

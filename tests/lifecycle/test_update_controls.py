@@ -44,6 +44,22 @@ def test_diff_shows_the_templates_change_and_changes_nothing(
     assert snapshot(package) == before
 
 
+def test_diff_names_the_files_that_would_clash(tmp_path: Path, builtin: BuiltinAt) -> None:
+    builtin.version("1.0")
+    package = new_package(tmp_path)
+    with (package / "tox.ini").open("a") as tox:
+        tox.write("\n[testenv:mine]\ndescription = the author's own environment\n")
+    git(package, "commit", "--quiet", "-am", "my tox env")
+    builtin.version("2.0")
+    before = snapshot(package)
+    code, out, err = distkit("update", str(package), "--diff")
+    assert code == 0, out + err
+    assert "Would clash with your edits (conflict markers to resolve): tox.ini" in out
+    assert "+<<<<<<<" in out
+    assert f"+{V2_README_LINE.strip()}" in out
+    assert snapshot(package) == before
+
+
 def test_diff_when_current_says_so(tmp_path: Path) -> None:
     package = new_package(tmp_path)
     code, out, _ = distkit("update", str(package), "--diff")
