@@ -94,11 +94,14 @@ def cdf_distance(fitted: Any, truth: Any, *, discrete: bool) -> float:
     return float(np.max(np.abs(fitted.cdf(grid) - truth.cdf(grid))))
 
 
+BY = ["aic"]  # what distkit ranks by (--by)
+
+
 def run_distkit(data: np.ndarray, families: list[str] | None) -> tuple[str, Any]:
     from distkit.distributions.scipy_families import all_families
 
     names = families if families is not None else all_families(discrete=True)
-    settings = RankSettings(scipy=True, families=tuple(names))
+    settings = RankSettings(scipy=True, families=tuple(names), by=BY[0])
     ranking = rank_data(None, data, Path("benchmark"), settings)
     top = ranking.top(1)[0]
     assert top.fit.scipy is not None
@@ -173,7 +176,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one size (500), three sets")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tools", default="distkit,fitter,distfit")
+    parser.add_argument("--by", default="aic", help="what distkit ranks by (as fit --by)")
     args = parser.parse_args()
+    BY[0] = args.by
     sizes = [500] if args.quick else [int(s) for s in args.sizes.split(",")]
     tools = args.tools.split(",")
     sets = [(name, truth, False) for name, truth in CONTINUOUS.items()]

@@ -169,6 +169,7 @@ class Scored:
     fit: Fit
     criteria: Criteria
     statistics: Statistics
+    notes: tuple[str, ...] = ()
 
 
 def score(fit: Fit, data: FloatArray) -> Scored:
@@ -189,10 +190,52 @@ def score(fit: Fit, data: FloatArray) -> Scored:
         fit.density if fit.candidate.discrete else None
     )
     statistics = statistics_of(data, fit.cdf, mass)
+    logs, notes = _without_spikes(fit, data, logs)
     criteria = Criteria(float(logs.sum()), fit.k, int(data.size))
     if not math.isfinite(criteria.loglik):
         raise FitRefused("data", name, "its log-likelihood is not a finite number")
-    return Scored(fit.portable(), criteria, statistics)
+    return Scored(fit.portable(), criteria, statistics, notes)
+
+
+def _without_spikes(
+    fit: Fit, data: FloatArray, logs: FloatArray
+) -> tuple[FloatArray, tuple[str, ...]]:
+    """The log densities, with a spike at an end of the support taken out.
+
+    A family whose location is estimated can put the end of its support on the smallest (or
+    largest) value, where its density is unbounded when its shape is below 1: that one value
+    then buys an arbitrarily large likelihood (the degenerate MLE of Cheng and Amin, 1983)
+    and such a fit tops any ranking by likelihood while fitting worse. There the value's
+    density is replaced by the fit's mean density between it and its neighbour, as the
+    maximum-product-of-spacings estimator does for every value.
+    """
+    import numpy as np
+
+    if fit.candidate.registration is not None or fit.candidate.discrete or data.size < 3:
+        return logs, ()
+    low, high = (float(v) for v in fit.model.support())
+    order = np.argsort(data)
+    notes = []
+    logs = logs.copy()
+    for end, bound, index, neighbour in (
+        ("smallest", low, order[0], order[1]),
+        ("largest", high, order[-1], order[-2]),
+    ):
+        value, near = float(data[index]), float(data[neighbour])
+        spread = abs(near - value)
+        if not math.isfinite(bound) or spread == 0 or abs(value - bound) > 1e-9 * spread:
+            continue
+        inward = 1.0 if end == "smallest" else -1.0
+        close, closer = fit.model.pdf(
+            [bound + inward * spread * 1e-3, bound + inward * spread * 1e-6]
+        )
+        if not closer > 1.01 * close:
+            continue  # the density stays bounded at this end: nothing to take out
+        mass = abs(float(fit.model.cdf(near)) - float(fit.model.cdf(value)))
+        if mass > 0:
+            logs[index] = math.log(mass / spread)
+            notes.append(f"unbounded density at the {end} value: scored by its mean up to the next")
+    return logs, tuple(notes)
 
 
 def fit_and_score(

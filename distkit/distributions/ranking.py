@@ -106,7 +106,7 @@ class Ranked:
             "weight": json_number(self.weight),
             "gof": self.pvalues,
             "ci": self.intervals,
-            "notes": list(self.notes),
+            "notes": [*self.scored.notes, *self.notes],
         }
 
 
