@@ -14,11 +14,11 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from distkit.errors import HookFailed, TemplateError, TemplateSyntaxProblem
+from distkit.errors import HookFailed, SignalReceived, TemplateError, TemplateSyntaxProblem
 from distkit.scaffold.template_source import variables
 
 MAX_REASON = 300
@@ -35,23 +35,14 @@ def render(
     """Run cookiecutter on `template` into `output_dir`; return the project folder it made and
     the answers it used (read back from cookiecutter's replay file)."""
     import jinja2
-    from cookiecutter.config import get_user_config
     from cookiecutter.exceptions import CookiecutterException, FailedHookException
     from cookiecutter.main import cookiecutter
-    from cookiecutter.replay import load
 
     variables(template)  # cookiecutter.json read safely first: a deeply nested one is one line
     extra = dict(answers) if answers else None
     with _quiet_logger(), _own_temporary_folder(), _kept_stderr() as hooks_said:
         try:
-            made = cookiecutter(
-                str(template),
-                no_input=no_input,
-                replay=replay or None,
-                extra_context=extra,
-                output_dir=str(output_dir),
-            )
-            context = load(get_user_config()["replay_dir"], template.resolve().name)
+            made, context = _run(cookiecutter, template, output_dir, extra, no_input, replay)
         except FailedHookException as error:
             reason = _last_line(hooks_said.read()) or _first_line(error)
             raise HookFailed(f"the template's hook failed: {reason}") from None
@@ -69,6 +60,46 @@ def render(
             raise TemplateError(f"the template failed: {_first_line(error)}") from None
     chosen = {k: v for k, v in context["cookiecutter"].items() if not k.startswith("_")}
     return Path(made), chosen
+
+
+def _run(
+    cookiecutter: Any,
+    template: Path,
+    output_dir: Path,
+    extra: dict[str, Any] | None,
+    no_input: bool,
+    replay: bool,
+) -> tuple[str, dict[str, Any]]:
+    """cookiecutter's run and the context it used; SIGTERM or SIGHUP, which unwind it, are
+    passed on to the hook it is running, which would otherwise run on alone."""
+    from cookiecutter.config import get_user_config
+    from cookiecutter.replay import load
+
+    try:
+        made = cookiecutter(
+            str(template),
+            no_input=no_input,
+            replay=replay or None,
+            extra_context=extra,
+            output_dir=str(output_dir),
+        )
+    except SignalReceived as stopped:  # Ctrl-C reaches the hook from the terminal already
+        _signal_children(stopped.signum)
+        raise
+    return made, load(get_user_config()["replay_dir"], template.resolve().name)
+
+
+def _signal_children(signum: int) -> None:
+    """Send `signum` to this process's child processes (Linux's /proc; elsewhere nothing)."""
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == me:
+            with suppress(OSError):
+                os.kill(int(stat.parent.name), signum)
 
 
 def _shown(where: str, template: Path) -> str:

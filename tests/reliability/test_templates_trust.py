@@ -263,10 +263,27 @@ def wait_for(marker: Path, process: subprocess.Popen[str]) -> None:
         time.sleep(0.02)
 
 
-def end_hook(marker: Path) -> None:
-    """The hook cookiecutter started sleeps on in its own process: end it."""
+def running(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie waiting for its parent does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def end_hook(marker: Path) -> bool:
+    """Whether the hook cookiecutter started had ended (distkit passes the signal on to it);
+    a hook still running after 10 s is killed."""
+    pid = int(marker.read_text())
+    deadline = time.monotonic() + 10
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not running(pid):
+        return True
     with contextlib.suppress(ProcessLookupError):
-        os.kill(int(marker.read_text()), signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
+    return False
 
 
 def test_sigterm_during_new_template_leaves_no_staging_or_temporary_folder(
@@ -299,9 +316,10 @@ def test_sigterm_during_new_template_leaves_no_staging_or_temporary_folder(
     try:
         process.wait(timeout=TIMEOUT)
     finally:
-        end_hook(marker)  # it holds distkit's stdout open; communicate() waits for it
+        hook_ended = end_hook(marker)  # it holds distkit's stdout open until it ends
     _, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == -signal.SIGTERM, err
+    assert hook_ended, "the template's hook ran on after distkit was terminated"
     assert "Traceback" not in err
     assert list(out.iterdir()) == []
     assert list((tmp_path / "tmp").iterdir()) == []

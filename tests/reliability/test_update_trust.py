@@ -138,9 +138,10 @@ def test_sigterm_during_update_leaves_no_folder_and_the_repository_as_it_was(
     try:
         process.wait(timeout=TIMEOUT)
     finally:
-        end_hook(marker)
+        hook_ended = end_hook(marker)
     _, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == -signal.SIGTERM, err
+    assert hook_ended, "the template's hook ran on after distkit was terminated"
     assert "Traceback" not in err
     assert list((tmp_path / "tmp").iterdir()) == []
     assert {ref: git(package, "rev-parse", ref) for ref in before} == before
