@@ -286,40 +286,49 @@ def end_hook(marker: Path) -> bool:
     return False
 
 
-def test_sigterm_during_new_template_leaves_no_staging_or_temporary_folder(
-    tmp_path: Path,
+def stop(process: subprocess.Popen[str], how: str) -> None:
+    """SIGTERM to distkit alone, or Ctrl-C as a terminal sends it: SIGINT to the whole group."""
+    if how == "sigterm":
+        process.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(process.pid, signal.SIGINT)
+
+
+def assert_stopped(process: subprocess.Popen[str], how: str, err: str) -> None:
+    if how == "sigterm":
+        assert process.returncode == -signal.SIGTERM, err
+    else:  # click's "Aborted!", or the hook's own end as the reason, in one line
+        assert process.returncode == 1, err
+        assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("how", ["sigterm", "ctrl-c"])
+def test_a_stop_during_new_template_leaves_no_staging_or_temporary_folder(
+    tmp_path: Path, how: str
 ) -> None:
     template = make_template(tmp_path / "t", {"a.txt": "a\n"}, hook=SLOW_HOOK)
     marker = tmp_path / "hook-ran"
     env = environment(tmp_path, DISTKIT_TEST_HOOK_MARKER=str(marker))
     out = tmp_path / "out"
     out.mkdir()
+    command = ["new", "--template", str(template), "--no-input", "-o", str(out)]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "distkit",
-            "new",
-            "--template",
-            str(template),
-            "--no-input",
-            "-o",
-            str(out),
-        ],
+        [sys.executable, "-m", "distkit", *command],
         env=env,
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     wait_for(marker, process)
-    process.send_signal(signal.SIGTERM)
+    stop(process, how)
     try:
         process.wait(timeout=TIMEOUT)
     finally:
         hook_ended = end_hook(marker)  # it holds distkit's stdout open until it ends
     _, err = process.communicate(timeout=TIMEOUT)
-    assert process.returncode == -signal.SIGTERM, err
-    assert hook_ended, "the template's hook ran on after distkit was terminated"
-    assert "Traceback" not in err
+    assert_stopped(process, how, err)
+    assert hook_ended, "the template's hook ran on after distkit was stopped"
     assert list(out.iterdir()) == []
     assert list((tmp_path / "tmp").iterdir()) == []

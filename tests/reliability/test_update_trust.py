@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,11 +18,13 @@ from tests.reliability.test_templates_trust import (
     SLOW_HOOK,
     TIMEOUT,
     assert_one_line,
+    assert_stopped,
     distkit,
     end_hook,
     environment,
     git,
     make_template,
+    stop,
     wait_for,
 )
 
@@ -113,8 +114,9 @@ def test_a_deeply_nested_answers_file_is_one_line(
     assert (package / "pyproject.toml").is_file()
 
 
-def test_sigterm_during_update_leaves_no_folder_and_the_repository_as_it_was(
-    tmp_path: Path,
+@pytest.mark.parametrize("how", ["sigterm", "ctrl-c"])
+def test_a_stop_during_update_leaves_no_folder_and_the_repository_as_it_was(
+    tmp_path: Path, how: str
 ) -> None:
     template = make_template(tmp_path / "t", {"README.md": "# Lab\n"}, hook=SLOW_HOOK)
     env = environment(tmp_path)
@@ -132,17 +134,17 @@ def test_sigterm_during_update_leaves_no_folder_and_the_repository_as_it_was(
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     wait_for(marker, process)
-    process.send_signal(signal.SIGTERM)
+    stop(process, how)
     try:
         process.wait(timeout=TIMEOUT)
     finally:
         hook_ended = end_hook(marker)
     _, err = process.communicate(timeout=TIMEOUT)
-    assert process.returncode == -signal.SIGTERM, err
-    assert hook_ended, "the template's hook ran on after distkit was terminated"
-    assert "Traceback" not in err
+    assert_stopped(process, how, err)
+    assert hook_ended, "the template's hook ran on after distkit was stopped"
     assert list((tmp_path / "tmp").iterdir()) == []
     assert {ref: git(package, "rev-parse", ref) for ref in before} == before
     assert git(package, "status", "--porcelain") == ""
