@@ -6,10 +6,12 @@ request sends is checked here; nothing it sends becomes a file path.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from distkit.errors import MidiError, UsageError
 from distkit.music.base import PITCHES, SATB_RANGES, STEPS_PER_QUARTER, VOICES
@@ -220,8 +222,11 @@ def harmonize_request(body: Any) -> dict[str, Any]:
     return {"notes": [list(n) for n in notes], "steps": steps, "model": model or None, "seed": seed}
 
 
-def harmonize_now(body: Any) -> dict[str, Any]:
-    """Harmonize a request with the named music model (in this process); its four voices."""
+def harmonize_now(body: Any, progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+    """Harmonize a request with the named music model (in this process); its four voices.
+
+    A model whose `harmonize` takes a `progress` keyword is given `progress`, which it may
+    call with the fraction of its work done (a sampler's steps, say)."""
     from distkit.music.compose import default_model
     from distkit.music.compose import harmonize as run_model
     from distkit.plugins import MUSIC_MODEL, get_registry
@@ -232,7 +237,11 @@ def harmonize_now(body: Any) -> dict[str, Any]:
     name = request["model"] or default_model(registry)
     registration = registry.lookup(MUSIC_MODEL, name)
     _check_soprano_range(notes, getattr(registration.cls, "soprano_range", None), name)
-    result = run_model(track_of(notes, request["steps"]), name, seed=request["seed"])
+    if progress is not None and _takes_progress(registration.cls):
+        registry = cast("Registry", _ReportingRegistry(registration, progress))
+    result = run_model(
+        track_of(notes, request["steps"]), name, seed=request["seed"], registry=registry
+    )
     return {
         "model": result.model,
         "plugin": result.plugin,
@@ -290,15 +299,15 @@ def _pick(body: dict[str, Any]) -> dict[str, Any]:
     return {key: body[key] for key in ("model", "seed") if key in body}
 
 
-def run_request(body: Any) -> dict[str, Any]:
+def run_request(body: Any, progress: Callable[[float], None] | None = None) -> dict[str, Any]:
     """Run a checked job request in this process (the worker's side): harmonize, continue or
-    infill, by its `task`."""
+    infill, by its `task`; `progress` hears a harmonizing model's progress, where it tells."""
     task = body.get("task", "harmonize") if isinstance(body, dict) else None
     if task == "continue":
         return continue_now(body)
     if task == "infill":
         return infill_now(body)
-    return harmonize_now(body)
+    return harmonize_now(body, progress)
 
 
 def continue_now(body: Any) -> dict[str, Any]:
@@ -376,6 +385,32 @@ def plugin_guard(plugin: str, action: str) -> Any:
     from distkit.plugins import plugin_code
 
     return plugin_code(plugin, action)
+
+
+def _takes_progress(cls: type[Any]) -> bool:
+    import inspect
+
+    try:
+        return "progress" in inspect.signature(cls.harmonize).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class _ReportingRegistry:
+    """A registry of one model whose `harmonize` is handed a progress callback (what
+    `compose.harmonize` looks up; everything else it does stays as for any model)."""
+
+    def __init__(self, registration: Any, progress: Callable[[float], None]) -> None:
+        base = registration.cls
+
+        class Reporting(base):  # type: ignore[valid-type,misc]
+            def harmonize(self, melody: Any, *, seed: int | None = None) -> Any:
+                return super().harmonize(melody, seed=seed, progress=progress)
+
+        self.registration = dataclasses.replace(registration, target=Reporting)
+
+    def lookup(self, kind: str, name: str) -> Any:
+        return self.registration
 
 
 def _check_soprano_range(notes: list[Note], declared: Any, model: str) -> None:

@@ -41,6 +41,7 @@ class Job:
     result: dict[str, Any] | None = None
     error: str = ""
     usage_error: bool = False
+    progress: float | None = None
     seconds: float = 0.0
 
     def view(self, typical: float | None) -> dict[str, Any]:
@@ -52,6 +53,7 @@ class Job:
             "model": self.model,
             "elapsed": round(elapsed, 2),
             "typical": typical,
+            "progress": self.progress,
         }
         if self.result is not None:
             shown["result"] = self.result
@@ -139,16 +141,8 @@ class Jobs:
         timer = threading.Timer(self.seconds, self._time_out, args=(job,))
         timer.daemon = True
         timer.start()
-        assert job.process.stdout is not None
-        try:
-            line = job.process.stdout.readline()
-        except (OSError, ValueError):
-            line = ""
+        answer = self._read_answer(job)
         timer.cancel()
-        try:
-            answer = json.loads(line) if line else None
-        except ValueError:
-            answer = None
         with self._lock:
             if job.state != "running":
                 return
@@ -166,6 +160,21 @@ class Jobs:
                 )
         _kill(job.process)
         _write_times(self.times_file, self.times())
+
+    def _read_answer(self, job: Job) -> Any:
+        """The worker's answer line, noting its progress lines on the way; None if it ended
+        without one."""
+        assert job.process.stdout is not None
+        while True:
+            try:
+                line = job.process.stdout.readline()
+                answer = json.loads(line) if line else None
+            except (OSError, ValueError):
+                return None
+            if not (isinstance(answer, dict) and set(answer) == {"progress"}):
+                return answer
+            if isinstance(answer["progress"], int | float):
+                job.progress = float(answer["progress"])
 
     def _time_out(self, job: Job) -> None:
         self._end(job, "timed-out", f"the model took over {self.seconds:g} s and was stopped")

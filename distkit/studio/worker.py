@@ -3,9 +3,10 @@
 The studio starts one of these per job, so that a model that hangs, loops or raises anything
 (KeyboardInterrupt included) costs one process the server can kill, never a server thread.
 The request is one JSON line on stdin; the answer is one JSON line on the process's original
-stdout. Whatever the model prints goes to stderr (file descriptor 1 points there while it runs),
-so its output can never corrupt the answer. When stdin closes (the studio stopped, or died) the
-worker exits at once.
+stdout, after any `{"progress": fraction}` lines from a model that reports its progress.
+Whatever the model prints goes to stderr (file descriptor 1 points there while it runs), so its
+output can never corrupt the answer. When stdin closes (the studio stopped, or died) the worker
+exits at once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import os
 import sys
 import threading
+import time
+from collections.abc import Callable
 from typing import IO, Any
 
 from distkit.errors import DistkitError, UsageError
@@ -26,14 +29,28 @@ def main() -> None:
     sys.stdout = sys.stderr
     line = sys.stdin.readline()
     threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
-    _answer(answer_stream, _run(line))
+    _answer(answer_stream, _run(line, _reporter(answer_stream)))
 
 
-def _run(line: str) -> dict[str, Any]:
+def _reporter(stream: IO[str]) -> Callable[[float], None]:
+    """A progress callback for the model: a `{"progress": fraction}` line, a few a second."""
+    last = [0.0]
+
+    def report(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.2 or not isinstance(fraction, int | float):
+            return
+        last[0] = now
+        _answer(stream, {"progress": min(1.0, max(0.0, float(fraction)))})
+
+    return report
+
+
+def _run(line: str, progress: Callable[[float], None]) -> dict[str, Any]:
     try:
         from distkit.studio.api import run_request
 
-        return {"result": run_request(json.loads(line))}
+        return {"result": run_request(json.loads(line), progress)}
     except UsageError as error:
         return {"error": str(error), "usage": True}
     except DistkitError as error:

@@ -66,6 +66,18 @@ class Slow:
         return Parallel().harmonize(melody)
 
 
+class Reports:
+    name = "reports"
+    description = "Parallel voices after 30 steps of 0.1 s, telling its progress."
+
+    def harmonize(self, melody, *, seed=None, progress=None):
+        for step in range(30):
+            time.sleep(0.1)
+            if progress is not None:
+                progress((step + 1) / 30)
+        return Parallel().harmonize(melody)
+
+
 class Hangs:
     name = "hangs"
     description = "Never answers."
@@ -142,7 +154,8 @@ class Infills:
 
 @hookimpl
 def register_music_models(register):
-    for model in (Parallel, Crashes, Slow, Hangs, Interrupts, Seeded, Talks, Continues, Infills):
+    models = (Parallel, Crashes, Slow, Reports, Hangs, Interrupts, Seeded, Talks)
+    for model in (*models, Continues, Infills):
         register(model)
 """
 

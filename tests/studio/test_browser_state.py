@@ -87,7 +87,9 @@ def test_the_tempo_box_is_what_is_exported_and_a_bad_one_is_refused_beside_it(
     snapshot(page, tmp_path, "studio-error-tempo")
     page.fill("#tempo", "280")
     assert page.is_hidden("#tempo-message")
-    assert read_tempo(download(page, "#download-midi", tmp_path / "fast.mid")) == pytest.approx(280, abs=0.01)
+    assert read_tempo(download(page, "#download-midi", tmp_path / "fast.mid")) == pytest.approx(
+        280, abs=0.01
+    )
 
 
 def test_after_a_dropdown_the_computer_keys_play_and_enter_harmonizes(
@@ -198,3 +200,14 @@ def test_a_long_wait_has_a_bar_and_cancel_stops_the_model(
     time.sleep(1.5)
     assert len(steps.read_text().splitlines()) == done < 60
     assert voices_drawn(page)["alto"] == 0
+
+
+def test_a_model_that_reports_progress_fills_the_bar(page: Any, studio: Studio) -> None:
+    open_studio(page, studio)
+    load_example(page, "Ode to Joy")
+    page.select_option("#model", "reports")
+    page.click("#harmonize")
+    expect(page.locator("#progress-text")).to_contain_text("%")
+    value = page.eval_on_selector("#progress-bar", "bar => bar.value")
+    assert 0 < value <= 1
+    expect(page.locator("#harmonize-message")).to_contain_text("Harmonized with reports")

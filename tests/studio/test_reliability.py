@@ -243,3 +243,15 @@ def test_what_models_print_never_takes_the_studios_own_stdout(studio: Studio) ->
     assert "talks: thinking" not in out
     assert err.count("talks: thinking") == 10
     assert out.strip().splitlines()[-1] == "distkit studio stopped."
+
+
+def test_a_model_that_reports_progress_is_seen_by_the_poller(studio: Studio) -> None:
+    _, job = call(studio, "POST", "/api/jobs", {**MELODY, "model": "reports"})
+    seen = set()
+    while (view := call(studio, "GET", f"/api/jobs/{job['id']}")[1])["state"] == "running":
+        if view["progress"] is not None:
+            seen.add(view["progress"])
+        time.sleep(0.1)
+    assert view["state"] == "done"
+    assert len(seen) >= 2  # it moved while the page watched
+    assert all(0 < fraction <= 1 for fraction in seen)

@@ -720,7 +720,11 @@ function showProgress(view) {
   const seconds = view.elapsed;
   const typical = view.typical;
   const bar = $("progress-bar");
-  if (typical) {
+  if (view.progress !== null && view.progress !== undefined) {
+    bar.max = 1;
+    bar.value = view.progress;
+    $("progress-text").textContent = `${Math.round(100 * view.progress)} % (${seconds.toFixed(0)} s)`;
+  } else if (typical) {
     bar.max = 1;
     bar.value = Math.min(0.95, seconds / typical);
     $("progress-text").textContent = `${seconds.toFixed(0)} s of about ${typical.toFixed(0)} s`;
