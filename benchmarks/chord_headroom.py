@@ -26,13 +26,12 @@ from distkit.music.hmm.context import ContextNet, beat_features
 from distkit.music.hmm.context_training import (
     Training,
     chorale_examples,
-    chord_states,
     train_context,
 )
 from distkit.music.hmm.decoding import decode
 from distkit.music.hmm.key import beat_grid
 from distkit.music.hmm.model import shipped_context
-from distkit.music.hmm.tables import ChoraleTables
+from distkit.music.hmm.tables import ChoraleTables, chord_states
 
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 FERMATA_FEATURES = 10

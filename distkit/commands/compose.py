@@ -1,4 +1,7 @@
-"""`distkit compose`: harmonize a melody with a music model; write MIDI, and a PNG and WAV."""
+"""`distkit compose`: harmonize a melody with a music model (or continue it first, or regenerate
+a passage of an arrangement); write MIDI, and a PNG, WAV and page to share. The work is one
+library call, `distkit.music.compose.compose`; this module parses, and picks hints by error type.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from distkit.commands._output import warn_problems
 from distkit.music.limits import memory_errors_reported
 
 if TYPE_CHECKING:
-    import numpy as np
-    from numpy.typing import NDArray
+    from distkit.music.compose import Composed, ComposeRequest, Remark
 
 PATH = click.Path(dir_okay=False, path_type=Path)
 
@@ -28,7 +29,7 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 )
 @click.option(
     "--tempo",
-    type=click.FloatRange(20, 300),
+    type=float,
     metavar="BPM",
     help="Tempo in beats per minute [default: the MIDI file's, else 100].",
 )
@@ -68,6 +69,17 @@ PATH = click.Path(dir_okay=False, path_type=Path)
     metavar="N",
     help="First write N more bars of the melody (in its key, 4/4) with a melody model.",
 )
+@click.option(
+    "--regenerate",
+    metavar="BARS",
+    help="Redraw bars N-M (counted from 1) of the arrangement MELODY.mid, keeping every other "
+    "note; with --voices.",
+)
+@click.option(
+    "--voices",
+    metavar="V,...",
+    help="With --regenerate: the voices to redraw, of alto, tenor, bass [default: all three].",
+)
 @click.option("--close", is_flag=True, help="With --continue: end on the tonic.")
 @click.option(
     "--continue-only", is_flag=True, help="With --continue: write the melody alone, unharmonized."
@@ -94,12 +106,14 @@ def compose(
     force: bool,
     track: int | None,
     continue_bars: int | None,
+    regenerate: str | None,
+    voices: str | None,
     close: bool,
     continue_only: bool,
     melody_model: str | None,
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
-    file."""
+    file; or redraw a passage of an arrangement (--regenerate BARS)."""
     if style is not None and model_name is not None:
         raise click.UsageError("give --model or --style, not both")
     if continue_bars is None and (close or continue_only or melody_model is not None):
@@ -108,119 +122,87 @@ def compose(
         raise click.UsageError("--continue-only writes the melody alone; drop --model/--style")
     if track is not None and melody is None:
         raise click.UsageError("--track picks a track of a MELODY.mid")
+    if voices is not None and regenerate is None:
+        raise click.UsageError("--voices goes with --regenerate BARS")
     sources = (melody is not None) + example + (notes is not None)
     if sources > 1:
         raise click.UsageError("give one of MELODY.mid, --notes or --example, not both")
     if not sources:
         raise click.UsageError("give a MELODY.mid to harmonize, or --example, or --notes TEXT")
-    from distkit.music.compose import (
-        Outputs,
-        check_outputs,
-        default_model,
-        default_output,
-        harmonize,
-        write_outputs,
-    )
-    from distkit.music.limits import check_wav_seconds
-    from distkit.plugins import get_registry
+    from distkit.music.compose import ComposeRequest
 
-    if melody is not None:
-        roll, file_tempo = _read(melody, track)
-        source = melody.stem
-    elif notes is not None:
-        from distkit.music.melody_text import melody_from_text
-        from distkit.music.midi import DEFAULT_TEMPO
-
-        roll, file_tempo, source = melody_from_text(notes), DEFAULT_TEMPO, "melody"
-    else:
-        from distkit.music.example import EXAMPLE_NAME, example_melody
-        from distkit.music.midi import DEFAULT_TEMPO
-
-        roll, file_tempo, source = example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
-    tempo = tempo or file_tempo
-    fallback = Path(f"{source}-continued.mid") if continue_only else default_output(source)
-    outputs = Outputs(output or fallback, png, wav)
-    check_outputs(outputs, force=force, source=melody)
-    if wav is not None:
-        check_wav_seconds(roll.shape[0], tempo)
-    if share is not None:
-        from distkit.errors import UsageError
-        from distkit.music.share import check_share_path
-
-        try:
-            check_share_path(share, force=force)
-        except UsageError as error:
-            hint = " (use --force to overwrite it)" if share.is_file() else ""
-            raise UsageError(f"{error}{hint}") from None
-    registry = get_registry()
-    default = default_model(registry)  # loads the music models, so their problems are known
-    warn_problems(registry)
-    if style is not None:
-        from distkit.music.styles import best_of_style
-
-        model_name = best_of_style(registry, style)
-    if continue_bars is None:
-        result = harmonize(roll, model_name or default, seed=seed, registry=registry)
-    else:
-        from distkit.music.melody.continuing import continue_and_harmonize
-
-        continued = continue_and_harmonize(
-            roll,
-            continue_bars,
-            melody_model=melody_model,
-            model=model_name or default,
-            seed=seed,
-            close=close,
-            harmonize=not continue_only,
-            registry=registry,
-        )
-        result = continued.result
-        click.echo(
-            f"Continued {source} by {continue_bars} bars with {continued.continuation.model} "
-            f"(plugin {continued.continuation.plugin})"
-        )
-        if wav is not None:
-            check_wav_seconds(result.steps, tempo)
-    write_outputs(
-        result.arrangement,
-        outputs,
+    request = ComposeRequest(
+        melody=melody,
+        notes=notes,
+        example=example,
+        track=track,
         tempo=tempo,
+        model=model_name,
+        style=style,
+        seed=seed,
+        output=output,
+        png=png,
+        wav=wav,
+        share=share,
         force=force,
-        voices=result.voices,
-        programs=result.programs,
+        continue_bars=continue_bars,
+        close=close,
+        continue_only=continue_only,
+        melody_model=melody_model,
+        regenerate=regenerate,
+        voices=tuple(voices.split(",")) if voices is not None else (),
     )
-    if share is not None:
-        from distkit.music.share import write_share
+    _report(_composed(request), request)
 
-        write_share(
-            result.arrangement, share, tempo=tempo, model=result.model, title=source, force=force
+
+def _composed(request: ComposeRequest) -> Composed:
+    """The library's answer; the hint each error needs, chosen by its type."""
+    from distkit.errors import CannotRegenerate, OutputExists, UsageError
+    from distkit.music.compose import compose as run
+
+    def tell(remark: Remark) -> None:
+        if remark.kind == "plugin":
+            click.echo(f"warning: {remark.text} (see `distkit plugins`)", err=True)
+        elif remark.kind == "chords":
+            click.echo(f"warning: {remark.text}", err=True)
+        elif remark.kind == "track" and request.track is None:
+            click.echo(f"note: {remark.text}; --track N reads another", err=True)
+        else:
+            click.echo(f"note: {remark.text}", err=True)
+
+    try:
+        return run(request, notify=tell)
+    except OutputExists as error:
+        raise UsageError(f"{error}; use --force to overwrite it") from None
+    except CannotRegenerate as error:
+        hint = "; pick one with --model NAME" if error.able else ""
+        raise UsageError(f"{error}{hint}") from None
+
+
+def _report(done: Composed, request: ComposeRequest) -> None:
+    result, continuation, passage = done.result, done.continuation, done.passage
+    if continuation is not None:
+        click.echo(
+            f"Continued {done.source} by {request.continue_bars} bars with {continuation.model} "
+            f"(plugin {continuation.plugin})"
         )
+    if passage is not None:
+        from distkit.music.base import VOICES
+
+        names = ", ".join(VOICES[voice] for voice in passage.voices)
+        verb = f"Regenerated bars {passage.first_bar}-{passage.last_bar} ({names}) of"
+    else:
+        verb = "Wrote" if request.continue_only else "Harmonized"
     click.echo(
-        f"{'Wrote' if continue_only else 'Harmonized'} {source} with {result.model} "
-        f"(plugin {result.plugin}): "
+        f"{verb} {done.source} with {result.model} (plugin {result.plugin}): "
         f"{result.bars:g} bars, {result.steps} steps"
     )
+    outputs = done.outputs
     for label, path in (
         ("MIDI", outputs.midi),
         ("PNG", outputs.png),
         ("WAV", outputs.wav),
-        ("HTML", share),
+        ("HTML", outputs.share),
     ):
         if path is not None:
             click.echo(f"  {label:<5}{path}")
-
-
-def _read(path: Path, track: int | None) -> tuple[NDArray[np.bool_], float]:
-    """The melody and tempo of a MIDI file; what the reader chose, one line each on stderr."""
-    from distkit.music.midi import load_melody
-
-    melody = load_melody(path, track=track)
-    pattern, chosen, chords = melody.pattern_remark(), melody.track_remark(), melody.chord_warning()
-    if pattern:
-        click.echo(f"note: {pattern}", err=True)
-    if chosen:
-        hint = "" if track is not None else "; --track N reads another"
-        click.echo(f"note: {chosen}{hint}", err=True)
-    if chords:
-        click.echo(f"warning: {chords}", err=True)
-    return melody.roll, melody.tempo

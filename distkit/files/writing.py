@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
-from distkit.errors import SignalReceived, UsageError
+from distkit.errors import OutputExists, SignalReceived, UsageError
 
 
 @contextlib.contextmanager
@@ -111,3 +111,30 @@ def _sigterm_as_exit() -> Iterator[None]:
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def check_targets(
+    targets: Sequence[tuple[Path, tuple[str, ...]]],
+    *,
+    replace: bool = False,
+    inputs: Sequence[Path] = (),
+    reading: str = "the input",
+) -> None:
+    """A UsageError, before anything is written, if an output cannot or should not be written at
+    each target (a path with the file name endings its format may have): a wrong ending, a
+    folder, a missing folder, an input file itself by any name or link (refused even with
+    `replace`; `reading` names it: "the melody"), or an existing file without `replace` (an
+    OutputExists naming it)."""
+    for path, endings in targets:
+        if path.suffix.lower() not in endings:
+            raise UsageError(f"{path}: the file name must end in {' or '.join(endings)}")
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; give a file path")
+        if not path.parent.is_dir():
+            raise UsageError(f"{path.parent} is not a folder; create it first")
+        for source in inputs:
+            if path.exists() and source.exists() and os.path.samefile(path, source):
+                alias = "" if path == source else f" (the same file as {source})"
+                raise UsageError(f"{path} is {reading} being read{alias}; write to another file")
+        if os.path.lexists(path) and not replace:
+            raise OutputExists(path)

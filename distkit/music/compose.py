@@ -1,58 +1,107 @@
-"""Harmonizing a melody with a registered music model, and writing what comes out.
+"""`compose` as one library call: read the melody (or an arrangement), check the limits and the
+outputs, call the model (harmonize, continue first, or regenerate a passage), write every output
+whole. The command line only fills a `ComposeRequest` and prints the `Composed` it gets back.
 
-The model's answer is checked before anyone uses it: a plugin that returns the wrong shape or
-changes the melody is a `PluginError` that names it, not a broken file later.
+A new option is a field of `ComposeRequest` and a step in `compose`; nothing is decided in the
+command.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from distkit.errors import DistkitError, PluginError, UsageError
-from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_melody, recorded_panel
-from distkit.plugins import MUSIC_MODEL, Registry, get_registry, plugin_code
+from distkit.errors import UsageError
+from distkit.music.base import BAR_STEPS, VOICES
+from distkit.music.model_calls import (
+    BUILT_IN,
+    Harmonization,
+    check_arrangement,
+    default_model,
+    harmonize,
+    infill,
+    infill_models,
+    panel_rank,
+)
+from distkit.plugins import Registry, get_registry
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-BUILT_IN = "chorale-hmm"
+    from distkit.music.melody.continuing import Continuation
+
+__all__ = [
+    "BUILT_IN",
+    "ComposeRequest",
+    "Composed",
+    "Harmonization",
+    "Outputs",
+    "Passage",
+    "Remark",
+    "check_arrangement",
+    "check_outputs",
+    "compose",
+    "default_model",
+    "default_output",
+    "harmonize",
+    "infill",
+    "infill_models",
+    "panel_rank",
+    "parse_passage",
+    "write_outputs",
+]
+
+RemarkKind = Literal["pattern", "track", "chords", "plugin"]
 
 
 @dataclass(frozen=True)
-class Harmonization:
-    """An arrangement, (4, steps, 128) bool, and the model that wrote it."""
+class ComposeRequest:
+    """What `compose` is asked for: one source (`melody` file, `notes` text or the `example`),
+    the model, the outputs, and optionally a continuation or a passage to regenerate."""
 
-    model: str
-    plugin: str
-    arrangement: NDArray[np.bool_]
-    voices: tuple[str, ...] | None = None
-    """The model's names of its tracks, top first (its optional `voices`), if it gives them."""
-    programs: tuple[int, ...] | None = None
-    """The model's General MIDI program per track (its optional `programs`), if it gives them."""
+    melody: Path | None = None
+    notes: str | None = None
+    example: bool = False
+    track: int | None = None
+    tempo: float | None = None
+    model: str | None = None
+    style: str | None = None
+    seed: int | None = None
+    output: Path | None = None
+    png: Path | None = None
+    wav: Path | None = None
+    share: Path | None = None
+    force: bool = False
+    continue_bars: int | None = None
+    close: bool = False
+    continue_only: bool = False
+    melody_model: str | None = None
+    regenerate: str | None = None
+    """Bars to redraw in the arrangement read from `melody`, "7-8" or "7" (counted from 1)."""
+    voices: tuple[str, ...] = ()
+    """With `regenerate`: the voices to redraw (alto, tenor, bass); all three when empty."""
 
-    @property
-    def steps(self) -> int:
-        return int(self.arrangement.shape[1])
 
-    @property
-    def bars(self) -> float:
-        """Length in bars of 4/4."""
-        return self.steps / (4 * STEPS_PER_QUARTER)
+@dataclass(frozen=True)
+class Remark:
+    """Something the reader chose or a plugin problem, said on stderr as the work goes on."""
+
+    kind: RemarkKind
+    text: str
 
 
 @dataclass(frozen=True)
 class Outputs:
-    """Where a harmonization goes: a MIDI file, and optionally a piano-roll PNG and a WAV."""
+    """Where a harmonization goes: a MIDI file, and optionally a piano-roll PNG, a WAV and a
+    self-contained HTML page to share."""
 
     midi: Path
     png: Path | None = None
     wav: Path | None = None
+    share: Path | None = None
 
     def suffixes(self) -> Iterator[tuple[Path, tuple[str, ...]]]:
         """Each output path with the file name endings its format may have."""
@@ -61,101 +110,196 @@ class Outputs:
             yield self.png, (".png",)
         if self.wav is not None:
             yield self.wav, (".wav",)
+        if self.share is not None:
+            yield self.share, (".html", ".htm")
 
 
-def default_model(registry: Registry | None = None) -> str:
-    """The model `harmonize` uses when none is named: among the registered ones, the one the
-    teacher's panel ranks best (see `panel_rank`); chorale-hmm when none has a recorded panel."""
-    ranked = []
-    for registration in (registry or get_registry()).music_models:
-        try:
-            record = recorded_panel(registration.cls)
-        except PluginError:
-            continue
-        if record is not None:
-            ranked.append((panel_rank(record), registration.name == BUILT_IN, registration.name))
-    return max(ranked)[2] if ranked else BUILT_IN
+@dataclass(frozen=True)
+class Passage:
+    """The bars (counted from 1, inclusive) and voices (indices, 1-3) that were redrawn."""
+
+    first_bar: int
+    last_bar: int
+    voices: tuple[int, ...]
+
+    def mask(self, steps: int) -> NDArray[np.bool_]:
+        """(4, steps) True on the passage's cells."""
+        import numpy as np
+
+        cells = np.zeros((len(VOICES), steps), dtype=bool)
+        start, end = (self.first_bar - 1) * BAR_STEPS, min(self.last_bar * BAR_STEPS, steps)
+        cells[list(self.voices), start:end] = True
+        return cells
 
 
-def panel_rank(record: dict[str, Any]) -> tuple[float, float]:
-    """How a recorded panel summary ranks: goals met first, then beat-chord accuracy."""
-    try:
-        return float(record["goals_met"]), float(record["beat_chord"])
-    except (KeyError, TypeError, ValueError):
-        return float("-inf"), float("-inf")
+@dataclass(frozen=True)
+class Composed:
+    """What `compose` did: the source's name, the model's result and where it was written."""
+
+    source: str
+    result: Harmonization
+    outputs: Outputs
+    continuation: Continuation | None = None
+    passage: Passage | None = None
 
 
-def harmonize(
-    melody: Any,
-    model: str | None = None,
+def compose(
+    request: ComposeRequest,
     *,
-    seed: int | None = None,
     registry: Registry | None = None,
-) -> Harmonization:
-    """Harmonize a (steps, 128) melody with the music model named `model` (or `PLUGIN:NAME`)."""
+    notify: Callable[[Remark], None] | None = None,
+) -> Composed:
+    """Do what `request` asks, writing every output whole or not at all; `notify` hears the
+    reader's remarks and plugin problems as they arise (before the model runs)."""
+    from distkit.music.limits import check_tempo, check_wav_seconds
+
+    tell = notify or (lambda remark: None)
+    _check_sources(request)
+    if request.tempo is not None:
+        check_tempo(request.tempo)
+    roll, file_tempo, source = _read(request, tell)
+    tempo = request.tempo if request.tempo is not None else file_tempo
+    passage = None
+    if request.regenerate is not None:
+        passage = parse_passage(request.regenerate, request.voices, roll.shape[1])
+    outputs = Outputs(request.output or _default_output(request, source), *_extras(request))
+    check_outputs(outputs, force=request.force, source=request.melody)
+    if request.wav is not None:
+        check_wav_seconds(roll.shape[-2], tempo)
     registry = registry or get_registry()
-    roll = as_melody(melody)
-    if not roll.any():
-        raise UsageError("the melody has no notes to harmonize")
-    registration = registry.lookup(MUSIC_MODEL, model or default_model(registry))
-    label = f"music model {registration.name!r} (plugin {registration.plugin!r})"
-    model_class = registration.cls
-    with _model_code(registration.plugin, label):
-        answer = model_class().harmonize(roll, seed=seed)
-        arrangement = check_arrangement(answer, roll, label)  # may run the answer's own code
-    return Harmonization(
-        registration.name,
-        registration.plugin,
-        arrangement,
-        _declared(model_class, "voices", str),
-        _declared(model_class, "programs", int),
-    )
-
-
-def _declared(model_class: type[Any], member: str, kind: type[Any]) -> Any:
-    """A model's optional tuple of one entry per track (`voices`, `programs`), or None when it
-    gives none or gives something else."""
-    value = getattr(model_class, member, None)
-    if not isinstance(value, tuple | list) or len(value) != len(VOICES):
-        return None
-    if not all(isinstance(item, kind) and not isinstance(item, bool) for item in value):
-        return None
-    return tuple(value)
-
-
-@contextlib.contextmanager
-def _model_code(plugin: str, label: str) -> Iterator[None]:
-    """Run a model's code under `plugin_code`: whatever it raises, SystemExit and MemoryError
-    included, is a PluginError saying which model failed and how; Ctrl-C still stops it."""
-    try:
-        with plugin_code(plugin, f"in the {label}"):
-            yield
-    except PluginError as error:
-        cause = error.__cause__
-        if cause is None or isinstance(cause, DistkitError):
-            raise
-        reason = str(cause).strip().splitlines()
-        detail = f"{type(cause).__name__}: {reason[0]}" if reason else type(cause).__name__
-        raise PluginError(f"the {label} failed: {detail}") from cause
-
-
-def check_arrangement(answer: Any, melody: NDArray[np.bool_], label: str) -> NDArray[np.bool_]:
-    """`answer` as a (4, steps, 128) bool roll whose first track is `melody`, or a PluginError."""
-    import numpy as np
-
-    try:
-        arrangement = np.asarray(answer).astype(bool)
-    except (TypeError, ValueError):
-        raise PluginError(f"the {label} returned something that is not a piano roll") from None
-    expected = (len(VOICES), *melody.shape)
-    if arrangement.shape != expected:
-        raise PluginError(
-            f"the {label} returned shape {arrangement.shape}; expected {expected} "
-            "(soprano, alto, tenor, bass)"
+    model = _chosen_model(request, registry)  # loads the music models: their problems are known
+    for problem in registry.problems:
+        tell(Remark("plugin", problem))
+    continuation = None
+    if passage is not None:
+        result = infill(
+            roll, passage.mask(roll.shape[1]), model, seed=request.seed, registry=registry
         )
-    if not np.array_equal(arrangement[0], melody):
-        raise PluginError(f"the {label} changed the melody; track 0 must be the melody as given")
-    return arrangement
+    elif request.continue_bars is not None:
+        from distkit.music.melody.continuing import continue_and_harmonize
+
+        continued = continue_and_harmonize(
+            roll,
+            request.continue_bars,
+            melody_model=request.melody_model,
+            model=model,
+            seed=request.seed,
+            close=request.close,
+            harmonize=not request.continue_only,
+            registry=registry,
+        )
+        result, continuation = continued.result, continued.continuation
+        if request.wav is not None:
+            check_wav_seconds(result.steps, tempo)
+    else:
+        result = harmonize(roll, model, seed=request.seed, registry=registry)
+    write_outputs(
+        result.arrangement,
+        outputs,
+        tempo=tempo,
+        force=request.force,
+        voices=result.voices,
+        programs=result.programs,
+        title=source,
+        model=result.model,
+    )
+    return Composed(source, result, outputs, continuation, passage)
+
+
+def _check_sources(request: ComposeRequest) -> None:
+    sources = (request.melody is not None) + request.example + (request.notes is not None)
+    if sources != 1:
+        raise UsageError("give one of MELODY.mid, --notes or --example")
+    if request.regenerate is not None and request.melody is None:
+        raise UsageError("--regenerate redraws part of an ARRANGEMENT.mid; give its file")
+    if request.regenerate is not None and request.continue_bars is not None:
+        raise UsageError("give --regenerate or --continue, not both")
+    if request.voices and request.regenerate is None:
+        raise UsageError("--voices go with --regenerate BARS")
+
+
+def _read(
+    request: ComposeRequest, tell: Callable[[Remark], None]
+) -> tuple[NDArray[np.bool_], float, str]:
+    """The melody (steps, 128), or with `regenerate` the arrangement (4, steps, 128); its
+    tempo; and the name the outputs are called after."""
+    from distkit.music.midi import DEFAULT_TEMPO
+
+    if request.melody is not None and request.regenerate is not None:
+        from distkit.music.midi import read_arrangement, read_tempo
+
+        tracks = read_arrangement(request.melody)
+        if tracks.shape[0] != len(VOICES):
+            raise UsageError(
+                f"{request.melody} has {tracks.shape[0]} tracks with notes; --regenerate needs "
+                "the four of an arrangement (soprano, alto, tenor, bass)"
+            )
+        return tracks, read_tempo(request.melody), request.melody.stem
+    if request.melody is not None:
+        from distkit.music.midi import load_melody
+
+        melody = load_melody(request.melody, track=request.track)
+        for kind, text in (
+            ("pattern", melody.pattern_remark()),
+            ("track", melody.track_remark()),
+            ("chords", melody.chord_warning()),
+        ):
+            if text:
+                tell(Remark(kind, text))  # type: ignore[arg-type]
+        return melody.roll, melody.tempo, request.melody.stem
+    if request.notes is not None:
+        from distkit.music.melody_text import melody_from_text
+
+        return melody_from_text(request.notes), DEFAULT_TEMPO, "melody"
+    from distkit.music.example import EXAMPLE_NAME, example_melody
+
+    return example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
+
+
+def _default_output(request: ComposeRequest, source: str) -> Path:
+    if request.continue_only:
+        return Path(f"{source}-continued.mid")
+    if request.regenerate is not None:
+        return Path(f"{source}-regenerated.mid")
+    return default_output(source)
+
+
+def _extras(request: ComposeRequest) -> tuple[Path | None, Path | None, Path | None]:
+    return request.png, request.wav, request.share
+
+
+def _chosen_model(request: ComposeRequest, registry: Registry) -> str:
+    """The model named, the best of the style asked for, or the default (loading every music
+    model, so that their problems are known before any work)."""
+    default = default_model(registry)
+    if request.style is not None:
+        from distkit.music.styles import best_of_style
+
+        return best_of_style(registry, request.style)
+    return request.model or default
+
+
+def parse_passage(bars: str, voices: tuple[str, ...], steps: int) -> Passage:
+    """The passage of `--regenerate BARS --voices V,...` in an arrangement of `steps` steps."""
+    first, _, last = bars.strip().partition("-")
+    try:
+        low, high = int(first), int(last or first)
+    except ValueError:
+        raise UsageError(
+            f"--regenerate takes bars as N or N-M (counted from 1), not {bars!r}"
+        ) from None
+    length = -(-steps // BAR_STEPS)
+    if not 1 <= low <= high <= length:
+        raise UsageError(
+            f"--regenerate {bars}: the arrangement has bars 1-{length}; give N-M within them"
+        )
+    names = [voice.strip().lower() for voice in voices if voice.strip()] or list(VOICES[1:])
+    unknown = [name for name in names if name not in VOICES[1:]]
+    if unknown:
+        raise UsageError(
+            f"--voices takes alto, tenor and bass (the soprano is the melody), not {unknown[0]!r}"
+        )
+    return Passage(low, high, tuple(sorted({VOICES.index(name) for name in names})))
 
 
 def default_output(stem: str) -> Path:
@@ -164,21 +308,13 @@ def default_output(stem: str) -> Path:
 
 
 def check_outputs(outputs: Outputs, *, force: bool = False, source: Path | None = None) -> None:
-    """A UsageError, before anything is written, if an output cannot or should not be written:
-    an output that is the melody file `source` itself (by any name or link) is refused even
-    when replacing is asked for."""
-    for path, endings in outputs.suffixes():  # distinct endings: no path serves two outputs
-        if path.suffix.lower() not in endings:
-            raise UsageError(f"{path}: the file name must end in {' or '.join(endings)}")
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder; give a file path")
-        if not path.parent.is_dir():
-            raise UsageError(f"{path.parent} is not a folder; create it first")
-        if source is not None and path.exists() and os.path.samefile(path, source):
-            alias = "" if path == source else f" (the same file as {source})"
-            raise UsageError(f"{path} is the melody being read{alias}; write to another file")
-        if os.path.lexists(path) and not force:
-            raise UsageError(f"{path} already exists; use --force to overwrite it")
+    """A UsageError, before anything is written, if an output cannot or should not be written
+    (see `distkit.files.writing.check_targets`); an output that is the file being read is
+    refused even when replacing is asked for."""
+    from distkit.files.writing import check_targets
+
+    inputs = [source] if source is not None else []
+    check_targets(list(outputs.suffixes()), replace=force, inputs=inputs, reading="the melody")
 
 
 def write_outputs(
@@ -189,8 +325,11 @@ def write_outputs(
     force: bool = False,
     voices: tuple[str, ...] | None = None,
     programs: tuple[int, ...] | None = None,
+    title: str = "A harmonization",
+    model: str = "",
 ) -> None:
-    """Write the arrangement as MIDI, and as a PNG and a WAV where those are asked for.
+    """Write the arrangement as MIDI, and as a PNG, a WAV and a page to share where those are
+    asked for (the page titled `title`, naming `model`).
 
     Every file is written whole beside its target and moved into place when all are done, so
     an interruption leaves no half-written file; an existing file is replaced only with `force`.
@@ -212,3 +351,8 @@ def write_outputs(
             from distkit.music.synth import render_wav
 
             render_wav(arrangement, written[outputs.wav], tempo=tempo)
+        if outputs.share is not None:
+            from distkit.music.share import share_html
+
+            page = share_html(arrangement, tempo=tempo, model=model, title=title)
+            written[outputs.share].write_text(page, "utf-8")

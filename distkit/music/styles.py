@@ -59,7 +59,7 @@ def best_of_style(registry: Registry, style: str) -> str:
     model is chosen); among models without a panel, the first registered. NotFoundError naming
     the installed styles when none has that style."""
     from distkit.music.base import recorded_panel
-    from distkit.music.compose import panel_rank
+    from distkit.music.model_calls import panel_rank
 
     members = dict(by_style(registry.music_models)).get(style, [])
     if not members or style == UNSPECIFIED:

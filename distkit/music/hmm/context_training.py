@@ -13,7 +13,7 @@ import numpy as np
 from distkit.music.base import STEPS_PER_QUARTER, highest_pitches
 from distkit.music.hmm.context import GAPS, ContextNet, beat_features
 from distkit.music.hmm.key import beat_grid, estimate_key
-from distkit.music.hmm.tables import CHORD_BITS
+from distkit.music.hmm.tables import chord_states
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -61,23 +61,6 @@ def soprano_bass_gaps(roll: NDArray[Any]) -> NDArray[np.int64]:
     gap = soprano - bass
     known = (soprano >= 0) & (bass >= 0) & (gap >= 0) & (gap < GAPS)
     return np.where(known, gap, -1)
-
-
-def chord_states(roll: NDArray[Any], tonic: int, model: Any) -> NDArray[np.int64]:
-    """Each beat's chord in `roll` (4, steps, 128) as a state of `model`; -1 if it is not one."""
-    onsets = np.asarray(roll)[:, ::STEPS_PER_QUARTER]
-    classes = (np.arange(onsets.shape[-1]) - tonic) % 12
-    present = np.zeros((onsets.shape[1], 12), dtype=bool)
-    beat, pitch = np.nonzero(onsets.any(axis=0))
-    present[beat, classes[pitch]] = True
-    lowest = classes[np.argmax(onsets[3], axis=1)]
-    keys = lowest * 4096 + present @ CHORD_BITS
-    vocabulary = (
-        np.asarray(model.bass) * 4096 + np.asarray(model.chords).astype(np.int64) @ CHORD_BITS
-    )
-    lookup = {int(key): index for index, key in enumerate(vocabulary)}
-    states = np.array([lookup.get(int(key), -1) for key in keys], dtype=np.int64)
-    return np.where(onsets[3].any(axis=1), states, -1)
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,17 @@ class Harmony:
 
 
 def decode(
-    beats: NDArray[np.int64], tables: ChoraleTables, context: ContextNet | None = None
+    beats: NDArray[np.int64],
+    tables: ChoraleTables,
+    context: ContextNet | None = None,
+    fixed: NDArray[np.int64] | None = None,
 ) -> Harmony:
     """The likeliest key for the melody, then the likeliest chord on each beat in that key.
 
     With a `context` classifier, its log-probabilities (times CONTEXT_WEIGHT) join the emissions,
-    and its soprano-to-bass distances go with the harmony to the voicing.
+    and its soprano-to-bass distances go with the harmony to the voicing. `fixed` (beats,) holds
+    a chord state for each beat whose chord is given (a passage's kept neighbours), -1 elsewhere:
+    Viterbi decodes the other beats between them.
     """
     tonic, mode = estimate_key(beats, tables)
     model = tables.mode(mode)
@@ -57,6 +62,12 @@ def decode(
         features = beat_features(beats, tonic, mode)
         emission = emission + CONTEXT_WEIGHT * context.log_posteriors(features, mode)
         gaps = context.gap_log_probs(features)
+    if fixed is not None:
+        given = np.flatnonzero(fixed >= 0)
+        kept = emission[given, fixed[given]]
+        emission = emission.copy()
+        emission[given] = _FORBIDDEN
+        emission[given, fixed[given]] = kept
     chords = viterbi(emission, model)
     chords[~(beats >= 0).any(axis=1)] = -1
     return Harmony(tonic=tonic, mode=mode, chords=chords, emission=emission, bass_gaps=gaps)

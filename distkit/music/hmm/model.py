@@ -56,30 +56,87 @@ class ChoraleHMM(MusicModel):
         """The melody as the soprano plus alto, tenor and bass: (4, steps, 128) bool."""
         import numpy as np
 
+        roll = as_melody(melody)
+        arrangement = np.zeros((4, *roll.shape), dtype=bool)
+        arrangement[0] = roll
+        _draw(arrangement, self._lines(roll))
+        return arrangement
+
+    def infill(
+        self, arrangement: NDArray[Any], mask: NDArray[Any], *, seed: int | None = None
+    ) -> NDArray[np.bool_]:
+        """`arrangement` (4, steps, 128) with alto, tenor and bass redrawn where `mask`
+        (4, steps) is True, every other cell kept exactly (the soprano always).
+
+        The chords of the beats with no redrawn cell are kept (where the tables know them) and
+        Viterbi re-decodes those between; each kept note is a fixed point of the voicing, so
+        the redrawn notes join their neighbours. Deterministic: `seed` is not used.
+        """
+        import numpy as np
+
+        from distkit.music.hmm.key import beat_grid, estimate_key
+        from distkit.music.hmm.tables import chord_states
+
+        given = np.asarray(arrangement).astype(bool)
+        redraw = np.asarray(mask).astype(bool)
+        redraw[0] = False
+        result = given.copy()
+        if not redraw.any():
+            return result
+        melody = given[0]
+        beats = beat_grid(highest_pitches(melody))
+        padded = np.zeros((4, len(beats) * STEPS_PER_QUARTER), dtype=bool)
+        padded[:, : redraw.shape[1]] = redraw
+        open_beats = np.asarray(padded.reshape(4, len(beats), STEPS_PER_QUARTER).any(axis=(0, 2)))
+        tonic, mode = estimate_key(beats, self.tables)
+        states = chord_states(given, tonic, self.tables.mode(mode))
+        fixed_chords = np.where(open_beats[: len(states)], -1, states)
+        onsets = highest_pitches(given[1:, ::STEPS_PER_QUARTER])
+        kept = ~padded[1:, ::STEPS_PER_QUARTER][:, : onsets.shape[1]]
+        fixed_voices = np.where(kept, onsets, -1)
+        lines = self._lines(melody, fixed_chords, fixed_voices)
+        fresh = np.zeros_like(given)
+        _draw(fresh, lines)
+        result[redraw] = fresh[redraw]
+        return result
+
+    def _lines(
+        self,
+        melody: NDArray[np.bool_],
+        fixed_chords: NDArray[np.int64] | None = None,
+        fixed_voices: NDArray[np.int64] | None = None,
+    ) -> NDArray[np.int64]:
+        """Alto, tenor and bass pitches (3, steps) under `melody`; -1 where silent."""
+        import numpy as np
+
         from distkit.music.hmm.decoding import decode
         from distkit.music.hmm.key import beat_grid
         from distkit.music.hmm.passing import fill_thirds
         from distkit.music.hmm.voicing import voice_chords
 
-        roll = as_melody(melody)
-        arrangement = np.zeros((4, *roll.shape), dtype=bool)
-        arrangement[0] = roll
-        melody_line = highest_pitches(roll)
+        melody_line = highest_pitches(melody)
+        steps = np.arange(len(melody_line))
         beats = beat_grid(melody_line)
         if not (beats >= 0).any():
-            return arrangement
-        harmony = decode(beats, self.tables, self.context)
-        voices = voice_chords(harmony, beats, self.tables)
-        steps = np.arange(roll.shape[0])
+            return np.full((3, len(melody_line)), -1, dtype=np.int64)
+        harmony = decode(beats, self.tables, self.context, fixed_chords)
+        voices = voice_chords(harmony, beats, self.tables, fixed_voices)
         lines = voices[:, steps // STEPS_PER_QUARTER]
         lines[:, int(np.flatnonzero(melody_line >= 0)[-1]) + 1 :] = -1
         if self.context is not None:
             upper = np.vstack([melody_line, lines[:2]])
             lines[2] = fill_thirds(lines[2], upper, harmony.tonic, harmony.mode)
-        for track, pitches in enumerate(lines, start=1):
-            sounding = pitches >= 0
-            arrangement[track, steps[sounding], pitches[sounding]] = True
-        return arrangement
+        return lines
+
+
+def _draw(arrangement: NDArray[np.bool_], lines: NDArray[np.int64]) -> None:
+    """Set the cells of `lines` (3, steps) in tracks 1-3 of `arrangement`."""
+    import numpy as np
+
+    steps = np.arange(lines.shape[1])
+    for track, pitches in enumerate(lines, start=1):
+        sounding = pitches >= 0
+        arrangement[track, steps[sounding], pitches[sounding]] = True
 
 
 @cache

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from distkit.music.base import STEPS_PER_QUARTER
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -76,3 +78,20 @@ def normalised(counts: NDArray[np.float64], smoothing: float) -> NDArray[np.floa
     smoothed = counts + smoothing
     result: NDArray[np.float64] = smoothed / smoothed.sum(axis=-1, keepdims=True)
     return result
+
+
+def chord_states(roll: NDArray[Any], tonic: int, model: Any) -> NDArray[np.int64]:
+    """Each beat's chord in `roll` (4, steps, 128) as a state of `model`; -1 if it is not one."""
+    onsets = np.asarray(roll)[:, ::STEPS_PER_QUARTER]
+    classes = (np.arange(onsets.shape[-1]) - tonic) % 12
+    present = np.zeros((onsets.shape[1], 12), dtype=bool)
+    beat, pitch = np.nonzero(onsets.any(axis=0))
+    present[beat, classes[pitch]] = True
+    lowest = classes[np.argmax(onsets[3], axis=1)]
+    keys = lowest * 4096 + present @ CHORD_BITS
+    vocabulary = (
+        np.asarray(model.bass) * 4096 + np.asarray(model.chords).astype(np.int64) @ CHORD_BITS
+    )
+    lookup = {int(key): index for index, key in enumerate(vocabulary)}
+    states = np.array([lookup.get(int(key), -1) for key in keys], dtype=np.int64)
+    return np.where(onsets[3].any(axis=1), states, -1)

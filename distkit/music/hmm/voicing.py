@@ -44,51 +44,123 @@ _PAIRS = list(combinations(range(4), 2))
 
 
 def voice_chords(
-    harmony: Harmony, beats: NDArray[np.int64], tables: ChoraleTables
+    harmony: Harmony,
+    beats: NDArray[np.int64],
+    tables: ChoraleTables,
+    fixed: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
-    """Alto, tenor and bass pitches (3, beats) for the chords; -1 on beats without a chord."""
-    model = tables.mode(harmony.mode)
+    """Alto, tenor and bass pitches (3, beats) for the chords; -1 on beats without a chord.
+    `fixed` (3, beats) holds the pitch a voice must have on a beat (-1 where it is free), so
+    that a redrawn passage joins the notes kept around it.
+
+    A beat's candidates and the costs between two beats' candidates depend only on what those
+    beats hear, so they are computed once for each distinct beat and pair of beats: a note held
+    for a thousand bars costs one beat's work, plus a cheap step of the dynamic programme per
+    beat (the work grows with the notes, not with how long they last).
+    """
     first, last = _first_and_last(beats)
     sounding = [int(beat) for beat in np.flatnonzero(harmony.chords >= 0)]
+    beat_options = _BeatOptions(harmony, tables, first, fixed)
+    steps: dict[tuple[int, int, int, int], tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
     options: list[NDArray[np.int64]] = []
-    backs: list[NDArray[np.int64]] = []
+    backs: list[NDArray[np.int16]] = []
     cost = np.zeros(0)
-    previous = np.zeros(0, dtype=np.int64)
-    log_transition = np.log(model.transition)
+    previous = -1
+    log_transition = np.log(tables.mode(harmony.mode).transition)
     for position, beat in enumerate(sounding):
+        kind = beat_options.kind(beat)
+        current, unary, chords = beat_options.options[kind]
+        if position == 0:
+            cost, back = unary, np.zeros(len(current), dtype=np.int64)
+        else:
+            before = int(last[sounding[position - 1]])
+            key = (previous, kind, before, int(first[beat]))
+            if key not in steps:
+                _, _, previous_chords = beat_options.options[previous]
+                steps[key] = (
+                    _transition_cost(
+                        beat_options.options[previous][0],
+                        current,
+                        before,
+                        int(first[beat]),
+                        harmony.tonic,
+                    ),
+                    HARMONY * log_transition[previous_chords[:, None], chords[None, :]],
+                )
+            moves, harmony_cost = steps[key]
+            step = cost[:, None] + moves
+            step = step - harmony_cost
+            back, cost = step.argmin(axis=0), step.min(axis=0) + unary
+        options.append(current)
+        backs.append(back.astype(np.int16))
+        previous = kind
+    voices = np.full((3, len(beats)), -1, dtype=np.int64)
+    choice = int(np.argmin(cost)) if sounding else 0
+    for beat, current, pointers in zip(sounding[::-1], options[::-1], backs[::-1], strict=True):
+        voices[:, beat] = current[choice]
+        choice = int(pointers[choice])
+    return voices
+
+
+class _BeatOptions:
+    """Each distinct beat's candidate voicings (k, 3), their own costs (k,) and chords (k,),
+    numbered in the order met; beats that hear the same thing share a number."""
+
+    def __init__(
+        self,
+        harmony: Harmony,
+        tables: ChoraleTables,
+        first: NDArray[np.int64],
+        fixed: NDArray[np.int64] | None,
+    ):
+        self.harmony, self.tables, self.first, self.fixed = harmony, tables, first, fixed
+        self.numbers: dict[tuple[object, ...], int] = {}
+        self.options: list[tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]] = []
+
+    def kind(self, beat: int) -> int:
+        harmony = self.harmony
+        key = (
+            int(self.first[beat]),
+            int(harmony.chords[beat]),
+            None if harmony.emission is None else harmony.emission[beat].tobytes(),
+            None if harmony.bass_gaps is None else harmony.bass_gaps[beat].tobytes(),
+            self._fixed(beat),
+        )
+        if key not in self.numbers:
+            self.numbers[key] = len(self.options)
+            self.options.append(self._options(beat))
+        return self.numbers[key]
+
+    def _fixed(self, beat: int) -> tuple[int, int, int]:
+        if self.fixed is None:
+            return (-1, -1, -1)
+        alto, tenor, bass = (int(pitch) for pitch in self.fixed[:, beat])
+        return alto, tenor, bass
+
+    def _options(
+        self, beat: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+        harmony, tables = self.harmony, self.tables
+        model = tables.mode(harmony.mode)
+        soprano = int(self.first[beat])
+        fixed = self._fixed(beat)
         parts = []
         for chord in _chord_options(harmony, beat):
             classes = np.flatnonzero(np.roll(model.chords[chord], harmony.tonic))
             bass = (int(model.bass[chord]) + harmony.tonic) % 12
             voicing, own = _candidates(
-                int(first[beat]), classes, bass, harmony.tonic, tables.voice_centre
+                soprano, classes, bass, harmony.tonic, tables.voice_centre, fixed
             )
             if harmony.emission is not None:
                 own = own - HARMONY * harmony.emission[beat, chord]
             if harmony.bass_gaps is not None:
-                own = own + OUTER * _gap_cost(harmony.bass_gaps[beat], int(first[beat]), voicing)
+                own = own + OUTER * _gap_cost(harmony.bass_gaps[beat], soprano, voicing)
             parts.append((voicing, own, np.full(len(voicing), chord)))
-        current = np.concatenate([p[0] for p in parts])
-        unary = np.concatenate([p[1] for p in parts])
-        chords = np.concatenate([p[2] for p in parts])
-        if position == 0:
-            cost, back = unary, np.zeros(len(current), dtype=np.int64)
-        else:
-            before = int(last[sounding[position - 1]])
-            step = cost[:, None] + _transition_cost(
-                options[-1], current, before, int(first[beat]), harmony.tonic
-            )
-            step = step - HARMONY * log_transition[previous[:, None], chords[None, :]]
-            back, cost = step.argmin(axis=0), step.min(axis=0) + unary
-        options.append(current)
-        backs.append(back)
-        previous = chords
-    voices = np.full((3, len(beats)), -1, dtype=np.int64)
-    choice = int(np.argmin(cost)) if sounding else 0
-    for beat, current, back in zip(sounding[::-1], options[::-1], backs[::-1], strict=True):
-        voices[:, beat] = current[choice]
-        choice = int(back[choice])
-    return voices
+        return (
+            np.concatenate([p[0] for p in parts]),
+            np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]),
+        )
 
 
 def _gap_cost(
@@ -130,11 +202,17 @@ def _candidates(
     bass: int,
     tonic: int,
     centre: NDArray[np.float64],
+    fixed: tuple[int, int, int] = (-1, -1, -1),
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """The cheapest voicings (k, 3) of a chord as alto, tenor, bass, and their own costs."""
+    """The cheapest voicings (k, 3) of a chord as alto, tenor, bass, and their own costs; a voice
+    with a `fixed` pitch (not -1) has that pitch alone."""
     ranges = [np.arange(low, high + 1) for low, high in SATB_RANGES[1:]]
     alto, tenor = (r[np.isin(r % 12, classes)] for r in ranges[:2])
     low = ranges[2][ranges[2] % 12 == bass]
+    alto, tenor, low = (
+        np.array([pitch]) if pitch >= 0 else pitches
+        for pitch, pitches in zip(fixed, (alto, tenor, low), strict=True)
+    )
     grid = np.stack(np.meshgrid(alto, tenor, low, indexing="ij"), axis=-1).reshape(-1, 3)
     satb = np.column_stack([np.full(len(grid), soprano), grid])
     gaps = satb[:, :-1] - satb[:, 1:]

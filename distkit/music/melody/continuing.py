@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from distkit.music.compose import Harmonization
+    from distkit.music.model_calls import Harmonization
 
 PREFERRED = ("folk-transformer", "folk-ngram")
 """Melody models in order of preference when none is named: the Transformer where installed."""
@@ -124,7 +124,7 @@ class Continued:
     @property
     def result(self) -> Harmonization:
         """What to write: the harmonization, or the melody alone as one track."""
-        from distkit.music.compose import Harmonization
+        from distkit.music.model_calls import Harmonization
 
         if self.harmonization is not None:
             return self.harmonization
@@ -145,7 +145,7 @@ def continue_and_harmonize(
 ) -> Continued:
     """Continue the melody, then (with `harmonize`) harmonize all of it with the music model
     `model` (the default harmonizer when None)."""
-    from distkit.music import compose
+    from distkit.music import model_calls
 
     registry = registry or get_registry()
     continuation = continue_melody(
@@ -153,8 +153,8 @@ def continue_and_harmonize(
     )
     if not harmonize:
         return Continued(continuation, None)
-    harmony_model = model or compose.default_model(registry)
+    harmony_model = model or model_calls.default_model(registry)
     return Continued(
         continuation,
-        compose.harmonize(continuation.melody, harmony_model, seed=seed, registry=registry),
+        model_calls.harmonize(continuation.melody, harmony_model, seed=seed, registry=registry),
     )

@@ -20,7 +20,6 @@ from distkit.music.hmm.context import (
 )
 from distkit.music.hmm.context_training import (
     Training,
-    chord_states,
     examples,
     save_context,
     soprano_bass_gaps,
@@ -31,7 +30,7 @@ from distkit.music.hmm.key import beat_grid
 from distkit.music.hmm.learning import learn_tables
 from distkit.music.hmm.model import ChoraleHMM
 from distkit.music.hmm.passing import fill_thirds
-from distkit.music.hmm.tables import ChoraleTables
+from distkit.music.hmm.tables import ChoraleTables, chord_states
 from tests.music.hmm.conftest import A_MINOR_CHORDS, C_MAJOR_CHORDS, chorale, melody
 
 TRAINING = [
