@@ -206,8 +206,8 @@ def _without_spikes(
     largest) value, where its density is unbounded when its shape is below 1: that one value
     then buys an arbitrarily large likelihood (the degenerate MLE of Cheng and Amin, 1983)
     and such a fit tops any ranking by likelihood while fitting worse. There the value's
-    density is replaced by the fit's mean density between it and its neighbour, as the
-    maximum-product-of-spacings estimator does for every value.
+    density is replaced by the fit's mean density from the end of the support to the next
+    value (never raised), as the maximum-product-of-spacings estimator does for every value.
     """
     import numpy as np
 
@@ -222,18 +222,16 @@ def _without_spikes(
         ("largest", high, order[-1], order[-2]),
     ):
         value, near = float(data[index]), float(data[neighbour])
-        spread = abs(near - value)
-        if not math.isfinite(bound) or spread == 0 or abs(value - bound) > 1e-9 * spread:
-            continue
+        if not math.isfinite(bound) or abs(value - bound) >= abs(near - value):
+            continue  # no end of the support next to the data, or the value sits well inside
+        span = abs(near - bound)
         inward = 1.0 if end == "smallest" else -1.0
-        close, closer = fit.model.pdf(
-            [bound + inward * spread * 1e-3, bound + inward * spread * 1e-6]
-        )
+        close, closer = fit.model.pdf([bound + inward * span * 1e-3, bound + inward * span * 1e-6])
         if not closer > 1.01 * close:
             continue  # the density stays bounded at this end: nothing to take out
-        mass = abs(float(fit.model.cdf(near)) - float(fit.model.cdf(value)))
-        if mass > 0:
-            logs[index] = math.log(mass / spread)
+        mass = abs(float(fit.model.cdf(near)) - float(fit.model.cdf(bound)))
+        if mass > 0 and math.log(mass / span) < logs[index]:
+            logs[index] = math.log(mass / span)
             notes.append(f"unbounded density at the {end} value: scored by its mean up to the next")
     return logs, tuple(notes)
 
