@@ -190,3 +190,11 @@ def test_the_pytest_and_mypy_settings_are_strict(poisson: Path) -> None:
     )
     assert "target-version" not in pyproject["tool"]["ruff"]
     assert pyproject["dependency-groups"]["dev"]
+
+
+def test_distkits_own_repository_passes_the_review_and_zizmor() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    passed, failed = review(repo)
+    assert failed == []
+    assert len(passed) >= 55
+    assert zizmor_findings(repo) == []
