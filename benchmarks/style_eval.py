@@ -14,8 +14,9 @@ validation excerpts of every style (its penalty chosen by cross-validation there
 test excerpts (its accuracy), then on each model's harmonizations of the test melodies: the share
 heard as each style. Every interval is a 95 % bootstrap over whole pieces.
 
-`--choose-sampler` (validation only) tries a few Gibbs settings for each style model and keeps
-the one with the best mean frame accuracy (`--record` writes it beside the weights); `--split
+`--choose-sampler` (validation only; and nothing else) tries a few Gibbs settings for each style
+model and keeps the one with the best mean frame accuracy (`--record` writes it beside the
+weights); `--split
 test --record` writes each style model's panel summary where `compose --style` ranks it.
 """
 
@@ -204,8 +205,13 @@ def share_as(
 
 SAMPLER_CANDIDATES: dict[str, dict[str, Any]] = {
     "bach-tuned": {},  # distkit-coconet's shipped sampler.json, chosen on Bach's validation split
-    "plain": {"passes": 96, "final_temperature": 0.25},
-    "close-on-final": {"passes": 128, "final_temperature": 0.2, "close_on_tonic": True},
+    "plain": {"passes": 64, "final_temperature": 0.25, "close_on_tonic": True},
+    "plain-rules": {
+        "passes": 64,
+        "final_temperature": 0.25,
+        "close_on_tonic": True,
+        "rule_weight": 100.0,
+    },
 }
 
 
@@ -234,7 +240,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--styles",
+        default=",".join(STYLE_MODELS),
+        help="The style models to run (the check is fitted on every style).",
+    )
     args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(1)  # one thread per harmonization: on a shared machine, many thrash
     if args.choose_sampler and args.split != "validation":
         parser.error("--choose-sampler reads the validation split only")
     styles = (BACH_STYLE, *STYLE_MODELS)
@@ -245,7 +259,8 @@ def main(argv: list[str] | None = None) -> None:
 
         candidates = sampler_candidates()
         choices = {}
-        for style, model in STYLE_MODELS.items():
+        for style in args.styles.split(","):
+            model = STYLE_MODELS[style]
             melodies = held_out(style, "validation", args.excerpts)
             rows = {}
             for label, settings in candidates.items():
@@ -266,6 +281,9 @@ def main(argv: list[str] | None = None) -> None:
                     json.dumps(choices[style], indent=1) + "\n"
                 )
         report["sampler"] = choices
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=1) + "\n")
+        return
 
     # The style check: fitted on real validation music, read once on the chosen split.
     real_validation = {style: held_out(style, "validation", args.real) for style in styles}
@@ -282,7 +300,8 @@ def main(argv: list[str] | None = None) -> None:
 
     panels: dict[str, Any] = {}
     shares: dict[str, dict[str, Any]] = {}
-    for style, model in STYLE_MODELS.items():
+    for style in args.styles.split(","):
+        model = STYLE_MODELS[style]
         melodies = held_out(style, args.split, args.excerpts)
         own = harmonize_all(harmonizer(model), melodies, args.seed, model)
         figures = style_panel(own, melodies)
