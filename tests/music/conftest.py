@@ -58,13 +58,22 @@ class Crashes:
         raise RuntimeError("out of tune")
 
 
+class TouchesKept(Parallel):
+    name = "touches-kept"
+
+    def infill(self, arrangement, mask, *, seed=None):
+        redrawn = np.array(arrangement, dtype=bool)
+        redrawn[1:, :, 30] = True  # a low note everywhere, inside the passage or not
+        return redrawn
+
+
 class FakeBach(Parallel):
     name = "bach-unet"
 
 
 @hookimpl
 def register_music_models(register):
-    for model in (Parallel, WrongShape, ChangesMelody, Crashes):
+    for model in (Parallel, WrongShape, ChangesMelody, Crashes, TouchesKept):
         register(model)
 """
 

@@ -270,6 +270,67 @@ def test_an_endless_time_value_is_refused(site: Path, tmp_path: Path) -> None:
     assert "longer than four bytes" in error_line(done)
 
 
+CPU_SECONDS = 120
+"""CPU time (not wall time) a run of the built-in model may use: 16x what the longest melody
+takes now, a tenth of what it took when each beat of a held note was voiced afresh."""
+
+
+def _limit_memory_and_cpu() -> None:
+    _limit_memory()
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def held_note_file(bars: int) -> bytes:
+    """A MIDI file of one note held for `bars` bars of 4/4 (one tick per quarter note)."""
+    ticks = bars * 4
+    length = bytes([0x80 | (ticks >> 14) & 0x7F, 0x80 | (ticks >> 7) & 0x7F, ticks & 0x7F])
+    body = b"\x00\x90\x48\x50" + length + b"\x80\x48\x00\x00\xff\x2f\x00"
+    header = b"MThd" + struct.pack(">IHHH", 6, 0, 1, 1)
+    return header + b"MTrk" + struct.pack(">I", len(body)) + body
+
+
+def test_one_note_held_for_the_longest_melody_costs_the_built_in_model_little_work(
+    site: Path, tmp_path: Path
+) -> None:
+    """Issue 25, item 11: 36 bytes that hold one note for 4,096 bars took the HMM 223 s; the
+    work now grows with the notes, not with how long they last (its CPU time is bounded)."""
+    data = held_note_file(MAX_BARS)
+    assert len(data) == 36
+    (tmp_path / "held.mid").write_bytes(data)
+    env = {**_env(site), "DISTKIT_DISABLED_PLUGINS": "", "DISTKIT_LOAD_PLUGINS": ""}
+    try:
+        done = subprocess.run(
+            _command("held.mid", "--model", "chorale-hmm", "-o", "out.mid"),
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=10 * CPU_SECONDS,  # a busy machine stretches wall time, not CPU time
+            preexec_fn=_limit_memory_and_cpu,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("compose of one held note hung")
+    assert done.returncode != -signal.SIGXCPU, "over the CPU bound: work grew with the length"
+    _check(done)
+    assert done.returncode == 0, done.stderr
+    arrangement = read_arrangement(tmp_path / "out.mid")
+    assert arrangement.shape == (4, MAX_STEPS, 128)
+    assert arrangement[1:].any(axis=2).all()  # every voice sounds all the way through
+
+
+@pytest.mark.parametrize("tempo", ["nan", "inf", "-inf", "NaN"])
+def test_a_tempo_that_is_not_a_number_is_a_usage_error_before_any_model_runs(
+    site: Path, tmp_path: Path, tempo: str
+) -> None:
+    """Issue 25, item 14: `--tempo nan` passed the 20-300 check and crashed writing MIDI."""
+    done = compose(site, tmp_path, "--example", "--model", "exits", "--tempo", tempo)
+    assert done.returncode == 2
+    assert error_line(done).startswith("Error: the tempo must be between 20 and 300")
+    assert "bye from the model" not in done.stdout + done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- what is read from a file with several tracks or patterns ------------------------------
 
 

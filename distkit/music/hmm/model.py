@@ -70,7 +70,9 @@ class ChoraleHMM(MusicModel):
 
         The chords of the beats with no redrawn cell are kept (where the tables know them) and
         Viterbi re-decodes those between; each kept note is a fixed point of the voicing, so
-        the redrawn notes join their neighbours. Deterministic: `seed` is not used.
+        the redrawn notes join their neighbours. Without a `seed` this is deterministic (the
+        window's likeliest chords); with one, the window's chords are drawn from their
+        posterior, so each seed is another take.
         """
         import numpy as np
 
@@ -94,7 +96,8 @@ class ChoraleHMM(MusicModel):
         onsets = highest_pitches(given[1:, ::STEPS_PER_QUARTER])
         kept = ~padded[1:, ::STEPS_PER_QUARTER][:, : onsets.shape[1]]
         fixed_voices = np.where(kept, onsets, -1)
-        lines = self._lines(melody, fixed_chords, fixed_voices)
+        rng = None if seed is None else np.random.default_rng(seed)
+        lines = self._lines(melody, fixed_chords, fixed_voices, rng)
         fresh = np.zeros_like(given)
         _draw(fresh, lines)
         result[redraw] = fresh[redraw]
@@ -105,6 +108,7 @@ class ChoraleHMM(MusicModel):
         melody: NDArray[np.bool_],
         fixed_chords: NDArray[np.int64] | None = None,
         fixed_voices: NDArray[np.int64] | None = None,
+        rng: np.random.Generator | None = None,
     ) -> NDArray[np.int64]:
         """Alto, tenor and bass pitches (3, steps) under `melody`; -1 where silent."""
         import numpy as np
@@ -119,7 +123,7 @@ class ChoraleHMM(MusicModel):
         beats = beat_grid(melody_line)
         if not (beats >= 0).any():
             return np.full((3, len(melody_line)), -1, dtype=np.int64)
-        harmony = decode(beats, self.tables, self.context, fixed_chords)
+        harmony = decode(beats, self.tables, self.context, fixed_chords, rng)
         voices = voice_chords(harmony, beats, self.tables, fixed_voices)
         lines = voices[:, steps // STEPS_PER_QUARTER]
         lines[:, int(np.flatnonzero(melody_line >= 0)[-1]) + 1 :] = -1

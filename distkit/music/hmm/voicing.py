@@ -179,7 +179,7 @@ def _gap_cost(
 def _chord_options(harmony: Harmony, beat: int) -> list[int]:
     """The decoded chord of a beat and, with emissions known, its ALTERNATIVES likeliest rivals."""
     chosen = int(harmony.chords[beat])
-    if harmony.emission is None or not ALTERNATIVES:
+    if harmony.emission is None or not ALTERNATIVES or harmony.drawn:
         return [chosen]
     ranked = np.argsort(-harmony.emission[beat], kind="stable")
     allowed = ranked[harmony.emission[beat, ranked] > FORBIDDEN]
