@@ -255,9 +255,17 @@ def _fit_all(
 
 def options_for(candidate: Candidate, options: Mapping[str, float]) -> dict[str, float]:
     """The known parameters a family takes: scipy's binomials take n; a registered class
-    takes whatever the user gave (its fit says if it cannot)."""
+    those its `fit` names (all of them if it takes **kwargs or cannot be inspected)."""
     if candidate.registration is not None:
-        return dict(options)
+        import inspect
+
+        try:
+            parameters = inspect.signature(candidate.registration.cls.fit).parameters
+        except (TypeError, ValueError):
+            return dict(options)
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return dict(options)
+        return {key: value for key, value in options.items() if key in parameters}
     if candidate.name in ("binom", "betabinom"):
         return {k: v for k, v in options.items() if k in ("n", "size")}
     return {}

@@ -156,6 +156,7 @@ def test_binomial_counts_with_a_known_n_fit_p_only(tmp_path: Path) -> None:
     assert scipy_binom["k"] == 1
     course_binomial = next(r for r in rows if r["distribution"] == "binomial")
     assert course_binomial["params"]["size"] == 20
+    assert any(r["distribution"] == "gaussian" for r in rows)  # n goes only where it is taken
 
 
 def test_real_data_get_no_discrete_family(tmp_path: Path) -> None:
