@@ -42,6 +42,7 @@ class Job:
     error: str = ""
     usage_error: bool = False
     progress: float | None = None
+    stopping: bool = False  # cancelled or timed out: its worker is being killed
     seconds: float = 0.0
 
     def view(self, typical: float | None) -> dict[str, Any]:
@@ -123,7 +124,7 @@ class Jobs:
     def cancel(self, job_id: str) -> bool:
         """Stop a running job's work now; False if there was no such running job."""
         job = self.get(job_id)
-        if job is None or job.state != "running":
+        if job is None or job.state != "running" or job.stopping:
             return False
         self._end(job, "cancelled", "cancelled")
         return True
@@ -144,7 +145,7 @@ class Jobs:
         answer = self._read_answer(job)
         timer.cancel()
         with self._lock:
-            if job.state != "running":
+            if job.state != "running" or job.stopping:
                 return
             job.seconds = time.monotonic() - job.started
             if isinstance(answer, dict) and isinstance(answer.get("result"), dict):
@@ -180,12 +181,16 @@ class Jobs:
         self._end(job, "timed-out", f"the model took over {self.seconds:g} s and was stopped")
 
     def _end(self, job: Job, state: str, why: str) -> None:
+        """Kill a running job's worker, then say how it ended (so that nobody sees it ended
+        while its process still runs)."""
         with self._lock:
-            if job.state != "running":
+            if job.state != "running" or job.stopping:
                 return
+            job.stopping = True
+        _kill(job.process)
+        with self._lock:
             job.state, job.error = state, why
             job.seconds = time.monotonic() - job.started
-        _kill(job.process)
 
     def _forget_old(self) -> None:
         finished = [job for job in self._jobs.values() if job.state != "running"]

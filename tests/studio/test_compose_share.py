@@ -85,7 +85,7 @@ def test_share_never_overwrites_a_page_without_force(tmp_path: Path) -> None:
     page.write_text("my own page")
     code, _, stderr = compose("--notes", "C4", "-o", str(tmp_path / "a.mid"), "--share", str(page))
     assert code == 2
-    assert stderr.strip() == f"Error: {page} already exists (use --force to overwrite it)"
+    assert stderr.strip() == f"Error: {page} already exists; use --force to overwrite it"
     assert page.read_text() == "my own page"
     assert not (tmp_path / "a.mid").exists()  # checked before anything is written
     assert (

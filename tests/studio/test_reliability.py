@@ -84,7 +84,8 @@ def test_the_browser_is_not_given_the_token_on_its_command_line(
         "if page.is_file():\n"
         "    seen.update(mode=stat.S_IMODE(page.stat().st_mode), page=page.read_text(),\n"
         "                folder=stat.S_IMODE(page.parent.stat().st_mode))\n"
-        "record.write_text(json.dumps(seen))\n"
+        "record.with_suffix('.tmp').write_text(json.dumps(seen))\n"
+        "record.with_suffix('.tmp').rename(record)\n"
     )
     browser.chmod(0o755)
     env = {**os.environ, **model_env(model_site, tmp_path), "BROWSER": f"{browser} %s"}
