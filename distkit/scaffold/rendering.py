@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 from collections.abc import Callable, Mapping
@@ -59,12 +60,17 @@ def _bytecode_cache(jinja2: Any) -> Any:
     checksum), so a later `distkit new` skips Jinja's compiling; None where it cannot be made."""
     from platformdirs import user_cache_path
 
+    class QuietCache(jinja2.FileSystemBytecodeCache):  # type: ignore[misc]
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):  # a full or read-only cache: compile next time
+                super().dump_bytecode(bucket)
+
     folder = user_cache_path("distkit") / f"jinja-{__version__}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return QuietCache(str(folder))
 
 
 def _plain_name(name: str) -> str:
