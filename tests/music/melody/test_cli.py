@@ -125,3 +125,20 @@ def test_continue_in_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Continued melody by 2 bars with folk-ngram" in done.stdout
     assert read_arrangement(tmp_path / "real.mid").shape == (1, 6 * BAR_STEPS, 128)
+
+
+def test_the_readmes_continue_examples_run() -> None:
+    import shlex
+
+    readme = Path(__file__).resolve().parents[3] / "README.md"
+    lines = [
+        line.split("#")[0]
+        for line in readme.read_text().splitlines()
+        if line.startswith("distkit compose") and "--continue" in line
+    ]
+    assert len(lines) == 2
+    for line in lines:
+        result = CliRunner().invoke(cli, [*shlex.split(line)[1:], "--seed", "0"])
+        assert result.exit_code == 0, result.output
+    assert Path("tune.mid").exists()
+    assert Path("melody-continued.mid").exists()
