@@ -38,7 +38,7 @@ from distkit.music.melody.model import SETTINGS, FolkNgram, data_file, shipped_n
 GIVEN_BARS = 4
 CONTINUED_BARS = 4
 COPY_RUN = 8
-TEMPERATURES = (0.7, 0.8, 0.9, 1.0)
+TEMPERATURES = (0.8, 0.9, 1.0)
 RESAMPLES = 2000
 
 
@@ -150,11 +150,12 @@ def continuation_panel(
     cases: Sequence[Opening],
     train: set[int],
     seeds: int,
+    closes: Sequence[bool] = (False, True),
 ) -> dict[str, dict[str, list[float]]]:
     """The measures of the real bars 5-8 and of each model's continuations (free and closed)."""
     table = {"real tunes": summarise([[measures(o, o.real, train)] for o in cases])}
     for name, (predictor, temperature) in predictors.items():
-        for close in (False, True):
+        for close in closes:
             rows = []
             for index, case in enumerate(cases):
                 key = estimate_key(case.given)  # as `compose --continue` would
@@ -211,18 +212,22 @@ def nll_panel(
     return out
 
 
-def models() -> dict[str, tuple[Any, Any, float]]:
+def models(
+    weights: Path | None = None, only: Sequence[str] | None = None
+) -> dict[str, tuple[Any, Any, float]]:
     """name: (predictor, NLL scorer, temperature) of the n-gram and the Transformer if installed."""
     ngram = shipped_ngram()
     found: dict[str, tuple[Any, Any, float]] = {
         "folk-ngram": (ngram, ngram.event_nll, FolkNgram().temperature())
     }
+    if only and "folk-transformer" not in only:
+        return {name: found[name] for name in only}
     try:
         from distkit_melody.model import FolkTransformer, TransformerPredictor, load_network
     except ImportError:
         print("warning: distkit-melody is not installed; the n-gram alone", file=sys.stderr)
         return found
-    predictor = TransformerPredictor(load_network())
+    predictor = TransformerPredictor(load_network(weights) if weights else load_network())
     found["folk-transformer"] = (predictor, predictor.event_nll, FolkTransformer().temperature())
     return found
 
@@ -236,7 +241,9 @@ def choose_temperatures(
     for name, (predictor, _, _) in found.items():
         readings = {}
         for temperature in TEMPERATURES:
-            table = continuation_panel({name: (predictor, temperature)}, cases, train, seeds)
+            table = continuation_panel(
+                {name: (predictor, temperature)}, cases, train, seeds, closes=(False,)
+            )
             readings[temperature] = table[name]
         good = [
             t
@@ -276,6 +283,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--openings", type=int, default=300, help="openings to continue")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--only", metavar="NAME,...", help="measure only these models")
+    parser.add_argument("--weights", type=Path, help="the Transformer's weights [the shipped]")
     parser.add_argument("--write", action="store_true", help="with --choose: record them")
     args = parser.parse_args(argv)
     if args.choose and args.split != "validation":
@@ -285,7 +294,9 @@ def main(argv: list[str] | None = None) -> None:
     train = training_windows(parts["train"])
     cases = openings(held_out)
     cases = [cases[i] for i in np.random.default_rng(1).permutation(len(cases))[: args.openings]]
-    found = models()
+    found = models(args.weights, args.only.split(",") if args.only else None)
+    if args.only:
+        found = {name: found[name] for name in args.only.split(",")}
     print(
         f"{len(parts['train'])} train tunes; {args.split}: {len(held_out)} tunes, "
         f"{len(cases)} openings continued",
