@@ -80,7 +80,7 @@ def models(
 ) -> dict[str, Any]:
     """Every registered music model with its plugin, description, optional members and the
     seconds it last took here (None until measured), and the default's name."""
-    from distkit.music.compose import default_model
+    from distkit.music.model_calls import default_model
     from distkit.plugins import get_registry
     from distkit.plugins.describe import description
 
@@ -227,8 +227,8 @@ def harmonize_now(body: Any, progress: Callable[[float], None] | None = None) ->
 
     A model whose `harmonize` takes a `progress` keyword is given `progress`, which it may
     call with the fraction of its work done (a sampler's steps, say)."""
-    from distkit.music.compose import default_model
-    from distkit.music.compose import harmonize as run_model
+    from distkit.music.model_calls import default_model
+    from distkit.music.model_calls import harmonize as run_model
     from distkit.plugins import MUSIC_MODEL, get_registry
 
     request = harmonize_request(body)
@@ -311,37 +311,27 @@ def run_request(body: Any, progress: Callable[[float], None] | None = None) -> d
 
 
 def continue_now(body: Any) -> dict[str, Any]:
-    """The notes the model's `continue_melody` adds after the melody (whose own notes it must
-    keep exactly), and the new length."""
-    import numpy as np
-
-    from distkit.errors import PluginError
+    """The notes a melody model adds after the melody (`distkit.music.melody.continuing`, which
+    completes the last bar first and checks the model kept the given notes), and the new
+    length."""
+    from distkit.music.melody.continuing import continue_melody
 
     request = continue_request(body)
-    registration, model = _model_with(request["model"], "continue_melody", "continue a melody")
     melody = track_of([Note(*n) for n in request["notes"]], request["steps"])
-    with plugin_guard(registration.plugin, f"in {registration.name}'s continue_melody"):
-        answer = model.continue_melody(melody, request["bars"], seed=request["seed"])
-        roll = np.asarray(answer).astype(bool)
-    if roll.ndim != 2 or roll.shape[1] != PITCHES or roll.shape[0] < melody.shape[0]:
-        raise PluginError(f"{registration.name}'s continue_melody returned shape {roll.shape}")
-    if not np.array_equal(roll[: melody.shape[0]], melody):
-        raise PluginError(f"{registration.name}'s continue_melody changed the given melody")
-    roll = roll[: melody.shape[0] + request["bars"] * BAR]
-    given = melody.shape[0]
-    added = [[n.pitch, n.start + given, n.end + given] for n in notes_of(roll[given:])]
-    return {"added": added, "steps": int(roll.shape[0])}
+    continued = continue_melody(melody, request["bars"], request["model"], seed=request["seed"])
+    given = continued.given_steps
+    added = [[n.pitch, n.start + given, n.end + given] for n in notes_of(continued.melody[given:])]
+    return {"added": added, "steps": int(continued.melody.shape[0]), "model": continued.model}
 
 
 def infill_now(body: Any) -> dict[str, Any]:
-    """The arrangement with the chosen voices redrawn over the passage by the model's `infill`;
-    every cell outside the mask kept exactly."""
+    """The arrangement with the chosen voices redrawn over the passage by the model's `infill`
+    (`distkit.music.model_calls.infill`, which checks every other cell is kept exactly)."""
     import numpy as np
 
-    from distkit.errors import PluginError
+    from distkit.music.model_calls import infill
 
     request = infill_request(body)
-    registration, model = _model_with(request["model"], "infill", "regenerate a passage")
     steps = request["steps"]
     arrangement = np.stack(
         [track_of([Note(*n) for n in request["voices"][v]], steps) for v in VOICES]
@@ -349,42 +339,17 @@ def infill_now(body: Any) -> dict[str, Any]:
     mask = np.zeros((len(VOICES), steps), dtype=bool)
     for voice in request["redraw"]:
         mask[VOICES.index(voice), request["start"] : request["end"]] = True
-    with plugin_guard(registration.plugin, f"in {registration.name}'s infill"):
-        answer = model.infill(arrangement, mask, seed=request["seed"])
-        result = np.asarray(answer).astype(bool)
-    if result.shape != arrangement.shape:
-        raise PluginError(f"{registration.name}'s infill returned shape {result.shape}")
-    kept = ~mask[:, :, None].repeat(PITCHES, axis=2)
-    if not np.array_equal(result[kept], arrangement[kept]):
-        raise PluginError(f"{registration.name}'s infill changed notes outside the passage")
+    result = infill(arrangement, mask, request["model"], seed=request["seed"])
     return {
-        "model": registration.name,
-        "plugin": registration.plugin,
+        "model": result.model,
+        "plugin": result.plugin,
         "steps": steps,
         "seed": request["seed"],
-        "voices": {v: [list(n) for n in notes_of(t)] for v, t in zip(VOICES, result, strict=True)},
+        "voices": {
+            v: [list(n) for n in notes_of(t)]
+            for v, t in zip(VOICES, result.arrangement, strict=True)
+        },
     }
-
-
-def _model_with(name: str | None, member: str, action: str) -> tuple[Any, Any]:
-    """The registration and an instance of the named model; a UsageError if it lacks `member`."""
-    from distkit.music.compose import default_model
-    from distkit.plugins import MUSIC_MODEL, get_registry
-
-    registry = get_registry()
-    registration = registry.lookup(MUSIC_MODEL, name or default_model(registry))
-    if not callable(getattr(registration.cls, member, None)):
-        raise UsageError(f"{registration.name} cannot {action} (it has no {member})")
-    with plugin_guard(registration.plugin, f"making {registration.name}"):
-        model = registration.cls()
-    return registration, model
-
-
-def plugin_guard(plugin: str, action: str) -> Any:
-    """`distkit.plugins.plugin_code`: a model's failure as one PluginError naming it."""
-    from distkit.plugins import plugin_code
-
-    return plugin_code(plugin, action)
 
 
 def _takes_progress(cls: type[Any]) -> bool:

@@ -546,7 +546,7 @@ function render() {
   $("play-all").disabled = !state.melody.notes.length;
   $("another-take").disabled = !ready || state.job !== null;
   const model = state.models.find((m) => m.name === $("model").value) || {};
-  $("continue-controls").hidden = !model.continue_melody;
+  $("continue-controls").hidden = !state.models.some((m) => m.continue_melody);
   $("passage-controls").hidden = !model.infill || !ready;
   if (ready) {
     const a = state.arrangement;
@@ -642,7 +642,7 @@ async function harmonize(seed) {
 // Continue the melody by N bars with a model that has continue_melody.
 function continueMelody() {
   if (!state.melody.notes.length) { say("harmonize", "Play or load a melody first.", "error"); return; }
-  const model = $("model").value;
+  const model = $("continue-model").value;
   const seed = seedValue();
   if (seed === false) return;
   const bars = Number($("continue-bars").value);
@@ -863,6 +863,8 @@ async function loadModels() {
   for (const style of styles) picker.appendChild(new Option(style === "other" ? "other models" : style, style));
   fillModels("");
   $("model").value = answer.default;
+  const melodyModels = answer.models.filter((m) => m.continue_melody);
+  $("continue-model").replaceChildren(...melodyModels.map((m) => new Option(m.name, m.name)));
   describeModel();
 }
 
@@ -993,6 +995,7 @@ async function start() {
   $("regenerate").addEventListener("click", regenerate);
   for (const id of ["passage-from", "passage-to"]) $(id).addEventListener("change", render);
   $("continue-bars").addEventListener("change", () => $("continue-bars").blur());
+  $("continue-model").addEventListener("change", () => $("continue-model").blur());
   $("model").addEventListener("keydown", (event) => {
     if (event.key === "Enter") { event.preventDefault(); harmonize(); }
   });
