@@ -180,15 +180,47 @@ def date_changelog(changelog: str, version: str, day: datetime.date) -> str:
 
 def released_section(changelog: str, version: str) -> str:
     """The entries under `version`'s heading (up to the next heading of its level or above),
-    as a GitHub Release's notes; ReleaseError when there is no such heading."""
-    heading = re.compile(
-        rf"^(#{{2,3}})[ \t]*\[?{re.escape(version)}\]?([ \t]+-[^\n]*)?\r?$", re.MULTILINE
-    )
-    match = heading.search(changelog)
-    if match is None:
+    as a GitHub Release's notes; ReleaseError when there is no such heading.
+
+    A final release's notes also hold the entries of its own pre-releases and development
+    releases (0.2.0 gathers 0.2.0rc2, 0.2.0rc1, ...), each under its version in bold, so the
+    notes say everything since the last final release.
+    """
+    sections = _sections(changelog)
+    if version not in sections:
         raise ReleaseError(f"{CHANGELOG} has no section for {version}")
-    level = len(match.group(1))
-    following = re.compile(rf"^#{{1,{level}}}[ \t]", re.MULTILINE)
-    end = following.search(changelog, match.end())
-    body = changelog[match.end() : end.start() if end else len(changelog)]
-    return body.replace("\r\n", "\n").strip("\n") + "\n"
+    parts = [sections[version]] if sections[version] else []
+    if not Version(version).is_prerelease:
+        for earlier, body in sections.items():
+            if body and earlier != version and _is_step_towards(earlier, version):
+                parts.append(f"**{earlier}**\n\n{body}")
+    return "\n\n".join(parts) + "\n" if parts else "No changes were noted for this release.\n"
+
+
+_HEADING = re.compile(r"^(#{2,3})[ \t]*\[?([^\]\s]+)\]?(?:[ \t]+-[^\n]*)?\r?$", re.MULTILINE)
+
+
+def _sections(changelog: str) -> dict[str, str]:
+    """Each version heading's entries (CRLF read as LF, blank lines at the ends dropped), in
+    the CHANGELOG's order (newest first)."""
+    text = changelog.replace("\r\n", "\n")
+    headings = list(_HEADING.finditer(text))
+    found: dict[str, str] = {}
+    for index, match in enumerate(headings):
+        level = len(match.group(1))
+        end = len(text)
+        for later in headings[index + 1 :]:
+            if len(later.group(1)) <= level:
+                end = later.start()
+                break
+        found.setdefault(match.group(2), text[match.end() : end].strip("\n"))
+    return found
+
+
+def _is_step_towards(earlier: str, final: str) -> bool:
+    """Whether `earlier` is a pre-release or development release of the final `final`."""
+    try:
+        candidate = Version(earlier)
+    except InvalidVersion:
+        return False
+    return candidate.is_prerelease and candidate.base_version == Version(final).base_version

@@ -20,7 +20,7 @@ from packaging.version import Version
 
 from distkit.cli import cli
 from distkit.errors import UsageError
-from distkit.release.version_bump import PARTS, SPECS, next_version
+from distkit.release.version_bump import PARTS, SPECS, next_version, released_section
 from distkit.scaffold import create
 from distkit.scaffold.update import start_history
 from tests.lifecycle.conftest import git, status
@@ -165,6 +165,31 @@ def test_notes_hold_the_released_section_and_never_overwrite(package: Path) -> N
     assert f"{notes} exists" in err
     assert notes.read_text() == "- Faster pdf.\n"
     assert version(package) == "0.1.1"
+
+
+def test_a_final_release_s_notes_gather_its_pre_releases(package: Path) -> None:
+    assert distkit("release", "minor", str(package), "--pre", "rc")[0] == 0
+    note(package, "Second.")
+    assert distkit("release", "rc", str(package))[0] == 0
+    note(package, "Third.")
+    notes = package.parent / "notes.md"
+    code, _, err = distkit("release", "final", str(package), "--notes", str(notes))
+    assert code == 0, err
+    assert notes.read_text() == (
+        "- Third.\n\n**0.2.0rc2**\n\n- Second.\n\n**0.2.0rc1**\n\n- Faster pdf.\n"
+    )
+
+
+def test_notes_keep_subsections_and_stop_at_the_next_version() -> None:
+    changelog = (
+        "# Changelog\r\n\r\n## Unreleased\r\n\r\n## 1.0.0 - 2026-12-01\r\n\r\n"
+        "### Added\r\n\r\n- A thing.\r\n\r\n### Fixed\r\n\r\n- A bug.\r\n\r\n"
+        "## 0.9.0 - 2026-11-01\r\n\r\n- Old.\r\n"
+    )
+    assert released_section(changelog, "1.0.0") == (
+        "### Added\n\n- A thing.\n\n### Fixed\n\n- A bug.\n"
+    )
+    assert released_section(changelog, "0.9.0") == "- Old.\n"
 
 
 def test_a_crlf_changelog_is_released_and_keeps_its_line_endings(package: Path) -> None:
