@@ -75,6 +75,7 @@ def test_regenerate_redraws_only_the_ticked_voices_in_the_passage(
     page.wait_for_function(
         "before => JSON.stringify(state.arrangement.voices) !== before", arg=before
     )
+    expect(page.locator("#harmonize-message")).to_contain_text("bars 2-2 regenerated (alto)")
     snapshot(page, tmp_path, "studio-regenerate")
     voices = page.evaluate("() => state.arrangement.voices")
     old = page.evaluate(f"() => JSON.parse({before!r})")

@@ -551,7 +551,8 @@ function render() {
   if (ready) {
     const a = state.arrangement;
     const seed = a.seed === null || a.seed === undefined ? "" : `, seed ${a.seed}`;
-    say("harmonize", `Harmonized with ${a.model} (plugin ${a.plugin}${seed})${a.edited ? ", edited by hand" : ""}.`);
+    const since = [a.regenerated, a.edited ? "edited by hand" : ""].filter(Boolean).join("; ");
+    say("harmonize", `Harmonized with ${a.model} (plugin ${a.plugin}${seed})${since ? `; ${since}` : ""}.`);
   } else if (!state.job) {
     say("harmonize", "");
   }
@@ -669,7 +670,11 @@ function regenerate() {
   };
   startJob(body, `Regenerating ${redraw.join(", ")} in bars ${$("passage-from").value}-${$("passage-to").value}…`, (result) => {
     remember();
-    state.arrangement = { ...result, voices: { ...result.voices, soprano: state.melody.notes } };
+    const bars = `bars ${$("passage-from").value}-${$("passage-to").value}`;
+    state.arrangement = {
+      ...result, voices: { ...result.voices, soprano: state.melody.notes },
+      regenerated: `${bars} regenerated (${redraw.join(", ")})`,
+    };
     render();
   });
 }
