@@ -86,7 +86,7 @@ def create_app(*, token: str, port: int, jobs: Jobs | None = None) -> Guard:
         if job is None:
             return JSONResponse({"error": "no such harmonization (the studio restarted?)"}, 404)
         if request.method == "DELETE":
-            work.cancel(job.id)
+            await run_in_threadpool(work.cancel, job.id)  # kills and reaps its worker
         return JSONResponse(job.view(work.typical(job.model)))
 
     async def export(request: Request) -> Response:

@@ -119,7 +119,7 @@ def serve(
         timeout_graceful_shutdown=1,  # a slow client cannot hold the server after Ctrl-C
         timeout_keep_alive=5,
     )
-    server = _Server(config)
+    server = _quiet_server(config)
     pages: list[Path] = []
 
     def announce() -> None:
@@ -174,5 +174,6 @@ def _server_class() -> type[Any]:
     return Server
 
 
-def _Server(config: Any) -> Any:
+def _quiet_server(config: Any) -> Any:
+    """A uvicorn server for `config` that stops on signals without re-raising them."""
     return _server_class()(config)
