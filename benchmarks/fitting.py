@@ -8,7 +8,7 @@ distribution: the distance is the largest gap between the two CDFs (over a fine 
 distribution's quantiles, or every whole number of its range). Wall times are for the same
 families on the same data, each tool using every CPU (fitter and distkit in worker processes,
 distfit with n_jobs=-1), after one untimed warm-up run each. fitter and distfit are benchmark
-tools only (pip install fitter distfit), not distkit dependencies; fitter fits no discrete
+tools only (`pip install --group fit-bench`), not distkit dependencies; fitter fits no discrete
 family, and distfit's discrete method fits the binomial only.
 
 Goals: distkit's top fit closer to the truth than fitter's and distfit's on average; at most a
