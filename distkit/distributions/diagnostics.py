@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from distkit.distributions.candidates import Candidate, Fit
+from distkit.distributions.candidates import SCIPY, Candidate, Fit
 from distkit.distributions.fitting import FitResult, check_png
 from distkit.distributions.ranking import Ranking, options_for
+from distkit.distributions.scipy_families import ScipyForm
 from distkit.errors import FitRefused
 
 
@@ -18,16 +19,25 @@ def save_fit_panels(result: FitResult, png: Path, *, force: bool = False) -> Non
     check_png(png, force=force)
     discrete = getattr(result.distribution, "discrete", False) is True
     candidate = Candidate(result.name, result.plugin, discrete, result.registration)
-    scipy_form = None
-    fit = Fit(
-        candidate,
-        result.params,
-        scipy_form,
-        result.distribution,
-        len(result.params),
-        len(result.data),
-    )
-    save_panels(result.data, [fit], png)
+    k, n = len(result.params), len(result.data)
+    fit = Fit(candidate, result.params, None, result.distribution, k, n)
+    trial = _one_trial(result)
+    save_panels(result.data, [trial] if trial else [fit], png, first=fit if trial else None)
+
+
+def _one_trial(result: FitResult) -> Fit | None:
+    """For a binomial fitted to the course's 0/1 trials (n = their count), what each value
+    follows: one Bernoulli(p) trial; the data are compared with it, not with the count."""
+    import numpy as np
+
+    params, data = result.params, result.data
+    if set(params) != {"prob", "size"} or params["size"] != data.size:
+        return None
+    if not np.isin(data, (0.0, 1.0)).all():
+        return None
+    form = ScipyForm("bernoulli", (params["prob"],))
+    candidate = Candidate("bernoulli", SCIPY, discrete=True)
+    return Fit(candidate, {"p": params["prob"]}, form, form.frozen(), 1, data.size)
 
 
 def save_best_panels(ranking: Ranking, png: Path, *, top: int = 3, force: bool = False) -> None:

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 MAX_MARKERS = 500  # QQ and PP points drawn at most, at evenly spread plotting positions
 
 
-def panels_figure(data: FloatArray, fits: Sequence[Fit]) -> Figure:
-    """A 2 x 2 figure of `fits` (best first) against `data`."""
+def panels_figure(data: FloatArray, fits: Sequence[Fit], *, first: Fit | None = None) -> Figure:
+    """A 2 x 2 figure of `fits` (best first) against `data`; `first`, when given, is the fit
+    whose own picture fills the first panel (the others compare the data with `fits`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -33,18 +34,25 @@ def panels_figure(data: FloatArray, fits: Sequence[Fit]) -> Figure:
     FigureCanvasAgg(figure)
     density, cdf, qq, pp = figure.subplots(2, 2).ravel()
     discrete = all(fit.candidate.discrete for fit in fits)
-    _densities(density, data, fits, discrete=discrete)
+    _densities(density, data, [first] if first is not None else fits, discrete=discrete)
     _cdfs(cdf, data, fits, discrete=discrete)
     _qq(qq, data, fits)
     _pp(pp, data, fits)
     n = f"{data.size:,}"
-    figure.suptitle(f"{', '.join(fit.candidate.name for fit in fits)} against {n} values")
+    names = [fit.candidate.name for fit in ([first] if first is not None else fits)]
+    figure.suptitle(f"{', '.join(names)} against {n} values")
     return figure
 
 
-def save_panels(data: FloatArray, fits: Sequence[Fit], path: str | os.PathLike[str]) -> Path:
+def save_panels(
+    data: FloatArray,
+    fits: Sequence[Fit],
+    path: str | os.PathLike[str],
+    *,
+    first: Fit | None = None,
+) -> Path:
     """Write `panels_figure` as a PNG (the caller has checked the path)."""
-    figure = panels_figure(data, fits)
+    figure = panels_figure(data, fits, first=first)
     figure.savefig(Path(path), format="png", dpi=100)
     return Path(path)
 
@@ -118,7 +126,8 @@ def _qq(ax: Axes, data: FloatArray, fits: Sequence[Fit]) -> None:
     import numpy as np
 
     p = _positions(data.size)
-    observed = np.quantile(data, p)
+    discrete = all(fit.candidate.discrete for fit in fits)
+    observed = np.quantile(data, p, method="inverted_cdf" if discrete else "linear")
     for index, fit in enumerate(fits):
         theirs = _quantiles(fit, p, data)
         ax.plot(
