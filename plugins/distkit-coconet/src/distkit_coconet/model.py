@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from distkit.music.base import STEPS_PER_QUARTER, as_melody, highest_pitches, melody_final
 from distkit_coconet.settings import GibbsSettings
-from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, REST, TOKENS
+from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, PITCH_SPAN, REST, TOKENS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,6 +67,40 @@ class BachCoconet:
             candidates.append(candidate)
         return candidates[best_chain(candidates, nlls, self.settings)]
 
+    def infill(
+        self, arrangement: NDArray[Any], mask: NDArray[Any], *, seed: int | None = None
+    ) -> NDArray[np.bool_]:
+        """`arrangement` (4, steps, 128) with alto, tenor and bass redrawn where `mask`
+        (4, steps) is True, by Gibbs sampling under the mask: the network sees every kept note,
+        and only the masked cells are ever hidden and drawn. Everything else is kept exactly."""
+        import numpy as np
+
+        from distkit_coconet.data import decode
+        from distkit_coconet.sampling import gibbs
+
+        given = np.asarray(arrangement).astype(bool)
+        redraw = np.asarray(mask).astype(bool).copy()
+        redraw[0] = False
+        if not redraw.any() or not given[0].any():
+            return given.copy()
+        line, shift = soprano_line(given[0])
+        key = key_of(given[0])
+        allowed = None
+        if self.settings.close_on_tonic:
+            allowed = tonic_close(line, key, dominant_before=self.settings.dominant_before)
+        known = _tokens_in_range(highest_pitches(given[1:]), shift)
+        network = load_network(self.weights)
+        chains, nlls = gibbs(
+            network, line, self.settings, seed, allowed, key[0], known=known, redraw=redraw[1:]
+        )
+        candidates = []
+        for tokens in chains:
+            candidate = given.copy()
+            drawn = _shift_octaves(decode(tokens[1:]), -shift)
+            candidate[1:][redraw[1:]] = drawn[redraw[1:]]
+            candidates.append(candidate)
+        return candidates[best_chain(candidates, nlls, self.settings)]
+
     def negative_log_likelihood(self, arrangement: NDArray[Any], *, seed: int = 0) -> float:
         """Nats per alto/tenor/bass cell of `arrangement` (4, steps, 128) under the network."""
         import numpy as np
@@ -86,6 +120,21 @@ def _shift_octaves(roll: NDArray[np.bool_], shift: int) -> NDArray[np.bool_]:
     elif shift < 0:
         moved[..., shift:] = False
     return moved
+
+
+def _tokens_in_range(lines: NDArray[np.int64], shift: int) -> NDArray[np.int64]:
+    """Voice lines (voices, steps) of MIDI pitches (-1 silent) moved `shift` semitones, as
+    tokens; a pitch outside the network's range moves by octaves into it (what the network
+    reads of a kept note; the note itself is kept as it was)."""
+    import numpy as np
+
+    pitches = lines + shift
+    top = LOWEST_PITCH + PITCH_SPAN
+    pitches = np.where(
+        pitches < LOWEST_PITCH, LOWEST_PITCH + (pitches - LOWEST_PITCH) % 12, pitches
+    )
+    pitches = np.where(pitches >= top, top - 12 + (pitches - top) % 12, pitches)
+    return np.where(lines >= 0, pitches - LOWEST_PITCH, REST).astype(np.int64)
 
 
 def best_chain(

@@ -47,15 +47,23 @@ def gibbs(
     seed: int | None = None,
     allowed: NDArray[np.bool_] | None = None,
     tonic: int | None = None,
+    known: NDArray[np.int64] | None = None,
+    redraw: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """(chains, 4, steps) tokens: `soprano` (steps,) with alto, tenor and bass sampled under it
     in each of `settings.chains` independent chains; and each chain's pseudo-NLL per cell.
 
     `allowed` (3, steps, TOKENS), if given, limits the tokens each lower cell may take; the
-    melody's `tonic` pitch class, if given, lets the rules judge leading notes.
+    melody's `tonic` pitch class, if given, lets the rules judge leading notes. With `known`
+    (3, steps) tokens and a `redraw` mask (3, steps), only the masked cells are ever hidden and
+    drawn (Gibbs sampling under the mask); the others keep their known tokens.
     """
     chain = _Chain(network, settings, allowed, tonic, seed, np.asarray(soprano, dtype=np.int64))
     steps, chains = len(soprano), settings.chains
+    open_cells = torch.ones((3, steps), dtype=torch.bool)
+    if known is not None and redraw is not None:
+        chain.tokens[:, 1:] = torch.from_numpy(np.asarray(known, dtype=np.int64))
+        open_cells = torch.from_numpy(np.asarray(redraw, dtype=bool))
     with torch.no_grad():
         for step in range(settings.passes):
             if step == 0:
@@ -63,13 +71,13 @@ def gibbs(
             else:
                 share = hidden_share(step, settings)
                 hidden = torch.rand((chains, 3, steps), generator=chain.source) < share
-            chain.redraw(hidden, temperature_at(step, settings), steer=step > 0)
+            chain.redraw(hidden & open_cells, temperature_at(step, settings), steer=step > 0)
         for _sweep in range(settings.sweeps):
             for voice in range(3):
                 for parity in (0, 1):
                     hidden = torch.zeros((chains, 3, steps), dtype=torch.bool)
                     hidden[:, voice, parity::2] = True
-                    chain.redraw(hidden, settings.final_temperature, steer=True)
+                    chain.redraw(hidden & open_cells, settings.final_temperature, steer=True)
         scores = pseudo_nll(network, chain.tokens) / (3 * steps)
     return chain.tokens.numpy(), scores.double().numpy()
 
