@@ -99,12 +99,16 @@ def identity(root: Path, name: str, email: str) -> list[str]:
     return options
 
 
-def init_with_first_commit(folder: Path, message: str, options: list[str]) -> str:
-    """Make `folder` a git repository whose first commit holds all its files; return it."""
+def init_with_first_commit(
+    folder: Path, message: str, options: list[str], *, also_branch: str | None = None
+) -> None:
+    """Make `folder` a git repository whose first commit holds all its files, with the branch
+    `also_branch` (if given) at that commit as well."""
     run(folder, "init", "--quiet")
     run(folder, "add", "--all")
     run(folder, *options, "commit", "--quiet", "--no-verify", "-m", message)
-    return head(folder)
+    if also_branch:
+        run(folder, "branch", also_branch)
 
 
 def head(root: Path) -> str:

@@ -26,8 +26,9 @@ def start_history(package: Path) -> bool:
     record = read_answers(package)
     options = identity(package, record.context)
     try:
-        first = git.init_with_first_commit(package, "Create the package with distkit new", options)
-        git.set_branch(package, TEMPLATE_BRANCH, first)
+        git.init_with_first_commit(
+            package, "Create the package with distkit new", options, also_branch=TEMPLATE_BRANCH
+        )
     except BaseException:  # Ctrl-C or a git failure: no half-made repository is left
         shutil.rmtree(package / ".git", ignore_errors=True)
         raise
