@@ -8,14 +8,19 @@ this process, without a limit.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
+
+from distkit.errors import SignalReceived
 
 Progress = Callable[[int, int], None]
 
@@ -97,9 +102,34 @@ def _serve(connection: Any, jobs: Sequence[Job]) -> None:
             payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # an unpicklable result is a failed job
             payload = pickle.dumps(("error", f"its result cannot be sent: {error}"))
-        connection.send_bytes(payload)
+        try:
+            connection.send_bytes(payload)
+        except OSError:  # the parent is gone: nobody is waiting for this
+            break
     connection.close()
     os._exit(0)  # no atexit handlers or buffers of the parent's run twice
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While the pool runs (in the main thread), SIGTERM unwinds it, so that its workers are
+    stopped, then is delivered again to the handler from before (by default, the end)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise SignalReceived(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    except SignalReceived as received:
+        signal.signal(signal.SIGTERM, previous)
+        os.kill(os.getpid(), received.signum)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass
@@ -127,6 +157,10 @@ class _Pool:
         self.done = 0
 
     def run(self) -> list[Outcome]:
+        with _sigterm_unwinds():
+            return self._run()
+
+    def _run(self) -> list[Outcome]:
         waiting = list(range(len(self.jobs)))[::-1]
         try:
             self.workers = [self._spawn() for _ in range(self.size)]

@@ -234,6 +234,33 @@ def test_ctrl_c_during_a_ranking_stops_it_and_its_workers_without_a_traceback(
     assert not _alive(int(pidfile.read_text()))
 
 
+def test_sigterm_during_a_ranking_ends_it_and_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
+    site = PluginSite(tmp_path)
+    pidfile = tmp_path / "worker.pid"
+    site.add("sleepyplugin", SLEEPY.format(pidfile=str(pidfile)))
+    data = write(tmp_path, np.random.default_rng(9).normal(0, 1, 100))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "DISTKIT_LOAD_PLUGINS": "sleepyplugin"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "distkit", "fit", "--best", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    for _ in range(600):  # until the worker has started the endless fit
+        if pidfile.exists() and pidfile.read_text():
+            break
+        time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGTERM
+    assert "Traceback" not in stderr
+    assert not _alive(int(pidfile.read_text()))
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
