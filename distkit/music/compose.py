@@ -162,7 +162,8 @@ def compose(
     passage = None
     if request.regenerate is not None:
         passage = parse_passage(request.regenerate, request.voices, roll.shape[1])
-    outputs = Outputs(request.output or _default_output(request, source), *_extras(request))
+    midi = request.output or _default_output(request, source)
+    outputs = Outputs(midi, request.png, request.wav, request.share)
     check_outputs(outputs, force=request.force, source=request.melody)
     if request.wav is not None:
         check_wav_seconds(roll.shape[-2], tempo)
@@ -239,13 +240,14 @@ def _read(
         from distkit.music.midi import load_melody
 
         melody = load_melody(request.melody, track=request.track)
-        for kind, text in (
+        remarks: list[tuple[RemarkKind, str | None]] = [
             ("pattern", melody.pattern_remark()),
             ("track", melody.track_remark()),
             ("chords", melody.chord_warning()),
-        ):
+        ]
+        for kind, text in remarks:
             if text:
-                tell(Remark(kind, text))  # type: ignore[arg-type]
+                tell(Remark(kind, text))
         return melody.roll, melody.tempo, request.melody.stem
     if request.notes is not None:
         from distkit.music.melody_text import melody_from_text
@@ -262,10 +264,6 @@ def _default_output(request: ComposeRequest, source: str) -> Path:
     if request.regenerate is not None:
         return Path(f"{source}-regenerated.mid")
     return default_output(source)
-
-
-def _extras(request: ComposeRequest) -> tuple[Path | None, Path | None, Path | None]:
-    return request.png, request.wav, request.share
 
 
 def _chosen_model(request: ComposeRequest, registry: Registry) -> str:
