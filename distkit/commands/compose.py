@@ -114,21 +114,6 @@ def compose(
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
     file; or redraw a passage of an arrangement (--regenerate BARS)."""
-    if style is not None and model_name is not None:
-        raise click.UsageError("give --model or --style, not both")
-    if continue_bars is None and (close or continue_only or melody_model is not None):
-        raise click.UsageError("--close, --continue-only and --melody-model go with --continue N")
-    if continue_only and (model_name is not None or style is not None):
-        raise click.UsageError("--continue-only writes the melody alone; drop --model/--style")
-    if track is not None and melody is None:
-        raise click.UsageError("--track picks a track of a MELODY.mid")
-    if voices is not None and regenerate is None:
-        raise click.UsageError("--voices goes with --regenerate BARS")
-    sources = (melody is not None) + example + (notes is not None)
-    if sources > 1:
-        raise click.UsageError("give one of MELODY.mid, --notes or --example, not both")
-    if not sources:
-        raise click.UsageError("give a MELODY.mid to harmonize, or --example, or --notes TEXT")
     from distkit.music.compose import ComposeRequest
 
     request = ComposeRequest(

@@ -43,6 +43,7 @@ __all__ = [
     "Remark",
     "check_arrangement",
     "check_outputs",
+    "check_request",
     "compose",
     "default_model",
     "default_output",
@@ -154,7 +155,7 @@ def compose(
     from distkit.music.limits import check_tempo, check_wav_seconds
 
     tell = notify or (lambda remark: None)
-    _check_sources(request)
+    check_request(request)
     if request.tempo is not None:
         check_tempo(request.tempo)
     roll, file_tempo, source = _read(request, tell)
@@ -207,16 +208,28 @@ def compose(
     return Composed(source, result, outputs, continuation, passage)
 
 
-def _check_sources(request: ComposeRequest) -> None:
+def check_request(request: ComposeRequest) -> None:
+    """A UsageError naming the options of `request` that do not go together."""
+    if request.style is not None and request.model is not None:
+        raise UsageError("give --model or --style, not both")
+    continuing = request.close or request.continue_only or request.melody_model is not None
+    if request.continue_bars is None and continuing:
+        raise UsageError("--close, --continue-only and --melody-model go with --continue N")
+    if request.continue_only and (request.model is not None or request.style is not None):
+        raise UsageError("--continue-only writes the melody alone; drop --model/--style")
+    if request.track is not None and request.melody is None:
+        raise UsageError("--track picks a track of a MELODY.mid")
+    if request.voices and request.regenerate is None:
+        raise UsageError("--voices goes with --regenerate BARS")
     sources = (request.melody is not None) + request.example + (request.notes is not None)
-    if sources != 1:
-        raise UsageError("give one of MELODY.mid, --notes or --example")
+    if sources > 1:
+        raise UsageError("give one of MELODY.mid, --notes or --example, not both")
+    if not sources:
+        raise UsageError("give a MELODY.mid to harmonize, or --example, or --notes TEXT")
     if request.regenerate is not None and request.melody is None:
         raise UsageError("--regenerate redraws part of an ARRANGEMENT.mid; give its file")
     if request.regenerate is not None and request.continue_bars is not None:
         raise UsageError("give --regenerate or --continue, not both")
-    if request.voices and request.regenerate is None:
-        raise UsageError("--voices go with --regenerate BARS")
 
 
 def _read(
