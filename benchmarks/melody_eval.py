@@ -276,6 +276,30 @@ def write_temperatures(chosen: dict[str, Any]) -> None:
             print(f"{name}: temperature {record['temperature']} -> {path}", file=sys.stderr)
 
 
+def markdown(result: dict[str, Any]) -> str:
+    """The reading's two tables in Markdown, each figure with its 95 % interval."""
+
+    def cell(figure: list[float], digits: int = 3) -> str:
+        value, low, high = figure
+        return f"{value:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
+
+    lines = [
+        "| model | NLL per note event (nats) |",
+        "| --- | ---: |",
+        *(f"| {name} | {cell(figure)} |" for name, figure in result["nll"].items()),
+        "",
+        "| continuation | in scale | last note on the tonic | leaps > octave /100 notes "
+        "| copies 8+ training notes |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in result["continuations"].items():
+        lines.append(
+            f"| {name} | {cell(row['in_scale'])} | {cell(row['tonic_end'], 2)} "
+            f"| {cell(row['leaps'], 2)} | {cell(row['copies'], 2)} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
@@ -283,10 +307,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--openings", type=int, default=300, help="openings to continue")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--markdown", type=Path, help="print a saved reading's tables")
     parser.add_argument("--only", metavar="NAME,...", help="measure only these models")
     parser.add_argument("--weights", type=Path, help="the Transformer's weights [the shipped]")
     parser.add_argument("--write", action="store_true", help="with --choose: record them")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
     if args.choose and args.split != "validation":
         parser.error("settings are chosen on the validation split only")
     parts = split_tunes(load_tunes())

@@ -82,6 +82,8 @@ def models(only: Sequence[str] | None = None) -> dict[str, tuple[Any, Any]]:
         if only and registration.name not in only:
             continue
         cls = registration.cls
+        if getattr(cls, "harmonizes", True) is False:  # a melody model (compose --continue)
+            continue
         found[registration.name] = (cls(), cls)
     return found
 

@@ -42,6 +42,8 @@ class MelodyModel:
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    harmonizes: ClassVar[bool] = False
+    """Read by listings of harmonizers (the teacher's panel): a melody model is not one."""
 
     def predictor(self) -> EventPredictor:
         raise NotImplementedError
