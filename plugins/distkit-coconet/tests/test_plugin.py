@@ -121,3 +121,20 @@ def test_distkit_list_with_the_plugin_imports_neither_numpy_nor_torch() -> None:
     )
     assert "teacher's panel" in done.stdout
     assert done.stderr.strip() == ""
+
+
+def test_choosing_a_chain_by_its_faults_imports_no_evaluation_code() -> None:
+    """Models never import evaluation code: the sampler counts faults with voice_leading."""
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from distkit_coconet.model import best_chain\n"
+        "from distkit_coconet.settings import GibbsSettings\n"
+        "roll = np.zeros((4, 16, 128), dtype=bool)\n"
+        "roll[0, :, 72] = roll[1, :, 67] = roll[2, :, 64] = roll[3, :, 48] = True\n"
+        "chosen = best_chain([roll, roll], np.zeros(2), GibbsSettings(fault_weight=1.0))\n"
+        "print(chosen, 'distkit.music.voice_leading' in sys.modules, "
+        "'distkit.music.metrics' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "True", "False"]
