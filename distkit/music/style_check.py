@@ -42,7 +42,7 @@ def voice_features(line: NDArray[np.int64]) -> list[float]:
     """Range, motion and rhythm of one voice's line."""
     sounding = line[line >= 0]
     if not sounding.size:
-        return [0.0] * (9 + len(DURATION_BINS) + 1)
+        return [0.0] * (9 + len(DURATION_BINS))
     notes = line[_onsets(line)]
     steps = np.diff(notes) if notes.size > 1 else np.zeros(1)
     moves = np.abs(steps)
