@@ -142,3 +142,14 @@ def test_the_readmes_continue_examples_run() -> None:
         assert result.exit_code == 0, result.output
     assert Path("tune.mid").exists()
     assert Path("melody-continued.mid").exists()
+
+
+def test_a_midi_melody_is_continued_too() -> None:
+    from distkit.music.midi import write_arrangement
+
+    write_arrangement(melody_from_text(OPENING)[None], "tune.mid")
+    result = CliRunner().invoke(
+        cli, ["compose", "tune.mid", "--continue", "2", "--continue-only", "-o", "longer.mid"]
+    )
+    assert result.exit_code == 0, result.output
+    assert read_arrangement("longer.mid").shape == (1, 6 * BAR_STEPS, 128)
