@@ -153,3 +153,16 @@ def test_a_midi_melody_is_continued_too() -> None:
     )
     assert result.exit_code == 0, result.output
     assert read_arrangement("longer.mid").shape == (1, 6 * BAR_STEPS, 128)
+
+
+@pytest.mark.slow
+def test_compose_with_the_shipped_ngram_imports_neither_torch_nor_music21() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from distkit.cli import cli; "
+        "r = CliRunner().invoke(cli, ['compose', '--notes', 'G4 A4 B4 C5', '--continue', '2', "
+        "'--continue-only', '-o', 'light.mid']); assert r.exit_code == 0, r.output; "
+        "assert 'torch' not in sys.modules and 'music21' not in sys.modules, 'heavy import'"
+    )
+    env = {"DISTKIT_LOAD_PLUGINS": "", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
