@@ -37,6 +37,8 @@ class CorpusCoconet:
     weights_file: ClassVar[str] = ""
     """Path of the weights; the sampler's settings are in `sampler_file` when it exists."""
     sampler_file: ClassVar[str] = ""
+    panel_file: ClassVar[str] = ""
+    """Where the recorded panel summary is ("package:path"), if one was recorded."""
 
     def __init__(self, weights: Path | None = None, settings: GibbsSettings | None = None) -> None:
         self.weights = weights or Path(self.weights_file)
