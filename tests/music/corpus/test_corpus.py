@@ -150,3 +150,32 @@ def test_near_copies_of_one_tune_share_a_split_across_works() -> None:
     pieces = [piece(f"copy{i}", f"work {i}", [p + i for p in tune]) for i in range(12)]
     parts = split_pieces(pieces)
     assert sorted(len(part) for part in parts.values()) == [0, 0, 12]
+
+
+KERN = """**kern\t**kern\t**kern\t**kern
+*clefF4\t*clefGv2\t*clefG2\t*clefG2
+*M4/4\t*M4/4\t*M4/4\t*M4/4
+4C\t4G\t4e\t4cc
+4D\t4A\t4f\t4dd
+4E\t4B\t4g\t4ee
+4C\t4c\t4e\t4cc
+*-\t*-\t*-\t*-
+"""
+
+
+def test_kern_files_are_read_and_other_voice_counts_skipped_before_parsing(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "kern"
+    folder.mkdir()
+    for index in range(3):
+        (folder / f"four{index}.krn").write_text(KERN)
+    five = KERN.replace("**kern\t**kern", "**kern\t**kern\t**kern", 1)
+    (folder / "five.krn").write_text(five)
+    corpus = load_corpus(folder)
+    assert len(corpus.pieces) == 3
+    roll = corpus.pieces[0].roll
+    assert [int(np.flatnonzero(roll[v, 0])[0]) for v in range(4)] == [72, 64, 55, 48]
+    assert [str(s) for s in corpus.skipped] == [
+        "five.krn: has 5 parts with notes; 4 are needed (or one of chords)"
+    ]
