@@ -261,7 +261,7 @@ def test_fit_an_unknown_distribution_is_one_line_and_exit_2(gaussian_data: Path)
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [("", "empty"), ("1\n\n2\n", "line 2"), ("1\nabc\n", "line 2"), ("1\nnan\n", "line 2")],
+    [("", "empty"), ("\n\n", "empty"), ("1\nabc\n", "line 2"), ("1\nnan\n", "line 2")],
 )
 def test_fit_a_bad_data_file_is_one_line_naming_the_file(
     tmp_path: Path, content: str, problem: str

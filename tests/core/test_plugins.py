@@ -161,7 +161,11 @@ def test_an_empty_load_plugins_loads_no_entry_point(
     plugin_site.add_distribution("alpha", "alpha-triangle")
     monkeypatch.setenv("DISTKIT_LOAD_PLUGINS", "")
     get_registry.cache_clear()
-    assert set(get_registry().plugins) == {"distkit.distributions", "distkit.music"}
+    assert set(get_registry().plugins) == {
+        "distkit.distributions",
+        "distkit.music",
+        "distkit.user_models",
+    }
 
 
 def test_disabled_plugins_are_blocked(
