@@ -115,11 +115,14 @@ def melody_notes(melody: NDArray[np.bool_]) -> list[tuple[int | None, int]]:
     Of notes that start together the highest is kept; the one-step gap distkit leaves before a
     repeated pitch (see `distkit.music.notes`) belongs to the note before it, not to a rest.
     """
+    import bisect
+
     from distkit.music.notes import notes_of
 
     notes: list[tuple[int | None, int]] = []
     now = 0
     ordered = sorted(notes_of(melody), key=lambda note: (note.start, -note.pitch))
+    starts = [note.start for note in ordered]
     for note in ordered:
         if note.start < now:
             continue
@@ -129,8 +132,8 @@ def melody_notes(melody: NDArray[np.bool_]) -> list[tuple[int | None, int]]:
             notes[-1] = (note.pitch, notes[-1][1] + 1)
         elif gap:
             notes.append((None, gap))
-        later = [other.start for other in ordered if other.start > note.start]
-        end = min(note.end, later[0]) if later else note.end
+        following = bisect.bisect_right(starts, note.start)
+        end = min(note.end, starts[following]) if following < len(starts) else note.end
         notes.append((note.pitch, end - note.start))
         now = end
     if now < melody.shape[0]:
