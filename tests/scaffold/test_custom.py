@@ -112,7 +112,8 @@ def test_custom_tests_fail_until_the_todos_are_filled_in_then_pass(tmp_path: Pat
     venv = tmp_path / "venv"
     subprocess.run([UV or "uv", "venv", "-q", "-p", sys.executable, venv], check=True)
     python = venv / "bin" / "python"
-    install = [UV or "uv", "pip", "install", "-q", "-p", python, "-e", f"{package}[test]"]
+    install = [UV or "uv", "pip", "install", "-q", "-p", python, "-e", package]
+    install += ["--group", f"{package / 'pyproject.toml'}:test"]
     subprocess.run(install, check=True)
 
     before = run_tests(package, python)
