@@ -1,13 +1,12 @@
 """Fitting the n-gram tables on the folk tunes' train split, orders chosen on validation.
 
-    python -m distkit.music.melody.fitting            # writes distkit/music/melody/data/ngram.npz
+    python -m distkit.music.melody [--out PATH]     # writes distkit/music/melody/data/ngram.npz
 
 Training code: `compose` never imports it (it needs music21 to parse the corpus once).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -63,26 +62,21 @@ def choose_orders(
     return best["pitch"], best["duration"], readings
 
 
-def main(argv: list[str] | None = None) -> None:
+def fit_tables(out: Path, log: Callable[[str], object] = print) -> None:
+    """Fit the tables on the train split, choose the orders on validation, write them to `out`
+    with a JSON record of every validation reading beside it."""
     from distkit.music.melody.folk import load_tunes, split_tunes
 
-    parser = argparse.ArgumentParser(description="Fit the folk n-gram tables.")
-    parser.add_argument("--out", type=Path, default=DATA / "ngram.npz")
-    args = parser.parse_args(argv)
     parts = split_tunes(load_tunes())
     train = [(t.events(), t.key.mode == "minor") for t in parts["train"]]
     validation = [(t.events(), t.key.mode == "minor") for t in parts["validation"]]
-    print(f"{len(train)} train tunes, {len(validation)} validation tunes")
+    log(f"{len(train)} train tunes, {len(validation)} validation tunes")
     full = NgramModel(MAX_ORDER, MAX_ORDER).fit(train)
     pitch, duration, readings = choose_orders(full, validation)
     model = full.truncated(pitch, duration)
     chosen = mean_nll(model, validation)
-    print(f"chosen: pitch order {pitch}, duration order {duration}: validation {chosen:.4f}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(args.out)
+    log(f"chosen: pitch order {pitch}, duration order {duration}: validation {chosen:.4f}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
     record = {"pitch_order": pitch, "duration_order": duration, "validation_nll": chosen}
-    args.out.with_suffix(".json").write_text(json.dumps({**record, "readings": readings}, indent=1))
-
-
-if __name__ == "__main__":
-    main()
+    out.with_suffix(".json").write_text(json.dumps({**record, "readings": readings}, indent=1))
