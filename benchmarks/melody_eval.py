@@ -223,7 +223,8 @@ def models(
     if only and "folk-transformer" not in only:
         return {name: found[name] for name in only}
     try:
-        from distkit_melody.model import FolkTransformer, TransformerPredictor, load_network
+        from distkit_melody.model import FolkTransformer
+        from distkit_melody.predictor import TransformerPredictor, load_network
     except ImportError:
         print("warning: distkit-melody is not installed; the n-gram alone", file=sys.stderr)
         return found

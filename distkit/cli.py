@@ -1,8 +1,9 @@
 """The `distkit` command line: a thin, lazy click group.
 
 Built-in commands are listed in `distkit.commands.COMMANDS` with their one-line help, so
-`distkit --help` imports no command module; each module is imported only when its command runs. Commands added by plugins
-(`register_commands`) are looked up, loading plugins, only when the name is not a built-in.
+`distkit --help` imports no command module; each module is imported only when its command runs.
+Commands added by plugins (`register_commands`) are looked up, loading plugins, only when the
+name is not a built-in.
 """
 
 from __future__ import annotations

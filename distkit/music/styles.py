@@ -2,7 +2,8 @@
 
 A model's `style` (a short id such as `bach-chorale`, `string-quartet`, `renaissance`), `voices`
 and General MIDI `programs` are optional members; a model without a style is listed under
-UNSPECIFIED.
+UNSPECIFIED, and a melody model (one that continues melodies and does not harmonize) under
+MELODY_MODELS.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from distkit.plugins import Registration, Registry
 
 UNSPECIFIED = "(no style given)"
+MELODY_MODELS = "melody models (compose --continue)"
 
 
 def style_of(cls: type[Any]) -> str:
@@ -40,17 +42,21 @@ def model_facts(cls: type[Any]) -> dict[str, Any]:
 
 def by_style(registrations: Iterable[Registration]) -> list[tuple[str, list[Registration]]]:
     """The registrations grouped by style, styles in order of first appearance; a model whose
-    class cannot be imported, or that gives no style, goes under UNSPECIFIED (last)."""
+    class cannot be imported, or that gives no style, goes under UNSPECIFIED, and melody models
+    under MELODY_MODELS (both last)."""
     groups: dict[str, list[Registration]] = {}
     for registration in registrations:
         try:
-            style = style_of(registration.cls) or UNSPECIFIED
+            cls = registration.cls
         except PluginError:
             style = UNSPECIFIED
+        else:
+            harmonizes = getattr(cls, "harmonizes", True) is not False
+            style = (style_of(cls) or UNSPECIFIED) if harmonizes else MELODY_MODELS
         groups.setdefault(style, []).append(registration)
-    ordered = [(s, m) for s, m in groups.items() if s != UNSPECIFIED]
-    if UNSPECIFIED in groups:
-        ordered.append((UNSPECIFIED, groups[UNSPECIFIED]))
+    last = (UNSPECIFIED, MELODY_MODELS)
+    ordered = [(s, m) for s, m in groups.items() if s not in last]
+    ordered += [(s, groups[s]) for s in last if s in groups]
     return ordered
 
 
@@ -61,9 +67,10 @@ def best_of_style(registry: Registry, style: str) -> str:
     from distkit.music.base import recorded_panel
     from distkit.music.model_calls import panel_rank
 
-    members = dict(by_style(registry.music_models)).get(style, [])
-    if not members or style == UNSPECIFIED:
-        known = sorted(s for s, _ in by_style(registry.music_models) if s != UNSPECIFIED)
+    groups = by_style(registry.music_models)
+    members = dict(groups).get(style, [])
+    if not members or style in (UNSPECIFIED, MELODY_MODELS):
+        known = sorted(s for s, _ in groups if s not in (UNSPECIFIED, MELODY_MODELS))
         raise NotFoundError(
             f"no installed music model has the style {style!r}; installed styles: "
             + (", ".join(known) or "none")

@@ -115,6 +115,7 @@ def _optional_members(registration: Any) -> dict[str, Any]:
             "programs": None,
             "infill": False,
             "continue_melody": False,
+            "harmonizes": True,
         }
     voices: Any = getattr(cls, "voices", None)
     programs: Any = getattr(cls, "programs", None)
@@ -124,6 +125,7 @@ def _optional_members(registration: Any) -> dict[str, Any]:
         "programs": [int(p) for p in programs] if _four(programs, int) else None,
         "infill": callable(getattr(cls, "infill", None)),
         "continue_melody": callable(getattr(cls, "continue_melody", None)),
+        "harmonizes": getattr(cls, "harmonizes", True) is not False,
     }
 
 

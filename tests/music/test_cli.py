@@ -130,7 +130,9 @@ def test_a_chord_in_the_melody_is_one_warning_line(
 def test_an_unknown_model_is_one_line_naming_the_known_ones() -> None:
     result = compose("--example", "--model", "no-such-model")
     assert result.exit_code == 2
-    assert "Known: changes-melody, crashes, parallel, touches-kept, wrong-shape." in one_error_line(result)
+    assert "Known: changes-melody, crashes, parallel, touches-kept, wrong-shape." in one_error_line(
+        result
+    )
 
 
 def test_a_misbehaving_model_is_one_line_and_exit_1(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ class ChoraleHMM(MusicModel):
         "HMM over Bach's chords with a melody-context classifier (Viterbi per beat) and "
         "voice-led SATB; numpy only"
     )
+    style = "bach-chorale"
     panel_file = "distkit.music.hmm:data/panel.json"
 
     def __init__(

@@ -861,8 +861,8 @@ async function loadMidi(file, track) {
 
 async function loadModels() {
   const answer = await (await call("api/models")).json();
-  state.models = answer.models;
-  const styles = [...new Set(answer.models.map((m) => m.style || "other"))];
+  state.models = answer.models.filter((m) => m.harmonizes !== false);
+  const styles = [...new Set(state.models.map((m) => m.style || "other"))];
   const picker = $("style");
   picker.replaceChildren(new Option("any style", ""));
   for (const style of styles) picker.appendChild(new Option(style === "other" ? "other models" : style, style));

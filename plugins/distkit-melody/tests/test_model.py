@@ -7,7 +7,8 @@ import sys
 
 import numpy as np
 import pytest
-from distkit_melody.model import WEIGHTS, FolkTransformer, load_network
+from distkit_melody.model import FolkTransformer
+from distkit_melody.predictor import WEIGHTS, load_network
 
 from distkit.music.base import BAR_STEPS, MAJOR_SCALE, MINOR_SCALE
 from distkit.music.melody.events import estimate_key, melody_notes

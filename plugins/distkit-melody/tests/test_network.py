@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 from distkit_melody.data import Sequences, all_windows, packed_stream, random_batch, stack
-from distkit_melody.model import TransformerPredictor
 from distkit_melody.network import IGNORE, MelodyTransformer
+from distkit_melody.predictor import TransformerPredictor
 
 from distkit.music.melody.events import DURATION_TOKENS, PITCH_TOKENS, Events
 

@@ -24,6 +24,7 @@ class BachUNet:
 
     name = "bach-unet"
     description = "U-Net GAN (WGAN-GP) trained on 272 Bach chorales; writes alto, tenor and bass"
+    style = "bach-chorale"
     panel_file = "distkit_bach:weights/panel.json"
 
     def __init__(self, weights: Path | None = None) -> None:

@@ -1,5 +1,7 @@
 """A Coconet-style harmonizer trained on any four-voice corpus: a style, or a user's own music.
 
+This module imports neither numpy nor torch (listing models reads its classes' style and voices).
+
 Subclasses (or the classes made for named user models) say where the weights and sampler
 settings are, the style, the voices' names, General MIDI programs and ranges; harmonizing moves
 the melody by octaves towards the style's melody range, samples the three lower voices, and
@@ -12,13 +14,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-
 from distkit.music.base import as_melody, highest_pitches
-from distkit_coconet.data import LOWEST_PITCH, MAX_SHIFT, PITCH_SPAN, REST, decode, encode
 from distkit_coconet.settings import GibbsSettings
+from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, PITCH_SPAN, REST
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
 DEFAULT_RANGES = ((60, 81), (53, 74), (48, 69), (36, 62))
@@ -46,6 +47,9 @@ class CorpusCoconet:
 
     def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
         """The melody as the top voice plus three sampled voices: (4, steps, 128) bool."""
+        import numpy as np
+
+        from distkit_coconet.data import decode
         from distkit_coconet.model import (
             _shift_octaves,
             best_chain,
@@ -79,7 +83,10 @@ class CorpusCoconet:
 
     def negative_log_likelihood(self, arrangement: NDArray[Any], *, seed: int = 0) -> float:
         """Nats per lower-voice cell of `arrangement` (4, steps, 128) under the network."""
+        import numpy as np
+
         from distkit_coconet.corpus_training import fold_roll
+        from distkit_coconet.data import encode
         from distkit_coconet.model import load_network
         from distkit_coconet.sampling import nll_per_cell
 
@@ -97,6 +104,8 @@ def settings_from(path: Path) -> GibbsSettings:
 
 def fold_voice(roll: NDArray[np.bool_], low: int, high: int) -> NDArray[np.bool_]:
     """A (steps, 128) voice with each note outside [low, high] moved by octaves into it."""
+    import numpy as np
+
     folded = np.zeros_like(roll)
     for pitch in np.flatnonzero(roll.any(axis=0)):
         target = int(pitch)
@@ -117,6 +126,8 @@ def melody_line(
     outside the range the network saw (the style's top-voice range widened by the
     transpositions of training, and the network's own range) move by further octaves.
     """
+    import numpy as np
+
     top = highest_pitches(melody)
     sounding = top >= 0
     shift = 12 * round((centre - float(top[sounding].mean())) / 12)

@@ -35,6 +35,7 @@ class BachCoconet:
         "Coconet-style infiller (dilated convolutions, Gibbs sampling) trained on 272 Bach "
         "chorales; writes alto, tenor and bass"
     )
+    style = "bach-chorale"
     panel_file = "distkit_coconet:weights/panel.json"
 
     def __init__(self, weights: Path | None = None, settings: GibbsSettings | None = None) -> None:
