@@ -180,7 +180,7 @@ def _report(done: Composed, request: ComposeRequest) -> None:
         verb = "Wrote" if request.continue_only else "Harmonized"
     click.echo(
         f"{verb} {done.source} with {result.model} (plugin {result.plugin}): "
-        f"{result.bars:g} bars, {result.steps} steps"
+        f"{result.bars:g} bar{'' if result.bars == 1 else 's'}, {result.steps} steps"
     )
     outputs = done.outputs
     for label, path in (

@@ -96,17 +96,19 @@ class Remark:
 
 @dataclass(frozen=True)
 class Outputs:
-    """Where a harmonization goes: a MIDI file, and optionally a piano-roll PNG, a WAV and a
-    self-contained HTML page to share."""
+    """Where a harmonization goes: a MIDI file (none when only a page to share was asked for:
+    the page holds the MIDI), and optionally a piano-roll PNG, a WAV and a self-contained HTML
+    page to share."""
 
-    midi: Path
+    midi: Path | None
     png: Path | None = None
     wav: Path | None = None
     share: Path | None = None
 
     def suffixes(self) -> Iterator[tuple[Path, tuple[str, ...]]]:
         """Each output path with the file name endings its format may have."""
-        yield self.midi, (".mid", ".midi")
+        if self.midi is not None:
+            yield self.midi, (".mid", ".midi")
         if self.png is not None:
             yield self.png, (".png",)
         if self.wav is not None:
@@ -163,7 +165,8 @@ def compose(
     passage = None
     if request.regenerate is not None:
         passage = parse_passage(request.regenerate, request.voices, roll.shape[1])
-    midi = request.output or _default_output(request, source)
+    only_shared = request.share is not None and request.png is None and request.wav is None
+    midi = request.output or (None if only_shared else _default_output(request, source))
     outputs = Outputs(midi, request.png, request.wav, request.share)
     check_outputs(outputs, force=request.force, source=request.melody)
     if request.wav is not None:
@@ -351,9 +354,10 @@ def write_outputs(
     targets = [path for path, _ in outputs.suffixes()]
     with staged(targets, replace=force) as temporaries:
         written = dict(zip(targets, temporaries, strict=True))
-        write_arrangement(
-            arrangement, written[outputs.midi], tempo=tempo, programs=programs, names=voices
-        )
+        if outputs.midi is not None:
+            write_arrangement(
+                arrangement, written[outputs.midi], tempo=tempo, programs=programs, names=voices
+            )
         if outputs.png is not None:
             from distkit.music.plotting import save_pianoroll
 

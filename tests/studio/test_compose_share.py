@@ -139,3 +139,14 @@ def test_studio_help_names_its_options() -> None:
     result = CliRunner().invoke(cli, ["studio", "--help"])
     assert "--port" in result.output
     assert "--no-browser" in result.output
+
+
+def test_share_alone_writes_only_the_page_which_holds_the_midi(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = compose("--notes", "C4 D4 E4 F4", "--share", "page.html")
+    assert code == 0, stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+    assert "1 bar, 16 steps" in stdout
+    assert 'href="data:audio/midi;base64,' in (tmp_path / "page.html").read_text()
