@@ -167,3 +167,34 @@ def test_the_licences_ship_with_the_weights() -> None:
     notice = licences.joinpath("palestrina-notice.txt").read_text()
     assert "Copyright 2000, John Miller" in notice
     assert "music21" in licences.joinpath("music21-corpus-license.txt").read_text()
+
+
+@pytest.mark.slow
+def test_ctrl_c_registers_nothing_and_the_next_run_resumes(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    import signal
+    import time
+
+    folder = toy_folder(tmp_path / "toy", count=6)
+    args = [DISTKIT, "coconet", "train", "--corpus", str(folder), "--name", "toy",
+            "--iterations", "100000", "--checkpoint-every", "2", "--log-every", "1000",
+            "--batch-size", "2", "--channels", "8", "--stacks", "1"]  # fmt: skip
+    checkpoint = tmp_path / "data" / "training" / "toy" / "weights.pt.checkpoint"
+    first = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not checkpoint.exists() and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.2)
+    first.send_signal(signal.SIGINT)
+    first.communicate(timeout=120)
+    assert first.returncode != 0
+    assert checkpoint.is_file()
+    assert not (tmp_path / "data" / "models").exists()
+    again = subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert again.stdout is not None
+    seen = [again.stdout.readline() for _ in range(3)]
+    again.send_signal(signal.SIGINT)
+    again.communicate(timeout=120)
+    assert any(line.startswith("resuming at iteration ") for line in seen), seen
