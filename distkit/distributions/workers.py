@@ -8,19 +8,16 @@ this process, without a limit.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
-from distkit.errors import SignalReceived
+from distkit.interrupts import unwinding
 
 Progress = Callable[[int, int], None]
 
@@ -110,28 +107,6 @@ def _serve(connection: Any, jobs: Sequence[Job]) -> None:
     os._exit(0)  # no atexit handlers or buffers of the parent's run twice
 
 
-@contextlib.contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """While the pool runs (in the main thread), SIGTERM unwinds it, so that its workers are
-    stopped, then is delivered again to the handler from before (by default, the end)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise SignalReceived(signum)
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    except SignalReceived as received:
-        signal.signal(signal.SIGTERM, previous)
-        os.kill(os.getpid(), received.signum)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 @dataclass
 class _Worker:
     process: Any
@@ -157,7 +132,7 @@ class _Pool:
         self.done = 0
 
     def run(self) -> list[Outcome]:
-        with _sigterm_unwinds():
+        with unwinding("the fits were stopped"):
             return self._run()
 
     def _run(self) -> list[Outcome]:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import signal
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import FrameType
 
-from distkit.errors import OutputExists, SignalReceived, UsageError
+from distkit.errors import OutputExists, UsageError
+from distkit.interrupts import unwinding
 
 
 @contextlib.contextmanager
@@ -28,7 +26,7 @@ def staged(targets: Sequence[Path], *, replace: bool = False) -> Iterator[list[P
     Without `replace`, a target that exists by then is a UsageError and nothing is placed.
     """
     temporaries: list[Path] = []
-    with _sigterm_as_exit():
+    with unwinding("nothing was written"):
         try:
             for target in targets:
                 temporaries.append(_reserve(target))
@@ -89,28 +87,6 @@ def _claim(temporary: Path, target: Path) -> None:
         os.replace(temporary, target)
         return
     temporary.unlink()
-
-
-@contextlib.contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
-    """While the block runs (in the main thread), SIGTERM unwinds it through its `finally`
-    clauses, then is delivered again to the handler from before (by default, the end)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise SignalReceived(signum)
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    except SignalReceived as received:
-        signal.signal(signal.SIGTERM, previous)
-        os.kill(os.getpid(), received.signum)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def check_targets(

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from distkit import interrupts
 from distkit.errors import ConfirmationNeeded, TargetConflict, UsageError
-from distkit.release import build, interrupts, targets
+from distkit.release import build, targets
 from distkit.release.checks import Report, Status
 from distkit.release.preflight import Options, preflight
 from distkit.release.targets import Credentials, Target

@@ -16,9 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from distkit import git
+from distkit import git, interrupts
 from distkit.errors import ReleaseError, UsageError
-from distkit.release import interrupts
 from distkit.release.version_bump import (
     CHANGELOG,
     PYPROJECT,

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from distkit.errors import GitError, UnknownAnswer, UsageError
+from distkit.interrupts import unwinding
 from distkit.scaffold.answers import Answers, write_answers
 from distkit.scaffold.cookiecutter_render import render
 from distkit.scaffold.history import start_history
-from distkit.scaffold.interrupts import unwinding_on_signals
 from distkit.scaffold.placing import make_folders, place, remove_empty
 from distkit.scaffold.template_source import checked_out, resolve, variables
 
@@ -63,7 +63,7 @@ def create_from_template(
     source = resolve(spec)
     history: list[bool] = []
     git_failures: list[GitError] = []
-    with unwinding_on_signals(str(output_dir)):
+    with unwinding(f"{output_dir} was left as it was"):
         made = make_folders(output_dir)
         try:
             with checked_out(source) as (folder, commit):

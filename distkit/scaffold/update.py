@@ -29,6 +29,7 @@ from typing import Any
 from distkit import __version__, git
 from distkit.errors import GitError, UntrackedInTheWay, UpdateConflict, UsageError
 from distkit.files.reading import read_regular
+from distkit.interrupts import held_signals, unwinding
 from distkit.scaffold.answers import (
     ANSWERS_FILE,
     BUILTIN,
@@ -39,7 +40,6 @@ from distkit.scaffold.answers import (
     write_answers,
 )
 from distkit.scaffold.history import TEMPLATE_BRANCH, identity, start_history
-from distkit.scaffold.interrupts import held_signals, unwinding_on_signals
 
 __all__ = ["TEMPLATE_BRANCH", "UpdateResult", "render_pristine", "start_history", "update"]
 
@@ -129,7 +129,7 @@ def update(
     if not dry:
         git.require_clean(root, "update")
     with (
-        unwinding_on_signals(str(package)),
+        unwinding(f"{package} was left as it was"),
         tempfile.TemporaryDirectory(prefix="distkit-update-") as scratch,
     ):
         made = render_pristine(wanted, Path(scratch) / "new", commit=to)

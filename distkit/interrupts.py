@@ -1,10 +1,17 @@
-"""What SIGINT, SIGTERM and SIGHUP do while publish or release is at work.
+"""What SIGINT, SIGTERM and SIGHUP do while distkit is at work.
 
-`unwinding()` (publish): SIGTERM and SIGHUP raise inside, as Ctrl-C does, so every `with` and
-`finally` cleans up (temporary folders, child processes) before the signal is delivered again.
+By default SIGTERM ends a Python process at once, so every `with TemporaryDirectory()` and
+`finally` it was inside is skipped and temporary files and folders stay behind.
+
+`unwinding(what)` (publish, new --template, update, fit's workers, writing outputs): SIGTERM and
+SIGHUP raise inside, as Ctrl-C does, so every `with` and `finally` cleans up (temporary folders,
+child processes) before the signal is delivered again with the handlers from before.
 
 `Deferred` (release): the signals are noted instead of acted on; the work stops at its next
 checkpoint, undoes itself, and the signal is delivered again once all is as it was.
+
+`held_signals()` (update's git steps): the signals are blocked for the block and its child
+processes, and acted on as it ends.
 """
 
 from __future__ import annotations
@@ -19,14 +26,15 @@ from typing import Any
 
 from distkit.errors import Interrupted, SignalReceived
 
-UNWOUND = (signal.SIGTERM, signal.SIGHUP)
-DEFERRED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+UNWOUND = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+DEFERRED = (signal.SIGINT, *UNWOUND)
 
 
 @contextmanager
-def unwinding() -> Iterator[None]:
+def unwinding(what: str = "cleaned up") -> Iterator[None]:
     """SIGTERM and SIGHUP raise SignalReceived inside; after the unwinding they are delivered
-    again with the handlers from before (so the process ends as the signal says)."""
+    again with the handlers from before (so the process ends as the signal says), and if the
+    process lives on, Interrupted says "interrupted; WHAT"."""
 
     def raise_received(signum: int, frame: FrameType | None) -> None:
         raise SignalReceived(signum)
@@ -37,7 +45,7 @@ def unwinding() -> Iterator[None]:
     except SignalReceived as received:
         _restore(previous)
         os.kill(os.getpid(), received.signum)
-        raise Interrupted(f"stopped by signal {received.signum}; cleaned up") from None
+        raise Interrupted(f"interrupted by signal {received.signum}; {what}") from None
     finally:
         _restore(previous)
 
@@ -98,3 +106,18 @@ def _restore(previous: dict[int, Any]) -> None:
     for signum, handler in previous.items():
         signal.signal(signum, handler)
     previous.clear()
+
+
+@contextmanager
+def held_signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP held back for the block (the commands it runs inherit the
+    mask, so a Ctrl-C at the terminal does not stop them half-way either); one that came
+    meanwhile is acted on as the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set(DEFERRED))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
