@@ -31,6 +31,18 @@ def test_harmonize_keeps_the_melody_and_adds_three_voices(
     assert (arrangement[1:].sum(axis=-1) <= 1).all()
 
 
+def test_the_studio_hears_its_progress_while_it_harmonizes(
+    model: BachCoconet, scale_melody: np.ndarray
+) -> None:
+    from distkit.studio.api import _takes_progress
+
+    heard: list[float] = []
+    model.harmonize(scale_melody, seed=0, progress=heard.append)
+    assert _takes_progress(BachCoconet)
+    assert len(heard) == 4
+    assert heard[-1] == pytest.approx(1.0)
+
+
 def test_a_melody_in_a_low_octave_is_moved_into_the_soprano_s_range_and_back(
     model: BachCoconet, scale_melody: np.ndarray
 ) -> None:

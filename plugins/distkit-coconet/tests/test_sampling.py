@@ -56,6 +56,16 @@ def test_sampling_keeps_the_soprano_is_seeded_and_fills_every_lower_cell(
     assert not np.array_equal(first, gibbs(network, soprano, settings, seed=6)[0])
 
 
+def test_the_sampler_reports_its_progress_step_by_step_up_to_one(network: Infiller) -> None:
+    heard: list[float] = []
+    settings = GibbsSettings(passes=4, chains=1, sweeps=1)
+    gibbs(network, np.array([40, 42, 44, 45] * 4), settings, seed=1, progress=heard.append)
+    assert len(heard) == 4 + 6
+    assert heard == sorted(heard)
+    assert heard[0] > 0
+    assert heard[-1] == pytest.approx(1.0)
+
+
 def test_each_chain_s_score_is_its_mean_negative_log_conditional(network: Infiller) -> None:
     soprano = np.array([40, 42, 44, 45] * 4)
     chains, scores = gibbs(network, soprano, GibbsSettings(passes=3, chains=2), seed=1)

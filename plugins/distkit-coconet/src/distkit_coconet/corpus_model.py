@@ -19,6 +19,8 @@ from distkit_coconet.settings import GibbsSettings
 from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, PITCH_SPAN, REST
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -45,8 +47,17 @@ class CorpusCoconet:
         self.weights = weights or Path(self.weights_file)
         self.settings = settings or settings_from(Path(self.sampler_file))
 
-    def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
-        """The melody as the top voice plus three sampled voices: (4, steps, 128) bool."""
+    def harmonize(
+        self,
+        melody: NDArray[Any],
+        *,
+        seed: int | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> NDArray[np.bool_]:
+        """The melody as the top voice plus three sampled voices: (4, steps, 128) bool.
+
+        `progress`, if given, hears the share of the sampler's steps done (the studio's bar).
+        """
         import numpy as np
 
         from distkit_coconet.data import decode
@@ -70,7 +81,7 @@ class CorpusCoconet:
         if self.settings.close_on_tonic:
             allowed = tonic_close(line, key, dominant_before=self.settings.dominant_before)
         network = load_network(self.weights)
-        chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0])
+        chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0], progress=progress)
         candidates = []
         for tokens in chains:
             candidate = arrangement.copy()

@@ -16,6 +16,8 @@ from distkit_coconet.settings import GibbsSettings
 from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, PITCH_SPAN, REST, TOKENS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -42,8 +44,17 @@ class BachCoconet:
         self.weights = weights or WEIGHTS
         self.settings = settings or shipped_settings()
 
-    def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
-        """The melody as the soprano plus three sampled voices: (4, steps, 128) bool."""
+    def harmonize(
+        self,
+        melody: NDArray[Any],
+        *,
+        seed: int | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> NDArray[np.bool_]:
+        """The melody as the soprano plus three sampled voices: (4, steps, 128) bool.
+
+        `progress`, if given, hears the share of the sampler's steps done (the studio's bar).
+        """
         import numpy as np
 
         from distkit_coconet.data import decode
@@ -60,7 +71,7 @@ class BachCoconet:
         if self.settings.close_on_tonic:
             allowed = tonic_close(line, key, dominant_before=self.settings.dominant_before)
         network = load_network(self.weights)
-        chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0])
+        chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0], progress=progress)
         candidates = []
         for tokens in chains:
             candidate = arrangement.copy()

@@ -21,6 +21,8 @@ from distkit_coconet.rules import fault_counts
 from distkit_coconet.settings import GibbsSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from numpy.typing import NDArray
 
     from distkit_coconet.network import Infiller
@@ -49,6 +51,7 @@ def gibbs(
     tonic: int | None = None,
     known: NDArray[np.int64] | None = None,
     redraw: NDArray[np.bool_] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """(chains, 4, steps) tokens: `soprano` (steps,) with alto, tenor and bass sampled under it
     in each of `settings.chains` independent chains; and each chain's pseudo-NLL per cell.
@@ -56,7 +59,8 @@ def gibbs(
     `allowed` (3, steps, TOKENS), if given, limits the tokens each lower cell may take; the
     melody's `tonic` pitch class, if given, lets the rules judge leading notes. With `known`
     (3, steps) tokens and a `redraw` mask (3, steps), only the masked cells are ever hidden and
-    drawn (Gibbs sampling under the mask); the others keep their known tokens.
+    drawn (Gibbs sampling under the mask); the others keep their known tokens. `progress`, if
+    given, hears the share of the sampler's steps done after each step.
     """
     chain = _Chain(network, settings, allowed, tonic, seed, np.asarray(soprano, dtype=np.int64))
     steps, chains = len(soprano), settings.chains
@@ -64,6 +68,8 @@ def gibbs(
     if known is not None and redraw is not None:
         chain.tokens[:, 1:] = torch.from_numpy(np.asarray(known, dtype=np.int64))
         open_cells = torch.from_numpy(np.asarray(redraw, dtype=bool))
+    total = settings.passes + settings.sweeps * 6
+    tell = progress or (lambda share: None)
     with torch.no_grad():
         for step in range(settings.passes):
             if step == 0:
@@ -72,12 +78,14 @@ def gibbs(
                 share = hidden_share(step, settings)
                 hidden = torch.rand((chains, 3, steps), generator=chain.source) < share
             chain.redraw(hidden & open_cells, temperature_at(step, settings), steer=step > 0)
-        for _sweep in range(settings.sweeps):
+            tell((step + 1) / total)
+        for sweep in range(settings.sweeps):
             for voice in range(3):
                 for parity in (0, 1):
                     hidden = torch.zeros((chains, 3, steps), dtype=torch.bool)
                     hidden[:, voice, parity::2] = True
                     chain.redraw(hidden & open_cells, settings.final_temperature, steer=True)
+                    tell((settings.passes + 6 * sweep + 2 * voice + parity + 1) / total)
         scores = pseudo_nll(network, chain.tokens) / (3 * steps)
     return chain.tokens.numpy(), scores.double().numpy()
 
