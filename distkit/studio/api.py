@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from distkit.errors import MidiError, UsageError
 from distkit.music.base import PITCHES, SATB_RANGES, STEPS_PER_QUARTER, VOICES
-from distkit.music.limits import TEMPO_RANGE, check_tempo
+from distkit.music.limits import MAX_MIDI_BYTES, TEMPO_RANGE, check_tempo
 from distkit.music.melody_text import (
     MAX_BEATS,
     note_name,
@@ -35,7 +35,6 @@ MAX_STEPS = MAX_BEATS * STEPS_PER_QUARTER
 MAX_NOTES = 4096
 MAX_NOTE_BEATS = 16
 """The longest note a melody may hold: four bars of 4/4."""
-MAX_MIDI_BYTES = 1024 * 1024
 MAX_WAV_SECONDS = 30 * 60
 """A studio WAV lasts at most half an hour (79 MB); the CLI renders longer ones to a file."""
 SOPRANO_MARGIN = 3
@@ -169,7 +168,7 @@ def melody_from_midi(content: bytes, track: int | None = None) -> dict[str, Any]
     from distkit.music.midi import load_melody
 
     if len(content) > MAX_MIDI_BYTES:
-        raise UsageError(f"the MIDI file is larger than {MAX_MIDI_BYTES // 1024} KiB")
+        raise UsageError(f"the MIDI file is larger than {MAX_MIDI_BYTES // 1024 // 1024} MiB")
     if not content.startswith(b"MThd"):
         raise MidiError("the uploaded file is not a MIDI file (it does not start with MThd)")
     with tempfile.TemporaryDirectory(prefix="distkit-studio-") as folder:

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
+from distkit.music.limits import MAX_MIDI_BYTES
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -21,7 +23,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TOKEN_HEADER = b"x-distkit-token"
-MAX_BODY = 2 * 1024 * 1024
+MAX_BODY = MAX_MIDI_BYTES + 64 * 1024
+"""The largest MIDI file compose reads, and room for a request's other fields."""
 BODY_SECONDS = 30  # a client that trickles its body is cut off, not waited for
 PUBLIC_PATHS = frozenset({"/favicon.ico"})  # the icon browsers fetch on their own, no secret
 SECURITY_HEADERS = [
