@@ -175,7 +175,9 @@ def _report(done: Composed, request: ComposeRequest) -> None:
         from distkit.music.base import VOICES
 
         names = ", ".join(VOICES[voice] for voice in passage.voices)
-        verb = f"Regenerated bars {passage.first_bar}-{passage.last_bar} ({names}) of"
+        first, last = passage.first_bar, passage.last_bar
+        bars = f"bar {first}" if first == last else f"bars {first}-{last}"
+        verb = f"Regenerated {bars} ({names}) of"
     else:
         verb = "Wrote" if request.continue_only else "Harmonized"
     click.echo(
