@@ -238,7 +238,7 @@ def _refuse_distkit_names(project: str, import_name: str) -> None:
     The whole list (distkit's dependencies and theirs) is read only for a name that is
     installed, so a new name costs a few look-ups, not a scan of every installed package.
     """
-    from importlib import metadata, util
+    from importlib import util
 
     canonical = canonicalize_name(project)
     if canonical == DISTKIT:
@@ -257,6 +257,8 @@ def _refuse_distkit_names(project: str, import_name: str) -> None:
         found = True
     if not found:
         return
+    from importlib import metadata
+
     for owner in metadata.packages_distributions().get(import_name, []):
         if canonicalize_name(owner) in distkit_requirements():
             raise UsageError(
@@ -266,13 +268,21 @@ def _refuse_distkit_names(project: str, import_name: str) -> None:
 
 
 def _direct_requirements() -> set[str]:
-    from importlib import metadata
-
-    try:
-        lines = metadata.requires(DISTKIT) or []
-    except metadata.PackageNotFoundError:
+    """The canonical names distkit's own metadata requires (extras included)."""
+    folder = _installed().get(DISTKIT)
+    if folder is None:
         return set()
-    return {canonicalize_name(_requirement_name(line)) for line in lines}
+    metadata = folder / ("PKG-INFO" if folder.suffix == ".egg-info" else "METADATA")
+    try:
+        text = metadata.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    header = text.split("\n\n", 1)[0]
+    return {
+        canonicalize_name(_requirement_name(line.partition(":")[2]))
+        for line in header.splitlines()
+        if line.startswith("Requires-Dist:")
+    }
 
 
 def _requirement_name(line: str) -> str:
@@ -280,13 +290,26 @@ def _requirement_name(line: str) -> str:
 
 
 def _is_installed(name: str) -> bool:
-    from importlib import metadata
+    return name in _installed()
 
-    try:
-        metadata.distribution(name)
-    except metadata.PackageNotFoundError:
-        return False
-    return True
+
+@cache
+def _installed() -> dict[str, Path]:
+    """The distributions installed on sys.path, by canonical name, with their .dist-info or
+    .egg-info folder: one directory listing per path entry, where importlib.metadata's import
+    alone costs more than all of `distkit new`'s rendering."""
+    found: dict[str, Path] = {}
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for item in names:
+            stem, dot, kind = item.rpartition(".")
+            if dot and kind in ("dist-info", "egg-info"):
+                found.setdefault(canonicalize_name(stem.split("-")[0]), folder / item)
+    return found
 
 
 @cache
