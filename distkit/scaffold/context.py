@@ -18,6 +18,7 @@ from packaging.version import InvalidVersion, Version
 from distkit.errors import UsageError
 from distkit.files.reading import read_regular
 from distkit.scaffold.families import get_family, template_dir
+from distkit.scaffold.jinja_env import environment, render_text
 
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0")
 _PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
@@ -162,8 +163,6 @@ def build_context(
     With `custom` (the parameters, as `--custom` takes them) the family need not be known:
     the package gets a skeleton class with TODOs and the tests it must pass.
     """
-    import jinja2
-
     given = dict(values or {})
     if custom is None:
         get_family(family)
@@ -179,7 +178,7 @@ def build_context(
         given.update(family_file=CUSTOM_FILE, custom_params=parse_custom_params(custom))
     declared = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     context: dict[str, str] = {}
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env = environment()
     for key, default in declared.items():
         if key.startswith("_"):
             continue
@@ -194,7 +193,7 @@ def build_context(
         elif "{" not in str(default):  # plain text: nothing for Jinja to compile
             context[key] = str(default)
         else:
-            context[key] = env.from_string(str(default)).render(cookiecutter=context)
+            context[key] = render_text(env, str(default), {"cookiecutter": context})
     if custom is None:
         _refuse_derived(context, {"family_file": f"families/{family}.jinja", "custom_params": ""})
     validate(context)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from distkit import __version__
 from distkit.errors import GitError, UsageError
@@ -15,6 +13,7 @@ from distkit.scaffold.answers import BUILTIN, Answers, write_answers
 from distkit.scaffold.context import build_context
 from distkit.scaffold.families import template_dir
 from distkit.scaffold.history import start_history
+from distkit.scaffold.jinja_env import environment, render_text
 from distkit.scaffold.placing import place
 
 
@@ -24,16 +23,8 @@ def render(context: Mapping[str, str], destination: Path) -> None:
     Every rendered file and folder name must be one plain name, and no file is written twice,
     so no context value can put a file outside `destination` or over another one.
     """
-    import jinja2
-
     source = template_dir() / "{{cookiecutter.project_slug}}"
-    loader = jinja2.FileSystemLoader([str(source), str(template_dir() / "templates")])
-    env = jinja2.Environment(
-        loader=loader,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        bytecode_cache=_bytecode_cache(jinja2),
-    )
+    env = environment([str(source), str(template_dir() / "templates")])
     variables = {"cookiecutter": dict(context)}
     destination.mkdir()
     for root, dirs, files in os.walk(source):
@@ -41,36 +32,18 @@ def render(context: Mapping[str, str], destination: Path) -> None:
         relative = Path(root).relative_to(source)
         target = destination.joinpath(
             *(
-                _plain_name(env.from_string(part).render(variables) if "{" in part else part)
+                _plain_name(render_text(env, part, variables) if "{" in part else part)
                 for part in relative.parts
             )
         )
         target.mkdir(parents=True, exist_ok=True)
         for file in files:
-            name = env.from_string(file).render(variables) if "{" in file else file
+            name = render_text(env, file, variables) if "{" in file else file
             text = (Path(root) / file).read_text(encoding="utf-8")
             if "{{" in text or "{%" in text:
                 text = env.get_template((relative / file).as_posix()).render(variables)
             with open(target / _plain_name(name), "x", encoding="utf-8") as output:
                 output.write(text)
-
-
-def _bytecode_cache(jinja2: Any) -> Any:
-    """Compiled templates kept in the user's cache folder (keyed by each template's source
-    checksum), so a later `distkit new` skips Jinja's compiling; None where it cannot be made."""
-    from platformdirs import user_cache_path
-
-    class QuietCache(jinja2.FileSystemBytecodeCache):  # type: ignore[misc]
-        def dump_bytecode(self, bucket: Any) -> None:
-            with contextlib.suppress(OSError):  # a full or read-only cache: compile next time
-                super().dump_bytecode(bucket)
-
-    folder = user_cache_path("distkit") / f"jinja-{__version__}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return QuietCache(str(folder))
 
 
 def _plain_name(name: str) -> str:
