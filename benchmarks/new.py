@@ -80,6 +80,9 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
 
 
 def main() -> None:
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        return
     pairs = int(os.environ.get("DISTKIT_BENCH_RUNS", "15"))
     with tempfile.TemporaryDirectory(prefix="bench-home-") as home, hatch_command() as hatch:
         env = isolated_env(home)
