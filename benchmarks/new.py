@@ -53,7 +53,8 @@ def isolated_env(home: str) -> dict[str, str]:
         for role in ("AUTHOR", "COMMITTER")
         for field, value in (("NAME", "Bench Mark"), ("EMAIL", "bench@example.org"))
     }
-    env = {key: value for key, value in os.environ.items() if key != "COOKIECUTTER_CONFIG"}
+    unset = {"COOKIECUTTER_CONFIG", "PYTHONDONTWRITEBYTECODE"}  # warm-up writes .pyc as for a user
+    env = {key: value for key, value in os.environ.items() if key not in unset}
     return {**env, **identity, "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config"}
 
 

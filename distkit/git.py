@@ -24,22 +24,57 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run `git ARGS` in `cwd` (with `input` on its stdin); raise GitError with git's own last
     line when it fails."""
-    if shutil.which("git") is None:
-        raise GitError("git is not installed (it is needed to create, update and release)")
+    _require_git()
     result = subprocess.run(
         ["git", *args],
         cwd=cwd,
         input=input,
         capture_output=True,
         text=True,
-        env={**os.environ, **_ENV, **(env or {})},
+        env=_environment(env),
         check=False,
     )
     if check and result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        reason = lines[-1] if lines else f"exit status {result.returncode}"
-        raise GitError(f"git {_subcommand(args)} failed: {reason.removeprefix('fatal: ')}")
+        raise _failure(result)
     return result
+
+
+def start(cwd: Path, *args: str) -> subprocess.Popen[str]:
+    """`git ARGS` started in `cwd`, not waited for: give it to `finish`."""
+    _require_git()
+    return subprocess.Popen(
+        ["git", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_environment(None),
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> None:
+    """Wait for a git started by `start`; GitError as `run` raises it when it failed."""
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        args = [str(arg) for arg in process.args]  # type: ignore[union-attr]
+        raise _failure(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
+
+
+def _require_git() -> None:
+    if shutil.which("git") is None:
+        raise GitError("git is not installed (it is needed to create, update and release)")
+
+
+def _environment(extra: Mapping[str, str] | None) -> dict[str, str]:
+    return {**os.environ, **_ENV, **(extra or {})}
+
+
+def _failure(result: subprocess.CompletedProcess[str]) -> GitError:
+    lines = (result.stderr or result.stdout).strip().splitlines()
+    reason = lines[-1] if lines else f"exit status {result.returncode}"
+    command = _subcommand(tuple(result.args[1:]))
+    return GitError(f"git {command} failed: {reason.removeprefix('fatal: ')}")
 
 
 def _subcommand(args: tuple[str, ...]) -> str:
@@ -99,16 +134,88 @@ def identity(root: Path, name: str, email: str) -> list[str]:
     return options
 
 
+def inside_work_tree(path: Path) -> bool:
+    """Whether `path` lies in a git work tree, found as git finds one (a `.git` folder or file
+    in it or a folder above, not across a file-system boundary) without starting git; where
+    the environment changes git's search (GIT_DIR, GIT_CEILING_DIRECTORIES, ...), git decides."""
+    if _DISCOVERY_SETTINGS & os.environ.keys():
+        return toplevel(path) is not None
+    folder = path.resolve()
+    device = folder.stat().st_dev
+    while True:
+        if _is_git_dir_entry(folder / ".git"):
+            return True
+        parent = folder.parent
+        if parent == folder or parent.stat().st_dev != device:
+            return False
+        folder = parent
+
+
+_DISCOVERY_SETTINGS = frozenset(
+    {"GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM"}
+)
+
+
+def _is_git_dir_entry(entry: Path) -> bool:
+    """A `.git` folder holding HEAD, or a `.git` file pointing to one (`gitdir: ...`)."""
+    if entry.is_dir():
+        return (entry / "HEAD").is_file()
+    if entry.is_file():
+        with entry.open("rb") as file:
+            return file.read(8) == b"gitdir: "
+    return False
+
+
 def init_with_first_commit(
-    folder: Path, message: str, options: list[str], *, also_branch: str | None = None
+    folder: Path,
+    message: str,
+    author: tuple[str, str],
+    *,
+    also_branch: str | None = None,
+    init: subprocess.Popen[str] | None = None,
 ) -> None:
     """Make `folder` a git repository whose first commit holds all its files, with the branch
-    `also_branch` (if given) at that commit as well."""
-    run(folder, "init", "--quiet")
+    `also_branch` (if given) at that commit as well. `author` (name, email) is the committer
+    only where git's own config and environment name nobody. `init`: a `git init` of `folder`
+    already started (by `start`) while its files were written."""
+    if init is None:
+        run(folder, "init", "--quiet")
+    else:
+        finish(init)
     run(folder, "add", "--all")
-    run(folder, *options, "commit", "--quiet", "--no-verify", "-m", message)
-    if also_branch:
+    commit = ["-c", "maintenance.auto=false", "commit", "--quiet", "--no-verify", "-m", message]
+    first = run(folder, "-c", "user.useConfigOnly=true", *commit, check=False)
+    if first.returncode != 0:
+        options = identity(folder, *author)
+        if not options:
+            run(folder, *commit)  # the same failure, raised as a GitError
+        run(folder, *options, *commit)
+    if also_branch and not _branch_beside_head(folder / ".git", also_branch):
         run(folder, "branch", also_branch)
+
+
+def _branch_beside_head(git_dir: Path, branch: str) -> bool:
+    """Point the new `branch` at HEAD's commit by writing its ref file, as git's files backend
+    does, in a repository just made; False (nothing written) where refs are not plain files."""
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="ascii")
+        if not head.startswith("ref: refs/heads/"):
+            return False
+        commit = (git_dir / head[len("ref: ") :].strip()).read_text(encoding="ascii").strip()
+        if len(commit) not in (40, 64) or not all(c in "0123456789abcdef" for c in commit):
+            return False
+        ref = git_dir / "refs" / "heads" / branch
+        lock = ref.with_name(f"{branch}.lock")  # the folder is distkit's own staging folder
+        try:
+            with lock.open("x", encoding="ascii") as file:
+                file.write(commit + "\n")
+            lock.replace(ref)
+        except OSError:
+            lock.unlink(missing_ok=True)
+            raise
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def head(root: Path) -> str:

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from distkit.errors import UsageError
 from distkit.files.reading import read_regular
 from distkit.scaffold.families import get_family, template_dir
@@ -391,10 +389,17 @@ def _check_text(context: Mapping[str, str]) -> None:
 
 
 def _is_version(text: str) -> bool:
+    if _PLAIN_RELEASE.fullmatch(text):  # the usual answer, checked without importing packaging
+        return True
     if not text.isascii() or text != "".join(text.split()):
         return False
+    from packaging.version import InvalidVersion, Version
+
     try:
         Version(text)
     except InvalidVersion:
         return False
     return True
+
+
+_PLAIN_RELEASE = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){0,3}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,8 @@ def get_family(name: str) -> Family:
     known = {family.name: family for family in families()}
     if name in known:
         return known[name]
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise NotFoundError(f"unknown family {name!r} (known: {', '.join(known)}){hint}")

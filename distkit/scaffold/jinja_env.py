@@ -5,7 +5,10 @@ once into the user's cache folder, so a later run skips Jinja's compiling."""
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from distkit import __version__
@@ -41,16 +44,25 @@ def _text_source(name: str) -> str | None:
 def _bytecode_cache(jinja2: Any) -> Any:
     """Compiled templates kept in the user's cache folder (keyed by each template's name and
     source checksum); None where the folder cannot be made."""
-    from platformdirs import user_cache_path
 
     class QuietCache(jinja2.FileSystemBytecodeCache):  # type: ignore[misc]
         def dump_bytecode(self, bucket: Any) -> None:
             with contextlib.suppress(OSError):  # a full or read-only cache: compile next time
                 super().dump_bytecode(bucket)
 
-    folder = user_cache_path("distkit") / f"jinja-{__version__}"
+    folder = _user_cache() / f"jinja-{__version__}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
     return QuietCache(str(folder))
+
+
+def _user_cache() -> Path:
+    """distkit's cache folder: XDG's on Linux (as platformdirs says, without importing it)."""
+    if not sys.platform.startswith("linux"):
+        from platformdirs import user_cache_path
+
+        return user_cache_path("distkit")
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "distkit"

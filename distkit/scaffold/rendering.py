@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -12,13 +13,14 @@ from distkit.errors import GitError, UsageError
 from distkit.scaffold.answers import BUILTIN, Answers, write_answers
 from distkit.scaffold.context import build_context
 from distkit.scaffold.families import template_dir
-from distkit.scaffold.history import start_history
+from distkit.scaffold.history import begin_history, start_history
 from distkit.scaffold.jinja_env import environment, render_text
 from distkit.scaffold.placing import place
 
 
 def render(context: Mapping[str, str], destination: Path) -> None:
-    """Render the template's project folder into `destination` (which must not exist).
+    """Render the template's project folder into the folder `destination` (which must hold
+    nothing the template writes; `distkit new` may have started `git init` there).
 
     Every rendered file and folder name must be one plain name, and no file is written twice,
     so no context value can put a file outside `destination` or over another one.
@@ -26,7 +28,6 @@ def render(context: Mapping[str, str], destination: Path) -> None:
     source = template_dir() / "{{cookiecutter.project_slug}}"
     env = environment([str(source), str(template_dir() / "templates")])
     variables = {"cookiecutter": dict(context)}
-    destination.mkdir()
     for root, dirs, files in os.walk(source):
         dirs[:] = [d for d in dirs if d != "__pycache__"]  # pip byte-compiles installed templates
         relative = Path(root).relative_to(source)
@@ -77,11 +78,18 @@ def create(
     git_failures: list[GitError] = []
 
     def build(folder: Path) -> None:
-        render(context, folder)
-        write_answers(folder, Answers(BUILTIN, __version__, dict(context)))
-        if git:
+        folder.mkdir()
+        init = _begin_history(folder, git_failures) if git else None
+        try:
+            render(context, folder)
+            write_answers(folder, Answers(BUILTIN, __version__, dict(context)))
+        except BaseException:
+            if init is not None:
+                init.wait()
+            raise
+        if git and not git_failures:
             try:
-                start_history(folder)
+                start_history(folder, init)
             except GitError as error:
                 git_failures.append(error)
 
@@ -89,6 +97,14 @@ def create(
     if git_failures:
         raise git_failures[0]
     return target
+
+
+def _begin_history(folder: Path, failures: list[GitError]) -> subprocess.Popen[str] | None:
+    try:
+        return begin_history(folder)
+    except GitError as error:  # git is not installed
+        failures.append(error)
+        return None
 
 
 def next_steps(target: Path) -> str:

@@ -70,6 +70,7 @@ def render_pristine(record: Answers, destination: Path, *, commit: str | None = 
         from distkit.scaffold.rendering import render
 
         made = Answers(BUILTIN, __version__, _builtin_context(record.context), record.skip)
+        destination.mkdir()
         render(made.context, destination)
     else:
         from distkit.scaffold import template_source

@@ -88,7 +88,6 @@ def test_error_while_rendering_leaves_no_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def fail(context: object, destination: Path) -> None:
-        destination.mkdir()
         (destination / "half.txt").write_text("half")
         raise OSError("disk full")
 
@@ -179,6 +178,7 @@ def test_a_traversing_module_name_from_the_user_config_writes_nothing(
 def test_render_refuses_a_name_that_leaves_the_folder(tmp_path: Path) -> None:
     context = scaffold.build_context("poisson")
     context["module_name"] = "../../escaped"  # as if validation had missed it
+    (tmp_path / "out").mkdir()
     with pytest.raises(UsageError, match="not allowed"):
         rendering.render(context, tmp_path / "out")
     assert not list(tmp_path.rglob("escaped*"))
