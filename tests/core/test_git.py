@@ -19,9 +19,10 @@ def no_git_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = tmp_path / "gitconfig"
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "EMAIL") + tuple(
+    identity = [
         f"GIT_{role}_{field}" for role in ("AUTHOR", "COMMITTER") for field in ("NAME", "EMAIL")
-    ):
+    ]
+    for variable in ["GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "EMAIL", *identity]:
         monkeypatch.delenv(variable, raising=False)
     return config
 
