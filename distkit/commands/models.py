@@ -1,4 +1,4 @@
-"""`distkit models`: the named models you trained (list them, remove one)."""
+"""`distkit models`: the named models you trained (list them, remove one, relearn the HMM)."""
 
 from __future__ import annotations
 
@@ -40,3 +40,34 @@ def remove(name: str) -> None:
 
     record = remove_model(name)
     click.echo(f"Removed {record.name} (trained on {record.corpus}, {record.created}).")
+
+
+@models.command("train-hmm")
+@click.option(
+    "--corpus",
+    "source",
+    metavar="SOURCE",
+    required=True,
+    help="A folder of MIDI, MusicXML, kern or ABC files in four voices, or a music21 corpus "
+    "name (bach, palestrina, string-quartets, ...).",
+)
+@click.option(
+    "--name",
+    metavar="NAME",
+    required=True,
+    help="Register the result as the music model NAME, for compose --model NAME and the studio.",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Epochs of the melody-context classifier (default: the shipped model's, 8).",
+)
+@click.option("--force", is_flag=True, help="Replace a model of yours with the same name.")
+def train_hmm(source: str, name: str, epochs: int | None, force: bool) -> None:
+    """Relearn chorale-hmm's chord tables and context classifier on a corpus (its training
+    split), and register the result as NAME. numpy only; seconds to minutes."""
+    from distkit.music.hmm.relearning import train_named_hmm
+
+    record = train_named_hmm(source, name, force=force, epochs=epochs, log=click.echo)
+    click.echo(f"registered {name} in {record.folder}; use it: distkit compose --model {name}")

@@ -18,12 +18,11 @@ from distkit.music.hmm.tables import chord_states
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from distkit.music.chorales import Chorale
-    from distkit.music.hmm.tables import ChoraleTables
+    from distkit.music.hmm.tables import ChoraleTables, KeyedMusic
 
 
 def examples(
-    chorales: Iterable[Chorale], tables: ChoraleTables
+    chorales: Iterable[KeyedMusic], tables: ChoraleTables
 ) -> tuple[NDArray[np.float32], NDArray[np.int64], NDArray[np.int64]]:
     """Features, Bach's chord (an output index; -1 if not a state) and soprano-to-bass distance
     (-1 where either is silent or it is GAPS or more) of every beat with either known.
@@ -41,7 +40,7 @@ def examples(
 
 
 def chorale_examples(
-    chorale: Chorale, tables: ChoraleTables, key: tuple[int, str] | None = None
+    chorale: KeyedMusic, tables: ChoraleTables, key: tuple[int, str] | None = None
 ) -> tuple[NDArray[np.float32], NDArray[np.int64], NDArray[np.int64]]:
     """`examples` for every beat of one chorale, known or not, in `key` (tonic, mode) if given,
     else in the key the HMM hears in the melody."""

@@ -19,28 +19,40 @@ from distkit.music.hmm.tables import CHORD_BITS, MODES, ChoraleTables, ModeTable
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from distkit.music.chorales import Chorale
+    from distkit.music.hmm.context import ContextNet
+    from distkit.music.hmm.context_training import Training
+    from distkit.music.hmm.tables import KeyedMusic
 
 VOCABULARY = 100
 TRANSITION_SMOOTHING = 1.0
 EMISSION_SMOOTHING = 0.5
+ABSENT_MODE_PRIOR = 1e-9
+"""The prior of a mode no piece of the corpus is in: its key is then never the one heard."""
 
 
 def learn_tables(
-    chorales: Iterable[Chorale],
+    chorales: Iterable[KeyedMusic],
     *,
     vocabulary: int = VOCABULARY,
     transition_smoothing: float = TRANSITION_SMOOTHING,
     emission_smoothing: float = EMISSION_SMOOTHING,
 ) -> ChoraleTables:
-    """Count chords, chord changes and soprano notes in `chorales` and smooth the counts."""
+    """Count chords, chord changes and soprano notes in `chorales` and smooth the counts.
+
+    `chorales` are anything with a four-voice `roll`, a `tonic` and a `mode` (a corpus's pieces
+    with their keys too). When all are in one mode, the other mode gets the same tables and a
+    prior of ABSENT_MODE_PRIOR."""
     chorales = list(chorales)
     if not chorales:
         raise ValueError("no chorales to learn the HMM tables from")
     by_mode = {mode: [c for c in chorales if c.mode == mode] for mode in MODES}
     smoothing = (transition_smoothing, emission_smoothing)
-    tables = {mode: _mode_tables(by_mode[mode], vocabulary, *smoothing) for mode in MODES}
+    heard = [mode for mode in MODES if by_mode[mode]]
+    tables = {mode: _mode_tables(by_mode[mode], vocabulary, *smoothing) for mode in heard}
     counts = np.array([len(by_mode[mode]) for mode in MODES], dtype=np.float64) + 1
+    if len(heard) == 1:  # a corpus in one mode: the other borrows its tables and is never heard
+        tables[MODES[1 - MODES.index(heard[0])]] = tables[heard[0]]
+        counts = np.array([1.0 if by_mode[mode] else ABSENT_MODE_PRIOR for mode in MODES])
     centre = [
         np.concatenate([np.nonzero(c.roll[voice])[1] for c in chorales]).mean()
         for voice in (1, 2, 3)
@@ -53,7 +65,7 @@ def learn_tables(
     )
 
 
-def _beat_chords(chorale: Chorale) -> NDArray[np.int64]:
+def _beat_chords(chorale: KeyedMusic) -> NDArray[np.int64]:
     """Each beat's chord as bass * 4096 + pitch-class bitmask (tonic at 0); -1 without a bass."""
     onsets = chorale.roll[:, ::STEPS_PER_QUARTER]
     lowest = np.argmax(onsets[3], axis=1)
@@ -66,7 +78,7 @@ def _beat_chords(chorale: Chorale) -> NDArray[np.int64]:
 
 
 def _mode_tables(
-    chorales: Sequence[Chorale],
+    chorales: Sequence[KeyedMusic],
     vocabulary: int,
     transition_smoothing: float,
     emission_smoothing: float,
@@ -102,7 +114,7 @@ def _mode_tables(
 
 
 def _count_soprano(
-    chorale: Chorale,
+    chorale: KeyedMusic,
     states: NDArray[np.int64],
     onset: NDArray[np.float64],
     offbeat: NDArray[np.float64],
@@ -151,13 +163,27 @@ def regenerate(path: Path, context_path: Path | None = None) -> ChoraleTables:
     """Learn the tables from the training split of the chorales and write them to `path`; train
     the context classifier on the same chorales and write it to `context_path`."""
     from distkit.music.chorales import load_chorales, split_chorales
-    from distkit.music.hmm.context_training import examples, save_context, train_context
+    from distkit.music.hmm.context_training import save_context
 
     train = split_chorales(load_chorales())["train"]
-    tables = learn_tables(train)
+    if context_path is None:
+        tables = learn_tables(train)
+        save_tables(tables, path)
+        return tables
+    tables, context = learn_model(train)
     save_tables(tables, path)
-    if context_path is not None:
-        inputs, labels, gaps = examples(train, tables)
-        states = len(tables.major.bass), len(tables.major.bass) + len(tables.minor.bass)
-        save_context(train_context(inputs, labels, gaps, *states), str(context_path))
+    save_context(context, str(context_path))
     return tables
+
+
+def learn_model(
+    pieces: Sequence[KeyedMusic], training: Training | None = None
+) -> tuple[ChoraleTables, ContextNet]:
+    """The tables counted in `pieces` and the context classifier trained on the same pieces
+    with those tables' chords (`pieces`: four-voice rolls with a tonic and a mode)."""
+    from distkit.music.hmm.context_training import Training, examples, train_context
+
+    tables = learn_tables(pieces)
+    inputs, labels, gaps = examples(pieces, tables)
+    states = len(tables.major.bass), len(tables.major.bass) + len(tables.minor.bass)
+    return tables, train_context(inputs, labels, gaps, *states, training or Training())

@@ -10,7 +10,7 @@ a rarer chord counts as the nearest of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -22,6 +22,20 @@ if TYPE_CHECKING:
 MODES = ("major", "minor")
 CHORD_BITS = 1 << np.arange(12)
 """A pitch-class set as a 12-bit mask: `present @ CHORD_BITS`."""
+
+
+class KeyedMusic(Protocol):
+    """What the HMM learns from: a (4, steps, 128) roll, top voice first, and its key (a
+    chorale, or a corpus piece with the key heard in it)."""
+
+    @property
+    def roll(self) -> NDArray[np.bool_]: ...
+
+    @property
+    def tonic(self) -> int: ...
+
+    @property
+    def mode(self) -> str: ...
 
 
 @dataclass(frozen=True)
