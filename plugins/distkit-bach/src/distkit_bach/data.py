@@ -1,4 +1,5 @@
-"""Training windows from the cached chorales: 2-bar SATB windows, pitch-cropped and transposed."""
+"""Training windows from the cached chorales (or any corpus): 2-bar SATB windows, cropped in
+pitch and transposed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from distkit.music.base import MAJOR_SCALE, MINOR_SCALE
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from distkit.music.chorales import Chorale
+    from distkit.music.hmm.tables import KeyedMusic
 
 LOWEST_PITCH = 36
 PITCH_SPAN = 48
@@ -34,8 +35,9 @@ class WindowSet:
         return len(self.rolls)
 
 
-def window_set(chorales: Sequence[Chorale], *, hop: int = HOP_STEPS) -> WindowSet:
-    """Every 32-step window whose four voices all sound and fit the cropped pitch range."""
+def window_set(chorales: Sequence[KeyedMusic], *, hop: int = HOP_STEPS) -> WindowSet:
+    """Every 32-step window whose four voices all sound and fit the cropped pitch range (of
+    chorales, or of any four-voice pieces with their keys)."""
     from distkit.music.chorales import windows
 
     rolls, tonics, minor = [], [], []

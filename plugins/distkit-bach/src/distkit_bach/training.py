@@ -1,11 +1,17 @@
-"""WGAN-GP training of the U-Net generator, on one process or under torchrun with DDP."""
+"""WGAN-GP training of the U-Net generator, on one process or under torchrun with DDP.
+
+`train` learns from the chorales' train split; `train_windows` from any windows (a corpus's,
+see `corpus_training`), and, given a checkpoint path, writes there every `checkpoint_every`
+iterations what it needs to carry on (both networks, both optimizers, the iteration) and resumes
+from it when started again with the same settings.
+"""
 
 from __future__ import annotations
 
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,11 +62,31 @@ def train(
     log: Callable[[str], None] = print,
 ) -> dict[str, float]:
     """Train from the train split, evaluate on the validation split; rank 0 writes `out`."""
-    torch.set_num_threads(config.threads)
-    # The gradient penalty's double backward leaves one grad in a layout DDP copies; harmless.
-    warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
     with process_group() as (rank, world):
-        return _train(config, out, chorales, rank_zero_log(log, rank), rank, world)
+        rank_log = rank_zero_log(log, rank)
+        if chorales is None:
+            rank_log(
+                "Loading the Bach chorales (parsed from music21 on first use: about 2 minutes)"
+            )
+        train_set, validation = _datasets(chorales, config.limit)
+        return _train(config, out, train_set, validation, rank_log, rank, world, None)
+
+
+def train_windows(
+    config: TrainConfig,
+    out: Path,
+    train_set: WindowSet,
+    validation: WindowSet,
+    *,
+    checkpoint: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Train on `train_set`, evaluate on `validation`; rank 0 writes `out` and, if given, the
+    `checkpoint` a run started again with the same settings resumes from."""
+    with process_group() as (rank, world):
+        return _train(
+            config, out, train_set, validation, rank_zero_log(log, rank), rank, world, checkpoint
+        )
 
 
 def _datasets(chorales: Sequence[Chorale] | None, limit: int | None) -> tuple[WindowSet, WindowSet]:
@@ -74,29 +100,43 @@ def _datasets(chorales: Sequence[Chorale] | None, limit: int | None) -> tuple[Wi
 def _train(
     config: TrainConfig,
     out: Path,
-    chorales: Sequence[Chorale] | None,
+    train_set: WindowSet,
+    validation: WindowSet,
     log: Callable[[str], None],
     rank: int,
     world: int,
+    checkpoint_file: Path | None,
 ) -> dict[str, float]:
+    torch.set_num_threads(config.threads)
+    # The gradient penalty's double backward leaves one grad in a layout DDP copies; harmless.
+    warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
     device = rank_device(rank)
     torch.manual_seed(config.seed)  # the same initial weights on every rank
-    rng = np.random.default_rng([config.seed, rank])
-    if chorales is None:
-        log("Loading the Bach chorales (parsed from music21 on first use: about 2 minutes)")
-    train_set, validation = _datasets(chorales, config.limit)
     log(f"{len(train_set)} training windows, {len(validation)} validation windows")
     log(f"{world} process(es), {config.critic_steps} critic steps per generator step")
     generator, critic = UNetGenerator(config.filters).to(device), Critic(config.filters).to(device)
+    betas = (0.5, 0.9)
+    g_opt = torch.optim.Adam(generator.parameters(), lr=config.learning_rate, betas=betas)
+    c_opt = torch.optim.Adam(critic.parameters(), lr=config.learning_rate, betas=betas)
+    start = 0
+    if checkpoint_file is not None and checkpoint_file.is_file():
+        state = torch.load(checkpoint_file, map_location=device, weights_only=True)
+        if state["config"] == asdict(config):
+            generator.load_state_dict(state["generator"])
+            critic.load_state_dict(state["critic"])
+            g_opt.load_state_dict(state["generator_optimizer"])
+            c_opt.load_state_dict(state["critic_optimizer"])
+            start = int(state["iteration"])
+            log(f"resuming at iteration {start}")
+        else:
+            log(f"{checkpoint_file} was written with other settings; starting afresh")
     g_model: Any = generator
     c_model: Any = critic
     if world > 1:
         g_model, c_model = DistributedDataParallel(generator), DistributedDataParallel(critic)
-    betas = (0.5, 0.9)
-    g_opt = torch.optim.Adam(generator.parameters(), lr=config.learning_rate, betas=betas)
-    c_opt = torch.optim.Adam(critic.parameters(), lr=config.learning_rate, betas=betas)
+    rng = np.random.default_rng([config.seed, rank, start])
     per_rank = max(1, config.batch_size // world)
-    torch.manual_seed(rank_seed(config.seed, rank))  # each rank draws its own noise and mixes
+    torch.manual_seed(rank_seed(config.seed + start, rank))  # each rank its own noise and mixes
 
     def batch() -> tuple[torch.Tensor, torch.Tensor]:
         rolls, _ = sample_batch(train_set, per_rank, rng)
@@ -106,9 +146,9 @@ def _train(
     metrics: dict[str, float] = {}
     if rank == 0:
         metrics = evaluate(generator, validation, seed=config.seed)
-        log(_format(0, metrics))
+        log(_format(start, metrics))
     started = time.perf_counter()
-    for iteration in range(1, config.iterations + 1):
+    for iteration in range(start + 1, config.iterations + 1):
         for _ in range(config.critic_steps):
             melody, real = batch()
             with torch.no_grad():
@@ -128,7 +168,7 @@ def _train(
         g_loss.backward()
         g_opt.step()
         if iteration % config.log_every == 0:
-            seconds = (time.perf_counter() - started) / iteration
+            seconds = (time.perf_counter() - started) / (iteration - start)
             log(
                 f"iteration {iteration}: critic {c_loss.item():.3f} wasserstein {distance:.3f} "
                 f"generator {g_loss.item():.3f} reconstruction "
@@ -139,6 +179,16 @@ def _train(
             metrics = evaluate(generator, validation, seed=config.seed)
             log(_format(iteration, metrics))
             save_weights(generator, out, config, iteration, metrics)
+            if checkpoint_file is not None:
+                state = {
+                    "generator": cpu_state(generator),
+                    "critic": cpu_state(critic),
+                    "generator_optimizer": g_opt.state_dict(),
+                    "critic_optimizer": c_opt.state_dict(),
+                    "config": asdict(config),
+                    "iteration": iteration,
+                }
+                save_checkpoint(state, checkpoint_file)
     return metrics
 
 
