@@ -206,3 +206,41 @@ def test_out_weights_register_as_a_named_model_compose_uses(
     assert refused.stderr.strip().count("\n") == 0
     assert "is not a weights file written by `distkit bach train`" in refused.stderr
     assert not (tmp_path / "data" / "models" / "junk").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_registers_nothing_and_the_next_run_resumes(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    import signal
+    import time
+
+    folder = toy_folder(tmp_path / "toy", 6)
+    args = [DISTKIT, "bach", "train", "--corpus", str(folder), "--name", "toy",
+            "--iterations", "100000", "--checkpoint-every", "2", "--log-every", "1000",
+            "--batch-size", "2", "--critic-steps", "1", "--filters", "4"]  # fmt: skip
+    checkpoint = tmp_path / "data" / "training" / "toy" / "checkpoint.pt"
+    first = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not checkpoint.exists() and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.2)
+    first.send_signal(signal.SIGINT)
+    _, stderr = first.communicate(timeout=120)
+    assert first.returncode != 0
+    assert b"Traceback" not in stderr
+    assert checkpoint.is_file()
+    assert not (tmp_path / "data" / "models").exists()
+
+    again = subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert again.stdout is not None
+    seen = []
+    for _ in range(8):
+        seen.append(again.stdout.readline())
+        if seen[-1].startswith("resuming at iteration "):
+            break
+    again.send_signal(signal.SIGINT)
+    again.communicate(timeout=120)
+    assert seen[-1].startswith("resuming at iteration "), seen
+    assert not (tmp_path / "data" / "models").exists()
