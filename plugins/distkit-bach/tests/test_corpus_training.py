@@ -244,3 +244,20 @@ def test_ctrl_c_registers_nothing_and_the_next_run_resumes(
     again.communicate(timeout=120)
     assert seen[-1].startswith("resuming at iteration "), seen
     assert not (tmp_path / "data" / "models").exists()
+
+
+@pytest.mark.slow
+def test_corpus_training_runs_under_torchrun_and_registers_once(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    folder = toy_folder(tmp_path / "toy", 6)
+    command = [
+        sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+        "--no-python", str(Path(sys.executable).with_name("distkit-bach")), "train",
+        "--corpus", str(folder), "--name", "ddp", *SHORT,
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "2 process(es)" in result.stdout
+    assert result.stdout.count("registered ddp") == 1
+    assert (tmp_path / "data" / "models" / "ddp" / "weights.pt").is_file()
