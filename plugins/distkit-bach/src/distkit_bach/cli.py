@@ -87,15 +87,15 @@ def register(weights: Path, name: str, force: bool) -> None:
 
 @contextmanager
 def _one_line() -> Iterator[None]:
-    """distkit's errors as click's one-line errors (for the `distkit-bach` script too)."""
-    from distkit.errors import DistkitError, UsageError
+    """distkit's errors as one line with their exit code, as `distkit` prints them (for the
+    `distkit-bach` script too)."""
+    from distkit.cli import one_line
+    from distkit.errors import DistkitError
 
     try:
         yield
-    except UsageError as error:
-        raise click.UsageError(str(error)) from None
     except DistkitError as error:
-        raise click.ClickException(str(error)) from None
+        raise one_line(error) from None
 
 
 def _installed() -> list[str]:
