@@ -5,7 +5,9 @@ scipy.stats family that suits the data. Each is fitted and scored in a worker pr
 time limit. The ranking is by AIC (or AICc, BIC, KS, CvM, AD), with Akaike weights; whole-number
 data rank masses (discrete families) and densities apart, since their likelihoods are not
 comparable. A family that cannot take the data, misbehaves or runs out of time is skipped with
-the reason. The top fits can get bootstrap p-values and parameter intervals.
+the reason. By an information criterion, the top fit is the simplest of those within 2 of the
+lowest (a rule chosen on validation sets). The top fits can get bootstrap p-values and
+parameter intervals.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float64]
 
 ORDERS = ("aic", "aicc", "bic", "ks", "cvm", "ad")
+CRITERIA = ("aic", "aicc", "bic")
+PARSIMONY = True  # chosen on validation sets: benchmarks/fitting_rules.py
+PARSIMONY_DELTA = 2.0
 REFINED = 5  # scipy fits of each kind polished on all the data when it was screened on a part
 Progress = Callable[[str, int, int], None]
 
@@ -44,6 +49,8 @@ class RankSettings:
     try instead); `options` holds known parameters such as a binomial's n; each fit gets
     `time_limit` seconds in one of `workers` processes. `gof` parametric bootstrap samples give
     p-values, and `ci` gives `resamples`-resample intervals, both for the `top` fits.
+    `parsimony` puts first, by AIC, AICc or BIC, the fit with the fewest parameters within
+    PARSIMONY_DELTA of the lowest (`parsimonious`).
     """
 
     scipy: bool = False
@@ -57,6 +64,7 @@ class RankSettings:
     top: int = 3
     by: str = "aic"
     seed: int = 0
+    parsimony: bool = PARSIMONY
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,7 @@ def rank_data(
     scored = _fit_all(candidates, data, settings, skipped, progress)
     if data.size > scipy_families.SCREEN_SIZE:
         scored = _refine(scored, data, settings, progress)
-    ranked = _order(scored, settings.by)
+    ranked = _order(scored, settings.by, settings.parsimony)
     ranking = Ranking(Path(path), data, ranked, skipped, settings.by, dict(settings.options))
     if settings.gof > 0 or settings.ci:
         ranking = _bootstrap(ranking, settings, progress)
@@ -297,17 +305,35 @@ def _key(scored: Scored, by: str) -> float:
     return value if math.isfinite(value) else math.inf
 
 
-def _order(scored: list[Scored], by: str) -> list[Ranked]:
+def _order(scored: list[Scored], by: str, parsimony: bool) -> list[Ranked]:
     ranked: list[Ranked] = []
     for discrete in (True, False):
         group = sorted(
             (s for s in scored if s.fit.candidate.discrete is discrete),
             key=lambda s: (_key(s, by), s.criteria.bic),
         )
-        criterion = by if by in ("aic", "aicc", "bic") else "aic"
+        criterion = by if by in CRITERIA else "aic"
         weights = akaike_weights([float(getattr(s.criteria, criterion)) for s in group])
-        ranked += [Ranked(s, weight) for s, weight in zip(group, weights, strict=True)]
+        rows = [Ranked(s, weight) for s, weight in zip(group, weights, strict=True)]
+        if parsimony and by in CRITERIA and rows:
+            chosen = parsimonious(group, by)
+            if chosen is not group[0]:
+                index = group.index(chosen)
+                note = f"within {PARSIMONY_DELTA:g} of the lowest {by.upper()}, fewest parameters"
+                top = replace(rows.pop(index), notes=(note,))
+                rows.insert(0, top)
+        ranked += rows
     return ranked
+
+
+def parsimonious(group: Sequence[Scored], by: str) -> Scored:
+    """The fit with the fewest free parameters among those within PARSIMONY_DELTA of the
+    lowest criterion `by` (AIC, AICc or BIC), the lowest criterion breaking ties: the rule of
+    thumb of Burnham and Anderson (2002) that fits closer than 2 have about the same support,
+    so the simplest of them is preferred."""
+    best = min(_key(s, by) for s in group)
+    near = [s for s in group if _key(s, by) - best < PARSIMONY_DELTA]
+    return min(near, key=lambda s: (s.fit.k, _key(s, by)))
 
 
 def _bootstrap(ranking: Ranking, settings: RankSettings, progress: Progress | None) -> Ranking:
