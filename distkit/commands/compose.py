@@ -67,7 +67,19 @@ PATH = click.Path(dir_okay=False, path_type=Path)
     "continue_bars",
     type=int,
     metavar="N",
-    help="First write N more bars of the melody (in its key, 4/4) with a melody model.",
+    help="First write N more bars of the melody (in its key and metre) with a melody model.",
+)
+@click.option(
+    "--metre",
+    "--time-signature",
+    metavar="N/D",
+    help="With --continue: the melody's metre, 3/4, 6/8, ... [default: 4/4].",
+)
+@click.option(
+    "--pickup",
+    metavar="BEATS",
+    help="With --continue: the melody starts BEATS beats (of the metre's note: quarters in 3/4, "
+    "eighths in 6/8) before its first bar line [default: 0, on a downbeat].",
 )
 @click.option(
     "--regenerate",
@@ -111,6 +123,8 @@ def compose(
     close: bool,
     continue_only: bool,
     melody_model: str | None,
+    metre: str | None,
+    pickup: str | None,
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
     file; or redraw a passage of an arrangement (--regenerate BARS)."""
@@ -134,6 +148,8 @@ def compose(
         close=close,
         continue_only=continue_only,
         melody_model=melody_model,
+        metre=metre,
+        pickup=pickup,
         regenerate=regenerate,
         voices=tuple(voices.split(",")) if voices is not None else (),
     )
@@ -167,9 +183,12 @@ def _composed(request: ComposeRequest) -> Composed:
 def _report(done: Composed, request: ComposeRequest) -> None:
     result, continuation, passage = done.result, done.continuation, done.passage
     if continuation is not None:
+        told = [f"in {request.metre}"] if request.metre is not None else []
+        told += [f"{request.pickup}-beat pickup"] if continuation.pickup else []
+        metre = f" ({', '.join(told)})" if told else ""
         click.echo(
-            f"Continued {done.source} by {request.continue_bars} bars with {continuation.model} "
-            f"(plugin {continuation.plugin})"
+            f"Continued {done.source}{metre} by {request.continue_bars} bars with "
+            f"{continuation.model} (plugin {continuation.plugin})"
         )
     if passage is not None:
         from distkit.music.base import VOICES
@@ -180,9 +199,10 @@ def _report(done: Composed, request: ComposeRequest) -> None:
         verb = f"Regenerated {bars} ({names}) of"
     else:
         verb = "Wrote" if request.continue_only else "Harmonized"
+    length = result.bars if continuation is None else continuation.bars  # in its metre
     click.echo(
         f"{verb} {done.source} with {result.model} (plugin {result.plugin}): "
-        f"{result.bars:g} bar{'' if result.bars == 1 else 's'}, {result.steps} steps"
+        f"{length:g} bar{'' if length == 1 else 's'}, {result.steps} steps"
     )
     outputs = done.outputs
     for label, path in (

@@ -80,6 +80,10 @@ class ComposeRequest:
     close: bool = False
     continue_only: bool = False
     melody_model: str | None = None
+    metre: str | None = None
+    """With `continue_bars`: the melody's metre, "3/4", "6/8" (4/4 when None)."""
+    pickup: str | None = None
+    """With `continue_bars`: beats of the metre's note before the first bar line (0 when None)."""
     regenerate: str | None = None
     """Bars to redraw in the arrangement read from `melody`, "7-8" or "7" (counted from 1)."""
     voices: tuple[str, ...] = ()
@@ -183,6 +187,7 @@ def compose(
     elif request.continue_bars is not None:
         from distkit.music.melody.continuing import continue_and_harmonize
 
+        bar_steps, pickup = continuation_metre(request)
         continued = continue_and_harmonize(
             roll,
             request.continue_bars,
@@ -190,6 +195,8 @@ def compose(
             model=model,
             seed=request.seed,
             close=request.close,
+            bar_steps=bar_steps,
+            pickup=pickup,
             harmonize=not request.continue_only,
             registry=registry,
         )
@@ -218,6 +225,9 @@ def check_request(request: ComposeRequest) -> None:
     continuing = request.close or request.continue_only or request.melody_model is not None
     if request.continue_bars is None and continuing:
         raise UsageError("--close, --continue-only and --melody-model go with --continue N")
+    if request.continue_bars is None and (request.metre is not None or request.pickup is not None):
+        raise UsageError("--metre and --pickup go with --continue N")
+    continuation_metre(request)
     if request.continue_only and (request.model is not None or request.style is not None):
         raise UsageError("--continue-only writes the melody alone; drop --model/--style")
     if request.track is not None and request.melody is None:
@@ -233,6 +243,16 @@ def check_request(request: ComposeRequest) -> None:
         raise UsageError("--regenerate redraws part of an ARRANGEMENT.mid; give its file")
     if request.regenerate is not None and request.continue_bars is not None:
         raise UsageError("give --regenerate or --continue, not both")
+
+
+def continuation_metre(request: ComposeRequest) -> tuple[int, int]:
+    """The bar length and pickup in steps that `request.metre` and `request.pickup` say (4/4 and
+    no pickup by default), or a UsageError."""
+    from distkit.music.melody.metre import COMMON_TIME, parse_metre, pickup_steps
+
+    metre = COMMON_TIME if request.metre is None else parse_metre(request.metre)
+    pickup = 0 if request.pickup is None else pickup_steps(request.pickup, metre)
+    return metre.bar_steps, pickup
 
 
 def _read(

@@ -5,13 +5,20 @@ that would run past the last bar are never drawn; with `close`, the piece's last
 tonic, held through at least the last beat: other pitches may not reach into the last beat, and
 when only the last beat is left the pitch is redrawn among the tonic's octaves (in the model's
 proportions).
+
+How the next event is drawn is a `Sampling`: a temperature (both distributions), a nucleus
+(`top_p`: the pitch is drawn among the likeliest pitches that together hold that share), and a
+weight on pitches outside the key's scale (1 leaves them as the model gives them). Models keep
+the setting chosen on the validation split in their settings file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from distkit.music.base import MAJOR_SCALE, MINOR_SCALE
 from distkit.music.melody.events import (
     DURATIONS,
     LOWEST,
@@ -32,6 +39,25 @@ Note = tuple[int | None, int]
 """A MIDI pitch (None for a rest) and its length in sixteenth-note steps."""
 
 
+@dataclass(frozen=True)
+class Sampling:
+    """How the next event is drawn from the model's distributions."""
+
+    temperature: float = 1.0
+    top_p: float = 1.0
+    """The pitch is drawn among the fewest likeliest pitches whose probabilities add up to this."""
+    out_of_scale: float = 1.0
+    """Weight multiplying the probability of each pitch outside the key's scale."""
+
+    def __post_init__(self) -> None:
+        if not self.temperature > 0:
+            raise ValueError(f"the temperature must be positive, got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+        if not 0 <= self.out_of_scale <= 1:
+            raise ValueError(f"out_of_scale must be in [0, 1], got {self.out_of_scale}")
+
+
 class EventPredictor(Protocol):
     """What a melody model gives to be continued by `continue_notes`."""
 
@@ -49,6 +75,12 @@ def tonic_tokens() -> list[int]:
     return [token for token in range(REST) if (token + LOWEST) % 12 == 0]
 
 
+def out_of_scale_tokens(minor: bool) -> list[int]:
+    """The pitch tokens outside the key's scale (major; or minor with both sevenths)."""
+    scale = MINOR_SCALE if minor else MAJOR_SCALE
+    return [token for token in range(REST) if (token + LOWEST) % 12 not in scale]
+
+
 def continue_notes(
     predictor: EventPredictor,
     notes: Sequence[Note],
@@ -59,14 +91,13 @@ def continue_notes(
     start_in_bar: int = 0,
     seed: int | None = None,
     close: bool = False,
-    temperature: float = 1.0,
+    sampling: Sampling | None = None,
 ) -> list[Note]:
     """New notes after `notes` (which start `start_in_bar` steps into a bar) until step `end`
     (counted from the first note); their lengths add up to `end` minus the given length."""
     import numpy as np
 
-    if temperature <= 0:
-        raise ValueError(f"the temperature must be positive, got {temperature}")
+    sampling = sampling or Sampling()
     rng = np.random.default_rng(seed)
     minor = key.mode == "minor"
     history = list(notes)
@@ -76,22 +107,27 @@ def continue_notes(
     new: list[Note] = []
     lengths = np.array(DURATIONS)
     tonics = tonic_tokens()
+    outside = out_of_scale_tokens(minor)
     while now < end:
         events = encode(history, key, bar_steps, start_in_bar)
         position = (start_in_bar + now) % bar_steps
         remaining = end - now
-        pitches = _sharpen(
-            predictor.pitch_probabilities(events, minor, position, bar_steps), temperature
+        weighted = _sharpen(
+            predictor.pitch_probabilities(events, minor, position, bar_steps), sampling.temperature
         )
-        pitch = _draw(pitches, rng)
+        in_key = weighted.copy()
+        in_key[outside] *= sampling.out_of_scale
+        if in_key.sum() > 0:  # else the model gives weight only to pitches outside the scale
+            weighted = in_key
+        pitch = _draw(_nucleus(weighted, sampling.top_p), rng)
         fits = lengths <= remaining
         if close and pitch not in tonics:
             fits &= lengths <= remaining - FINAL_STEPS  # the last beat is the tonic's
             if not fits.any():
-                pitch = _draw(_only(pitches, tonics), rng)
+                pitch = _draw(_only(weighted, tonics), rng)
                 fits = lengths <= remaining
         durations = predictor.duration_probabilities(events, minor, position, bar_steps, pitch)
-        durations = _sharpen(durations, temperature) * fits
+        durations = _sharpen(durations, sampling.temperature) * fits
         if durations.sum() <= 0:  # the model gives no weight to any length that fits
             durations = fits.astype(float)
         steps = int(lengths[_draw(durations, rng)])
@@ -111,6 +147,22 @@ def _sharpen(probabilities: NDArray[np.float64], temperature: float) -> NDArray[
     if temperature != 1.0:
         values = values ** (1.0 / temperature)
     return values
+
+
+def _nucleus(probabilities: NDArray[np.float64], top_p: float) -> NDArray[np.float64]:
+    """Only the fewest likeliest entries whose share of the total reaches `top_p` (the likeliest
+    is always kept); the rest set to 0."""
+    import numpy as np
+
+    total = float(probabilities.sum())
+    if top_p >= 1 or total <= 0:
+        return probabilities
+    order = np.argsort(-probabilities, kind="stable")
+    before = np.cumsum(probabilities[order]) - probabilities[order]
+    kept = np.zeros_like(probabilities)
+    chosen = order[before < top_p * total]
+    kept[chosen] = probabilities[chosen]
+    return kept
 
 
 def _only(probabilities: NDArray[np.float64], tokens: Sequence[int]) -> NDArray[np.float64]:

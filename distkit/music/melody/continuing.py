@@ -1,7 +1,9 @@
 """`compose --continue`: continue a melody with a melody model, then harmonize the whole.
 
 The melody model is any registered music model with `continue_melody`; its answer is checked
-(a roll that keeps the given melody and is as long as asked) before anything uses it.
+(a roll that keeps the given melody and is as long as asked) before anything uses it. A metre
+other than 4/4, or a pickup, is handed to models whose `continue_melody` takes `bar_steps` and
+`pickup` (distkit's do); another model is not asked to guess.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from distkit.errors import PluginError, UsageError
 from distkit.music.base import BAR_STEPS, as_melody
-from distkit.music.melody.model import check_bars
+from distkit.music.melody.metre import bars_end
+from distkit.music.melody.model import check_bars, check_metre
 from distkit.plugins import MUSIC_MODEL, Registry, get_registry, plugin_code
 
 if TYPE_CHECKING:
@@ -32,10 +35,13 @@ class Continuation:
     plugin: str
     melody: NDArray[np.bool_]
     given_steps: int
+    bar_steps: int = BAR_STEPS
+    pickup: int = 0
 
     @property
     def bars(self) -> float:
-        return float(self.melody.shape[0] / BAR_STEPS)
+        """Whole bars after the pickup (the melody ends on a bar line)."""
+        return float((self.melody.shape[0] - self.pickup) / self.bar_steps)
 
 
 def melody_models(registry: Registry | None = None) -> list[str]:
@@ -64,12 +70,16 @@ def continue_melody(
     *,
     seed: int | None = None,
     close: bool = False,
+    bar_steps: int = BAR_STEPS,
+    pickup: int = 0,
     registry: Registry | None = None,
 ) -> Continuation:
-    """`bars` more bars after `melody` (its last bar completed first) by the melody model
-    `model` (or `PLUGIN:NAME`; the default melody model when None)."""
+    """`bars` more bars of `bar_steps` steps after `melody` (its last bar completed first; its
+    first bar line `pickup` steps in) by the melody model `model` (or `PLUGIN:NAME`; the
+    default melody model when None)."""
     registry = registry or get_registry()
     bars = check_bars(bars)
+    check_metre(bar_steps, pickup)
     roll = as_melody(melody)
     if not roll.any():
         raise UsageError("the melody has no notes to continue")
@@ -82,20 +92,50 @@ def continue_melody(
                 f"{registration.name} cannot continue a melody; melody models: "
                 f"{', '.join(melody_models(registry)) or 'none installed'}"
             )
-        answer = cls().continue_melody(roll, bars, seed=seed, close=close)
+        metre = {} if (bar_steps, pickup) == (BAR_STEPS, 0) else {"bar_steps": bar_steps}
+        if pickup:
+            metre["pickup"] = pickup
+        if metre and not takes_metre(cls.continue_melody):
+            raise UsageError(
+                f"{registration.name} continues 4/4 melodies from a downbeat only; "
+                "drop --metre and --pickup or choose another melody model"
+            )
+        answer = cls().continue_melody(roll, bars, seed=seed, close=close, **metre)
     return Continuation(
         registration.name,
         registration.plugin,
-        check_continuation(answer, roll, bars, label),
+        check_continuation(answer, roll, bars, label, bar_steps=bar_steps, pickup=pickup),
         roll.shape[0],
+        bar_steps,
+        pickup,
     )
 
 
+def takes_metre(method: Any) -> bool:
+    """Whether a `continue_melody` accepts the keywords `bar_steps` and `pickup`."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return True
+    return {"bar_steps", "pickup"} <= parameters.keys()
+
+
 def check_continuation(
-    answer: Any, melody: NDArray[np.bool_], bars: int, label: str
+    answer: Any,
+    melody: NDArray[np.bool_],
+    bars: int,
+    label: str,
+    *,
+    bar_steps: int = BAR_STEPS,
+    pickup: int = 0,
 ) -> NDArray[np.bool_]:
     """`answer` as a (steps, 128) roll that starts with `melody`'s notes and runs to the end of
-    `bars` more bars, or a PluginError naming the model."""
+    `bars` more bars (of `bar_steps`, the first bar line `pickup` steps in), or a PluginError
+    naming the model."""
     import numpy as np
 
     try:
@@ -103,7 +143,7 @@ def check_continuation(
     except (TypeError, ValueError):
         raise PluginError(f"the {label} returned something that is not a melody roll") from None
     sounding = int(np.flatnonzero(melody.any(axis=1))[-1]) + 1
-    expected = -(-sounding // BAR_STEPS) * BAR_STEPS + bars * BAR_STEPS
+    expected = bars_end(sounding, bars, bar_steps, pickup)
     if roll.shape[0] != expected:
         raise PluginError(
             f"the {label} returned {roll.shape[0]} steps; expected {expected} "
@@ -140,6 +180,8 @@ def continue_and_harmonize(
     model: str | None = None,
     seed: int | None = None,
     close: bool = False,
+    bar_steps: int = BAR_STEPS,
+    pickup: int = 0,
     harmonize: bool = True,
     registry: Registry | None = None,
 ) -> Continued:
@@ -149,7 +191,14 @@ def continue_and_harmonize(
 
     registry = registry or get_registry()
     continuation = continue_melody(
-        melody, bars, melody_model, seed=seed, close=close, registry=registry
+        melody,
+        bars,
+        melody_model,
+        seed=seed,
+        close=close,
+        bar_steps=bar_steps,
+        pickup=pickup,
+        registry=registry,
     )
     if not harmonize:
         return Continued(continuation, None)

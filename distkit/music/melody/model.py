@@ -1,7 +1,8 @@
 """Melody models: `continue_melody` for any event predictor, and the built-in n-gram model.
 
-A melody is distkit's (steps, 128) roll in 4/4 at four steps per quarter note; its key is
-estimated from its notes (Krumhansl-Kessler profiles), and the continuation is written in it.
+A melody is distkit's (steps, 128) roll at four steps per quarter note, in 4/4 from a downbeat
+unless `bar_steps` and `pickup` say otherwise; its key is estimated from its notes
+(Krumhansl-Kessler profiles), and the continuation is written in it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from distkit.errors import UsageError
 from distkit.music.base import BAR_STEPS
-from distkit.music.melody.continuation import EventPredictor, continue_notes
+from distkit.music.melody.continuation import EventPredictor, Sampling, continue_notes
 from distkit.music.melody.events import estimate_key, melody_notes, roll_of
+from distkit.music.melody.metre import bars_end
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,6 +36,18 @@ def check_bars(bars: Any) -> int:
     return bars
 
 
+def check_metre(bar_steps: Any, pickup: Any) -> None:
+    """A UsageError unless `bar_steps` is 1 to POSITIONS steps and `pickup` 0 to one less."""
+    from distkit.music.melody.events import POSITIONS
+
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (bar_steps, pickup))
+    if not whole or not 1 <= bar_steps <= POSITIONS or not 0 <= pickup < bar_steps:
+        raise UsageError(
+            f"a bar must be 1 to {POSITIONS} steps and the pickup shorter, got {bar_steps!r} "
+            f"and {pickup!r}"
+        )
+
+
 class MelodyModel:
     """A music model that continues melodies; subclasses give `predictor()`.
 
@@ -48,18 +62,27 @@ class MelodyModel:
     def predictor(self) -> EventPredictor:
         raise NotImplementedError
 
-    def temperature(self) -> float:
-        """The sampling temperature (chosen on the validation split where it was measured)."""
-        return 1.0
+    def sampling(self) -> Sampling:
+        """How events are drawn (chosen on the validation split where it was measured)."""
+        return Sampling()
 
     def continue_melody(
-        self, melody: Any, bars: int, *, seed: int | None = None, close: bool = False
+        self,
+        melody: Any,
+        bars: int,
+        *,
+        seed: int | None = None,
+        close: bool = False,
+        bar_steps: int = BAR_STEPS,
+        pickup: int = 0,
     ) -> NDArray[np.bool_]:
-        """The melody followed by `bars` more bars of 4/4 (after completing its last bar); with
-        `close` the last note is the tonic."""
+        """The melody followed by `bars` more bars of `bar_steps` steps (after completing its
+        last bar), its first bar line `pickup` steps in; with `close` the last note is the
+        tonic."""
         from distkit.music.base import as_melody
 
         bars = check_bars(bars)
+        check_metre(bar_steps, pickup)
         roll = as_melody(melody)
         if not roll.any():
             raise UsageError("the melody has no notes to continue")
@@ -67,17 +90,18 @@ class MelodyModel:
         while notes and notes[-1][0] is None:  # trailing silence is not part of the tune
             notes.pop()
         length = sum(steps for _, steps in notes)
-        end = -(-length // BAR_STEPS) * BAR_STEPS + bars * BAR_STEPS
+        end = bars_end(length, bars, bar_steps, pickup)
         key = estimate_key(notes)
         new = continue_notes(
             self.predictor(),
             notes,
             key,
             end,
-            bar_steps=BAR_STEPS,
+            bar_steps=bar_steps,
+            start_in_bar=(bar_steps - pickup) % bar_steps,
             seed=seed,
             close=close,
-            temperature=self.temperature(),
+            sampling=self.sampling(),
         )
         return roll_of([*notes, *new])
 
@@ -101,12 +125,12 @@ class FolkNgram(MelodyModel):
     def predictor(self) -> NgramModel:
         return shipped_ngram()
 
-    def temperature(self) -> float:
-        return settings_temperature(data_file(SETTINGS))
+    def sampling(self) -> Sampling:
+        return settings_sampling(data_file(SETTINGS))
 
 
 SETTINGS = "ngram.json"
-"""The orders and sampling temperature chosen on validation, beside the tables."""
+"""The orders and the sampling chosen on validation, beside the tables."""
 
 
 def data_file(name: str) -> Path:
@@ -114,15 +138,23 @@ def data_file(name: str) -> Path:
     return Path(__file__).parent / "data" / name
 
 
-def settings_temperature(path: Path) -> float:
-    """The `temperature` a settings file records, 1.0 when it records none."""
+def settings_sampling(path: Path) -> Sampling:
+    """The sampling a settings file records (`temperature`, `top_p`, `out_of_scale`); each
+    missing or unusable value is the plain model's (1)."""
     import json
 
     try:
-        value = float(json.loads(path.read_text())["temperature"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 1.0
-    return value if value > 0 else 1.0
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        record = {}
+    values = {}
+    for name in ("temperature", "top_p", "out_of_scale"):
+        try:
+            values[name] = float(record[name])
+            Sampling(**{name: values[name]})
+        except (KeyError, ValueError, TypeError):
+            values.pop(name, None)
+    return Sampling(**values)
 
 
 @functools.lru_cache(maxsize=1)

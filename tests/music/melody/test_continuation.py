@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distkit.errors import UsageError
-from distkit.music.base import BAR_STEPS, MAJOR_SCALE
-from distkit.music.melody.continuation import continue_notes
-from distkit.music.melody.events import Key, encode, estimate_key, melody_notes, roll_of
-from distkit.music.melody.model import MAX_BARS, MelodyModel, check_bars
+from distkit.music.base import BAR_STEPS, MAJOR_SCALE, MINOR_SCALE
+from distkit.music.melody.continuation import (
+    Sampling,
+    _nucleus,
+    continue_notes,
+    out_of_scale_tokens,
+)
+from distkit.music.melody.events import Events, Key, encode, estimate_key, melody_notes, roll_of
+from distkit.music.melody.model import MAX_BARS, MelodyModel, check_bars, settings_sampling
 from distkit.music.melody.ngram import NgramModel
 from distkit.music.melody_text import melody_from_text
 
@@ -110,3 +117,94 @@ def test_the_same_seed_gives_the_same_continuation():
     melody = melody_from_text("C5 D5 E5 F5")
     first = ScaleModel().continue_melody(melody, 2, seed=9)
     assert np.array_equal(first, ScaleModel().continue_melody(melody, 2, seed=9))
+
+
+class Chromatic:
+    """An event predictor that gives every pitch the same weight, and quarter notes."""
+
+    def pitch_probabilities(
+        self, events: Events, minor: bool, position: int, bar_steps: int
+    ) -> np.ndarray:
+        return np.ones(61)
+
+    def duration_probabilities(
+        self, events: Events, minor: bool, position: int, bar_steps: int, pitch: int
+    ) -> np.ndarray:
+        probabilities = np.zeros(25)
+        probabilities[3] = 1.0
+        return probabilities
+
+
+@pytest.mark.parametrize("mode", ["major", "minor"])
+def test_a_zero_weight_outside_the_scale_keeps_every_pitch_in_it(mode: str) -> None:
+    key = Key(2, "minor" if mode == "minor" else "major")
+    scale = MINOR_SCALE if mode == "minor" else MAJOR_SCALE
+    new = continue_notes(Chromatic(), [(62, 4)], key, 4 + 64 * 4, bar_steps=BAR_STEPS, seed=0,
+                         sampling=Sampling(out_of_scale=0.0))  # fmt: skip
+    pitches = [p for p, _ in new if p is not None]
+    assert len(pitches) > 40
+    assert all((p - 2) % 12 in scale for p in pitches)
+    plain = continue_notes(Chromatic(), [(62, 4)], key, 4 + 64 * 4, bar_steps=BAR_STEPS, seed=0)
+    assert any((p - 2) % 12 not in scale for p, _ in plain if p is not None)
+
+
+def test_a_half_weight_outside_the_scale_halves_those_pitches_odds() -> None:
+    key = Key(0, "major")
+    outside = set(out_of_scale_tokens(False))
+    counts = {True: 0, False: 0}
+    for seed in range(4):
+        new = continue_notes(Chromatic(), [(60, 4)], key, 4 + 64 * 4, bar_steps=BAR_STEPS,
+                             seed=seed, sampling=Sampling(out_of_scale=0.5))  # fmt: skip
+        for pitch, _ in new:
+            token = 60 if pitch is None else pitch - 60 + 24  # rests count as in the scale
+            counts[token in outside] += 1
+    share = counts[True] / (counts[True] + counts[False])
+    expected = 0.5 * len(outside) / (0.5 * len(outside) + 61 - len(outside))
+    assert abs(share - expected) < 0.05
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(0, 1), min_size=2, max_size=61).filter(lambda v: sum(v) > 0),
+    st.floats(0.01, 1.0),
+)
+def test_the_nucleus_keeps_the_fewest_likeliest_reaching_top_p(
+    values: list[float], top_p: float
+) -> None:
+    probabilities = np.array(values)
+    kept = _nucleus(probabilities, top_p)
+    chosen = kept > 0
+    assert chosen.any()
+    assert np.array_equal(kept[chosen], probabilities[chosen])
+    total = probabilities.sum()
+    assert kept.sum() >= top_p * total - 1e-9 or np.isclose(kept.sum(), total)
+    if chosen.sum() > 1:  # without its least likely member the set would fall short
+        assert kept.sum() - kept[chosen].min() < top_p * total + 1e-9
+    if (~chosen).any():
+        assert probabilities[~chosen].max() <= probabilities[chosen].min()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"temperature": 0}, {"temperature": -1}, {"top_p": 0}, {"top_p": 1.5},
+            {"out_of_scale": -0.1}, {"out_of_scale": 2}, {"temperature": float("nan")}],
+)  # fmt: skip
+def test_bad_sampling_settings_are_refused(bad: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        Sampling(**bad)
+
+
+def test_settings_files_give_the_sampling_and_plain_values_where_unusable(tmp_path: Path) -> None:
+    path = tmp_path / "sampler.json"
+    path.write_text('{"temperature": 0.9, "top_p": 0.95, "out_of_scale": 0.5}')
+    assert settings_sampling(path) == Sampling(0.9, 0.95, 0.5)
+    path.write_text('{"temperature": -2, "top_p": "x", "out_of_scale": 0.25}')
+    assert settings_sampling(path) == Sampling(out_of_scale=0.25)
+    path.write_text("[1, 2]")
+    assert settings_sampling(path) == Sampling()
+    assert settings_sampling(tmp_path / "missing.json") == Sampling()
+
+
+def test_the_shipped_models_read_their_settings() -> None:
+    from distkit.music.melody.model import SETTINGS, FolkNgram, data_file
+
+    assert FolkNgram().sampling() == settings_sampling(data_file(SETTINGS))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from distkit.music.melody.model import MelodyModel, settings_temperature
+from distkit.music.melody.continuation import Sampling
+from distkit.music.melody.model import MelodyModel, settings_sampling
 
 SETTINGS = Path(__file__).parent / "weights" / "sampler.json"
 
@@ -25,5 +26,5 @@ class FolkTransformer(MelodyModel):
 
         return TransformerPredictor(load_network())
 
-    def temperature(self) -> float:
-        return settings_temperature(SETTINGS)
+    def sampling(self) -> Sampling:
+        return settings_sampling(SETTINGS)
