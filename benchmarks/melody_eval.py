@@ -9,11 +9,12 @@ Run: python benchmarks/melody_eval.py --split validation [--choose]   # tune set
 2. Continuations of the split's openings: the first 4 bars given (after any pickup), 4 bars
    continued with several seeds, with and without --close; the tune's real bars 5-8 are the
    reference. Measures: share of notes in the tune's scale (its tonic and mode), share whose
-   last note is the tune's tonic, leaps over an octave per 100 notes, share of continuations
-   that copy a training tune for 8 or more notes running (intervals and durations equal).
-With --choose, the sampling temperature of each model is chosen on validation: the highest
-(most varied) of the candidates whose in-scale share is at least the real tunes' and whose leap
-rate is at most theirs, and it is written where the model reads it.
+   last note is the tune's tonic, leaps over an octave per 100 notes, and the shares of
+   continuations that copy a training tune for 8, 12 and 16 notes running (pitch intervals
+   and lengths equal; see melody_copies.py).
+With --choose (validation only), each model's sampling (temperature, top-p, weight of pitches
+outside the key's scale) is chosen from SWEEP by `choose_sampling`'s rule, and with --write it
+is recorded where the model reads it.
 """
 
 from __future__ import annotations
@@ -22,23 +23,28 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import asdict, dataclass
+from itertools import pairwise, product
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from melody_copies import RUNS, TrainingRuns
 
 from distkit.music.base import MAJOR_SCALE, MINOR_SCALE
-from distkit.music.melody.continuation import EventPredictor, Note, continue_notes
+from distkit.music.melody.continuation import EventPredictor, Note, Sampling, continue_notes
 from distkit.music.melody.events import estimate_key
 from distkit.music.melody.folk import Tune, load_tunes, split_tunes
 from distkit.music.melody.model import SETTINGS, FolkNgram, data_file, shipped_ngram
 
 GIVEN_BARS = 4
 CONTINUED_BARS = 4
-COPY_RUN = 8
-TEMPERATURES = (0.8, 0.9, 1.0)
+SWEEP = tuple(
+    Sampling(temperature, top_p, out_of_scale)
+    for out_of_scale, top_p, temperature in product((1.0, 0.5, 0.2), (1.0, 0.9), (1.0, 0.9, 0.8))
+)
+"""The sampling settings tried on validation, mildest first (plain sampling at the start)."""
+COPY_GOAL = 0.01
 RESAMPLES = 2000
 
 
@@ -88,42 +94,19 @@ def _cut(notes: list[Note], onsets: np.ndarray, start: int, stop: int) -> list[N
     return kept
 
 
-def note_windows(notes: Sequence[Note]) -> list[int]:
-    """Hashes of every run of COPY_RUN sounding notes: their intervals and durations."""
-    sounding = [(p, s) for p, s in notes if p is not None]
-    hashes = []
-    for i in range(len(sounding) - COPY_RUN + 1):
-        run = sounding[i : i + COPY_RUN]
-        key = (run[0][1], *((b[0] - a[0], b[1]) for a, b in pairwise(run)))
-        hashes.append(hash(key))
-    return hashes
-
-
-def training_windows(tunes: Sequence[Tune]) -> set[int]:
-    windows: set[int] = set()
-    for tune in tunes:
-        notes = [
-            (None if p < 0 else int(p), int(s))
-            for p, s in zip(tune.pitches, tune.steps, strict=True)
-        ]
-        windows.update(note_windows(notes))
-    return windows
-
-
-def measures(opening: Opening, new: Sequence[Note], train: set[int]) -> dict[str, float]:
+def measures(opening: Opening, new: Sequence[Note], train: TrainingRuns) -> dict[str, float]:
     """Counts for one continuation: notes in scale, notes, leaps, tonic ending, copying."""
     key = opening.tune.key
     scale = MINOR_SCALE if key.mode == "minor" else MAJOR_SCALE
     pitches = [p for p, _ in new if p is not None]
     before = [p for p, _ in opening.given if p is not None][-1:]
     line = before + pitches
-    copied = any(h in train for h in note_windows(new))
     return {
         "notes": len(pitches),
         "in_scale": sum((p - key.tonic) % 12 in scale for p in pitches),
         "leaps": sum(abs(b - a) > 12 for a, b in pairwise(line)),
         "tonic_end": float(bool(pitches) and pitches[-1] % 12 == key.tonic),
-        "copies": float(copied),
+        **{f"copies_{run}": float(train.copies(new, run)) for run in RUNS},
         "pieces": 1.0,
     }
 
@@ -134,27 +117,33 @@ def summarise(rows: list[list[dict[str, float]]], seed: int = 0) -> dict[str, li
         name: np.array([sum(r[name] for r in tune_rows) for tune_rows in rows])
         for name in rows[0][0]
     }
-    ratios = {"in_scale": "notes", "leaps": "notes", "tonic_end": "pieces", "copies": "pieces"}
-    scale = {"in_scale": 1.0, "leaps": 100.0, "tonic_end": 1.0, "copies": 1.0}
+    ratios = {
+        "in_scale": "notes",
+        "leaps": "notes",
+        "tonic_end": "pieces",
+        **{f"copies_{run}": "pieces" for run in RUNS},
+    }
+    scale = {"leaps": 100.0}
     picks = np.random.default_rng(seed).integers(0, len(rows), (RESAMPLES, len(rows)))
     out = {}
     for name, total in ratios.items():
-        value = per_tune[name].sum() / per_tune[total].sum() * scale[name]
-        boot = per_tune[name][picks].sum(1) / per_tune[total][picks].sum(1) * scale[name]
+        times = scale.get(name, 1.0)
+        value = per_tune[name].sum() / per_tune[total].sum() * times
+        boot = per_tune[name][picks].sum(1) / per_tune[total][picks].sum(1) * times
         out[name] = [float(value), *np.percentile(boot, [2.5, 97.5]).tolist()]
     return out
 
 
 def continuation_panel(
-    predictors: dict[str, tuple[EventPredictor, float]],
+    predictors: dict[str, tuple[EventPredictor, Sampling]],
     cases: Sequence[Opening],
-    train: set[int],
+    train: TrainingRuns,
     seeds: int,
     closes: Sequence[bool] = (False, True),
 ) -> dict[str, dict[str, list[float]]]:
     """The measures of the real bars 5-8 and of each model's continuations (free and closed)."""
     table = {"real tunes": summarise([[measures(o, o.real, train)] for o in cases])}
-    for name, (predictor, temperature) in predictors.items():
+    for name, (predictor, sampling) in predictors.items():
         for close in closes:
             rows = []
             for index, case in enumerate(cases):
@@ -172,7 +161,7 @@ def continuation_panel(
                                 start_in_bar=case.start_in_bar,
                                 seed=seed * 100_003 + index,
                                 close=close,
-                                temperature=temperature,
+                                sampling=sampling,
                             ),
                             train,
                         )
@@ -214,11 +203,11 @@ def nll_panel(
 
 def models(
     weights: Path | None = None, only: Sequence[str] | None = None
-) -> dict[str, tuple[Any, Any, float]]:
-    """name: (predictor, NLL scorer, temperature) of the n-gram and the Transformer if installed."""
+) -> dict[str, tuple[Any, Any, Sampling]]:
+    """name: (predictor, NLL scorer, sampling) of the n-gram and the Transformer if installed."""
     ngram = shipped_ngram()
-    found: dict[str, tuple[Any, Any, float]] = {
-        "folk-ngram": (ngram, ngram.event_nll, FolkNgram().temperature())
+    found: dict[str, tuple[Any, Any, Sampling]] = {
+        "folk-ngram": (ngram, ngram.event_nll, FolkNgram().sampling())
     }
     if only and "folk-transformer" not in only:
         return {name: found[name] for name in only}
@@ -229,38 +218,64 @@ def models(
         print("warning: distkit-melody is not installed; the n-gram alone", file=sys.stderr)
         return found
     predictor = TransformerPredictor(load_network(weights) if weights else load_network())
-    found["folk-transformer"] = (predictor, predictor.event_nll, FolkTransformer().temperature())
+    found["folk-transformer"] = (predictor, predictor.event_nll, FolkTransformer().sampling())
     return found
 
 
-def choose_temperatures(
-    found: dict[str, tuple[Any, Any, float]], cases: Sequence[Opening], train: set[int], seeds: int
+def bounded(reading: dict[str, list[float]], real: dict[str, list[float]]) -> bool:
+    """Leaps at most as often as in the real tunes, and copies of 8 and of 12 training notes
+    under 1 % or at most as often as the real continuations have them."""
+    return reading["leaps"][0] <= real["leaps"][0] and all(
+        reading[f"copies_{run}"][0] <= max(COPY_GOAL, real[f"copies_{run}"][0]) for run in (8, 12)
+    )
+
+
+def admissible(reading: dict[str, list[float]], real: dict[str, list[float]]) -> bool:
+    """`bounded`, and in scale at least as often as the real tunes."""
+    return bounded(reading, real) and reading["in_scale"][0] >= real["in_scale"][0]
+
+
+def choose_sampling(
+    found: dict[str, tuple[Any, Any, Sampling]],
+    cases: Sequence[Opening],
+    train: TrainingRuns,
+    seeds: int,
 ) -> dict[str, Any]:
-    """Each model's temperature chosen on validation (see the module's docstring)."""
+    """Each model's sampling, chosen on validation: the first (mildest) setting of SWEEP that is
+    `admissible`; if none is, the one with the most notes in scale among those that keep the
+    `bounded` (plain sampling if none does). The chosen one is read with --close
+    too."""
     real = summarise([[measures(o, o.real, train)] for o in cases])
     chosen: dict[str, Any] = {"real tunes": real}
+    print(f"real tunes: {real}", file=sys.stderr)
     for name, (predictor, _, _) in found.items():
-        readings = {}
-        for temperature in TEMPERATURES:
+        readings = []
+        for sampling in SWEEP:
             table = continuation_panel(
-                {name: (predictor, temperature)}, cases, train, seeds, closes=(False,)
+                {name: (predictor, sampling)}, cases, train, seeds, closes=(False,)
             )
-            readings[temperature] = table[name]
-        good = [
-            t
-            for t in TEMPERATURES
-            if readings[t]["in_scale"][0] >= real["in_scale"][0]
-            and readings[t]["leaps"][0] <= real["leaps"][0]
-        ]
+            readings.append((sampling, table[name]))
+            print(f"{name} {asdict(sampling)}: {table[name]}", file=sys.stderr, flush=True)
+        good = [(s, r) for s, r in readings if admissible(r, real)]
+        kept = [(s, r) for s, r in readings if bounded(r, real)]
+        if good:
+            best = good[0][0]
+        elif kept:
+            best = max(kept, key=lambda pair: pair[1]["in_scale"][0])[0]
+        else:
+            best = SWEEP[0]
+        closed = continuation_panel({name: (predictor, best)}, cases, train, seeds, closes=(True,))
         chosen[name] = {
-            "temperature": max(good) if good else min(TEMPERATURES),
-            "readings": {str(t): r for t, r in readings.items()},
+            "sampling": asdict(best),
+            "goals_met": bool(good),
+            "closed": closed[f"{name} --close"],
+            "readings": [{"sampling": asdict(s), "reading": r} for s, r in readings],
         }
     return chosen
 
 
-def write_temperatures(chosen: dict[str, Any]) -> None:
-    """Record each chosen temperature where its model reads it."""
+def write_sampling(chosen: dict[str, Any]) -> None:
+    """Record each chosen sampling (and the sweep's readings) where its model reads it."""
     targets = {"folk-ngram": data_file(SETTINGS)}
     try:
         from distkit_melody.model import SETTINGS as TRANSFORMER_SETTINGS
@@ -271,10 +286,17 @@ def write_temperatures(chosen: dict[str, Any]) -> None:
     for name, path in targets.items():
         if name in chosen:
             record = json.loads(path.read_text()) if path.exists() else {}
-            record["temperature"] = chosen[name]["temperature"]
-            record["temperature_readings"] = chosen[name]["readings"]
+            record.pop("temperature_readings", None)
+            record.update(chosen[name]["sampling"])
+            record["sampling_sweep"] = {
+                "split": "validation",
+                "real tunes": chosen["real tunes"],
+                "goals_met": chosen[name]["goals_met"],
+                "closed": chosen[name]["closed"],
+                "readings": chosen[name]["readings"],
+            }
             path.write_text(json.dumps(record, indent=1) + "\n")
-            print(f"{name}: temperature {record['temperature']} -> {path}", file=sys.stderr)
+            print(f"{name}: {chosen[name]['sampling']} -> {path}", file=sys.stderr)
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -290,13 +312,16 @@ def markdown(result: dict[str, Any]) -> str:
         *(f"| {name} | {cell(figure)} |" for name, figure in result["nll"].items()),
         "",
         "| continuation | in scale | last note on the tonic | leaps > octave /100 notes "
-        "| copies 8+ training notes |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        + "".join(f"| copies {run} training notes " for run in RUNS)
+        + "|",
+        "| --- | ---: | ---: | ---: " + "| ---: " * len(RUNS) + "|",
     ]
     for name, row in result["continuations"].items():
         lines.append(
             f"| {name} | {cell(row['in_scale'])} | {cell(row['tonic_end'], 2)} "
-            f"| {cell(row['leaps'], 2)} | {cell(row['copies'], 2)} |"
+            f"| {cell(row['leaps'], 2)} "
+            + "".join(f"| {cell(row[f'copies_{run}'], 3)} " for run in RUNS)
+            + "|"
         )
     return "\n".join(lines)
 
@@ -304,7 +329,7 @@ def markdown(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
-    parser.add_argument("--choose", action="store_true", help="choose temperatures (validation)")
+    parser.add_argument("--choose", action="store_true", help="choose the sampling (validation)")
     parser.add_argument("--openings", type=int, default=300, help="openings to continue")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--json", type=Path)
@@ -320,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("settings are chosen on the validation split only")
     parts = split_tunes(load_tunes())
     held_out = parts[args.split]
-    train = training_windows(parts["train"])
+    train = TrainingRuns(parts["train"])
     cases = openings(held_out)
     cases = [cases[i] for i in np.random.default_rng(1).permutation(len(cases))[: args.openings]]
     found = models(args.weights, args.only.split(",") if args.only else None)
@@ -332,10 +357,13 @@ def main(argv: list[str] | None = None) -> None:
         file=sys.stderr,
     )
     if args.choose:
-        result = choose_temperatures(found, cases, train, args.seeds)
-        print(json.dumps(result, indent=1))
+        result = choose_sampling(found, cases, train, args.seeds)
+        text = json.dumps(result, indent=1)
+        if args.json:
+            args.json.write_text(text)
+        print(text)
         if args.write:
-            write_temperatures(result)
+            write_sampling(result)
         return
     result = {
         "split": args.split,
@@ -346,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
         "continuations": continuation_panel(
             {name: (p, t) for name, (p, _, t) in found.items()}, cases, train, args.seeds
         ),
-        "temperatures": {name: t for name, (_, _, t) in found.items()},
+        "sampling": {name: asdict(t) for name, (_, _, t) in found.items()},
     }
     text = json.dumps(result, indent=1)
     if args.json:
