@@ -142,6 +142,8 @@ def test_the_readmes_continue_examples_run() -> None:
         assert result.exit_code == 0, result.output
     assert Path("tune.mid").exists()
     assert Path("melody-continued.mid").exists()
+    (jig,) = read_arrangement("jig.mid")  # an eighth's pickup and 2 + 2 bars of 6/8
+    assert jig.shape[0] == 2 + 4 * 12
 
 
 def test_a_midi_melody_is_continued_too() -> None:
