@@ -130,26 +130,27 @@ FAMILIES: dict[str, Family] = {
 
 
 def penalised_nll(family: Family, x: FloatArray) -> Callable[[Parameters], float]:
-    """scipy's `_penalized_nnlf` for `family` on `x`, of (shapes..., loc, scale)."""
+    """scipy's `_penalized_nnlf` for `family` on `x`, of (shapes..., loc, scale); call it
+    under `numpy.errstate(all="ignore")` (values outside the support give nan)."""
     import numpy as np
 
     n = x.size
+    positive = family.positive
 
     def nll(theta: Parameters) -> float:
-        *shapes, loc, scale = (float(t) for t in theta)
-        if not scale > 0 or not all(
-            (s > 0 if positive else math.isfinite(s))
-            for s, positive in zip(shapes, family.positive, strict=True)
-        ):
+        *shapes, loc, scale = [float(t) for t in theta]
+        if not scale > 0:
             return math.inf
-        with np.errstate(all="ignore"):
-            logs = family.log_density((x - loc) / scale, shapes)
-            total = float(logs.sum())
-            bad = 0
-            if not math.isfinite(total):
-                finite = np.isfinite(logs)
-                bad = n - int(np.count_nonzero(finite))
-                total = float(logs[finite].sum())
+        for shape, above_zero in zip(shapes, positive, strict=True):
+            if not (shape > 0 if above_zero else math.isfinite(shape)):
+                return math.inf
+        logs = family.log_density((x - loc) / scale, shapes)
+        total = float(logs.sum())
+        bad = 0
+        if not math.isfinite(total):
+            finite = np.isfinite(logs)
+            bad = n - int(np.count_nonzero(finite))
+            total = float(logs[finite].sum())
         return -total + bad * PENALTY + n * math.log(scale)
 
     return nll
@@ -165,8 +166,10 @@ def fit(name: str, x: FloatArray, start: Sequence[float] | None = None) -> tuple
     family = FAMILIES[name]
     first = tuple(start) if start is not None else fit_start(name, x)
     nll = penalised_nll(family, np.asarray(x, dtype=np.float64))
-    values = tuple(float(v) for v in optimize.fmin(nll, np.asarray(first, float), disp=0))
-    if not math.isfinite(nll(values)):
+    with np.errstate(all="ignore"):
+        values = tuple(float(v) for v in optimize.fmin(nll, np.asarray(first, float), disp=0))
+        reached = nll(values)
+    if not math.isfinite(reached):
         raise ValueError("the search ended outside the family's parameters")
     return values
 
