@@ -326,6 +326,36 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def sweep_markdown(result: dict[str, Any]) -> str:
+    """A --choose reading as one table per model: each setting's point figures, and which
+    setting was chosen."""
+    real = result["real tunes"]
+    lines = []
+    for name, chosen in result.items():
+        if name == "real tunes":
+            continue
+        lines += [
+            f"{name} (validation; real tunes: in scale {real['in_scale'][0]:.3f}, leaps "
+            f"{real['leaps'][0]:.2f}, copies 8/12 {real['copies_8'][0]:.3f}/"
+            f"{real['copies_12'][0]:.3f}):",
+            "",
+            "| temperature | top-p | out-of-scale weight | in scale | leaps /100 | copies 8 "
+            "| copies 12 | |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for row in chosen["readings"]:
+            setting, reading = row["sampling"], row["reading"]
+            mark = "chosen" if setting == chosen["sampling"] else ""
+            mark += " (meets all)" if mark and chosen["goals_met"] else ""
+            lines.append(
+                f"| {setting['temperature']} | {setting['top_p']} | {setting['out_of_scale']} "
+                f"| {reading['in_scale'][0]:.3f} | {reading['leaps'][0]:.2f} "
+                f"| {reading['copies_8'][0]:.3f} | {reading['copies_12'][0]:.3f} | {mark} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
@@ -337,9 +367,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", metavar="NAME,...", help="measure only these models")
     parser.add_argument("--weights", type=Path, help="the Transformer's weights [the shipped]")
     parser.add_argument("--write", action="store_true", help="with --choose: record them")
+    parser.add_argument(
+        "--no-nll", action="store_true", help="continuations only (the NLL is not sampled)"
+    )
     args = parser.parse_args(argv)
     if args.markdown:
-        print(markdown(json.loads(args.markdown.read_text())))
+        saved = json.loads(args.markdown.read_text())
+        print(markdown(saved) if "nll" in saved else sweep_markdown(saved))
         return
     if args.choose and args.split != "validation":
         parser.error("settings are chosen on the validation split only")
@@ -370,7 +404,9 @@ def main(argv: list[str] | None = None) -> None:
         "tunes": len(held_out),
         "openings": len(cases),
         "seeds": args.seeds,
-        "nll": nll_panel({name: scorer for name, (_, scorer, _) in found.items()}, held_out),
+        "nll": {}
+        if args.no_nll
+        else nll_panel({name: scorer for name, (_, scorer, _) in found.items()}, held_out),
         "continuations": continuation_panel(
             {name: (p, t) for name, (p, _, t) in found.items()}, cases, train, args.seeds
         ),
