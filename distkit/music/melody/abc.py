@@ -5,7 +5,8 @@ music21 parses ABC completely and slowly (about 35 ms a tune, 8 minutes of a CPU
 and rests with their lengths, bar lines, the key signature with its accidentals and the metre,
 in about a millisecond a tune. Repeats are read as written (not expanded), as music21 does;
 a K:, L: or M: field on a line of its own inside a tune is not read (inline [K:...] fields are):
-a known gap, kept so that the shipped models' corpus stays the one they were trained on;
+a known gap (37 of the 12,762 tunes change key on such a line, 51 have one of the three, none in
+Essen), kept so that the shipped models' corpus stays the one they were trained on;
 grace notes, chord symbols, annotations and decorations are skipped; of a chord the highest
 note is kept. The tests check it against music21 on a sample of tunes.
 """
