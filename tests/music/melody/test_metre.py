@@ -186,3 +186,23 @@ def test_continue_notes_counts_bars_from_the_pickup() -> None:
     )
     assert sum(steps for _, steps in new) == 12
     assert recorder.shown[0] == ([10, 0], 0, 12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from([Metre(3, 4), Metre(6, 8), Metre(2, 2), Metre(9, 8), Metre(5, 16)]),
+    st.integers(1, 3),
+    st.booleans(),
+    st.data(),
+)
+def test_any_metre_and_pickup_give_whole_bars_and_keep_the_melody(
+    metre: Metre, bars: int, close: bool, data: st.DataObject
+) -> None:
+    pickup = data.draw(st.integers(0, metre.bar_steps - 1))
+    melody = melody_from_text("G4 C5:2 E5 G5:0.5 E5:1.5 D5:0.25 C5")
+    continued = RecordingModel().continue_melody(
+        melody, bars, bar_steps=metre.bar_steps, pickup=pickup, seed=1, close=close
+    )
+    assert continued.shape[0] == bars_end(melody.shape[0], bars, metre.bar_steps, pickup)
+    assert (continued.shape[0] - pickup) % metre.bar_steps == 0
+    assert np.array_equal(continued[: melody.shape[0] - 1], melody[:-1])
