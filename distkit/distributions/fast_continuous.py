@@ -90,7 +90,8 @@ def _genextreme(z: FloatArray, s: Sequence[float]) -> FloatArray:
         return -z - np.exp(-z)
     cz = c * z
     logs = np.log1p(np.where(cz < 1, -cz, np.nan))  # log(1 - cz), exact for small c as scipy's
-    return -np.exp(logs / c) + (1 / c - 1) * logs
+    loglog_cdf = logs / c
+    return -np.exp(loglog_cdf) + loglog_cdf - logs  # scipy's arrangement: no 1 / c to overflow
 
 
 def _cauchy(z: FloatArray, s: Sequence[float]) -> FloatArray:
