@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from distkit.distributions import scipy_families
+from distkit.distributions import scipy_families, spikes
 from distkit.distributions.fitting import calling, fit_data
 from distkit.distributions.goodness import Criteria, Statistics, statistics_of
 from distkit.distributions.scipy_families import ScipyForm
@@ -200,40 +200,11 @@ def score(fit: Fit, data: FloatArray) -> Scored:
 def _without_spikes(
     fit: Fit, data: FloatArray, logs: FloatArray
 ) -> tuple[FloatArray, tuple[str, ...]]:
-    """The log densities, with a spike at an end of the support taken out.
-
-    A family whose location is estimated can put the end of its support on the smallest (or
-    largest) value, where its density is unbounded when its shape is below 1: that one value
-    then buys an arbitrarily large likelihood (the degenerate MLE of Cheng and Amin, 1983)
-    and such a fit tops any ranking by likelihood while fitting worse. There the value's
-    density is replaced by the fit's mean density from the end of the support to the next
-    value (never raised), as the maximum-product-of-spacings estimator does for every value.
-    """
-    import numpy as np
-
-    if fit.candidate.registration is not None or fit.candidate.discrete or data.size < 3:
+    """The log densities, with a spike at an end of a scipy density's support taken out
+    (`spikes.corrected_logs`)."""
+    if fit.candidate.registration is not None or fit.candidate.discrete:
         return logs, ()
-    low, high = (float(v) for v in fit.model.support())
-    order = np.argsort(data)
-    notes = []
-    logs = logs.copy()
-    for end, bound, index, neighbour in (
-        ("smallest", low, order[0], order[1]),
-        ("largest", high, order[-1], order[-2]),
-    ):
-        value, near = float(data[index]), float(data[neighbour])
-        if not math.isfinite(bound) or abs(value - bound) >= abs(near - value):
-            continue  # no end of the support next to the data, or the value sits well inside
-        span = abs(near - bound)
-        inward = 1.0 if end == "smallest" else -1.0
-        close, closer = fit.model.pdf([bound + inward * span * 1e-3, bound + inward * span * 1e-6])
-        if not closer > 1.01 * close:
-            continue  # the density stays bounded at this end: nothing to take out
-        mass = abs(float(fit.model.cdf(near)) - float(fit.model.cdf(bound)))
-        if mass > 0 and math.log(mass / span) < logs[index]:
-            logs[index] = math.log(mass / span)
-            notes.append(f"unbounded density at the {end} value: scored by its mean up to the next")
-    return logs, tuple(notes)
+    return spikes.corrected_logs(fit.model, data, logs)
 
 
 def fit_and_score(

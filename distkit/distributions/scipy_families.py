@@ -148,7 +148,7 @@ def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
     if form.name in ZERO_START and data.min() > 0:
         try:
             at_zero = _as_form(form.name, dist.fit(data, floc=0))
-            tries += [at_zero, _as_form(form.name, dist.fit(data, *at_zero.args, **at_zero.kwds))]
+            tries += [at_zero, _as_form(form.name, _generic_fit(form.name, data, _values(at_zero)))]
         except (ValueError, RuntimeError, FloatingPointError):
             pass
     return max(tries, key=lambda tried: _loglik(tried, data))
