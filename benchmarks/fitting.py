@@ -1,8 +1,10 @@
 """Which distribution is this? distkit's `fit --best --scipy` against fitter and distfit.
 
-Run: python benchmarks/fitting.py [--quick] [--sizes 500,5000] [--seed 0]
+Run: python benchmarks/fitting.py [--quick] [--sizes 500,5000] [--repeats 5] [--seed 0]
 
-Data are drawn from known families (continuous and discrete) at several sample sizes. For each
+Data are drawn from known families (continuous and discrete) at several sample sizes, `--repeats`
+draws of each (seeds `seed + 100 * repeat + set index`: repeat 0 is the single draw of earlier
+readings; benchmarks/fitting_rules.py's validation draws start at 10,000). For each
 set, each tool ranks the same candidate families and its top fit is compared with the TRUE
 distribution: the distance is the largest gap between the two CDFs (over a fine grid of the true
 distribution's quantiles, or every whole number of its range). Wall times are for the same
@@ -175,6 +177,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,5000", help="sample sizes, comma-separated")
     parser.add_argument("--quick", action="store_true", help="one size (500), three sets")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=5, help="draws of each set and size")
     parser.add_argument("--tools", default="distkit,fitter,distfit")
     parser.add_argument("--by", default="aic", help="what distkit ranks by (as fit --by)")
     args = parser.parse_args()
@@ -188,25 +191,72 @@ def main() -> None:
     warm = stats.gamma(2).rvs(200, random_state=1)
     for tool in tools:  # imports and worker start-up, untimed
         measure(tool, warm, stats.gamma(2), discrete=False)
-    header = "| set | n | " + " | ".join(f"{t} top | {t} distance | {t} s" for t in tools) + " |"
-    print(header)
-    print("|" + "---|" * (2 + 3 * len(tools)))
+    header = "| set | n | seed | "
+    print(header + " | ".join(f"{t} top | {t} distance | {t} s" for t in tools) + " |")
+    print("|" + "---|" * (3 + 3 * len(tools)))
     results: dict[str, list[tuple[bool, Result]]] = {tool: [] for tool in tools}
+    labels: list[tuple[str, int]] = []
     with tempfile.TemporaryDirectory():
-        for index, (name, truth, discrete) in enumerate(sets):
-            for size in sizes:
-                data = np.asarray(truth.rvs(size, random_state=args.seed + index), dtype=float)
-                row = [name, f"{size:,}"]
-                for tool in tools:
-                    result = measure(tool, data, truth, discrete=discrete)
-                    results[tool].append((discrete, result))
-                    row += [
-                        result.name or "-",
-                        _number(result.distance, 4),
-                        _number(result.seconds, 2),
-                    ]
-                print("| " + " | ".join(row) + " |", flush=True)
+        for repeat in range(args.repeats):
+            for index, (name, truth, discrete) in enumerate(sets):
+                for size in sizes:
+                    seed = args.seed + 100 * repeat + index
+                    data = np.asarray(truth.rvs(size, random_state=seed), dtype=float)
+                    labels.append((name, size))
+                    row = [name, f"{size:,}", str(seed)]
+                    for tool in tools:
+                        result = measure(tool, data, truth, discrete=discrete)
+                        results[tool].append((discrete, result))
+                        row += [
+                            result.name or "-",
+                            _number(result.distance, 4),
+                            _number(result.seconds, 2),
+                        ]
+                    print("| " + " | ".join(row) + " |", flush=True)
+    by_set(labels, results)
     summarise(results)
+
+
+def by_set(labels: list[tuple[str, int]], results: dict[str, list[tuple[bool, Result]]]) -> None:
+    """Each tool's mean distance and time per true family and size, over the repeats, and
+    how often each family came top."""
+    tools = list(results)
+    print()
+    print(
+        "| data (true family) | n | "
+        + " | ".join(f"{t} mean distance (tops) | {t} s" for t in tools)
+        + " |"
+    )
+    print("|" + "---|" * (2 + 2 * len(tools)))
+    for label in dict.fromkeys(labels):
+        rows = [i for i, other in enumerate(labels) if other == label]
+        cells = [label[0], f"{label[1]:,}"]
+        for tool in tools:
+            mine = [results[tool][i][1] for i in rows]
+            finite = [r.distance for r in mine if math.isfinite(r.distance)]
+            if not finite:
+                cells += ["-", "-"]
+                continue
+            tops = statistics.multimode(r.name for r in mine)
+            counts = ", ".join(f"{n} {sum(r.name == n for r in mine)}" for n in tops)
+            cells += [
+                f"{statistics.fmean(finite):.4f} ({counts})",
+                f"{sum(r.seconds for r in mine):.2f}",
+            ]
+        print("| " + " | ".join(cells) + " |")
+
+
+def paired_interval(
+    ours: list[float], theirs: list[float], seed: int = 0
+) -> tuple[float, float, float]:
+    """The mean of ours - theirs over paired sets, and its 95 % bootstrap interval."""
+    differences = np.asarray(ours) - np.asarray(theirs)
+    rng = np.random.default_rng(seed)
+    means = [
+        differences[rng.integers(0, differences.size, differences.size)].mean() for _ in range(4000)
+    ]
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(differences.mean()), float(low), float(high)
 
 
 def summarise(results: dict[str, list[tuple[bool, Result]]]) -> None:
@@ -222,6 +272,20 @@ def summarise(results: dict[str, list[tuple[bool, Result]]]) -> None:
                     f"{kind:<10} {tool:<8} mean distance {mean:.4f}  worst {worst:.4f}  "
                     f"total {seconds:.1f} s over {len(mine)} sets"
                 )
+    for peer in ("fitter", "distfit"):
+        if peer not in results or "distkit" not in results:
+            continue
+        pairs = [
+            (a.distance, b.distance)
+            for (d, a), (_, b) in zip(results["distkit"], results[peer], strict=True)
+            if not d and math.isfinite(a.distance) and math.isfinite(b.distance)
+        ]
+        if pairs:
+            mean, low, high = paired_interval([a for a, _ in pairs], [b for _, b in pairs])
+            print(
+                f"distkit - {peer}, mean distance over {len(pairs)} continuous sets: "
+                f"{mean:+.4f} (95 % bootstrap {low:+.4f} to {high:+.4f}; below 0: distkit closer)"
+            )
     if "fitter" in results and "distkit" in results:
         ours = [r for d, r in results["distkit"] if not d]
         theirs = [r for d, r in results["fitter"] if not d]
