@@ -1,9 +1,9 @@
 """Does a continuation copy a training tune? Runs of notes compared with the training split's.
 
-A note is a pitch AND a length, so two runs are the same when every note's length and every step
-between neighbouring pitches (the interval) are equal: a copy moved to another key still counts.
-Rests are left out of the runs (a run goes on across a rest), and a run's first note is compared
-by its length alone.
+The one definition of a run of notes is `distkit.music.melody.runs.note_runs` (a pitch AND a
+length per note, compared by intervals and lengths, so a transposed copy counts; rests left out),
+which the sampler's copy guard uses too. Here the training runs are kept exactly (as sets of
+tuples, not hashes), so the measure does not depend on the guard's index.
 
 The issue asks how often a continuation "copies a training tune for 8 or more notes running".
 Plagiarism is taking from one work more than an independent writer in the same idiom would
@@ -16,26 +16,12 @@ is copying.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 
-from distkit.music.melody.continuation import Note
 from distkit.music.melody.folk import Tune
+from distkit.music.melody.runs import Note, note_runs
 
 RUNS = (8, 12, 16)
 """The run lengths measured; 8 is the issue's."""
-
-
-def note_runs(notes: Sequence[Note], run: int) -> list[tuple[int, ...]]:
-    """Every run of `run` sounding notes as (first length, interval, length, ...)."""
-    sounding = [(p, s) for p, s in notes if p is not None]
-    runs = []
-    for i in range(len(sounding) - run + 1):
-        window = sounding[i : i + run]
-        key = [window[0][1]]
-        for (a, _), (b, length) in pairwise(window):
-            key.extend((b - a, length))
-        runs.append(tuple(key))
-    return runs
 
 
 class TrainingRuns:

@@ -23,7 +23,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import pairwise, product
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,11 @@ from melody_copies import RUNS, TrainingRuns
 
 from distkit.music.base import MAJOR_SCALE, MINOR_SCALE
 from distkit.music.melody.continuation import EventPredictor, Note, Sampling, continue_notes
-from distkit.music.melody.events import estimate_key
+from distkit.music.melody.events import Key, estimate_key
 from distkit.music.melody.folk import Tune, load_tunes, split_tunes
+from distkit.music.melody.keys import likeliest_key, melody_key
 from distkit.music.melody.model import SETTINGS, FolkNgram, data_file, shipped_ngram
+from distkit.music.melody.runs import shipped_runs
 
 GIVEN_BARS = 4
 CONTINUED_BARS = 4
@@ -134,20 +136,41 @@ def summarise(rows: list[list[dict[str, float]]], seed: int = 0) -> dict[str, li
     return out
 
 
+@dataclass(frozen=True)
+class Contender:
+    """A melody model as `compose --continue` runs it."""
+
+    predictor: EventPredictor
+    scorer: Any
+    """Its negative log-likelihood of each event (`event_nll`)."""
+    sampling: Sampling
+    key_method: str = "profile"
+
+    def key(self, case: Opening) -> Key:
+        """The key the model writes the continuation in, from the given bars only."""
+        return melody_key(
+            self.key_method, self.scorer, case.given, case.bar_steps, case.start_in_bar
+        )
+
+
 def continuation_panel(
-    predictors: dict[str, tuple[EventPredictor, Sampling]],
+    contenders: dict[str, Contender],
     cases: Sequence[Opening],
     train: TrainingRuns,
     seeds: int,
     closes: Sequence[bool] = (False, True),
 ) -> dict[str, dict[str, list[float]]]:
-    """The measures of the real bars 5-8 and of each model's continuations (free and closed)."""
+    """The measures of the real bars 5-8 and of each model's continuations (free and closed);
+    a sampling with a copy weight under 1 is guarded by the shipped index, as in `compose`."""
     table = {"real tunes": summarise([[measures(o, o.real, train)] for o in cases])}
-    for name, (predictor, sampling) in predictors.items():
+    for name, contender in contenders.items():
+        predictor, sampling = contender.predictor, contender.sampling
+        runs = shipped_runs() if sampling.copy_weight < 1 else None
+        keys = [contender.key(case) for case in cases]
         for close in closes:
             rows = []
             for index, case in enumerate(cases):
-                key = estimate_key(case.given)  # as `compose --continue` would
+                key = keys[index]
                 rows.append(
                     [
                         measures(
@@ -162,6 +185,7 @@ def continuation_panel(
                                 seed=seed * 100_003 + index,
                                 close=close,
                                 sampling=sampling,
+                                runs=runs,
                             ),
                             train,
                         )
@@ -174,6 +198,34 @@ def continuation_panel(
                 file=sys.stderr,
             )
     return table
+
+
+def key_panel(
+    scorers: dict[str, Any], cases: Sequence[Opening], log_every: int = 100
+) -> dict[str, dict[str, float]]:
+    """How often each key method names the tune's own key (tonic and mode), and its tonic, from
+    the given bars: the profiles once, and each scorer's likelihood of the given notes."""
+    methods: dict[str, Any] = {"profile": lambda case: estimate_key(case.given)}
+    for name, scorer in scorers.items():
+        methods[f"model: {name}"] = lambda case, scorer=scorer: likeliest_key(
+            scorer, case.given, case.bar_steps, case.start_in_bar
+        )
+    out = {}
+    for label, method in methods.items():
+        keys = []
+        for index, case in enumerate(cases):
+            keys.append(method(case))
+            if log_every and (index + 1) % log_every == 0:
+                print(f"  {label}: {index + 1} openings", file=sys.stderr, flush=True)
+        out[label] = {
+            "key": float(np.mean([k == c.tune.key for k, c in zip(keys, cases, strict=True)])),
+            "tonic": float(
+                np.mean([k.tonic == c.tune.key.tonic for k, c in zip(keys, cases, strict=True)])
+            ),
+            "openings": len(cases),
+        }
+        print(f"{label}: {out[label]}", file=sys.stderr, flush=True)
+    return out
 
 
 def nll_panel(
@@ -201,13 +253,13 @@ def nll_panel(
     return out
 
 
-def models(
-    weights: Path | None = None, only: Sequence[str] | None = None
-) -> dict[str, tuple[Any, Any, Sampling]]:
-    """name: (predictor, NLL scorer, sampling) of the n-gram and the Transformer if installed."""
+def models(weights: Path | None = None, only: Sequence[str] | None = None) -> dict[str, Contender]:
+    """The n-gram and the Transformer if installed, with their shipped settings."""
     ngram = shipped_ngram()
-    found: dict[str, tuple[Any, Any, Sampling]] = {
-        "folk-ngram": (ngram, ngram.event_nll, FolkNgram().sampling())
+    found = {
+        "folk-ngram": Contender(
+            ngram, ngram.event_nll, FolkNgram().sampling(), FolkNgram().key_method()
+        )
     }
     if only and "folk-transformer" not in only:
         return {name: found[name] for name in only}
@@ -218,7 +270,10 @@ def models(
         print("warning: distkit-melody is not installed; the n-gram alone", file=sys.stderr)
         return found
     predictor = TransformerPredictor(load_network(weights) if weights else load_network())
-    found["folk-transformer"] = (predictor, predictor.event_nll, FolkTransformer().sampling())
+    transformer = FolkTransformer()
+    found["folk-transformer"] = Contender(
+        predictor, predictor.event_nll, transformer.sampling(), transformer.key_method()
+    )
     return found
 
 
@@ -236,7 +291,7 @@ def admissible(reading: dict[str, list[float]], real: dict[str, list[float]]) ->
 
 
 def choose_sampling(
-    found: dict[str, tuple[Any, Any, Sampling]],
+    found: dict[str, Contender],
     cases: Sequence[Opening],
     train: TrainingRuns,
     seeds: int,
@@ -248,11 +303,11 @@ def choose_sampling(
     real = summarise([[measures(o, o.real, train)] for o in cases])
     chosen: dict[str, Any] = {"real tunes": real}
     print(f"real tunes: {real}", file=sys.stderr)
-    for name, (predictor, _, _) in found.items():
+    for name, contender in found.items():
         readings = []
         for sampling in SWEEP:
             table = continuation_panel(
-                {name: (predictor, sampling)}, cases, train, seeds, closes=(False,)
+                {name: replace(contender, sampling=sampling)}, cases, train, seeds, closes=(False,)
             )
             readings.append((sampling, table[name]))
             print(f"{name} {asdict(sampling)}: {table[name]}", file=sys.stderr, flush=True)
@@ -264,7 +319,9 @@ def choose_sampling(
             best = max(kept, key=lambda pair: pair[1]["in_scale"][0])[0]
         else:
             best = SWEEP[0]
-        closed = continuation_panel({name: (predictor, best)}, cases, train, seeds, closes=(True,))
+        closed = continuation_panel(
+            {name: replace(contender, sampling=best)}, cases, train, seeds, closes=(True,)
+        )
         chosen[name] = {
             "sampling": asdict(best),
             "goals_met": bool(good),
@@ -272,6 +329,134 @@ def choose_sampling(
             "readings": [{"sampling": asdict(s), "reading": r} for s, r in readings],
         }
     return chosen
+
+
+GUARD_LADDER = (0.1, 0.0)
+"""Copy weights tried by `choose_guard`, mildest first."""
+OUT_OF_SCALE_LADDER = (0.5, 0.2, 0.1)
+"""Out-of-scale weights tried by `choose_guard` from the model's current one down."""
+
+
+def guarded(reading: dict[str, list[float]], real: dict[str, list[float]]) -> bool:
+    """Copies of 8 training notes under 1 % and leaps at most as often as in the real tunes."""
+    return reading["copies_8"][0] < COPY_GOAL and reading["leaps"][0] <= real["leaps"][0]
+
+
+def read(
+    name: str,
+    contender: Contender,
+    sampling: Sampling,
+    cases: Sequence[Opening],
+    train: TrainingRuns,
+    seeds: int,
+    readings: list[dict[str, Any]],
+) -> dict[str, list[float]]:
+    """The continuations' measures with `sampling`, also appended to `readings`."""
+    table = continuation_panel(
+        {name: replace(contender, sampling=sampling)}, cases, train, seeds, (False,)
+    )
+    readings.append({"sampling": asdict(sampling), "reading": table[name]})
+    print(f"{name} {asdict(sampling)}: {table[name]}", file=sys.stderr, flush=True)
+    return table[name]
+
+
+def choose_guard(
+    found: dict[str, Contender],
+    cases: Sequence[Opening],
+    key_cases: Sequence[Opening],
+    train: TrainingRuns,
+    seeds: int,
+    key_reading: dict[str, dict[str, float]] | None = None,
+) -> dict[str, Any]:
+    """Each model's key method, copy weight and out-of-scale weight, chosen on validation by
+    rules fixed before any of them was measured (temperature and top-p stay as chosen before):
+
+    1. the key method: "model" if the model's likelihood names the tune's own key (tonic and
+       mode) more often than the profiles do on `key_cases` (or in `key_reading`, a saved
+       `key_panel` of them), else "profile";
+    2. the copy weight: the first of GUARD_LADDER whose continuations are `guarded`; 0 if none;
+    3. the out-of-scale weight: from the current one down OUT_OF_SCALE_LADDER, the first that
+       is in scale at least as often as the real bars and stays `guarded`; if none, the most in
+       scale of those that stay `guarded` (the current one if none does).
+    """
+    real = summarise([[measures(o, o.real, train)] for o in cases])
+    chosen: dict[str, Any] = {"real tunes": real}
+    print(f"real tunes: {real}", file=sys.stderr)
+    for name, contender in found.items():
+        keys = key_reading or key_panel({name: contender.scorer}, key_cases)
+        method = "model" if keys[f"model: {name}"]["key"] > keys["profile"]["key"] else "profile"
+        contender = replace(contender, key_method=method)
+        readings = []
+
+        base = contender.sampling
+        guard = GUARD_LADDER[-1]
+        for weight in GUARD_LADDER:
+            if guarded(
+                read(
+                    name,
+                    contender,
+                    replace(base, copy_weight=weight),
+                    cases,
+                    train,
+                    seeds,
+                    readings,
+                ),
+                real,
+            ):
+                guard = weight
+                break
+        ladder = [base.out_of_scale, *(w for w in OUT_OF_SCALE_LADDER if w < base.out_of_scale)]
+        tried = []
+        for weight in ladder:
+            sampling = replace(base, copy_weight=guard, out_of_scale=weight)
+            done = [r["reading"] for r in readings if r["sampling"] == asdict(sampling)]
+            reading = (
+                done[0] if done else read(name, contender, sampling, cases, train, seeds, readings)
+            )
+            tried.append((sampling, reading))
+            if guarded(reading, real) and reading["in_scale"][0] >= real["in_scale"][0]:
+                break
+        kept = [(s, r) for s, r in tried if guarded(r, real)]
+        best = max(kept, key=lambda pair: pair[1]["in_scale"][0])[0] if kept else tried[0][0]
+        final = replace(contender, sampling=best)
+        closed = continuation_panel({name: final}, cases, train, seeds, closes=(True,))
+        chosen[name] = {
+            "key": method,
+            "keys": keys,
+            "sampling": asdict(best),
+            "goals_met": any(
+                s == best and r["in_scale"][0] >= real["in_scale"][0] for s, r in kept
+            ),
+            "closed": closed[f"{name} --close"],
+            "readings": readings,
+        }
+    return chosen
+
+
+def write_guard(chosen: dict[str, Any], openings: int, seeds: int) -> None:
+    """Record each model's chosen key method and sampling (and the readings) where it reads
+    them; the earlier sampling sweep's record is kept."""
+    targets = {"folk-ngram": data_file(SETTINGS)}
+    try:
+        from distkit_melody.model import SETTINGS as TRANSFORMER_SETTINGS
+
+        targets["folk-transformer"] = TRANSFORMER_SETTINGS
+    except ImportError:
+        pass
+    for name, path in targets.items():
+        if name in chosen:
+            record = json.loads(path.read_text()) if path.exists() else {}
+            record.update(chosen[name]["sampling"])
+            record["key"] = chosen[name]["key"]
+            record["key_and_guard_choice"] = {
+                "split": "validation",
+                "openings": openings,
+                "seeds": seeds,
+                "real tunes": chosen["real tunes"],
+                **{k: v for k, v in chosen[name].items() if k != "sampling"},
+            }
+            path.write_text(json.dumps(record, indent=1) + "\n")
+            print(f"{name}: {chosen[name]['key']}, {chosen[name]['sampling']} -> {path}")
 
 
 def write_sampling(chosen: dict[str, Any]) -> None:
@@ -380,18 +565,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--no-nll", action="store_true", help="continuations only (the NLL is not sampled)"
     )
+    parser.add_argument(
+        "--keys", action="store_true", help="only how often each key method names the tune's key"
+    )
+    parser.add_argument(
+        "--choose-guard",
+        action="store_true",
+        help="choose the key method, copy guard and out-of-scale weight (validation)",
+    )
+    parser.add_argument("--key-reading", type=Path, help="with --choose-guard: a --keys JSON")
     args = parser.parse_args(argv)
     if args.markdown:
         saved = json.loads(args.markdown.read_text())
         print(markdown(saved) if "nll" in saved else sweep_markdown(saved))
         return
-    if args.choose and args.split != "validation":
+    if (args.choose or args.choose_guard) and args.split != "validation":
         parser.error("settings are chosen on the validation split only")
     parts = split_tunes(load_tunes())
     held_out = parts[args.split]
     train = TrainingRuns(parts["train"])
-    cases = openings(held_out)
-    cases = [cases[i] for i in np.random.default_rng(1).permutation(len(cases))[: args.openings]]
+    every = openings(held_out)
+    cases = [every[i] for i in np.random.default_rng(1).permutation(len(every))[: args.openings]]
     found = models(args.weights, args.only.split(",") if args.only else None)
     if args.only:
         found = {name: found[name] for name in args.only.split(",")}
@@ -400,6 +594,23 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(cases)} openings continued",
         file=sys.stderr,
     )
+    if args.keys:
+        keys = key_panel({name: c.scorer for name, c in found.items()}, cases)
+        text = json.dumps({"split": args.split, "keys": keys}, indent=1)
+        if args.json:
+            args.json.write_text(text)
+        print(text)
+        return
+    if args.choose_guard:
+        saved = json.loads(args.key_reading.read_text())["keys"] if args.key_reading else None
+        result = choose_guard(found, cases, every, train, args.seeds, saved)
+        text = json.dumps(result, indent=1)
+        if args.json:
+            args.json.write_text(text)
+        print(text)
+        if args.write:
+            write_guard(result, len(cases), args.seeds)
+        return
     if args.choose:
         result = choose_sampling(found, cases, train, args.seeds)
         text = json.dumps(result, indent=1)
@@ -416,11 +627,10 @@ def main(argv: list[str] | None = None) -> None:
         "seeds": args.seeds,
         "nll": {}
         if args.no_nll
-        else nll_panel({name: scorer for name, (_, scorer, _) in found.items()}, held_out),
-        "continuations": continuation_panel(
-            {name: (p, t) for name, (p, _, t) in found.items()}, cases, train, args.seeds
-        ),
-        "sampling": {name: asdict(t) for name, (_, _, t) in found.items()},
+        else nll_panel({name: c.scorer for name, c in found.items()}, held_out),
+        "continuations": continuation_panel(found, cases, train, args.seeds),
+        "sampling": {name: asdict(c.sampling) for name, c in found.items()},
+        "key_method": {name: c.key_method for name, c in found.items()},
     }
     text = json.dumps(result, indent=1)
     if args.json:

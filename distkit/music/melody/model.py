@@ -1,21 +1,26 @@
 """Melody models: `continue_melody` for any event predictor, and the built-in n-gram model.
 
 A melody is distkit's (steps, 128) roll at four steps per quarter note, in 4/4 from a downbeat
-unless `bar_steps` and `pickup` say otherwise; its key is estimated from its notes
-(Krumhansl-Kessler profiles), and the continuation is written in it.
+unless `bar_steps` and `pickup` say otherwise; its key is estimated from its notes (by the
+Krumhansl-Kessler profiles, or by the model's own likelihood of them: `keys.melody_key`, each
+model's setting), and the continuation is written in it. A model whose sampling has a
+`copy_weight` under 1 is guarded against copying 8 notes of a training tune (`runs`).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from distkit.errors import UsageError
 from distkit.music.base import BAR_STEPS
 from distkit.music.melody.continuation import EventPredictor, Sampling, continue_notes
-from distkit.music.melody.events import estimate_key, melody_notes, roll_of
+from distkit.music.melody.events import Key, melody_notes, roll_of
+from distkit.music.melody.keys import KEY_METHODS, melody_key
 from distkit.music.melody.metre import bars_end
+from distkit.music.melody.runs import shipped_runs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,6 +71,11 @@ class MelodyModel:
         """How events are drawn (chosen on the validation split where it was measured)."""
         return Sampling()
 
+    def key_method(self) -> str:
+        """How the melody's key is found: "profile" (Krumhansl-Kessler) or "model" (the
+        predictor's own likelihood, where it has `event_nll`)."""
+        return "profile"
+
     def continue_melody(
         self,
         melody: Any,
@@ -91,19 +101,37 @@ class MelodyModel:
             notes.pop()
         length = sum(steps for _, steps in notes)
         end = bars_end(length, bars, bar_steps, pickup)
-        key = estimate_key(notes)
+        predictor = self.predictor()
+        start_in_bar = (bar_steps - pickup) % bar_steps
+        key = self.key_of(notes, bar_steps=bar_steps, pickup=pickup, predictor=predictor)
+        sampling = self.sampling()
         new = continue_notes(
-            self.predictor(),
+            predictor,
             notes,
             key,
             end,
             bar_steps=bar_steps,
-            start_in_bar=(bar_steps - pickup) % bar_steps,
+            start_in_bar=start_in_bar,
             seed=seed,
             close=close,
-            sampling=self.sampling(),
+            sampling=sampling,
+            runs=shipped_runs() if sampling.copy_weight < 1 else None,
         )
         return roll_of([*notes, *new])
+
+    def key_of(
+        self,
+        notes: Sequence[tuple[int | None, int]],
+        *,
+        bar_steps: int = BAR_STEPS,
+        pickup: int = 0,
+        predictor: EventPredictor | None = None,
+    ) -> Key:
+        """The key the model continues `notes` in, by its `key_method`."""
+        predictor = predictor or self.predictor()
+        scorer = getattr(predictor, "event_nll", None)
+        start_in_bar = (bar_steps - pickup) % bar_steps
+        return melody_key(self.key_method(), scorer, notes, bar_steps, start_in_bar)
 
     def harmonize(self, melody: Any, *, seed: int | None = None) -> NDArray[np.bool_]:
         raise UsageError(
@@ -128,6 +156,9 @@ class FolkNgram(MelodyModel):
     def sampling(self) -> Sampling:
         return settings_sampling(data_file(SETTINGS))
 
+    def key_method(self) -> str:
+        return settings_key_method(data_file(SETTINGS))
+
 
 SETTINGS = "ngram.json"
 """The orders and the sampling chosen on validation, beside the tables."""
@@ -138,17 +169,28 @@ def data_file(name: str) -> Path:
     return Path(__file__).parent / "data" / name
 
 
-def settings_sampling(path: Path) -> Sampling:
-    """The sampling a settings file records (`temperature`, `top_p`, `out_of_scale`); each
-    missing or unusable value is the plain model's (1)."""
+def _settings(path: Path) -> dict[str, Any]:
     import json
 
     try:
         record = json.loads(path.read_text())
     except (OSError, ValueError):
-        record = {}
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def settings_key_method(path: Path) -> str:
+    """The key method a settings file records (`key`); "profile" when missing or unknown."""
+    method = _settings(path).get("key")
+    return method if method in KEY_METHODS else "profile"
+
+
+def settings_sampling(path: Path) -> Sampling:
+    """The sampling a settings file records (`temperature`, `top_p`, `out_of_scale`,
+    `copy_weight`); each missing or unusable value is the plain model's (1)."""
+    record = _settings(path)
     values = {}
-    for name in ("temperature", "top_p", "out_of_scale"):
+    for name in ("temperature", "top_p", "out_of_scale", "copy_weight"):
         try:
             values[name] = float(record[name])
             Sampling(**{name: values[name]})

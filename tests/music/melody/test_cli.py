@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 
 from distkit.cli import cli
 from distkit.music.base import BAR_STEPS
-from distkit.music.melody.events import estimate_key, melody_notes
+from distkit.music.melody.events import melody_notes
+from distkit.music.melody.model import FolkNgram
 from distkit.music.melody_text import melody_from_text
 from distkit.music.midi import read_arrangement
 from distkit.plugins import get_registry
@@ -51,7 +52,7 @@ def test_continue_only_writes_the_melody_and_n_more_bars() -> None:
 
 
 def test_close_ends_on_the_tonic_of_the_melodys_key() -> None:
-    key = estimate_key(melody_notes(melody_from_text(OPENING)))
+    key = FolkNgram().key_of(melody_notes(melody_from_text(OPENING)))
     assert key.tonic == 7  # G
     for seed in range(3):
         result = compose(

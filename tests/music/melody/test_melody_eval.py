@@ -57,3 +57,25 @@ def test_admissible_means_every_goal_on_validation(
     real = reading()
     assert melody_eval.admissible(reading(**changes), real) is admissible
     assert melody_eval.bounded(reading(**changes), real) is bounded
+
+
+@pytest.mark.parametrize(
+    ("changes", "guarded"),
+    [
+        ({"copies_8": 0.0}, True),
+        ({"copies_8": 0.009}, True),
+        ({"copies_8": 0.01}, False),  # the goal is under 1 %
+        ({"copies_8": 0.0, "leaps": 0.16}, False),
+    ],
+)
+def test_guarded_means_copies_under_one_percent_and_leaps_no_more_than_real(
+    melody_eval: ModuleType, changes: dict[str, float], guarded: bool
+) -> None:
+    assert melody_eval.guarded(reading(**changes), reading()) is guarded
+
+
+def test_the_guard_and_weight_ladders_go_from_mild_to_strong(melody_eval: ModuleType) -> None:
+    assert list(melody_eval.GUARD_LADDER) == sorted(melody_eval.GUARD_LADDER, reverse=True)
+    assert melody_eval.GUARD_LADDER[-1] == 0.0
+    ladder = melody_eval.OUT_OF_SCALE_LADDER
+    assert list(ladder) == sorted(ladder, reverse=True)

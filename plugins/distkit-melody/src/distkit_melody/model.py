@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from distkit.music.melody.continuation import Sampling
-from distkit.music.melody.model import MelodyModel, settings_sampling
+from distkit.music.melody.model import MelodyModel, settings_key_method, settings_sampling
 
 SETTINGS = Path(__file__).parent / "weights" / "sampler.json"
 
@@ -28,3 +28,6 @@ class FolkTransformer(MelodyModel):
 
     def sampling(self) -> Sampling:
         return settings_sampling(SETTINGS)
+
+    def key_method(self) -> str:
+        return settings_key_method(SETTINGS)
