@@ -137,21 +137,26 @@ def fit_family(
 
 
 def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
-    """Maximum likelihood on all of `data`, starting from `form` (a subsample's fit) and, for
-    a positive family, from its fit with the location at 0 as well; the best of them."""
+    """Maximum likelihood on all of `data`, starting from `form` (a subsample's fit, which
+    already had the start from 0 where it helps); the better of the two."""
     if is_discrete(form.name) or data.size <= SCREEN_SIZE:
         return form
+    tries = [form, _as_form(form.name, _generic_fit(form.name, data, _values(form)))]
+    return max(tries, key=lambda tried: _loglik(tried, data))
+
+
+def _from_zero(name: str, x: FloatArray) -> list[ScipyForm]:
+    """For a positive family on positive data, its fit with the location at 0 and the fit
+    started from there (empty for other families, or when scipy cannot fit it so)."""
+    if name not in ZERO_START or not x.min() > 0:
+        return []
     import scipy.stats
 
-    dist = getattr(scipy.stats, form.name)
-    tries = [form, _as_form(form.name, _generic_fit(form.name, data, _values(form)))]
-    if form.name in ZERO_START and data.min() > 0:
-        try:
-            at_zero = _as_form(form.name, dist.fit(data, floc=0))
-            tries += [at_zero, _as_form(form.name, _generic_fit(form.name, data, _values(at_zero)))]
-        except (ValueError, RuntimeError, FloatingPointError):
-            pass
-    return max(tries, key=lambda tried: _loglik(tried, data))
+    try:
+        at_zero = _as_form(name, getattr(scipy.stats, name).fit(x, floc=0))
+        return [at_zero, _as_form(name, _generic_fit(name, x, _values(at_zero)))]
+    except (ValueError, RuntimeError, FloatingPointError):
+        return []
 
 
 def _subsample(data: FloatArray, seed: int) -> FloatArray:
@@ -215,7 +220,8 @@ def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
         if not all(math.isfinite(v) for v in form.kwds.values()) or form.kwds["scale"] <= 0:
             raise ValueError("the data do not vary")
         return form
-    best = _as_form(name, _generic_fit(name, x))
+    tries = [_as_form(name, _generic_fit(name, x)), *_from_zero(name, x)]
+    best = max(tries, key=lambda tried: _loglik(tried, x))
     if not math.isfinite(_loglik(best, x)):
         raise ValueError("no parameters give every value a positive density")
     return best

@@ -97,3 +97,32 @@ def test_prepare_computes_the_moments_that_the_start_needs_once() -> None:
     assert set(fast_continuous._MOMENTS) >= {"exponpow"}
     mean, variance = stats.exponpow(1.0).stats("mv")
     assert fast_continuous._MOMENTS["exponpow"] == pytest.approx((mean, variance))
+
+
+@pytest.mark.parametrize("name", ["gamma", "lognorm", "weibull_min"])
+@settings(max_examples=15, deadline=None)
+@given(
+    source=st.sampled_from([stats.weibull_min(1.5, scale=2), stats.gamma(2, scale=3)]),
+    size=st.integers(30, 500),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_a_positive_familys_fit_is_as_good_as_its_fit_from_location_zero(
+    name: str, source: object, size: int, seed: int
+) -> None:
+    """scipy's generic start can leave these in a poor optimum (weibull_min on Weibull data,
+    seed 303 of the benchmark, was ranked below five other families); the fit from the
+    location at 0 is one of the starts, so the fit is never worse than it."""
+    x = np.asarray(source.rvs(size, random_state=seed), dtype=np.float64)  # type: ignore[attr-defined]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        from_zero = _loglik(name, x, tuple(getattr(stats, name).fit(x, floc=0)))
+        mine = _loglik(name, x, scipy_families._values(scipy_families.fit_family(name, x, {})))
+    assert mine >= from_zero - 1e-9 * max(1.0, abs(from_zero))
+
+
+def test_weibull_data_that_once_hid_the_weibull_rank_it_first() -> None:
+    x = stats.weibull_min(1.5, scale=2).rvs(5000, random_state=303)
+    screened = scipy_families.fit_family("weibull_min", x, {}, seed=0)
+    polished = scipy_families.refine(screened, x)
+    best = _loglik("weibull_min", x, tuple(stats.weibull_min.fit(x, floc=0)))
+    assert _loglik("weibull_min", x, scipy_families._values(polished)) >= best - 1e-6 * abs(best)
