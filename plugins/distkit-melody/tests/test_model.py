@@ -11,7 +11,7 @@ from distkit_melody.model import FolkTransformer
 from distkit_melody.predictor import WEIGHTS, load_network
 
 from distkit.music.base import BAR_STEPS, MAJOR_SCALE, MINOR_SCALE
-from distkit.music.melody.events import estimate_key, melody_notes
+from distkit.music.melody.events import Key, melody_notes
 from distkit.music.melody_text import melody_from_text
 
 OPENING = "D5 B4 G4 B4 D5:2 G5:2 F#5 E5 D5 B4 A4:2 D5:2"
@@ -44,7 +44,7 @@ def test_a_continuation_keeps_the_melody_and_adds_whole_bars(bars: int) -> None:
 
 def test_close_ends_on_the_tonic() -> None:
     melody = melody_from_text(OPENING)
-    tonic = estimate_key(melody_notes(melody)).tonic
+    tonic = FolkTransformer().key_of(melody_notes(melody)).tonic
     for seed in range(3):
         continued = FolkTransformer().continue_melody(melody, 2, seed=seed, close=True)
         sounding = np.flatnonzero(continued.any(axis=1))
@@ -54,7 +54,8 @@ def test_close_ends_on_the_tonic() -> None:
 
 def test_most_continued_notes_are_in_the_melodys_scale() -> None:
     melody = melody_from_text(OPENING)
-    key = estimate_key(melody_notes(melody))
+    key = FolkTransformer().key_of(melody_notes(melody))
+    assert key == Key(7, "major")  # G major: the model hears it (the profiles said D major)
     scale = {
         (key.tonic + degree) % 12
         for degree in (MINOR_SCALE if key.mode == "minor" else MAJOR_SCALE)
@@ -75,3 +76,20 @@ def test_the_same_seed_gives_the_same_continuation() -> None:
     melody = melody_from_text(OPENING)
     first = FolkTransformer().continue_melody(melody, 2, seed=5)
     assert np.array_equal(first, FolkTransformer().continue_melody(melody, 2, seed=5))
+
+
+def test_continuations_never_end_a_training_run_of_eight_notes() -> None:
+    """The shipped setting (chosen on validation) guards every note against the train split's
+    8-note runs, and hears the key by the network's own likelihood."""
+    from distkit.music.melody.runs import RUN, note_runs, run_hashes, shipped_runs
+
+    model = FolkTransformer()
+    assert model.sampling().copy_weight == 0.0
+    assert model.key_method() == "model"
+    melody = melody_from_text(OPENING)
+    given = len([n for n in melody_notes(melody) if n[0] is not None])
+    for seed in range(3):
+        windows = note_runs(melody_notes(model.continue_melody(melody, 4, seed=seed)), RUN)
+        ending_in_new = [w for i, w in enumerate(windows) if i + RUN - 1 >= given]
+        assert ending_in_new
+        assert not shipped_runs().contains(run_hashes(ending_in_new)).any()

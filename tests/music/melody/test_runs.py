@@ -146,3 +146,25 @@ def test_a_guard_weight_changes_only_copying_notes(weight: float) -> None:
 def test_a_bad_copy_weight_is_refused() -> None:
     with pytest.raises(ValueError, match="copy_weight"):
         Sampling(copy_weight=1.5)
+
+
+def test_the_shipped_ngram_is_guarded_and_reproducible() -> None:
+    """As shipped (the guard chosen on validation), no continuation ends a training run of 8,
+    and a seed gives one continuation."""
+    from distkit.music.melody.events import melody_notes
+    from distkit.music.melody.model import FolkNgram
+    from distkit.music.melody_text import melody_from_text
+
+    model = FolkNgram()
+    assert model.sampling().copy_weight == 0.0
+    melody = melody_from_text("G4 A4 B4 G4 D5:2 B4 G4 C5 B4 A4 G4 F#4 A4 G4:4")
+    given = melody_notes(melody)
+    for seed in range(4):
+        continued = model.continue_melody(melody, 4, seed=seed)
+        assert np.array_equal(continued, model.continue_melody(melody, 4, seed=seed))
+        notes = melody_notes(continued)
+        windows = note_runs(notes, RUN)
+        first_new = len([n for n in given if n[0] is not None])
+        ending_in_new = [w for i, w in enumerate(windows) if i + RUN - 1 >= first_new]
+        assert ending_in_new
+        assert not shipped_runs().contains(run_hashes(ending_in_new)).any()
