@@ -145,18 +145,24 @@ def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
     return max(tries, key=lambda tried: _loglik(tried, data))
 
 
-def _from_zero(name: str, x: FloatArray) -> list[ScipyForm]:
-    """For a positive family on positive data, its fit with the location at 0 and the fit
-    started from there (empty for other families, or when scipy cannot fit it so)."""
+def _from_zero(name: str, x: FloatArray, found: ScipyForm | None) -> ScipyForm | None:
+    """`found` (None if the generic fit failed), or for a positive family on positive data
+    whose fit with the location at 0 is better, the fit started from there."""
     if name not in ZERO_START or not x.min() > 0:
-        return []
+        return found
     import scipy.stats
 
     try:
         at_zero = _as_form(name, getattr(scipy.stats, name).fit(x, floc=0))
-        return [at_zero, _as_form(name, _generic_fit(name, x, _values(at_zero)))]
     except (ValueError, RuntimeError, FloatingPointError):
-        return []
+        return found
+    if found is not None and _loglik(found, x) >= _loglik(at_zero, x):
+        return found
+    try:
+        freed = _as_form(name, _generic_fit(name, x, _values(at_zero)))
+    except ValueError:
+        return at_zero
+    return max((at_zero, freed), key=lambda tried: _loglik(tried, x))
 
 
 def _subsample(data: FloatArray, seed: int) -> FloatArray:
@@ -220,9 +226,12 @@ def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
         if not all(math.isfinite(v) for v in form.kwds.values()) or form.kwds["scale"] <= 0:
             raise ValueError("the data do not vary")
         return form
-    tries = [_as_form(name, _generic_fit(name, x)), *_from_zero(name, x)]
-    best = max(tries, key=lambda tried: _loglik(tried, x))
-    if not math.isfinite(_loglik(best, x)):
+    try:
+        found: ScipyForm | None = _as_form(name, _generic_fit(name, x))
+    except ValueError:
+        found = None
+    best = _from_zero(name, x, found)
+    if best is None or not math.isfinite(_loglik(best, x)):
         raise ValueError("no parameters give every value a positive density")
     return best
 
