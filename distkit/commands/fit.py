@@ -223,11 +223,16 @@ def _print_ranking(
     if as_json:
         echo_json({**ranking.as_dict(), "plot": str(png) if png else None})
         return
+    from distkit.distributions.ranking import PARSIMONY_DELTA
+
     click.echo(f"{len(ranking.ranked)} fits to {len(ranking.data):,} values from {ranking.path}")
     for kind, title in (("mass", "Masses (discrete families)"), ("density", "Densities")):
         entries = ranking.of_kind(kind)
         if entries:
-            click.echo(f"{title}, best first by {ranking.by.upper()}:")
+            rule = ranking.by.upper()
+            if entries[0].promoted:
+                rule += f" (first: the fewest parameters within {PARSIMONY_DELTA:g} of the lowest)"
+            click.echo(f"{title}, best first by {rule}:")
             _print_rows(entries[:SHOWN], settings)
             if len(entries) > SHOWN:
                 click.echo(f"  ... and {len(entries) - SHOWN} more (--json lists them all)")

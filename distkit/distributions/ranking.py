@@ -76,6 +76,7 @@ class Ranked:
     pvalues: dict[str, float | int] | None = None
     intervals: dict[str, list[float]] | None = None
     notes: tuple[str, ...] = ()
+    promoted: bool = False  # put first by the parsimony rule, above a lower criterion
 
     @property
     def fit(self) -> Fit:
@@ -320,7 +321,7 @@ def _order(scored: list[Scored], by: str, parsimony: bool) -> list[Ranked]:
             if chosen is not group[0]:
                 index = group.index(chosen)
                 note = f"within {PARSIMONY_DELTA:g} of the lowest {by.upper()}, fewest parameters"
-                top = replace(rows.pop(index), notes=(note,))
+                top = replace(rows.pop(index), notes=(note,), promoted=True)
                 rows.insert(0, top)
         ranked += rows
     return ranked

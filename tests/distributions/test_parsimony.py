@@ -58,3 +58,20 @@ def test_no_rule_for_the_distance_statistics() -> None:
     statistics = [entry.value("ks") for entry in ranked.ranked]
     assert statistics == sorted(statistics)
     assert all(entry.notes == () for entry in ranked.ranked)
+
+
+def test_the_table_says_when_its_first_row_is_there_by_the_rule(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from distkit.cli import cli
+
+    data = tmp_path / "normal.txt"
+    np.savetxt(data, np.random.default_rng(80).normal(10, 2, 200))
+    runner = CliRunner()
+    promoted = runner.invoke(cli, ["fit", "--best", str(data), "--families", "norm,t"])
+    plain = runner.invoke(cli, ["fit", "--best", str(data), "--families", "norm"])
+    assert promoted.exit_code == 0, promoted.output
+    assert plain.exit_code == 0, plain.output
+    rule = "best first by AIC (first: the fewest parameters within 2 of the lowest):"
+    assert rule in promoted.output
+    assert "best first by AIC:" in plain.output
