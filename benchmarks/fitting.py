@@ -175,13 +175,16 @@ def quiet() -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,5000", help="sample sizes, comma-separated")
-    parser.add_argument("--quick", action="store_true", help="one size (500), three sets")
+    parser.add_argument("--quick", action="store_true", help="one size (500), three sets, one draw")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeats", type=int, default=5, help="draws of each set and size")
+    parser.add_argument(
+        "--repeats", type=int, help="draws of each set and size [default: 5; 1 with --quick]"
+    )
     parser.add_argument("--tools", default="distkit,fitter,distfit")
     parser.add_argument("--by", default="aic", help="what distkit ranks by (as fit --by)")
     args = parser.parse_args()
     BY[0] = args.by
+    repeats = args.repeats if args.repeats is not None else (1 if args.quick else 5)
     sizes = [500] if args.quick else [int(s) for s in args.sizes.split(",")]
     tools = args.tools.split(",")
     sets = [(name, truth, False) for name, truth in CONTINUOUS.items()]
@@ -197,7 +200,7 @@ def main() -> None:
     results: dict[str, list[tuple[bool, Result]]] = {tool: [] for tool in tools}
     labels: list[tuple[str, int]] = []
     with tempfile.TemporaryDirectory():
-        for repeat in range(args.repeats):
+        for repeat in range(repeats):
             for index, (name, truth, discrete) in enumerate(sets):
                 for size in sizes:
                     seed = args.seed + 100 * repeat + index

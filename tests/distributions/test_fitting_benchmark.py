@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "fitting.py"
-ROW = re.compile(r"^\| (?P<set>[^|]+) \| 500 \| (?P<top>\w+) \| (?P<distance>[\d.]+) \| [\d.]+ \|$")
+ROW = re.compile(
+    r"^\| (?P<set>[^|]+) \| 500 \| (?P<seed>\d+) \| (?P<top>\w+) \| (?P<distance>[\d.]+)"
+    r" \| [\d.]+ \|$"
+)
 
 
 @pytest.mark.slow
@@ -29,6 +32,7 @@ def test_the_quick_benchmark_prints_a_row_per_set() -> None:
         "weibull_min(1.5, scale=2)",
         "nbinom(3, 0.3)",
     ]
+    assert [m["seed"] for m in rows] == ["0", "1", "2"]
     assert rows[2]["top"] == "nbinom"
     assert all(0 <= float(m["distance"]) < 0.1 for m in rows)
     assert "distkit's worst discrete distance" in result.stdout
