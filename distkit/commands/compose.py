@@ -183,8 +183,10 @@ def _composed(request: ComposeRequest) -> Composed:
 def _report(done: Composed, request: ComposeRequest) -> None:
     result, continuation, passage = done.result, done.continuation, done.passage
     if continuation is not None:
-        told = [f"in {request.metre}"] if request.metre is not None else []
-        told += [f"{request.pickup}-beat pickup"] if continuation.pickup else []
+        signature = done.time_signature
+        told = [f"in {signature}"] if signature is not None else []
+        if signature is not None and signature.pickup:
+            told += [f"{signature.pickup_beats:g}-beat pickup"]
         metre = f" ({', '.join(told)})" if told else ""
         click.echo(
             f"Continued {done.source}{metre} by {request.continue_bars} bars with "

@@ -25,6 +25,7 @@ from distkit.music.model_calls import (
     infill_models,
     panel_rank,
 )
+from distkit.music.time_signatures import TimeSignature
 from distkit.plugins import Registry, get_registry
 
 if TYPE_CHECKING:
@@ -81,9 +82,11 @@ class ComposeRequest:
     continue_only: bool = False
     melody_model: str | None = None
     metre: str | None = None
-    """With `continue_bars`: the melody's metre, "3/4", "6/8" (4/4 when None)."""
+    """With `continue_bars`: the melody's metre, "3/4", "6/8" (when None: the melody file's time
+    signature, else 4/4)."""
     pickup: str | None = None
-    """With `continue_bars`: beats of the metre's note before the first bar line (0 when None)."""
+    """With `continue_bars`: beats of the metre's note before the first bar line (when None: the
+    melody file's pickup, else 0)."""
     regenerate: str | None = None
     """Bars to redraw in the arrangement read from `melody`, "7-8" or "7" (counted from 1)."""
     voices: tuple[str, ...] = ()
@@ -128,13 +131,18 @@ class Passage:
     first_bar: int
     last_bar: int
     voices: tuple[int, ...]
+    start: int | None = None
+    """The passage's first step (bars of 4/4 from the start when None)."""
+    end: int | None = None
+    """The step after its last (see `start`)."""
 
     def mask(self, steps: int) -> NDArray[np.bool_]:
         """(4, steps) True on the passage's cells."""
         import numpy as np
 
         cells = np.zeros((len(VOICES), steps), dtype=bool)
-        start, end = (self.first_bar - 1) * BAR_STEPS, min(self.last_bar * BAR_STEPS, steps)
+        start = (self.first_bar - 1) * BAR_STEPS if self.start is None else self.start
+        end = min(self.last_bar * BAR_STEPS if self.end is None else self.end, steps)
         cells[list(self.voices), start:end] = True
         return cells
 
@@ -148,6 +156,8 @@ class Composed:
     outputs: Outputs
     continuation: Continuation | None = None
     passage: Passage | None = None
+    time_signature: TimeSignature | None = None
+    """The metre written into the MIDI file (from --metre/--pickup or the melody's file)."""
 
 
 def compose(
@@ -164,11 +174,12 @@ def compose(
     check_request(request)
     if request.tempo is not None:
         check_tempo(request.tempo)
-    roll, file_tempo, source = _read(request, tell)
+    roll, file_tempo, source, found = _read(request, tell)
     tempo = request.tempo if request.tempo is not None else file_tempo
+    signature = written_time_signature(request, found)
     passage = None
     if request.regenerate is not None:
-        passage = parse_passage(request.regenerate, request.voices, roll.shape[1])
+        passage = parse_passage(request.regenerate, request.voices, roll.shape[1], found)
     only_shared = request.share is not None and request.png is None and request.wav is None
     midi = request.output or (None if only_shared else _default_output(request, source))
     outputs = Outputs(midi, request.png, request.wav, request.share)
@@ -187,7 +198,7 @@ def compose(
     elif request.continue_bars is not None:
         from distkit.music.melody.continuing import continue_and_harmonize
 
-        bar_steps, pickup = continuation_metre(request)
+        bar_steps, pickup = continuation_metre(request, found)
         continued = continue_and_harmonize(
             roll,
             request.continue_bars,
@@ -214,8 +225,9 @@ def compose(
         programs=result.programs,
         title=source,
         model=result.model,
+        time_signature=signature,
     )
-    return Composed(source, result, outputs, continuation, passage)
+    return Composed(source, result, outputs, continuation, passage, signature)
 
 
 def check_request(request: ComposeRequest) -> None:
@@ -245,25 +257,55 @@ def check_request(request: ComposeRequest) -> None:
         raise UsageError("give --regenerate or --continue, not both")
 
 
-def continuation_metre(request: ComposeRequest) -> tuple[int, int]:
-    """The bar length and pickup in steps that `request.metre` and `request.pickup` say (4/4 and
-    no pickup by default), or a UsageError."""
-    from distkit.music.melody.metre import COMMON_TIME, parse_metre, pickup_steps
+def continuation_metre(
+    request: ComposeRequest, found: TimeSignature | None = None
+) -> tuple[int, int]:
+    """The bar length and pickup in steps that `request.metre` and `request.pickup` say, where
+    not said those of the melody file's time signature `found`, else 4/4 and no pickup; or a
+    UsageError."""
+    from distkit.music.melody.metre import COMMON_TIME, Metre, parse_metre, pickup_steps
 
-    metre = COMMON_TIME if request.metre is None else parse_metre(request.metre)
-    pickup = 0 if request.pickup is None else pickup_steps(request.pickup, metre)
+    if request.metre is not None:
+        metre = parse_metre(request.metre)
+    elif found is not None:
+        metre = Metre(found.beats, found.unit)
+    else:
+        metre = COMMON_TIME
+    if request.pickup is not None:
+        pickup = pickup_steps(request.pickup, metre)
+    else:
+        pickup = found.pickup if found is not None and request.metre is None else 0
     return metre.bar_steps, pickup
+
+
+def written_time_signature(
+    request: ComposeRequest, found: TimeSignature | None
+) -> TimeSignature | None:
+    """The metre to write into the MIDI file: the continuation's when one is asked for with a
+    metre or pickup (said, or the file's), else the melody file's own (None: none written)."""
+    said = request.metre is not None or request.pickup is not None
+    if request.continue_bars is None or not (said or found is not None):
+        return found
+    from distkit.music.melody.metre import COMMON_TIME, parse_metre
+
+    _, pickup = continuation_metre(request, found)
+    if request.metre is not None:
+        metre = parse_metre(request.metre)
+        return TimeSignature(metre.beats, metre.unit, pickup)
+    if found is not None:
+        return TimeSignature(found.beats, found.unit, pickup)
+    return TimeSignature(COMMON_TIME.beats, COMMON_TIME.unit, pickup)
 
 
 def _read(
     request: ComposeRequest, tell: Callable[[Remark], None]
-) -> tuple[NDArray[np.bool_], float, str]:
+) -> tuple[NDArray[np.bool_], float, str, TimeSignature | None]:
     """The melody (steps, 128), or with `regenerate` the arrangement (4, steps, 128); its
-    tempo; and the name the outputs are called after."""
+    tempo; the name the outputs are called after; and the file's metre, if it gives one."""
     from distkit.music.midi import DEFAULT_TEMPO
 
     if request.melody is not None and request.regenerate is not None:
-        from distkit.music.midi import read_arrangement, read_tempo
+        from distkit.music.midi import read_arrangement, read_tempo, read_time_signature
 
         tracks = read_arrangement(request.melody)
         if tracks.shape[0] != len(VOICES):
@@ -271,7 +313,8 @@ def _read(
                 f"{request.melody} has {tracks.shape[0]} tracks with notes; --regenerate needs "
                 "the four of an arrangement (soprano, alto, tenor, bass)"
             )
-        return tracks, read_tempo(request.melody), request.melody.stem
+        found = read_time_signature(request.melody)
+        return tracks, read_tempo(request.melody), request.melody.stem, found
     if request.melody is not None:
         from distkit.music.midi import load_melody
 
@@ -284,14 +327,14 @@ def _read(
         for kind, text in remarks:
             if text:
                 tell(Remark(kind, text))
-        return melody.roll, melody.tempo, request.melody.stem
+        return melody.roll, melody.tempo, request.melody.stem, melody.time_signature
     if request.notes is not None:
         from distkit.music.melody_text import melody_from_text
 
-        return melody_from_text(request.notes), DEFAULT_TEMPO, "melody"
+        return melody_from_text(request.notes), DEFAULT_TEMPO, "melody", None
     from distkit.music.example import EXAMPLE_NAME, example_melody
 
-    return example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME
+    return example_melody(), DEFAULT_TEMPO, EXAMPLE_NAME, None
 
 
 def _default_output(request: ComposeRequest, source: str) -> Path:
@@ -313,8 +356,11 @@ def _chosen_model(request: ComposeRequest, registry: Registry) -> str:
     return request.model or default
 
 
-def parse_passage(bars: str, voices: tuple[str, ...], steps: int) -> Passage:
-    """The passage of `--regenerate BARS --voices V,...` in an arrangement of `steps` steps."""
+def parse_passage(
+    bars: str, voices: tuple[str, ...], steps: int, metre: TimeSignature | None = None
+) -> Passage:
+    """The passage of `--regenerate BARS --voices V,...` in an arrangement of `steps` steps,
+    its bars those of `metre` (the file's time signature; bars of 4/4 when None)."""
     first, _, last = bars.strip().partition("-")
     try:
         low, high = int(first), int(last or first)
@@ -322,7 +368,8 @@ def parse_passage(bars: str, voices: tuple[str, ...], steps: int) -> Passage:
         raise UsageError(
             f"--regenerate takes bars as N or N-M (counted from 1), not {bars!r}"
         ) from None
-    length = -(-steps // BAR_STEPS)
+    starts = (metre or TimeSignature(4, 4)).bar_starts(steps)
+    length = len(starts) - 1
     if not 1 <= low <= high <= length:
         raise UsageError(
             f"--regenerate {bars}: the arrangement has bars 1-{length}; give N-M within them"
@@ -333,7 +380,8 @@ def parse_passage(bars: str, voices: tuple[str, ...], steps: int) -> Passage:
         raise UsageError(
             f"--voices takes alto, tenor and bass (the soprano is the melody), not {unknown[0]!r}"
         )
-    return Passage(low, high, tuple(sorted({VOICES.index(name) for name in names})))
+    chosen = tuple(sorted({VOICES.index(name) for name in names}))
+    return Passage(low, high, chosen, starts[low - 1], starts[high])
 
 
 def default_output(stem: str) -> Path:
@@ -361,9 +409,10 @@ def write_outputs(
     programs: tuple[int, ...] | None = None,
     title: str = "A harmonization",
     model: str = "",
+    time_signature: TimeSignature | None = None,
 ) -> None:
-    """Write the arrangement as MIDI, and as a PNG, a WAV and a page to share where those are
-    asked for (the page titled `title`, naming `model`).
+    """Write the arrangement as MIDI (with `time_signature`, if any), and as a PNG, a WAV and a
+    page to share where those are asked for (the page titled `title`, naming `model`).
 
     Every file is written whole beside its target and moved into place when all are done, so
     an interruption leaves no half-written file; an existing file is replaced only with `force`.
@@ -376,7 +425,12 @@ def write_outputs(
         written = dict(zip(targets, temporaries, strict=True))
         if outputs.midi is not None:
             write_arrangement(
-                arrangement, written[outputs.midi], tempo=tempo, programs=programs, names=voices
+                arrangement,
+                written[outputs.midi],
+                tempo=tempo,
+                programs=programs,
+                names=voices,
+                time_signature=time_signature,
             )
         if outputs.png is not None:
             from distkit.music.plotting import save_pianoroll

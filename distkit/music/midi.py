@@ -20,6 +20,7 @@ from distkit.music import smf
 from distkit.music.base import STEPS_PER_QUARTER, VOICES, highest_pitches
 from distkit.music.limits import MAX_MIDI_BYTES, MAX_TRACKS, check_steps, check_tempo
 from distkit.music.notes import Note, notes_of, track_of
+from distkit.music.time_signatures import TimeSignature
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,6 +51,8 @@ class Melody:
     track_name: str = ""
     chord_steps: int = 0
     first_pattern_only: bool = False
+    time_signature: TimeSignature | None = None
+    """The metre the file's time signatures give, if they give one distkit can count."""
 
     @property
     def steps(self) -> int:
@@ -114,6 +117,7 @@ def load_melody(path: str | os.PathLike[str], *, track: int | None = None) -> Me
         track_name=part.name,
         chord_steps=int((chords.sum(axis=1) > 1).sum()),
         first_pattern_only=midi.format == 2 and midi.track_chunks > 1,
+        time_signature=_time_signature(midi),
     )
 
 
@@ -150,6 +154,17 @@ def read_tempo(path: str | os.PathLike[str]) -> float:
     return _load(path).tempo
 
 
+def read_time_signature(path: str | os.PathLike[str]) -> TimeSignature | None:
+    """The metre a MIDI file's time signatures give (see `distkit.music.time_signatures`)."""
+    return _time_signature(_load(path))
+
+
+def _time_signature(midi: smf.MidiFile) -> TimeSignature | None:
+    from distkit.music import time_signatures
+
+    return time_signatures.read(midi.time_signatures, midi.ticks_per_quarter)
+
+
 def write_arrangement(
     arrangement: NDArray[Any],
     path: str | os.PathLike[str],
@@ -157,9 +172,11 @@ def write_arrangement(
     tempo: float = DEFAULT_TEMPO,
     programs: Sequence[int] | None = None,
     names: Sequence[str] | None = None,
+    time_signature: TimeSignature | None = None,
 ) -> None:
     """Write a (tracks, steps, 128) roll as a MIDI file, one instrument per voice: General MIDI
-    program `programs[i]` (0-127) for track i, choir aahs where none is given.
+    program `programs[i]` (0-127) for track i, choir aahs where none is given; with its
+    `time_signature` (none written without one: 4/4 to MIDI readers).
 
     Track i is named `names[i]` (a model's voices), else Soprano, Alto, Tenor, Bass (then
     Track 5, ...); each run of True cells of
@@ -177,6 +194,10 @@ def write_arrangement(
         raise ValueError(f"General MIDI programs are 0-127, got {chosen}")
     midi = pretty_midi.PrettyMIDI(initial_tempo=tempo)
     step_seconds = 60.0 / tempo / STEPS_PER_QUARTER
+    if time_signature is not None:
+        from distkit.music import time_signatures
+
+        midi.time_signature_changes = time_signatures.changes(time_signature, step_seconds)
     for index, track in enumerate(roll):
         name = VOICES[index].title() if index < len(VOICES) else f"Track {index + 1}"
         if names is not None and index < len(names) and names[index]:

@@ -17,7 +17,7 @@ from distkit.errors import MidiError
 DRUM_CHANNEL = 9  # channel 10, counted from 0
 DEFAULT_QPM = 120.0  # a file's tempo until it sets one
 _DATA_LENGTH = {0x80: 2, 0x90: 2, 0xA0: 2, 0xB0: 2, 0xC0: 1, 0xD0: 1, 0xE0: 2}
-_END_OF_TRACK, _TRACK_NAME, _SET_TEMPO = 0x2F, 0x03, 0x51
+_END_OF_TRACK, _TRACK_NAME, _SET_TEMPO, _TIME_SIGNATURE = 0x2F, 0x03, 0x51, 0x58
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,17 @@ class MidiFile:
     parts: list[Part]
     drum_notes: int
     track_chunks: int
+    time_signatures: tuple[TimeSignatureEvent, ...] = ()
+    """Every time signature the file sets, by tick (the first of any at the same tick)."""
+
+
+@dataclass(frozen=True)
+class TimeSignatureEvent:
+    """A time signature set at `tick`: `numerator` beats of a 1/`denominator` note per bar."""
+
+    tick: int
+    numerator: int
+    denominator: int
 
 
 def parse(data: bytes) -> MidiFile:
@@ -70,6 +81,7 @@ def parse(data: bytes) -> MidiFile:
     parts: list[Part] = []
     drum_notes = 0
     tempo = DEFAULT_QPM
+    signatures: dict[int, TimeSignatureEvent] = {}
     chunks = _track_chunks(data, 8 + length)
     for index, chunk in enumerate(chunks):
         reader = _TrackReader(chunk, index)
@@ -78,9 +90,12 @@ def parse(data: bytes) -> MidiFile:
             tempo = reader.tempo
         parts.extend(reader.parts())
         drum_notes += reader.drum_notes
+        for event in reader.time_signatures:
+            signatures.setdefault(event.tick, event)
         if file_format == 2:
             break
-    return MidiFile(file_format, division, tempo, parts, drum_notes, len(chunks))
+    events = tuple(signatures[tick] for tick in sorted(signatures))
+    return MidiFile(file_format, division, tempo, parts, drum_notes, len(chunks), events)
 
 
 def _track_chunks(data: bytes, offset: int) -> list[bytes]:
@@ -110,6 +125,7 @@ class _TrackReader:
         self.name = ""
         self.tempo = DEFAULT_QPM
         self.drum_notes = 0
+        self.time_signatures: list[TimeSignatureEvent] = []
         self.notes: dict[int, list[TickNote]] = defaultdict(list)
         self.open: dict[tuple[int, int], list[int]] = {}
 
@@ -155,6 +171,8 @@ class _TrackReader:
             if microseconds == 0:
                 raise self._error("sets a tempo of 0 microseconds per quarter note")
             self.tempo = 60_000_000 / microseconds
+        elif kind == _TIME_SIGNATURE and len(body) >= 2 and body[0] > 0 and body[1] <= 6:
+            self.time_signatures.append(TimeSignatureEvent(tick, body[0], 2 ** body[1]))
         return False
 
     def _channel_event(self, status: int, tick: int) -> None:
