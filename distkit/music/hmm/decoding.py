@@ -37,8 +37,6 @@ class Harmony:
     """Each beat's log-likelihood under each chord (beats, chords), cadence weights included."""
     bass_gaps: NDArray[np.float64] | None = None
     """Each beat's log-probability of each soprano-to-bass distance (beats, GAPS), if known."""
-    drawn: bool = False
-    """Whether the chords were drawn from their posterior: then the voicing keeps each one."""
 
 
 def decode(
@@ -46,15 +44,13 @@ def decode(
     tables: ChoraleTables,
     context: ContextNet | None = None,
     fixed: NDArray[np.int64] | None = None,
-    rng: np.random.Generator | None = None,
 ) -> Harmony:
     """The likeliest key for the melody, then the likeliest chord on each beat in that key.
 
     With a `context` classifier, its log-probabilities (times CONTEXT_WEIGHT) join the emissions,
     and its soprano-to-bass distances go with the harmony to the voicing. `fixed` (beats,) holds
     a chord state for each beat whose chord is given (a passage's kept neighbours), -1 elsewhere:
-    Viterbi decodes the other beats between them; with `rng`, they are drawn from the chords'
-    posterior instead (`sample_path`), for another take.
+    Viterbi decodes the other beats between them.
     """
     tonic, mode = estimate_key(beats, tables)
     model = tables.mode(mode)
@@ -72,9 +68,9 @@ def decode(
         emission = emission.copy()
         emission[given] = _FORBIDDEN
         emission[given, fixed[given]] = kept
-    chords = viterbi(emission, model) if rng is None else sample_path(emission, model, rng)
+    chords = viterbi(emission, model)
     chords[~(beats >= 0).any(axis=1)] = -1
-    return Harmony(tonic, mode, chords, emission, gaps, drawn=rng is not None)
+    return Harmony(tonic, mode, chords, emission, gaps)
 
 
 def cadence(beats: NDArray[np.int64], tonic: int, model: ModeTables) -> NDArray[np.float64]:
@@ -117,26 +113,4 @@ def viterbi(emission: NDArray[np.float64], model: ModeTables) -> NDArray[np.int6
     path[-1] = int(np.argmax(score + END_WEIGHT * np.log(model.end)))
     for beat in range(len(emission) - 1, 0, -1):
         path[beat - 1] = back[beat, path[beat]]
-    return path
-
-
-def sample_path(
-    emission: NDArray[np.float64], model: ModeTables, rng: np.random.Generator
-) -> NDArray[np.int64]:
-    """A chord sequence drawn from its posterior given the emissions (forward filtering,
-    backward sampling); a chord the emissions forbid is never drawn."""
-    peak = emission.max(axis=1, keepdims=True)
-    scaled = np.exp(emission - peak)
-    alphas = np.zeros(emission.shape)
-    alpha = model.start * scaled[0]
-    alphas[0] = alpha / alpha.sum()
-    for beat in range(1, len(emission)):
-        alpha = (alphas[beat - 1] @ model.transition) * scaled[beat]
-        alphas[beat] = alpha / alpha.sum()
-    path = np.zeros(len(emission), dtype=np.int64)
-    weights = alphas[-1] * model.end**END_WEIGHT
-    path[-1] = rng.choice(len(weights), p=weights / weights.sum())
-    for beat in range(len(emission) - 2, -1, -1):
-        weights = alphas[beat] * model.transition[:, path[beat + 1]]
-        path[beat] = rng.choice(len(weights), p=weights / weights.sum())
     return path

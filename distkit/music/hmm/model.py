@@ -70,10 +70,12 @@ class ChoraleHMM(MusicModel):
         (4, steps) is True, every other cell kept exactly (the soprano always).
 
         The chords of the beats with no redrawn cell are kept (where the tables know them) and
-        Viterbi re-decodes those between; each kept note is a fixed point of the voicing, so
-        the redrawn notes join their neighbours. Without a `seed` this is deterministic (the
-        window's likeliest chords); with one, the window's chords are drawn from their
-        posterior, so each seed is another take.
+        Viterbi re-decodes those between; each kept note is a fixed point of the voicing, whose
+        costs across each edge of the passage (from the pitch a kept beat ends on) count as
+        anywhere else, so the redrawn notes join their neighbours. Without a `seed` this is
+        deterministic (the cheapest voicing, so the model's own harmonization comes back as it
+        was); with one, the voicing and its chords are drawn from the same lattice
+        (`voice_chords`), so each seed is another take.
         """
         import numpy as np
 
@@ -94,11 +96,9 @@ class ChoraleHMM(MusicModel):
         tonic, mode = estimate_key(beats, self.tables)
         states = chord_states(given, tonic, self.tables.mode(mode))
         fixed_chords = np.where(open_beats[: len(states)], -1, states)
-        onsets = highest_pitches(given[1:, ::STEPS_PER_QUARTER])
-        kept = ~padded[1:, ::STEPS_PER_QUARTER][:, : onsets.shape[1]]
-        fixed_voices = np.where(kept, onsets, -1)
+        kept = _Kept(given, padded[1:, : given.shape[1]])
         rng = None if seed is None else np.random.default_rng(seed)
-        lines = self._lines(melody, fixed_chords, fixed_voices, rng)
+        lines = self._lines(melody, fixed_chords, kept, rng)
         fresh = np.zeros_like(given)
         _draw(fresh, lines)
         result[redraw] = fresh[redraw]
@@ -108,7 +108,7 @@ class ChoraleHMM(MusicModel):
         self,
         melody: NDArray[np.bool_],
         fixed_chords: NDArray[np.int64] | None = None,
-        fixed_voices: NDArray[np.int64] | None = None,
+        kept: _Kept | None = None,
         rng: np.random.Generator | None = None,
     ) -> NDArray[np.int64]:
         """Alto, tenor and bass pitches (3, steps) under `melody`; -1 where silent."""
@@ -124,14 +124,46 @@ class ChoraleHMM(MusicModel):
         beats = beat_grid(melody_line)
         if not (beats >= 0).any():
             return np.full((3, len(melody_line)), -1, dtype=np.int64)
-        harmony = decode(beats, self.tables, self.context, fixed_chords, rng)
-        voices = voice_chords(harmony, beats, self.tables, fixed_voices)
+        harmony = decode(beats, self.tables, self.context, fixed_chords)
+        if kept is None:
+            voices = voice_chords(harmony, beats, self.tables, rng=rng)
+        else:
+            starts, ends = kept.beat_pitches(len(beats))
+            voices = voice_chords(harmony, beats, self.tables, starts, ends, rng)
         lines = voices[:, steps // STEPS_PER_QUARTER]
         lines[:, int(np.flatnonzero(melody_line >= 0)[-1]) + 1 :] = -1
+        if kept is not None:
+            lines = np.where(kept.cells, kept.lines, lines)
         if self.context is not None:
             upper = np.vstack([melody_line, lines[:2]])
             lines[2] = fill_thirds(lines[2], upper, harmony.tonic, harmony.mode)
         return lines
+
+
+class _Kept:
+    """The alto, tenor and bass notes a passage keeps: `lines` (3, steps), each voice's
+    highest pitch or -1, and `cells` (3, steps), True where the note is kept."""
+
+    def __init__(self, arrangement: NDArray[np.bool_], redrawn: NDArray[np.bool_]) -> None:
+        import numpy as np
+
+        self.lines = highest_pitches(arrangement[1:])
+        self.cells = ~np.asarray(redrawn)
+
+    def beat_pitches(self, beats: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The pitch each voice has at the start of each of `beats` beats where it is kept
+        there (-1 elsewhere), and the pitch it ends that beat on where the end is kept too."""
+        import numpy as np
+
+        steps = beats * STEPS_PER_QUARTER
+        lines = np.full((3, steps), -1, dtype=np.int64)
+        cells = np.zeros((3, steps), dtype=bool)
+        lines[:, : self.lines.shape[1]] = self.lines[:, :steps]
+        cells[:, : self.cells.shape[1]] = self.cells[:, :steps]
+        starts = np.where(cells[:, ::STEPS_PER_QUARTER], lines[:, ::STEPS_PER_QUARTER], -1)
+        last = slice(STEPS_PER_QUARTER - 1, None, STEPS_PER_QUARTER)
+        ends = np.where(cells[:, last] & (starts >= 0), lines[:, last], -1)
+        return starts, ends
 
 
 def _draw(arrangement: NDArray[np.bool_], lines: NDArray[np.int64]) -> None:

@@ -5,7 +5,9 @@ the chord's bass note). Dynamic programming picks one candidate per beat, minimi
 far the voices move, consecutive fifths and octaves (similar motion costs more than contrary),
 a leading note that does not rise over a V-I bass, crossed or widely spaced voices, chord notes
 left out, a doubled leading note, distance from each voice's usual pitch, and (with the context
-classifier) how unlikely the distance from the soprano down to the bass is on that beat.
+classifier) how unlikely the distance from the soprano down to the bass is on that beat. With a
+random generator, one path is drawn from the same lattice instead, with probability
+proportional to exp(-cost / TEMPERATURE): another take, whose likeliest member is the decoding.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ CONTRARY_PERFECT = 12.0
 LEADING_NOTE = 15.0
 MOTION = np.array([0.5, 0.5, 0.25])
 OUTER = 3.0
+TEMPERATURE = 2.0
+"""Cost units per nat when a take is drawn from the voicing lattice (see `voice_chords`): of 1,
+2 and 5, the most varied takes whose seams stayed within the whole pieces' fault rate on the
+validation chorales (docs/music-evaluation.md, "Regenerating a passage")."""
 _PAIRS = list(combinations(range(4), 2))
 
 
@@ -48,10 +54,19 @@ def voice_chords(
     beats: NDArray[np.int64],
     tables: ChoraleTables,
     fixed: NDArray[np.int64] | None = None,
+    fixed_ends: NDArray[np.int64] | None = None,
+    rng: np.random.Generator | None = None,
 ) -> NDArray[np.int64]:
     """Alto, tenor and bass pitches (3, beats) for the chords; -1 on beats without a chord.
     `fixed` (3, beats) holds the pitch a voice must have on a beat (-1 where it is free), so
-    that a redrawn passage joins the notes kept around it.
+    that a redrawn passage joins the notes kept around it; `fixed_ends` (3, beats), where not
+    -1, the pitch a fixed voice ends its beat on (a kept passing note), which is what the
+    motion to the next beat starts from.
+
+    Without `rng`, the cheapest path through the lattice of each beat's candidate voicings (of
+    its chord and that chord's rivals). With it, a path drawn with probability proportional to
+    exp(-cost / TEMPERATURE) (forward filtering, backward sampling), so the fixed voicings on
+    both sides of a passage are boundary states whose transition costs count in every draw.
 
     A beat's candidates and the costs between two beats' candidates depend only on what those
     beats hear, so they are computed once for each distinct beat and pair of beats: a note held
@@ -60,51 +75,77 @@ def voice_chords(
     """
     first, last = _first_and_last(beats)
     sounding = [int(beat) for beat in np.flatnonzero(harmony.chords >= 0)]
-    beat_options = _BeatOptions(harmony, tables, first, fixed)
+    beat_options = _BeatOptions(harmony, tables, first, fixed, fixed_ends)
     steps: dict[tuple[int, int, int, int], tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
-    options: list[NDArray[np.int64]] = []
+    kinds: list[int] = []
+    keys: list[tuple[int, int, int, int]] = []
+    costs: list[NDArray[np.float64]] = []
     backs: list[NDArray[np.int16]] = []
     cost = np.zeros(0)
     previous = -1
     log_transition = np.log(tables.mode(harmony.mode).transition)
     for position, beat in enumerate(sounding):
         kind = beat_options.kind(beat)
-        current, unary, chords = beat_options.options[kind]
+        current, _, unary, chords = beat_options.options[kind]
         if position == 0:
             cost, back = unary, np.zeros(len(current), dtype=np.int64)
         else:
             before = int(last[sounding[position - 1]])
             key = (previous, kind, before, int(first[beat]))
             if key not in steps:
-                _, _, previous_chords = beat_options.options[previous]
-                steps[key] = (
-                    _transition_cost(
-                        beat_options.options[previous][0],
-                        current,
-                        before,
-                        int(first[beat]),
-                        harmony.tonic,
-                    ),
-                    HARMONY * log_transition[previous_chords[:, None], chords[None, :]],
+                _, previous_ends, _, previous_chords = beat_options.options[previous]
+                moves = _transition_cost(
+                    previous_ends, current, before, int(first[beat]), harmony.tonic
                 )
+                harmony_cost = HARMONY * log_transition[previous_chords[:, None], chords[None, :]]
+                steps[key] = (moves, harmony_cost)
             moves, harmony_cost = steps[key]
             step = cost[:, None] + moves
             step = step - harmony_cost
-            back, cost = step.argmin(axis=0), step.min(axis=0) + unary
-        options.append(current)
+            back = step.argmin(axis=0)
+            cost = (step.min(axis=0) if rng is None else _soft_minimum(step)) + unary
+            keys.append(key)
+        kinds.append(kind)
+        costs.append(cost)
         backs.append(back.astype(np.int16))
         previous = kind
     voices = np.full((3, len(beats)), -1, dtype=np.int64)
-    choice = int(np.argmin(cost)) if sounding else 0
-    for beat, current, pointers in zip(sounding[::-1], options[::-1], backs[::-1], strict=True):
-        voices[:, beat] = current[choice]
-        choice = int(pointers[choice])
+    if not sounding:
+        return voices
+    if rng is None:
+        choice = int(np.argmin(cost))
+        for beat, kind, pointers in zip(sounding[::-1], kinds[::-1], backs[::-1], strict=True):
+            voices[:, beat] = beat_options.options[kind][0][choice]
+            choice = int(pointers[choice])
+        return voices
+    choice = _draw(costs[-1], rng)
+    voices[:, sounding[-1]] = beat_options.options[kinds[-1]][0][choice]
+    for position in range(len(sounding) - 2, -1, -1):
+        moves, harmony_cost = steps[keys[position]]
+        choice = _draw(costs[position] + moves[:, choice] - harmony_cost[:, choice], rng)
+        voices[:, sounding[position]] = beat_options.options[kinds[position]][0][choice]
     return voices
 
 
+def _soft_minimum(step: NDArray[np.float64]) -> NDArray[np.float64]:
+    """-TEMPERATURE * log sum exp(-step / TEMPERATURE) over the previous beat (axis 0): the
+    cost of reaching each candidate summed over every way there, as the minimum is for one."""
+    least = step.min(axis=0)
+    total = np.exp(-(step - least) / TEMPERATURE).sum(axis=0)
+    soft: NDArray[np.float64] = least - TEMPERATURE * np.log(total)
+    return soft
+
+
+def _draw(cost: NDArray[np.float64], rng: np.random.Generator) -> int:
+    """An index drawn with probability proportional to exp(-cost / TEMPERATURE)."""
+    weights = np.exp(-(cost - cost.min()) / TEMPERATURE)
+    return int(rng.choice(len(weights), p=weights / weights.sum()))
+
+
 class _BeatOptions:
-    """Each distinct beat's candidate voicings (k, 3), their own costs (k,) and chords (k,),
-    numbered in the order met; beats that hear the same thing share a number."""
+    """Each distinct beat's candidate voicings (k, 3), the pitches they end the beat on (k, 3),
+    their own costs (k,) and chords (k,), numbered in the order met; beats that hear the same
+    thing share a number."""
 
     def __init__(
         self,
@@ -112,10 +153,14 @@ class _BeatOptions:
         tables: ChoraleTables,
         first: NDArray[np.int64],
         fixed: NDArray[np.int64] | None,
+        fixed_ends: NDArray[np.int64] | None,
     ):
-        self.harmony, self.tables, self.first, self.fixed = harmony, tables, first, fixed
+        self.harmony, self.tables, self.first = harmony, tables, first
+        self.fixed, self.fixed_ends = fixed, fixed_ends
         self.numbers: dict[tuple[object, ...], int] = {}
-        self.options: list[tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]] = []
+        self.options: list[
+            tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]
+        ] = []
 
     def kind(self, beat: int) -> int:
         harmony = self.harmony
@@ -125,6 +170,7 @@ class _BeatOptions:
             None if harmony.emission is None else harmony.emission[beat].tobytes(),
             None if harmony.bass_gaps is None else harmony.bass_gaps[beat].tobytes(),
             self._fixed(beat),
+            self._ends(beat),
         )
         if key not in self.numbers:
             self.numbers[key] = len(self.options)
@@ -137,9 +183,17 @@ class _BeatOptions:
         alto, tenor, bass = (int(pitch) for pitch in self.fixed[:, beat])
         return alto, tenor, bass
 
+    def _ends(self, beat: int) -> tuple[int, int, int]:
+        """The pitch each fixed voice ends the beat on (-1: as it began, or free)."""
+        if self.fixed is None or self.fixed_ends is None:
+            return (-1, -1, -1)
+        ends = np.where(self.fixed[:, beat] >= 0, self.fixed_ends[:, beat], -1)
+        alto, tenor, bass = (int(pitch) for pitch in ends)
+        return alto, tenor, bass
+
     def _options(
         self, beat: int
-    ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
         harmony, tables = self.harmony, self.tables
         model = tables.mode(harmony.mode)
         soprano = int(self.first[beat])
@@ -156,8 +210,11 @@ class _BeatOptions:
             if harmony.bass_gaps is not None:
                 own = own + OUTER * _gap_cost(harmony.bass_gaps[beat], soprano, voicing)
             parts.append((voicing, own, np.full(len(voicing), chord)))
+        voicings = np.concatenate([p[0] for p in parts])
+        ends = np.array(self._ends(beat))
         return (
-            np.concatenate([p[0] for p in parts]),
+            voicings,
+            np.where(ends >= 0, ends, voicings),
             np.concatenate([p[1] for p in parts]),
             np.concatenate([p[2] for p in parts]),
         )
@@ -179,7 +236,7 @@ def _gap_cost(
 def _chord_options(harmony: Harmony, beat: int) -> list[int]:
     """The decoded chord of a beat and, with emissions known, its ALTERNATIVES likeliest rivals."""
     chosen = int(harmony.chords[beat])
-    if harmony.emission is None or not ALTERNATIVES or harmony.drawn:
+    if harmony.emission is None or not ALTERNATIVES:
         return [chosen]
     ranked = np.argsort(-harmony.emission[beat], kind="stable")
     allowed = ranked[harmony.emission[beat, ranked] > FORBIDDEN]
