@@ -10,9 +10,10 @@ window of B bars chosen at random inside the piece, alto, tenor and bass are reg
 panel's voice-leading faults are counted inside those 16-step slices of the regenerated
 arrangements (each fault is counted where both its notes lie in the slice), per 100 beats of
 slice. Against them: the same faults over the model's whole pieces, per 100 beats, and, for
-reference, the same seam slices of the model's own take. Figures are ratios of sums over
-chorales with 95 % bootstrap intervals (whole chorales resampled). Choose settings on
-validation; read the test split once per reported figure.
+reference, the same seam slices of the model's own take. How different the takes are: the
+share of the window's alto, tenor and bass beats whose note differs from the model's own
+take. Figures are ratios of sums over chorales with 95 % bootstrap intervals (whole chorales
+resampled). Choose settings on validation; read the test split once per reported figure.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import json
 
 import numpy as np
 
-from distkit.music.base import BAR_STEPS, STEPS_PER_QUARTER
+from distkit.music.base import BAR_STEPS, STEPS_PER_QUARTER, highest_pitches
 from distkit.music.chorales import load_chorales, split_chorales
 from distkit.music.compose import infill
 from distkit.music.metrics import Figure, Tally, summarise
@@ -65,16 +66,22 @@ def measure(model: str, split: str, limit: int | None, takes: int, bars: int) ->
         slices = seam_slices(steps, start, end)
         seam_beats = sum(s.stop - s.start for s in slices) / STEPS_PER_QUARTER
         seam_own = sum(faults(own[:, s], chorale.tonic) for s in slices)
-        seam_new = 0
+        seam_new = changed = 0
+        own_beats = highest_pitches(own[1:, start:end:STEPS_PER_QUARTER])
         for seed in range(takes):
             redrawn = infill(own, mask, model, seed=seed).arrangement
             seam_new += sum(faults(redrawn[:, s], chorale.tonic) for s in slices)
+            new_beats = highest_pitches(redrawn[1:, start:end:STEPS_PER_QUARTER])
+            changed += int((new_beats != own_beats)[own_beats >= 0].sum())
         tallies.append(
             {
                 "seams, regenerated": Tally(seam_new, takes * seam_beats / 100),
                 "seams, the model's own take": Tally(seam_own, seam_beats / 100),
                 "whole pieces, the model's own take": Tally(
                     faults(own, chorale.tonic), steps / STEPS_PER_QUARTER / 100
+                ),
+                "window notes changed (%)": Tally(
+                    changed, takes * int((own_beats >= 0).sum()) / 100
                 ),
             }
         )
@@ -96,6 +103,7 @@ def main() -> None:
         print(json.dumps({name: vars(figure) for name, figure in figures.items()}, indent=1))
         return
     print(f"{args.model}: voice-leading faults per 100 beats (all eight kinds of the panel)")
+    print("  and the share of the window's beat notes a take changes, in per cent")
     for name, figure in figures.items():
         print(f"  {name:<36} {figure.value:6.2f}  [{figure.low:.2f}, {figure.high:.2f}]")
 
