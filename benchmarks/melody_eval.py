@@ -14,7 +14,10 @@ Run: python benchmarks/melody_eval.py --split validation [--choose]   # tune set
    and lengths equal; see melody_copies.py).
 With --choose (validation only), each model's sampling (temperature, top-p, weight of pitches
 outside the key's scale) is chosen from SWEEP by `choose_sampling`'s rule, and with --write it
-is recorded where the model reads it.
+is recorded where the model reads it. --keys measures how often each key method names the
+tune's own key; --choose-guard (validation only) chooses each model's key method, copy guard
+and out-of-scale weight by `choose_guard`'s rules. Continuations use each model's shipped key
+method and, where its copy weight is under 1, the shipped index of training runs, as `compose`.
 """
 
 from __future__ import annotations
