@@ -256,7 +256,8 @@ def _print_rows(entries: list[Ranked], settings: RankSettings) -> None:
     rows = []
     for rank, entry in enumerate(entries, start=1):
         row = [str(rank), entry.name, entry.source, _number(entry.value("aic"))]
-        row += [f"{entry.weight:.3f}", _number(entry.value("bic"))]
+        weight = f"={entry.same_as}" if entry.same_as is not None else f"{entry.weight:.3f}"
+        row += [weight, _number(entry.value("bic"))]
         row += [f"{entry.value(key):.4g}" for key in ("ks", "cvm", "ad")]
         if settings.gof:
             pvalues = entry.pvalues or {}

@@ -3,7 +3,9 @@ fits of a ranking, written to a PNG that is checked first."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from distkit.distributions.candidates import SCIPY, Candidate, Fit
 from distkit.distributions.fitting import FitResult, check_png
@@ -22,7 +24,22 @@ def save_fit_panels(result: FitResult, png: Path, *, force: bool = False) -> Non
     k, n = len(result.params), len(result.data)
     fit = Fit(candidate, result.params, None, result.distribution, k, n)
     trial = _one_trial(result)
-    save_panels(result.data, [trial] if trial else [fit], png, first=fit if trial else None)
+    with _quiet():
+        save_panels(result.data, [trial] if trial else [fit], png, first=fit if trial else None)
+
+
+def _quiet() -> Any:
+    """scipy's warnings about a fitted family's values (erlang's shape that is not whole, an
+    overflow in a far tail) kept off the user's screen while the panels are drawn."""
+    import warnings
+
+    import numpy as np
+
+    stack = ExitStack()
+    stack.enter_context(warnings.catch_warnings())
+    stack.enter_context(np.errstate(all="ignore"))
+    warnings.simplefilter("ignore", RuntimeWarning)
+    return stack
 
 
 def _one_trial(result: FitResult) -> Fit | None:
@@ -54,4 +71,5 @@ def save_best_panels(ranking: Ranking, png: Path, *, top: int = 3, force: bool =
         if fit.model is None:  # a plugin's object that could not travel from its worker
             fit = fit.candidate.fit(ranking.data, options_for(fit.candidate, ranking.options))
         fits.append(fit)
-    save_panels(ranking.data, fits, png)
+    with _quiet():
+        save_panels(ranking.data, fits, png)

@@ -37,6 +37,8 @@ ORDERS = ("aic", "aicc", "bic", "ks", "cvm", "ad")
 CRITERIA = ("aic", "aicc", "bic")
 PARSIMONY = True  # chosen on validation sets: benchmarks/fitting_rules.py
 PARSIMONY_DELTA = 2.0
+SAME_LOGLIK = 0.01  # fits this close in log-likelihood, as many parameters and
+SAME_CDF = 1e-3  # CDFs this close at the data are one distribution under two names
 REFINED = 5  # scipy fits of each kind polished on all the data when it was screened on a part
 Progress = Callable[[str, int, int], None]
 
@@ -77,6 +79,8 @@ class Ranked:
     intervals: dict[str, list[float]] | None = None
     notes: tuple[str, ...] = ()
     promoted: bool = False  # put first by the parsimony rule, above a lower criterion
+    same_as: str | None = None
+    """The higher-ranked family whose fit this one repeats (`repeats`), if any."""
 
     @property
     def fit(self) -> Fit:
@@ -113,6 +117,7 @@ class Ranked:
             "fitted_on": self.fit.fitted_on,
             **{key: json_number(value) for key, value in numbers.items()},
             "weight": json_number(self.weight),
+            "same_as": self.same_as,
             "gof": self.pvalues,
             "ci": self.intervals,
             "notes": [*self.scored.notes, *self.notes],
@@ -152,7 +157,9 @@ class Ranking:
         return "mass" if self.of_kind("mass") else "density"
 
     def top(self, count: int) -> list[Ranked]:
-        return self.of_kind(self.top_kind)[:count]
+        """The best `count` fits of the leading kind, each a different distribution (a fit
+        that repeats a higher one is passed over)."""
+        return [e for e in self.of_kind(self.top_kind) if e.same_as is None][:count]
 
     def as_dict(self) -> dict[str, Any]:
         rows = []
@@ -209,7 +216,7 @@ def rank_data(
     scored = _fit_all(candidates, data, settings, skipped, progress)
     if data.size > scipy_families.SCREEN_SIZE:
         scored = _refine(scored, data, settings, progress)
-    ranked = _order(scored, settings.by, settings.parsimony)
+    ranked = _order(scored, settings.by, settings.parsimony, data)
     ranking = Ranking(Path(path), data, ranked, skipped, settings.by, dict(settings.options))
     if settings.gof > 0 or settings.ci:
         ranking = _bootstrap(ranking, settings, progress)
@@ -306,16 +313,14 @@ def _key(scored: Scored, by: str) -> float:
     return value if math.isfinite(value) else math.inf
 
 
-def _order(scored: list[Scored], by: str, parsimony: bool) -> list[Ranked]:
+def _order(scored: list[Scored], by: str, parsimony: bool, data: FloatArray) -> list[Ranked]:
     ranked: list[Ranked] = []
     for discrete in (True, False):
         group = sorted(
             (s for s in scored if s.fit.candidate.discrete is discrete),
             key=lambda s: (_key(s, by), s.criteria.bic),
         )
-        criterion = by if by in CRITERIA else "aic"
-        weights = akaike_weights([float(getattr(s.criteria, criterion)) for s in group])
-        rows = [Ranked(s, weight) for s, weight in zip(group, weights, strict=True)]
+        rows = [Ranked(s) for s in group]
         if parsimony and by in CRITERIA and rows:
             chosen = parsimonious(group, by)
             if chosen is not group[0]:
@@ -323,8 +328,56 @@ def _order(scored: list[Scored], by: str, parsimony: bool) -> list[Ranked]:
                 note = f"within {PARSIMONY_DELTA:g} of the lowest {by.upper()}, fewest parameters"
                 top = replace(rows.pop(index), notes=(note,), promoted=True)
                 rows.insert(0, top)
-        ranked += rows
+        ranked += _weighted(_marked_repeats(rows, data), by)
     return ranked
+
+
+def _marked_repeats(rows: list[Ranked], data: FloatArray) -> list[Ranked]:
+    """`rows`, each fit that repeats a higher-ranked one (`repeats`: the same family under
+    another name, such as chi2, erlang and pearson3 for a gamma fit) marked with its name."""
+    marked: list[Ranked] = []
+    for row in rows:
+        original = next(
+            (kept for kept in marked if kept.same_as is None and repeats(row, kept, data)), None
+        )
+        if original is not None:
+            note = f"the same fit as {original.name} (CDFs within {SAME_CDF:g} on the data)"
+            row = replace(row, same_as=original.name, notes=(*row.notes, note))
+        marked.append(row)
+    return marked
+
+
+def repeats(fit: Ranked, other: Ranked, data: FloatArray) -> bool:
+    """Whether `fit` is `other` again: as many free parameters, a log-likelihood within
+    SAME_LOGLIK, and scipy.stats forms whose CDFs are within SAME_CDF at every distinct value
+    of `data` (200 of its quantiles for a large sample). A plugin's own code is not called
+    here, outside its worker: a fit without a scipy form is never a repeat."""
+    import warnings
+
+    import numpy as np
+
+    ours, theirs = fit.fit.scipy, other.fit.scipy
+    if ours is None or theirs is None or fit.fit.k != other.fit.k:
+        return False
+    if not abs(fit.value("loglik") - other.value("loglik")) <= SAME_LOGLIK:
+        return False
+    points = np.unique(data)
+    if points.size > 200:
+        points = np.quantile(points, np.linspace(0, 1, 200))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # e.g. erlang's warning about a shape not whole
+        gap = np.max(np.abs(ours.frozen().cdf(points) - theirs.frozen().cdf(points)))
+    return bool(gap <= SAME_CDF)
+
+
+def _weighted(rows: list[Ranked], by: str) -> list[Ranked]:
+    """Akaike weights (by `by` when it is a criterion, else by AIC) over the different fits;
+    a fit that repeats another gets 0, its support counted once, with the other's."""
+    criterion = by if by in CRITERIA else "aic"
+    distinct = [row for row in rows if row.same_as is None]
+    weights = akaike_weights([row.value(criterion) for row in distinct])
+    weight_of = {id(row): weight for row, weight in zip(distinct, weights, strict=True)}
+    return [replace(row, weight=weight_of.get(id(row), 0.0)) for row in rows]
 
 
 def parsimonious(group: Sequence[Scored], by: str) -> Scored:

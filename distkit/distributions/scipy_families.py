@@ -49,6 +49,7 @@ ZERO_START = {  # positive families that scipy's generic start often leaves in a
     "weibull_min",
 }
 STARTS_AT_ONE = {"geom", "zipf", "logser", "yulesimon", "zipfian"}
+WHOLE_SHAPE = {"erlang"}  # continuous families whose shape is a whole number
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,10 @@ def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
     already had the start from 0 where it helps); the better of the two."""
     if is_discrete(form.name) or data.size <= SCREEN_SIZE:
         return form
+    if form.name in WHOLE_SHAPE:
+        return max(
+            (form, _whole_shape_fit(form.name, data, form.args[0])), key=lambda f: _loglik(f, data)
+        )
     tries = [form, _as_form(form.name, _generic_fit(form.name, data, _values(form)))]
     return max(tries, key=lambda tried: _loglik(tried, data))
 
@@ -163,6 +168,30 @@ def _from_zero(name: str, x: FloatArray, found: ScipyForm | None) -> ScipyForm |
     except ValueError:
         return at_zero
     return max((at_zero, freed), key=lambda tried: _loglik(tried, x))
+
+
+def _whole_shape_fit(name: str, x: FloatArray, near: float | None = None) -> ScipyForm:
+    """A family whose shape is a whole number (erlang): the best of its fits with the shape
+    fixed at the whole numbers either side of `near` (else of the gamma fit's shape), where
+    scipy's own fit would give a shape that is not whole."""
+    import scipy.stats
+
+    if near is None:
+        near = _fit_continuous("gamma", x).args[0]
+    family = getattr(scipy.stats, name)
+    tries = []
+    for shape in sorted({max(1, math.floor(near)), max(1, math.ceil(near))}):
+        try:
+            fitted = family.fit(x, fa=shape)
+        except (ValueError, RuntimeError, FloatingPointError):
+            continue
+        tries.append(
+            ScipyForm(name, (shape,), {"loc": float(fitted[-2]), "scale": float(fitted[-1])})
+        )
+    tries = [form for form in tries if math.isfinite(_loglik(form, x))]
+    if not tries:
+        raise ValueError("no parameters give every value a positive density")
+    return max(tries, key=lambda form: _loglik(form, x))
 
 
 def _subsample(data: FloatArray, seed: int) -> FloatArray:
@@ -221,6 +250,8 @@ _CLOSED: dict[str, Callable[[FloatArray], ScipyForm]] = {
 
 def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
 
+    if name in WHOLE_SHAPE:
+        return _whole_shape_fit(name, x)
     if name in _CLOSED:
         form = _CLOSED[name](x)
         if not all(math.isfinite(v) for v in form.kwds.values()) or form.kwds["scale"] <= 0:
