@@ -61,9 +61,10 @@ def _exponpow(z: FloatArray, s: Sequence[float]) -> FloatArray:
     import numpy as np
 
     (b,) = s
-    logs = _log(z)
+    logs = np.log(np.where(z >= 0, z, np.nan))  # log 0 = -inf: the density's limit at 0
     power = np.exp(b * logs)
-    return math.log(b) + (b - 1) * logs + 1 + power - np.exp(power)
+    scaled = (b - 1) * logs if b != 1 else np.where(np.isnan(logs), np.nan, 0.0)
+    return math.log(b) + scaled + 1 + power - np.exp(power)
 
 
 def _dweibull(z: FloatArray, s: Sequence[float]) -> FloatArray:
