@@ -198,3 +198,16 @@ def main() -> None:
     except MemoryError as error:
         click.echo(f"Error: {out_of_memory(error)}", err=True)
         sys.exit(Failure.exit_code)
+    finally:
+        _signals_end_the_process()
+
+
+def _signals_end_the_process() -> None:
+    """The command is over: from here a Ctrl-C or SIGTERM ends the process as the signal does
+    by default, rather than raising KeyboardInterrupt inside the interpreter's shutdown (which
+    prints a traceback from `threading._shutdown` after the work was done)."""
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(OSError, ValueError):  # not the main thread
+            signal.signal(signum, signal.SIG_DFL)
