@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from distkit.music.hmm.tables import ChoraleTables
 
 TABLES = "chorale_hmm.npz"
+TAKES = 1
+"""Takes drawn for one seeded infill; the one with the fewest voice-leading faults in the window
+and its seams is kept (`fewest_faults`)."""
+SEAM_STEPS = 2 * STEPS_PER_QUARTER
 CONTEXT = "chorale_context.npz"
 
 
@@ -97,10 +101,31 @@ class ChoraleHMM(MusicModel):
         states = chord_states(given, tonic, self.tables.mode(mode))
         fixed_chords = np.where(open_beats[: len(states)], -1, states)
         kept = _Kept(given, padded[1:, : given.shape[1]])
-        rng = None if seed is None else np.random.default_rng(seed)
-        lines = self._lines(melody, fixed_chords, kept, rng)
+        if seed is None:
+            return self._take(given, redraw, melody, fixed_chords, kept, None)
+        generators = [np.random.default_rng(seed)]
+        generators += [np.random.default_rng((seed, index)) for index in range(1, TAKES)]
+        takes = [
+            self._take(given, redraw, melody, fixed_chords, kept, generator)
+            for generator in generators
+        ]
+        return takes[fewest_faults(takes, redraw, tonic)]
+
+    def _take(
+        self,
+        given: NDArray[np.bool_],
+        redraw: NDArray[np.bool_],
+        melody: NDArray[np.bool_],
+        fixed_chords: NDArray[np.int64],
+        kept: _Kept,
+        rng: np.random.Generator | None,
+    ) -> NDArray[np.bool_]:
+        """`given` with the `redraw` cells taken from one voicing of the window."""
+        import numpy as np
+
         fresh = np.zeros_like(given)
-        _draw(fresh, lines)
+        _draw(fresh, self._lines(melody, fixed_chords, kept, rng))
+        result = given.copy()
         result[redraw] = fresh[redraw]
         return result
 
@@ -196,3 +221,19 @@ def shipped_context() -> ContextNet:
 
     with resources.files("distkit.music.hmm").joinpath("data", CONTEXT).open("rb") as handle:
         return read_context(handle)
+
+
+def fewest_faults(takes: list[NDArray[np.bool_]], redraw: NDArray[np.bool_], tonic: int) -> int:
+    """The index of the take with the fewest voice-leading faults (those bach-coconet's sampler
+    also counts) over the redrawn steps and SEAM_STEPS either side; the first of equals."""
+    import numpy as np
+
+    from distkit.music.voice_leading import FAULTS
+
+    if len(takes) == 1:
+        return 0
+    steps = np.flatnonzero(redraw.any(axis=0))
+    start = max(int(steps[0]) - SEAM_STEPS, 0)
+    end = int(steps[-1]) + 1 + SEAM_STEPS
+    counts = [sum(count(take[:, start:end], tonic) for count in FAULTS.values()) for take in takes]
+    return int(np.argmin(counts))

@@ -138,3 +138,42 @@ def test_takes_join_their_kept_neighbours_without_consecutive_fifths_or_octaves(
         seam_consecutives(model.infill(own, mask, seed=seed), start, end) for seed in range(10)
     ]
     assert sum(faults) == 0
+
+
+def test_the_take_kept_is_the_one_with_the_fewest_faults_at_the_window() -> None:
+    from distkit.music.hmm.model import fewest_faults
+
+    clean = np.zeros((4, 24, 128), dtype=bool)
+    for voice, pitch in enumerate((72, 67, 64, 48)):
+        clean[voice, :, pitch] = True
+    faulty = clean.copy()
+    faulty[1:3, 8:] = False
+    faulty[1, 8:12, 69], faulty[1, 12:, 71] = True, True  # alto a fifth over the tenor
+    faulty[2, 8:12, 62], faulty[2, 12:, 64] = True, True  # then both up a step: parallel fifths
+    mask = np.zeros((4, 24), dtype=bool)
+    mask[1:3, 8:16] = True
+    assert fewest_faults([faulty, clean], mask, 0) == 1
+    assert fewest_faults([clean, faulty], mask, 0) == 0
+    assert fewest_faults([faulty], mask, 0) == 0
+
+
+def test_several_takes_keep_every_cell_outside_the_mask_and_never_add_faults(
+    model: ChoraleHMM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distkit.music.hmm import model as hmm_model
+    from distkit.music.voice_leading import FAULTS
+
+    own = model.harmonize(OLD_HUNDREDTH)
+    mask = passage(own, 16, 24)
+    single = model.infill(own, mask, seed=4)
+    monkeypatch.setattr(hmm_model, "TAKES", 4)
+    chosen = model.infill(own, mask, seed=4)
+    assert np.array_equal(chosen[~np.broadcast_to(mask[:, :, None], own.shape)],
+                          own[~np.broadcast_to(mask[:, :, None], own.shape)])  # fmt: skip
+    window = slice(16 - SEAM, 24 + SEAM)
+
+    def faults(roll: np.ndarray) -> int:
+        return sum(count(roll[:, window], 0) for count in FAULTS.values())
+
+    assert faults(chosen) <= faults(single)
+    assert np.array_equal(chosen, model.infill(own, mask, seed=4))  # a seed is still one take
