@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from distkit.music.hmm.tables import ChoraleTables
 
 TABLES = "chorale_hmm.npz"
-TAKES = 1
-"""Takes drawn for one seeded infill; the one with the fewest voice-leading faults in the window
-and its seams is kept (`fewest_faults`)."""
+TAKES = 4
+"""Takes drawn for one seeded infill (chosen on validation: benchmarks/seam_takes.py); the one
+with the fewest voice-leading faults in the window and its seams is kept (`fewest_faults`)."""
 SEAM_STEPS = 2 * STEPS_PER_QUARTER
 CONTEXT = "chorale_context.npz"
 

@@ -165,6 +165,7 @@ def test_several_takes_keep_every_cell_outside_the_mask_and_never_add_faults(
 
     own = model.harmonize(OLD_HUNDREDTH)
     mask = passage(own, 16, 24)
+    monkeypatch.setattr(hmm_model, "TAKES", 1)
     single = model.infill(own, mask, seed=4)
     monkeypatch.setattr(hmm_model, "TAKES", 4)
     chosen = model.infill(own, mask, seed=4)
