@@ -436,9 +436,8 @@ def choose_guard(
     return chosen
 
 
-def write_guard(chosen: dict[str, Any], openings: int, seeds: int) -> None:
-    """Record each model's chosen key method and sampling (and the readings) where it reads
-    them; the earlier sampling sweep's record is kept."""
+def settings_files() -> dict[str, Path]:
+    """Where each melody model reads its settings (folk-transformer's when its plugin is in)."""
     targets = {"folk-ngram": data_file(SETTINGS)}
     try:
         from distkit_melody.model import SETTINGS as TRANSFORMER_SETTINGS
@@ -446,7 +445,13 @@ def write_guard(chosen: dict[str, Any], openings: int, seeds: int) -> None:
         targets["folk-transformer"] = TRANSFORMER_SETTINGS
     except ImportError:
         pass
-    for name, path in targets.items():
+    return targets
+
+
+def write_guard(chosen: dict[str, Any], openings: int, seeds: int) -> None:
+    """Record each model's chosen key method and sampling (and the readings) where it reads
+    them; the earlier sampling sweep's record is kept."""
+    for name, path in settings_files().items():
         if name in chosen:
             record = json.loads(path.read_text()) if path.exists() else {}
             record.update(chosen[name]["sampling"])
@@ -464,14 +469,7 @@ def write_guard(chosen: dict[str, Any], openings: int, seeds: int) -> None:
 
 def write_sampling(chosen: dict[str, Any]) -> None:
     """Record each chosen sampling (and the sweep's readings) where its model reads it."""
-    targets = {"folk-ngram": data_file(SETTINGS)}
-    try:
-        from distkit_melody.model import SETTINGS as TRANSFORMER_SETTINGS
-
-        targets["folk-transformer"] = TRANSFORMER_SETTINGS
-    except ImportError:
-        pass
-    for name, path in targets.items():
+    for name, path in settings_files().items():
         if name in chosen:
             record = json.loads(path.read_text()) if path.exists() else {}
             record.pop("temperature_readings", None)

@@ -14,11 +14,9 @@ count's rate gives way to it. There is no --split: never run on test.
 from __future__ import annotations
 
 import argparse
-import json
 
-from seam_temperature import measure
+from seam_temperature import sweep
 
-from distkit.music.hmm import ChoraleHMM
 from distkit.music.hmm import model as hmm_model
 from distkit.music.metrics import Figure
 
@@ -38,16 +36,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--takes", default="1,2,4")
     args = parser.parse_args()
-    model = ChoraleHMM()
-    readings = {}
-    for takes in (int(k) for k in args.takes.split(",")):
+
+    def set_takes(takes: int) -> None:
         hmm_model.TAKES = takes
-        readings[takes] = measure(model)
-        rounded = {
-            name: [round(f.value, 3), round(f.low, 3), round(f.high, 3)]
-            for name, f in readings[takes].items()
-        }
-        print(takes, json.dumps(rounded), flush=True)
+
+    readings = sweep([int(k) for k in args.takes.split(",")], set_takes)
     print("chosen:", choose(readings))
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 from regenerate_seams import faults, seam_slices
@@ -27,6 +29,7 @@ from distkit.music.metrics import Figure, Tally, summarise
 
 BARS = 2
 TAKES = 3
+T = TypeVar("T", int, float)
 
 
 def measure(model: ChoraleHMM) -> dict[str, Figure]:
@@ -71,20 +74,30 @@ def choose(readings: dict[float, dict[str, Figure]]) -> float:
     return min(readings, key=lambda t: readings[t]["seams"].value)
 
 
+def sweep(values: list[T], apply: Callable[[T], None]) -> dict[T, dict[str, Figure]]:
+    """`measure` at each of `values` (set by `apply`), each reading printed as it comes."""
+    model = ChoraleHMM()
+    readings = {}
+    for value in values:
+        apply(value)
+        readings[value] = measure(model)
+        rounded = {
+            name: [round(f.value, 3), round(f.low, 3), round(f.high, 3)]
+            for name, f in readings[value].items()
+        }
+        print(value, json.dumps(rounded), flush=True)
+    return readings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--temperatures", default="5,2,1")
     args = parser.parse_args()
-    model = ChoraleHMM()
-    readings = {}
-    for temperature in (float(t) for t in args.temperatures.split(",")):
+
+    def set_temperature(temperature: float) -> None:
         voicing.TEMPERATURE = temperature
-        readings[temperature] = measure(model)
-        rounded = {
-            name: [round(f.value, 3), round(f.low, 3), round(f.high, 3)]
-            for name, f in readings[temperature].items()
-        }
-        print(temperature, json.dumps(rounded), flush=True)
+
+    readings = sweep([float(t) for t in args.temperatures.split(",")], set_temperature)
     print("chosen:", choose(readings))
 
 
