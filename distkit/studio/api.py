@@ -325,9 +325,16 @@ def continue_now(body: Any) -> dict[str, Any]:
     return {"added": added, "steps": int(continued.melody.shape[0]), "model": continued.model}
 
 
+RETAKES = 4
+
+
 def infill_now(body: Any) -> dict[str, Any]:
     """The arrangement with the chosen voices redrawn over the passage by the model's `infill`
-    (`distkit.music.model_calls.infill`, which checks every other cell is kept exactly)."""
+    (`distkit.music.model_calls.infill`, which checks every other cell is kept exactly).
+
+    "Regenerate" asks for another take: with a seed, a take that gives the passage back as it
+    was is drawn again with the next seed, up to RETAKES takes; `seed` is the one whose take is
+    returned and `unchanged` says whether even that one kept the passage as it was."""
     import numpy as np
 
     from distkit.music.model_calls import infill
@@ -340,12 +347,20 @@ def infill_now(body: Any) -> dict[str, Any]:
     mask = np.zeros((len(VOICES), steps), dtype=bool)
     for voice in request["redraw"]:
         mask[VOICES.index(voice), request["start"] : request["end"]] = True
-    result = infill(arrangement, mask, request["model"], seed=request["seed"])
+    seed = request["seed"]
+    for take in range(RETAKES):
+        if take:
+            seed = (seed + 1) % 2**32
+        result = infill(arrangement, mask, request["model"], seed=seed)
+        unchanged = bool(np.array_equal(result.arrangement, arrangement))
+        if seed is None or not unchanged:
+            break
     return {
         "model": result.model,
         "plugin": result.plugin,
         "steps": steps,
-        "seed": request["seed"],
+        "seed": seed,
+        "unchanged": unchanged,
         "voices": {
             v: [list(n) for n in notes_of(t)]
             for v, t in zip(VOICES, result.arrangement, strict=True)

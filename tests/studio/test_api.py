@@ -109,6 +109,22 @@ def test_harmonize_returns_four_voices_led_by_the_melody() -> None:
     assert answer["steps"] == 12
 
 
+def test_regenerate_draws_again_when_a_take_gives_the_passage_back_as_it_was() -> None:
+    """chorale-hmm often voices a short alto window as it was; the studio's Regenerate asks the
+    next seed then, and says which seed's take it returns (so it can be drawn again)."""
+    melody = api.parse_text(api.EXAMPLES["Ode to Joy"])
+    given = api.harmonize_now({**melody, "model": "chorale-hmm"})
+    ask = {"voices": given["voices"], "steps": given["steps"], "model": "chorale-hmm"}
+    ask |= {"start": 16, "end": 48, "redraw": ["alto"]}
+    answers = [api.infill_now({**ask, "seed": seed}) for seed in range(12)]
+    assert all(not a["unchanged"] and a["voices"] != given["voices"] for a in answers)
+    retaken = [seed for seed, a in enumerate(answers) if a["seed"] != seed]
+    assert retaken, "no first take gave the window back: the retake is not exercised"
+    for seed in retaken:
+        assert api.infill_now({**ask, "seed": answers[seed]["seed"]}) == answers[seed]
+    assert api.infill_now({**ask, "seed": None})["seed"] is None  # one take, not drawn again
+
+
 @pytest.mark.parametrize(
     ("kind", "magic"),
     [("midi", b"MThd"), ("wav", b"RIFF"), ("png", b"\x89PNG"), ("html", b"<!DOCTYPE html>")],

@@ -87,6 +87,38 @@ def test_regenerate_redraws_only_the_ticked_voices_in_the_passage(
     assert [p for p, _, _ in in_bar_two] == [p - 7 for p, _, _ in melody]
 
 
+def test_one_job_at_a_time_the_buttons_that_start_one_are_off_until_it_ends(
+    page: Any, studio: Studio, tmp_path: Path
+) -> None:
+    """Two clicks on Regenerate before the first request is answered send one request;
+    a take that changes nothing is said, not shown as regenerated; and Harmonize, Continue and
+    Regenerate stay off while a job runs."""
+    open_studio(page, studio)
+    load_example(page, "Ode to Joy")
+    harmonize_with(page, "infills")
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    page.fill("#passage-from", "2")
+    page.fill("#passage-to", "2")
+    page.evaluate("() => { $('regenerate').click(); $('regenerate').click(); }")
+    page.wait_for_function("() => !document.querySelector('#regenerate').disabled")
+    expect(page.locator("#harmonize-message")).to_contain_text("bars 2-2 regenerated")
+    assert [url for url in posted if url.split("?")[0].endswith("/api/jobs")] == [posted[0]], posted
+    page.click("#regenerate")  # infills always writes the same fifth: nothing new to show
+    expect(page.locator("#passage-message")).to_have_text(
+        "infills gave bars 2-2 back as they were, take after take: nothing changed."
+    )
+    snapshot(page, tmp_path, "studio-regenerate-unchanged")
+    page.select_option("#model", "slow")
+    page.click("#harmonize")
+    expect(page.locator("#progress")).to_be_visible()
+    for button in ("#harmonize", "#continue", "#regenerate", "#another-take"):
+        expect(page.locator(button)).to_be_disabled()
+    page.click("#cancel")
+    for button in ("#harmonize", "#continue", "#regenerate", "#another-take"):
+        expect(page.locator(button)).to_be_enabled()
+
+
 def test_the_built_in_chorale_hmm_regenerates_bars_two_to_three_of_the_alto_only(
     page: Any, studio: Studio, tmp_path: Path
 ) -> None:

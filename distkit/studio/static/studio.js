@@ -33,6 +33,7 @@ const state = {
   revision: 0, // grows with every change of the melody; a harmonize answer must match it
   history: [],
   job: null, // { id, revision, timer }
+  starting: false, // a job request is on its way: no second one until it is answered
   settings: { tempo: [20, 300], max_note_beats: 16, timbres: ["sine", "triangle", "square", "sawtooth"] },
   octave: 4,
   editVoice: "soprano",
@@ -544,7 +545,7 @@ function render() {
   }
   $("play-all").textContent = ready ? "▶ Play all voices" : "▶ Play melody";
   $("play-all").disabled = !state.melody.notes.length;
-  $("another-take").disabled = !ready || state.job !== null;
+  showBusy();
   const model = state.models.find((m) => m.name === $("model").value) || {};
   $("continue-controls").hidden = !state.models.some((m) => m.continue_melody);
   $("passage-controls").hidden = !model.infill || !ready;
@@ -669,8 +670,12 @@ function regenerate() {
     start: passage[0], end: passage[1], redraw,
   };
   startJob(body, `Regenerating ${redraw.join(", ")} in bars ${$("passage-from").value}-${$("passage-to").value}…`, (result) => {
-    remember();
     const bars = `bars ${$("passage-from").value}-${$("passage-to").value}`;
+    if (result.unchanged) {
+      say("passage", `${result.model} gave ${bars} back as they were, take after take: nothing changed.`);
+      return;
+    }
+    remember();
     state.arrangement = {
       ...result, voices: { ...result.voices, soprano: state.melody.notes },
       regenerated: `${bars} regenerated (${redraw.join(", ")})`,
@@ -691,22 +696,35 @@ function passageSteps() {
 }
 
 async function startJob(body, waiting, onDone) {
-  if (state.job) return;
+  if (state.job || state.starting) return;
   const revision = state.revision;
   say("harmonize", waiting);
+  state.starting = true;
+  showBusy();
   let job;
   try {
     job = await (await call("api/jobs", body)).json();
   } catch (error) {
     say("harmonize", error.message, "error");
     return;
+  } finally {
+    state.starting = false;
+    showBusy();
   }
   if (revision !== state.revision) { call(`api/jobs/${job.id}`, undefined, { method: "DELETE" }).catch(() => {}); return; }
   state.job = { id: job.id, revision, started: performance.now(), typical: job.typical, onDone };
-  $("harmonize").disabled = true;
   $("progress").hidden = false;
-  $("another-take").disabled = true;
+  showBusy();
   poll(job);
+}
+
+// One job at a time: the buttons that start one are off while one is asked for or running.
+function showBusy() {
+  const busy = state.job !== null || state.starting;
+  $("harmonize").disabled = busy;
+  $("continue").disabled = busy;
+  $("regenerate").disabled = busy;
+  $("another-take").disabled = busy || state.arrangement === null;
 }
 
 function seedValue() {
@@ -765,7 +783,6 @@ async function poll(view) {
 function finishJob() {
   if (state.job) clearTimeout(state.job.timer);
   state.job = null;
-  $("harmonize").disabled = false;
   $("progress").hidden = true;
   render();
   loadTimes();
