@@ -138,6 +138,23 @@ def test_training_resumes_from_its_checkpoint(tmp_path: Path) -> None:
         log=longer.append,
     )
     assert any("other settings; starting afresh" in line for line in longer)
+    extended: list[str] = []
+    train_on_pieces(
+        TrainConfig(iterations=8, batch_size=2, channels=8, stacks=1, checkpoint_every=2),
+        out,
+        pieces[:4],
+        pieces[4:],
+        log=extended.append,
+        extend=True,
+    )
+    assert any(line.startswith("extending from iteration 6") for line in extended)
+    assert [line.split(":")[0] for line in extended if line.startswith("validation at")] == [
+        "validation at 8"
+    ]
+    other = TrainConfig(iterations=10, batch_size=2, channels=16, stacks=1, checkpoint_every=2)
+    afresh: list[str] = []
+    train_on_pieces(other, out, pieces[:4], pieces[4:], log=afresh.append, extend=True)
+    assert any("other settings; starting afresh" in line for line in afresh)
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))

@@ -85,12 +85,19 @@ def train_on_pieces(
     *,
     log: Callable[[str], None] = print,
     resume: bool = True,
+    extend: bool = False,
 ) -> dict[str, float]:
-    """Train on `train_pieces`, keep the weights best on `validation_pieces` in `out` (rank 0)."""
+    """Train on `train_pieces`, keep the weights best on `validation_pieces` in `out` (rank 0).
+
+    With `extend`, a finished or stopped run whose checkpoint differs from `config` only in its
+    iterations carries on to `config.iterations` (its learning rate follows the longer cosine
+    from there: a warm restart) and keeps its best weights unless a later one beats them."""
     torch.set_num_threads(config.threads)
     with process_group("gloo") as (rank, world):
         rank_log = rank_zero_log(log, rank)
-        return _train(config, out, train_pieces, validation_pieces, rank_log, rank, world, resume)
+        return _train(
+            config, out, train_pieces, validation_pieces, rank_log, rank, world, resume, extend
+        )
 
 
 def _train(
@@ -102,6 +109,7 @@ def _train(
     rank: int,
     world: int,
     resume: bool,
+    extend: bool = False,
 ) -> dict[str, float]:
     torch.manual_seed(config.seed)
     network = Infiller(config.channels, config.stacks)
@@ -122,13 +130,15 @@ def _train(
     saved = checkpoint_path(out)
     if resume and saved.is_file():
         state = torch.load(saved, map_location="cpu", weights_only=True)
-        if state["config"] == asdict(config):
+        longer = extend and _same_but_iterations(state["config"], asdict(config))
+        if state["config"] == asdict(config) or longer:
             network.load_state_dict(state["network"])
             optimizer.load_state_dict(state["optimizer"])
             schedule.load_state_dict(state["schedule"])
             start, best = int(state["iteration"]), float(state["best"])
             metrics = {k: float(v) for k, v in state["metrics"].items()}
-            log(f"resuming at iteration {start} (best validation loss {best:.4f})")
+            verb = "extending from" if longer else "resuming at"
+            log(f"{verb} iteration {start} (best validation loss {best:.4f})")
         else:
             log(f"{saved} was written with other settings; starting afresh")
     model: Any = DistributedDataParallel(network) if world > 1 else network
@@ -164,6 +174,13 @@ def _train(
     if rank == 0:
         log(f"trained in {time.perf_counter() - started:.0f} s; best validation loss {best:.4f}")
     return metrics
+
+
+def _same_but_iterations(saved: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    return saved["iterations"] <= wanted["iterations"] and {**saved, "iterations": 0} == {
+        **wanted,
+        "iterations": 0,
+    }
 
 
 def _save_checkpoint(

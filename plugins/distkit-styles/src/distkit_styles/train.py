@@ -21,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--checkpoint-every", type=int, default=250)
     parser.add_argument("--log-every", type=int, default=50)
+    parser.add_argument(
+        "--extend",
+        action="store_true",
+        help="Carry a finished run's checkpoint on to --iterations (the other settings the same).",
+    )
     args = parser.parse_args(argv)
 
     from distkit_coconet.corpus_training import train_on_pieces
@@ -48,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         parts["train"],
         parts["validation"],
         log=lambda line: print(line, flush=True),
+        extend=args.extend,
     )
     return 0
 
