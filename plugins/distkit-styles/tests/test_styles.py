@@ -120,40 +120,28 @@ def test_training_resumes_from_its_checkpoint(tmp_path: Path) -> None:
     finally:
         del os.environ["DISTKIT_CACHE_DIR"]
     pieces = list(corpus.pieces)
-    config = TrainConfig(iterations=4, batch_size=2, channels=8, stacks=1, checkpoint_every=2)
     out = tmp_path / "weights.pt"
-    first: list[str] = []
-    train_on_pieces(config, out, pieces[:4], pieces[4:], log=first.append)
+
+    def train(iterations: int, *, channels: int = 8, extend: bool = False) -> list[str]:
+        config = TrainConfig(
+            iterations=iterations, batch_size=2, channels=channels, stacks=1, checkpoint_every=2
+        )
+        lines: list[str] = []
+        train_on_pieces(config, out, pieces[:4], pieces[4:], log=lines.append, extend=extend)
+        return lines
+
+    train(4)
     assert checkpoint_path(out).is_file()
-    again: list[str] = []
-    train_on_pieces(config, out, pieces[:4], pieces[4:], log=again.append)
+    again = train(4)
     assert any(line.startswith("resuming at iteration 4") for line in again)
     assert not any(line.startswith("iteration") for line in again)
-    longer: list[str] = []
-    train_on_pieces(
-        TrainConfig(iterations=6, batch_size=2, channels=8, stacks=1, checkpoint_every=2),
-        out,
-        pieces[:4],
-        pieces[4:],
-        log=longer.append,
-    )
-    assert any("other settings; starting afresh" in line for line in longer)
-    extended: list[str] = []
-    train_on_pieces(
-        TrainConfig(iterations=8, batch_size=2, channels=8, stacks=1, checkpoint_every=2),
-        out,
-        pieces[:4],
-        pieces[4:],
-        log=extended.append,
-        extend=True,
-    )
+    assert any("other settings; starting afresh" in line for line in train(6))
+    extended = train(8, extend=True)
     assert any(line.startswith("extending from iteration 6") for line in extended)
     assert [line.split(":")[0] for line in extended if line.startswith("validation at")] == [
         "validation at 8"
     ]
-    other = TrainConfig(iterations=10, batch_size=2, channels=16, stacks=1, checkpoint_every=2)
-    afresh: list[str] = []
-    train_on_pieces(other, out, pieces[:4], pieces[4:], log=afresh.append, extend=True)
+    afresh = train(10, channels=16, extend=True)
     assert any("other settings; starting afresh" in line for line in afresh)
 
 
