@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from distkit.music.time_signatures import TimeSignature
     from distkit.plugins import Registry
 
 MAX_STEPS = MAX_BEATS * STEPS_PER_QUARTER
@@ -163,8 +164,11 @@ def to_text(body: Any) -> dict[str, str]:
 
 
 def melody_from_midi(content: bytes, track: int | None = None) -> dict[str, Any]:
-    """The melody (highest notes of track `track`, the first with notes by default) and tempo
-    of an uploaded MIDI file's bytes, with which track that was and what the others are."""
+    """The melody (highest notes of track `track`, the first with notes by default), tempo and
+    metre of an uploaded MIDI file's bytes, with which track that was and what the others are.
+
+    The metre is the file's time signatures read by `distkit.music.time_signatures` (its
+    pickup in steps), 4/4 from a downbeat where they give none distkit can count."""
     from distkit.music.midi import load_melody
 
     if len(content) > MAX_MIDI_BYTES:
@@ -183,9 +187,15 @@ def melody_from_midi(content: bytes, track: int | None = None) -> dict[str, Any]
     if len(notes) > MAX_NOTES or melody.steps > MAX_STEPS:
         raise UsageError(f"the melody is longer than {MAX_BEATS} beats or {MAX_NOTES} notes")
     remarks = [melody.chord_warning(), melody.pattern_remark()]
+    metre = melody.time_signature
     return {
         "notes": [list(note) for note in notes],
         "steps": melody.steps,
+        "metre": {
+            "beats": metre.beats if metre else 4,
+            "unit": metre.unit if metre else 4,
+            "pickup": metre.pickup if metre else 0,
+        },
         "tempo": round(melody.tempo, 2),
         "track": melody.track,
         "tracks": names,
@@ -257,17 +267,42 @@ def harmonize_now(body: Any, progress: Callable[[float], None] | None = None) ->
 
 MAX_CONTINUE_BARS = 16
 BAR = 4 * STEPS_PER_QUARTER
+LONGEST_BAR = 4 * BAR
+"""A bar of at most four whole notes (64 sixteenths), as distkit's melody models count."""
 
 
 def continue_request(body: Any) -> dict[str, Any]:
-    """The checked form of `{notes, steps, model, seed, bars}`: continue a melody by `bars`."""
+    """The checked form of `{notes, steps, model, seed, bars, bar_steps, pickup}`: continue a
+    melody by `bars` bars of `bar_steps` steps whose first bar line is `pickup` steps in (4/4
+    from a downbeat when they are left out)."""
+    from distkit.music.melody.metre import bars_end
+
     request = harmonize_request(body)
     bars = body.get("bars")
     if not isinstance(bars, int) or isinstance(bars, bool) or not 1 <= bars <= MAX_CONTINUE_BARS:
         raise UsageError(f"bars must be a whole number from 1 to {MAX_CONTINUE_BARS}")
-    if request["steps"] + bars * BAR > MAX_STEPS:
+    bar_steps, pickup = _bar_and_pickup(body.get("bar_steps", BAR), body.get("pickup", 0))
+    if bars_end(request["steps"], bars, bar_steps, pickup) > MAX_STEPS:
         raise UsageError(f"the melody would pass {MAX_BEATS} beats")
-    return {**request, "task": "continue", "bars": bars}
+    return {**request, "task": "continue", "bars": bars, "bar_steps": bar_steps, "pickup": pickup}
+
+
+def _bar_and_pickup(bar_steps: Any, pickup: Any) -> tuple[int, int]:
+    """A bar of 1 to LONGEST_BAR sixteenths and a pickup shorter than it, else a UsageError."""
+    if not _whole(bar_steps) or not 1 <= bar_steps <= LONGEST_BAR:
+        raise UsageError(
+            f"a bar must be a whole number from 1 to {LONGEST_BAR} sixteenths, got {bar_steps!r}"
+        )
+    if not _whole(pickup) or not 0 <= pickup < bar_steps:
+        raise UsageError(
+            f"the pickup must be a whole number of sixteenths shorter than the bar's "
+            f"{bar_steps}, got {pickup!r}"
+        )
+    return bar_steps, pickup
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def infill_request(body: Any) -> dict[str, Any]:
@@ -319,7 +354,14 @@ def continue_now(body: Any) -> dict[str, Any]:
 
     request = continue_request(body)
     melody = track_of([Note(*n) for n in request["notes"]], request["steps"])
-    continued = continue_melody(melody, request["bars"], request["model"], seed=request["seed"])
+    continued = continue_melody(
+        melody,
+        request["bars"],
+        request["model"],
+        seed=request["seed"],
+        bar_steps=request["bar_steps"],
+        pickup=request["pickup"],
+    )
     given = continued.given_steps
     added = [[n.pitch, n.start + given, n.end + given] for n in notes_of(continued.melody[given:])]
     return {"added": added, "steps": int(continued.melody.shape[0]), "model": continued.model}
@@ -427,8 +469,9 @@ def _two_ints(value: Any) -> bool:
 
 
 def export(kind: str, body: Any, folder: Path) -> Download:
-    """The arrangement `{voices, steps, tempo, model, name, volumes, timbres, programs}` as a
-    MIDI, WAV, PNG, MusicXML or shared HTML file, written in `folder`."""
+    """The arrangement `{voices, steps, tempo, model, name, volumes, timbres, programs, metre}`
+    as a MIDI, WAV, PNG, MusicXML or shared HTML file, written in `folder`; the MIDI file
+    carries the metre's time signature (`{beats, unit, pickup}`, the pickup in steps)."""
     if kind not in FORMATS:
         raise UsageError(f"unknown export {kind!r}; choose {', '.join(FORMATS)}")
     arrangement = _arrangement(_field(body, "voices"), body.get("steps"))
@@ -445,6 +488,7 @@ def export(kind: str, body: Any, folder: Path) -> Download:
             tempo=tempo,
             programs=_programs(body.get("programs")),
             names=_names(body.get("names")),
+            time_signature=_time_signature(body.get("metre")),
         )
     elif kind == "wav":
         from distkit.music.synth import render_wav
@@ -542,6 +586,23 @@ def _programs(value: Any) -> list[int] | None:
     ):
         raise UsageError("programs must be four General MIDI programs (0-127), one per voice")
     return list(numbers)
+
+
+def _time_signature(value: Any) -> TimeSignature | None:
+    """The metre `{beats, unit, pickup}` a download is written in; None where none is sent."""
+    from distkit.music.time_signatures import UNITS, TimeSignature
+
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+        _whole(value.get(key)) for key in ("beats", "unit", "pickup")
+    ):
+        raise UsageError("the metre must be whole numbers of beats, unit and pickup steps")
+    if value["unit"] not in UNITS or value["beats"] < 1:
+        raise UsageError(f"a metre's unit is one of {', '.join(map(str, UNITS))}")
+    signature = TimeSignature(value["beats"], value["unit"], value["pickup"])
+    _bar_and_pickup(signature.bar_steps, signature.pickup)
+    return signature
 
 
 def _names(value: Any) -> list[str] | None:

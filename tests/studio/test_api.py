@@ -6,6 +6,7 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from distkit.errors import MidiError, UsageError
@@ -200,3 +201,111 @@ def test_the_exported_wav_lasts_as_long_as_the_music(tmp_path: Path) -> None:
 def test_export_refuses_what_it_cannot_write(kind: str, body: Any, tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         api.export(kind, body, tmp_path)
+
+
+def three_four_with_a_pickup() -> bytes:
+    """A 3/4 tune with a one-beat pickup as a MIDI editor writes it: a 1/4 bar, then 3/4."""
+    import io
+
+    import pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=120)
+    beat = 0.5
+    tune = pretty_midi.Instrument(program=0, name="Melody")
+    for index, pitch in enumerate([67, 72, 72, 74, 76, 74, 72]):
+        tune.notes.append(pretty_midi.Note(90, pitch, index * beat, (index + 1) * beat))
+    midi.instruments.append(tune)
+    midi.time_signature_changes = [
+        pretty_midi.TimeSignature(1, 4, 0.0),
+        pretty_midi.TimeSignature(3, 4, beat),
+    ]
+    out = io.BytesIO()
+    midi.write(out)
+    return out.getvalue()
+
+
+def test_an_uploaded_midi_file_gives_its_metre_and_pickup() -> None:
+    melody = api.melody_from_midi(three_four_with_a_pickup())
+    assert melody["metre"] == {"beats": 3, "unit": 4, "pickup": 4}
+    assert melody["notes"][0] == [67, 0, 4]
+    assert melody["steps"] == 28
+    roll = np.zeros((1, 8, 128), dtype=bool)
+    roll[0, 0:8, 72] = True
+    plain = api.melody_from_midi(midi_bytes(roll, tempo=100))  # no time signature in it
+    assert plain["metre"] == {"beats": 4, "unit": 4, "pickup": 0}
+
+
+@pytest.mark.parametrize(
+    ("metre", "message"),
+    [
+        ({"bar_steps": 0}, "a bar must be a whole number from 1 to 64 sixteenths, got 0"),
+        ({"bar_steps": 65}, "a bar must be a whole number from 1 to 64 sixteenths, got 65"),
+        ({"bar_steps": 12.0}, "a bar must be a whole number from 1 to 64 sixteenths"),
+        ({"bar_steps": True}, "a bar must be a whole number"),
+        ({"bar_steps": 12, "pickup": 12}, "the pickup must be .* shorter than the bar's 12"),
+        ({"bar_steps": 12, "pickup": -1}, "the pickup must be .* shorter than the bar's 12"),
+        ({"pickup": "4"}, "the pickup must be a whole number of sixteenths"),
+    ],
+)
+def test_continue_refuses_a_bar_or_pickup_it_cannot_count(
+    metre: dict[str, Any], message: str
+) -> None:
+    body = {"notes": [[67, 0, 4]], "bars": 1, "model": "folk-ngram", **metre}
+    with pytest.raises(UsageError, match=message) as caught:
+        api.continue_request(body)
+    assert "\n" not in str(caught.value)
+
+
+def test_continue_in_three_four_completes_the_bar_then_adds_bars_of_twelve_steps() -> None:
+    melody = api.melody_from_midi(three_four_with_a_pickup())
+    pickup = melody["metre"]["pickup"]
+    body = {
+        "notes": melody["notes"], "steps": melody["steps"], "model": "folk-ngram", "seed": 3,
+        "bars": 2, "bar_steps": 12, "pickup": pickup,
+    }  # fmt: skip
+    answer = api.continue_now(body)
+    # 28 steps: a pickup of 4 and two 3/4 bars; the second bar is completed, then two more.
+    assert melody["steps"] == 28
+    assert answer["steps"] == pickup + 4 * 12
+    assert (answer["steps"] - pickup) % 12 == 0
+    assert answer["added"]
+    assert min(start for _, start, _ in answer["added"]) >= 28
+    four_four = api.continue_now({**body, "bar_steps": 16, "pickup": 0})
+    assert four_four["steps"] == 2 * 16 + 2 * 16
+
+
+def test_a_melody_model_that_cannot_take_a_metre_is_refused_one_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from distkit.music.melody import continuing
+    from tests.music.melody.test_metre import FourFourOnly, registry_with
+
+    monkeypatch.setattr(continuing, "get_registry", lambda: registry_with(FourFourOnly))
+    body = {"notes": [[72, 0, 4], [74, 4, 8]], "model": "old-melodies", "bars": 1}
+    assert api.continue_now(body)["steps"] == 32  # 4/4 from a downbeat: asked
+    for metre in ({"bar_steps": 12}, {"pickup": 4}):
+        with pytest.raises(
+            UsageError, match="old-melodies continues 4/4 melodies from a downbeat only"
+        ) as caught:
+            api.continue_now({**body, **metre})
+        assert "\n" not in str(caught.value)
+
+
+def test_the_midi_export_carries_the_metre(tmp_path: Path) -> None:
+    import pretty_midi
+
+    body = {
+        "voices": VOICES,
+        "steps": 28,
+        "tempo": 100,
+        "metre": {"beats": 3, "unit": 4, "pickup": 4},
+    }
+    written = api.export("midi", body, tmp_path)
+    changes = pretty_midi.PrettyMIDI(str(written.path)).time_signature_changes
+    assert [(c.numerator, c.denominator) for c in changes] == [(1, 4), (3, 4)]
+    assert api.melody_from_midi(written.path.read_bytes())["metre"] == {
+        "beats": 3, "unit": 4, "pickup": 4,
+    }  # fmt: skip
+    for bad in ({"beats": 3, "unit": 5, "pickup": 0}, {"beats": 3, "unit": 4, "pickup": 12}, "3/4"):
+        with pytest.raises(UsageError):
+            api.export("midi", {**body, "metre": bad}, tmp_path)
