@@ -26,8 +26,11 @@ const KEY_OF = Object.fromEntries(Object.entries(KEYMAP).map(([k, v]) => [v, k.t
 const PIANO_KEYS = 25; // two octaves and a C
 const POLL_MS = 250;
 
+// A metre: `beats` beats of a 1/`unit` note a bar, the first bar line `pickup` steps in.
+const FOUR_FOUR = { beats: 4, unit: 4, pickup: 0 };
+
 const state = {
-  melody: { notes: [], steps: 0 },
+  melody: { notes: [], steps: 0, metre: FOUR_FOUR },
   arrangement: null, // { model, plugin, steps, seed, voices: {soprano: [...], ...} } for this melody
   name: "", // what the melody is called (example, file), for download names
   revision: 0, // grows with every change of the melody; a harmonize answer must match it
@@ -100,6 +103,69 @@ function checkTempo() {
 }
 
 const stepSeconds = () => 60 / (tempo() || 100) / STEPS_PER_BEAT;
+
+// --- metre: where bars and beats fall (as distkit.music.time_signatures counts them) ------
+
+const metre = () => state.melody.metre || FOUR_FOUR;
+const beatSteps = (m) => 16 / m.unit;
+const barSteps = (m) => m.beats * beatSteps(m);
+const metreName = (m) => `${m.beats}/${m.unit}`;
+
+// The step where each bar of a piece `steps` long begins (the pickup is bar 1 when there is
+// one, as a MIDI editor counts it), and `steps` at the end.
+function barStarts(steps, m = metre()) {
+  const bar = barSteps(m);
+  const starts = m.pickup ? [0, m.pickup] : [0];
+  while (starts[starts.length - 1] + bar < steps) starts.push(starts[starts.length - 1] + bar);
+  return [...starts.filter((start) => start < steps), steps];
+}
+
+// The bar (from 1) that step `step` falls in.
+function barAt(step, steps) {
+  const starts = barStarts(steps);
+  let bar = 1;
+  while (bar < starts.length - 1 && starts[bar] <= step) bar += 1;
+  return bar;
+}
+
+// The steps between which beat lines are drawn: a dotted quarter in 6/8, 9/8 and 12/8.
+const beatLineSteps = (m) => beatSteps(m) * (m.unit === 8 && m.beats % 3 === 0 && m.beats > 3 ? 3 : 1);
+
+function describeMetre(m) {
+  const beats = m.pickup / beatSteps(m);
+  return m.pickup ? `${metreName(m)}, a pickup of ${beats} beat${beats === 1 ? "" : "s"}` : metreName(m);
+}
+
+// Show the melody's metre in its controls (a file's metre the list lacks is added to it).
+function showMetre() {
+  const m = metre();
+  const select = $("metre");
+  if (![...select.options].some((o) => o.value === metreName(m))) {
+    select.appendChild(new Option(metreName(m), metreName(m)));
+  }
+  select.value = metreName(m);
+  $("pickup").value = String(m.pickup / beatSteps(m));
+}
+
+// The metre chosen in the controls: part of the melody, so Undo brings the last one back.
+function chooseMetre() {
+  const [beats, unit] = $("metre").value.split("/").map(Number);
+  const text = $("pickup").value.trim();
+  const pickup = (text === "" ? 0 : Number(text)) * (16 / unit);
+  if (!Number.isInteger(pickup) || pickup < 0 || pickup >= beats * (16 / unit)) {
+    say("melody", `The pickup is 0 to under ${beats} beats of ${beats}/${unit}, in whole sixteenths; the metre stays ${describeMetre(metre())}.`, "error");
+    showMetre();
+    return;
+  }
+  const next = { beats, unit, pickup };
+  if (metreName(next) === metreName(metre()) && pickup === metre().pickup) { showMetre(); return; }
+  say("melody", "");
+  remember();
+  state.melody = { ...state.melody, metre: next };
+  state.revision += 1;
+  abandonJob();
+  render();
+}
 
 // --- sound --------------------------------------------------------------------------------
 
@@ -208,7 +274,7 @@ function animatePlayhead(begin, seconds) {
 // Replace the melody (and with it whatever was written for it); Undo brings both back.
 function changeMelody(next, name) {
   remember();
-  state.melody = next;
+  state.melody = { metre: metre(), ...next };
   state.arrangement = null;
   if (name !== undefined) state.name = name;
   state.revision += 1;
@@ -308,19 +374,20 @@ function record() {
   stop();
   if (!checkTempo()) return;
   const ctx = context();
-  const beat = 60 / tempo();
+  const m = metre();
+  const beat = beatSteps(m) * stepSeconds();
   const bars = Number($("bars").value);
-  const start = ctx.currentTime + 0.1 + 4 * beat; // one bar of count-in
-  for (let i = 0; i < 4 + ($("metronome").checked ? bars * 4 : 0); i += 1) {
-    click(ctx.currentTime + 0.1 + i * beat, i % 4 === 0);
+  const start = ctx.currentTime + 0.1 + m.beats * beat; // one bar of count-in
+  for (let i = 0; i < m.beats + ($("metronome").checked ? bars * m.beats : 0); i += 1) {
+    click(ctx.currentTime + 0.1 + i * beat, i % m.beats === 0);
   }
   state.recording = {
-    start, offset: state.melody.steps, steps: bars * 16, held: new Map(), notes: [],
-    base: state.melody.notes,
+    start, offset: state.melody.steps, steps: bars * barSteps(m), bar: barSteps(m), held: new Map(),
+    notes: [], base: state.melody.notes,
   };
   $("record").classList.add("active");
   say("melody", `Recording ${bars} bar${bars > 1 ? "s" : ""} after a bar of count-in…`);
-  state.recording.timer = setTimeout(finishRecording, (start - ctx.currentTime + bars * 4 * beat) * 1000);
+  state.recording.timer = setTimeout(finishRecording, (start - ctx.currentTime + bars * m.beats * beat) * 1000);
 }
 
 function finishRecording() {
@@ -332,7 +399,7 @@ function finishRecording() {
   $("record").classList.remove("active");
   if (!rec.notes.length) { say("melody", "Nothing was played; the melody is unchanged."); return; }
   const last = Math.max(...rec.notes.map((n) => n[2]));
-  const steps = Math.ceil((last - rec.offset) / 16) * 16 + rec.offset; // up to the bar's end
+  const steps = Math.ceil((last - rec.offset) / rec.bar) * rec.bar + rec.offset; // up to the bar's end
   changeMelody({ notes: [...rec.base, ...legato(rec.notes)], steps });
   say("melody", `Recorded ${rec.notes.length} notes.`);
 }
@@ -385,7 +452,8 @@ function pianoRoll(voices, steps) {
   const sx = 12;
   const width = LABELS + steps * sx;
   const svg = document.createElementNS(ns, "svg");
-  Object.assign(svg.dataset, { low, high, stepWidth: sx, steps, left: LABELS });
+  const m = metre();
+  Object.assign(svg.dataset, { low, high, stepWidth: sx, steps, left: LABELS, metre: metreName(m), barSteps: barSteps(m), pickup: m.pickup });
   svg.setAttribute("width", width);
   svg.setAttribute("height", (high - low + 1) * ROW);
   svg.setAttribute("class", "pianoroll");
@@ -405,12 +473,18 @@ function pianoRoll(voices, steps) {
       label.textContent = `${NAMES[p % 12]}${Math.floor(p / 12) - 1}`;
     }
   }
-  for (let s = 0; s <= steps; s += STEPS_PER_BEAT) {
-    add("line", { x1: LABELS + s * sx, x2: LABELS + s * sx, y1: 0, y2: (high - low + 1) * ROW, class: s % 16 ? "beat" : "bar" });
+  // Bar lines where the metre's bars begin (and at the end where a bar ends there); beat
+  // lines counted from the first bar line.
+  const bars = new Set(barStarts(steps, m).slice(0, -1));
+  if ((steps - m.pickup) % barSteps(m) === 0) bars.add(steps);
+  const beat = beatLineSteps(m);
+  for (let s = 0; s <= steps; s += 1) {
+    const kind = bars.has(s) ? "bar" : (s - m.pickup) % beat === 0 ? "beat" : null;
+    if (kind) add("line", { x1: LABELS + s * sx, x2: LABELS + s * sx, y1: 0, y2: (high - low + 1) * ROW, class: kind, "data-step": s });
   }
-  const from = Number($("passage-from").value), to = Number($("passage-to").value);
-  if (!$("passage-controls").hidden && from >= 1 && to >= from) {
-    add("rect", { x: LABELS + (from - 1) * 16 * sx, y: 0, width: (to - from + 1) * 16 * sx, height: (high - low + 1) * ROW, class: "passage" });
+  const passage = $("passage-controls").hidden ? null : passageRange();
+  if (passage) {
+    add("rect", { x: LABELS + passage[0] * sx, y: 0, width: (passage[1] - passage[0]) * sx, height: (high - low + 1) * ROW, class: "passage" });
   }
   VOICES.forEach((voice, order) => {
     (voices[voice] || []).forEach(([pitch, start, end], index) => {
@@ -447,7 +521,7 @@ function editVoice(voice, change) {
   voices[voice] = change([...(voices[voice] || [])]).sort((a, b) => a[1] - b[1] || b[0] - a[0]);
   const steps = Math.max(shownSteps(), ...Object.values(voices).flat().map((n) => n[2]));
   if (voice === "soprano") {
-    state.melody = { notes: voices.soprano, steps };
+    state.melody = { ...state.melody, notes: voices.soprano, steps };
     state.revision += 1;
     abandonJob();
     describeMelody();
@@ -471,11 +545,12 @@ function attachRollEditing(svg) {
     if (position.x < 0) return;
     if (event.shiftKey && !$("passage-controls").hidden) {
       event.preventDefault();
-      const first = Math.floor(position.step / 16) + 1;
+      const steps = shownSteps();
+      const first = barAt(position.step, steps);
       $("passage-from").value = first;
       $("passage-to").value = first;
       const onMove = (move) => {
-        const bar = Math.floor(rollPosition(svg, move).step / 16) + 1;
+        const bar = barAt(rollPosition(svg, move).step, steps);
         $("passage-from").value = Math.max(1, Math.min(first, bar));
         $("passage-to").value = Math.max(first, bar);
       };
@@ -536,6 +611,7 @@ function attachRollEditing(svg) {
 // --- drawing everything from the state ----------------------------------------------------
 
 function render() {
+  showMetre();
   const svg = pianoRoll(shownVoices(), Math.max(shownSteps(), 16));
   attachRollEditing(svg);
   $("roll").replaceChildren(svg);
@@ -648,11 +724,17 @@ function continueMelody() {
   const seed = seedValue();
   if (seed === false) return;
   const bars = Number($("continue-bars").value);
-  const body = { task: "continue", notes: state.melody.notes, steps: state.melody.steps, model, seed, bars };
-  startJob(body, `Continuing the melody by ${bars} bar${bars > 1 ? "s" : ""} with ${model}…`, (result) => {
+  const m = metre();
+  const body = {
+    task: "continue", notes: state.melody.notes, steps: state.melody.steps, model, seed, bars,
+    bar_steps: barSteps(m), pickup: m.pickup,
+  };
+  const told = `${bars} bar${bars > 1 ? "s" : ""} of ${metreName(m)}`;
+  say("continue", "");
+  startJob(body, `Continuing the melody by ${told} with ${model}…`, (result) => {
     changeMelody({ notes: [...state.melody.notes, ...result.added], steps: result.steps });
-    say("melody", `Continued by ${bars} bar${bars > 1 ? "s" : ""} with ${model}; Undo takes it back.`);
-  });
+    say("melody", `Continued by ${told} with ${model}; Undo takes it back.`);
+  }, "continue");
 }
 
 // Redraw the ticked voices over the chosen bars, with a model that has infill.
@@ -684,18 +766,28 @@ function regenerate() {
   });
 }
 
-function passageSteps() {
+// The steps [start, end) of bars "from" to "to" in the melody's metre, or null.
+function passageRange(steps = shownSteps()) {
   const from = Number($("passage-from").value);
   const to = Number($("passage-to").value);
-  const bars = Math.ceil(shownSteps() / 16);
-  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from || to > bars) {
-    say("passage", `Choose bars from 1 to ${bars}, the first no later than the last.`, "error");
+  const starts = barStarts(steps);
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from || to >= starts.length) {
     return null;
   }
-  return [(from - 1) * 16, Math.min(to * 16, shownSteps())];
+  return [starts[from - 1], starts[to]];
 }
 
-async function startJob(body, waiting, onDone) {
+function passageSteps() {
+  const passage = passageRange();
+  if (!passage) {
+    const bars = barStarts(shownSteps()).length - 1;
+    say("passage", `Choose bars from 1 to ${bars}, the first no later than the last.`, "error");
+  }
+  return passage;
+}
+
+// Errors go to the message beside the control that asked (`where`).
+async function startJob(body, waiting, onDone, where = "harmonize") {
   if (state.job || state.starting) return;
   const revision = state.revision;
   say("harmonize", waiting);
@@ -705,14 +797,15 @@ async function startJob(body, waiting, onDone) {
   try {
     job = await (await call("api/jobs", body)).json();
   } catch (error) {
-    say("harmonize", error.message, "error");
+    say("harmonize", "");
+    say(where, error.message, "error");
     return;
   } finally {
     state.starting = false;
     showBusy();
   }
   if (revision !== state.revision) { call(`api/jobs/${job.id}`, undefined, { method: "DELETE" }).catch(() => {}); return; }
-  state.job = { id: job.id, revision, started: performance.now(), typical: job.typical, onDone };
+  state.job = { id: job.id, revision, started: performance.now(), typical: job.typical, onDone, where };
   $("progress").hidden = false;
   showBusy();
   poll(job);
@@ -776,7 +869,8 @@ async function poll(view) {
   if (view.state === "done" && job.revision === state.revision) {
     job.onDone(view.result);
   } else if (view.state !== "done" && view.state !== "cancelled") {
-    say("harmonize", view.error, "error");
+    if (job.where !== "harmonize") say("harmonize", "");
+    say(job.where, view.error, "error");
   }
 }
 
@@ -825,6 +919,7 @@ async function download(kind) {
       voices: arrangement.voices, steps: arrangement.steps, tempo: tempo(), model: arrangement.model,
       name: state.name, volumes: state.volumes, timbres: state.timbres, programs: state.programs,
       names: (state.models.find((m) => m.name === arrangement.model) || {}).voices,
+      metre: metre(),
     };
     const response = await call(`api/export/${kind}`, body);
     const blob = await response.blob();
@@ -861,7 +956,7 @@ async function loadMidi(file, track) {
     const melody = await (await call(`api/melody${query}`, await file.arrayBuffer(), { raw: true })).json();
     $("tempo").value = Math.round(melody.tempo * 100) / 100;
     checkTempo();
-    changeMelody({ notes: melody.notes, steps: melody.steps }, file.name.replace(/\.midi?$/i, ""));
+    changeMelody({ notes: melody.notes, steps: melody.steps, metre: melody.metre }, file.name.replace(/\.midi?$/i, ""));
     const tracks = $("midi-track");
     tracks.replaceChildren(...melody.tracks.map((label, i) => new Option(label, i + 1)));
     tracks.value = String(melody.track);
@@ -869,7 +964,7 @@ async function loadMidi(file, track) {
     tracks.onchange = () => { tracks.blur(); loadMidi(file, Number(tracks.value)); };
     const used = melody.tracks.length > 1
       ? `Melody from ${melody.tracks[melody.track - 1]} of ${melody.tracks.length}; choose another beside.`
-      : `Loaded ${file.name}.`;
+      : `Loaded ${file.name} (${describeMetre(melody.metre)}).`;
     say("melody", [used, ...melody.warnings].join(" "));
   } catch (error) {
     say("melody", `${file.name}: ${error.message}`, "error");
@@ -960,7 +1055,7 @@ async function loadExamples() {
     if (example) {
       say("melody", "");
       $("midi-track").hidden = true;
-      changeMelody({ notes: example.notes, steps: example.steps }, example.name);
+      changeMelody({ notes: example.notes, steps: example.steps, metre: FOUR_FOUR }, example.name);
     }
   });
 }
@@ -1014,6 +1109,8 @@ async function start() {
   $("model").addEventListener("change", () => { describeModel(); $("model").blur(); });
   $("style").addEventListener("change", () => { fillModels($("style").value); $("style").blur(); });
   $("continue").addEventListener("click", continueMelody);
+  $("metre").addEventListener("change", () => { $("metre").blur(); chooseMetre(); });
+  $("pickup").addEventListener("change", chooseMetre);
   $("regenerate").addEventListener("click", regenerate);
   for (const id of ["passage-from", "passage-to"]) $(id).addEventListener("change", render);
   $("continue-bars").addEventListener("change", () => $("continue-bars").blur());
