@@ -94,7 +94,21 @@ def test_a_three_four_file_is_continued_regenerated_and_downloaded_in_three_four
     assert changed
     assert changed <= set(range(4, 16))  # bar 2: the first whole 3/4 bar after the pickup
     snapshot(page, tmp_path, "studio-metre-regenerated")
-    assert x > 0
+    assert x == 34 + 4 * step_width  # it begins after the one-beat pickup
+
+    page.locator("#roll").scroll_into_view_if_needed()
+    box = page.locator("#roll svg").bounding_box()
+    at = [box["x"] + 34 + step * step_width + step_width / 2 for step in (20, 30)]
+    page.keyboard.down("Shift")  # Shift-drag from step 20 to step 30: bars 3 and 4 of 3/4
+    page.mouse.move(at[0], box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(at[1], box["y"] + 20, steps=4)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    assert [page.input_value("#passage-from"), page.input_value("#passage-to")] == ["3", "4"]
+    shaded = page.locator("#roll svg rect.passage")
+    assert float(shaded.get_attribute("x") or 0) == 34 + 16 * step_width
+    assert float(shaded.get_attribute("width") or 0) == 24 * step_width
 
     again = download(page, "#download-midi", tmp_path / "again.mid")
     assert read_time_signature(again) == TimeSignature(3, 4, 4)
