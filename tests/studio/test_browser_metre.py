@@ -148,8 +148,8 @@ def test_the_metre_is_chosen_undone_with_the_melody_and_refused_to_a_four_four_m
     page.select_option("#continue-model", "continues")  # its continue_melody takes no metre
     page.click("#continue")
     expect(page.locator("#continue-message")).to_have_text(
-        "continues continues 4/4 melodies from a downbeat only; drop --metre and --pickup or "
-        "choose another melody model",
+        "continues continues 4/4 melodies from a downbeat only; "
+        "continue in 4/4 without a pickup, or with another melody model",
         timeout=60_000,  # a job's worker process starts first, on a busy machine
     )
     expect(page.locator("#continue-message")).to_have_class("message error")

@@ -98,7 +98,7 @@ def continue_melody(
         if metre and not takes_metre(cls.continue_melody):
             raise UsageError(
                 f"{registration.name} continues 4/4 melodies from a downbeat only; "
-                "drop --metre and --pickup or choose another melody model"
+                "continue in 4/4 without a pickup, or with another melody model"
             )
         answer = cls().continue_melody(roll, bars, seed=seed, close=close, **metre)
     return Continuation(
