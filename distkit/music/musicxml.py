@@ -1,20 +1,25 @@
 """An arrangement as a MusicXML score (score-partwise 4.0) for MuseScore, Finale and DAWs.
 
-Written with the standard library: one part per voice, 4/4 bars of sixteenth-note divisions,
-notes split at bar lines and tied, rests where a voice is silent. The writer is small because
+Written with the standard library: one part per voice, bars of the piece's metre (4/4 from a
+downbeat unless told; a pickup is an implicit measure 0) in sixteenth-note divisions, notes split
+at bar lines and tied, rests where a voice is silent. The writer is small because
 the piano roll is simple: monophonic voices on a fixed grid (where a voice has a chord, the
 highest note is written).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-from distkit.music.base import BAR_STEPS, STEPS_PER_QUARTER, VOICES, as_tracks
+from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_tracks
 from distkit.music.notes import Note, notes_of
+from distkit.music.time_signatures import TimeSignature
+
+COMMON_TIME = TimeSignature(4, 4)
 
 _STEP_NAMES = (
     ("C", 0), ("C", 1), ("D", 0), ("D", 1), ("E", 0), ("F", 0),
@@ -35,11 +40,13 @@ def musicxml_text(
     title: str = "Harmonization",
     names: Sequence[str] | None = None,
     programs: Sequence[int] | None = None,
+    time_signature: TimeSignature | None = None,
 ) -> str:
-    """The score of a (tracks, steps, 128) roll as MusicXML text."""
+    """The score of a (tracks, steps, 128) roll as MusicXML text, in `time_signature`'s bars
+    (4/4 from a downbeat when None); the last bar is filled out with rests."""
     tracks = as_tracks(arrangement)
-    steps = int(tracks.shape[1])
-    bars = max(1, -(-steps // BAR_STEPS))
+    metre = time_signature or COMMON_TIME
+    starts = _bar_starts(metre, int(tracks.shape[1]))
     labels = [
         (
             names[i]
@@ -68,14 +75,17 @@ def musicxml_text(
     for index, track in enumerate(tracks):
         notes = _monophonic(notes_of(track))
         out.append(f'<part id="P{index + 1}">\n')
-        for bar in range(bars):
-            out.append(f'<measure number="{bar + 1}">')
+        for bar, (begin, end) in enumerate(itertools.pairwise(starts)):
+            pickup = metre.pickup > 0
+            number = bar if pickup else bar + 1
+            implicit = ' implicit="yes"' if pickup and bar == 0 else ""
+            out.append(f'<measure number="{number}"{implicit}>')
             if bar == 0:
                 clef = ("F", 4) if index == len(tracks) - 1 and len(tracks) > 1 else ("G", 2)
                 out.append(
                     f"<attributes><divisions>{STEPS_PER_QUARTER}</divisions>"
-                    "<key><fifths>0</fifths></key><time><beats>4</beats>"
-                    "<beat-type>4</beat-type></time>"
+                    f"<key><fifths>0</fifths></key><time><beats>{metre.beats}</beats>"
+                    f"<beat-type>{metre.unit}</beat-type></time>"
                     f"<clef><sign>{clef[0]}</sign><line>{clef[1]}</line></clef></attributes>"
                 )
                 if index == 0:
@@ -84,7 +94,7 @@ def musicxml_text(
                         f"<beat-unit>quarter</beat-unit><per-minute>{tempo:g}</per-minute>"
                         f'</metronome></direction-type><sound tempo="{tempo:g}"/></direction>'
                     )
-            out.extend(_bar(notes, bar * BAR_STEPS))
+            out.extend(_bar(notes, begin, end))
             out.append("</measure>\n")
         out.append("</part>\n")
     out.append("</score-partwise>\n")
@@ -99,9 +109,17 @@ def write_musicxml(
     title: str = "Harmonization",
     names: Sequence[str] | None = None,
     programs: Sequence[int] | None = None,
+    time_signature: TimeSignature | None = None,
 ) -> None:
     """Write `musicxml_text(...)` to `path` (UTF-8)."""
-    text = musicxml_text(arrangement, tempo=tempo, title=title, names=names, programs=programs)
+    text = musicxml_text(
+        arrangement,
+        tempo=tempo,
+        title=title,
+        names=names,
+        programs=programs,
+        time_signature=time_signature,
+    )
     with open(path, "w", encoding="utf-8") as file:
         file.write(text)
 
@@ -119,9 +137,17 @@ def _monophonic(notes: list[Note]) -> list[Note]:
     return kept
 
 
-def _bar(notes: list[Note], begin: int) -> Iterator[str]:
-    """The notes and rests of the bar starting at step `begin`, tied across its bar lines."""
-    end = begin + BAR_STEPS
+def _bar_starts(metre: TimeSignature, steps: int) -> list[int]:
+    """Where each written bar begins, and where the last one ends (filled out to a whole bar,
+    or to the pickup when the piece is no longer than it): at least one bar."""
+    starts = metre.bar_starts(max(steps, 1))[:-1]
+    last = starts[-1]
+    end = metre.pickup if metre.pickup and last == 0 else last + metre.bar_steps
+    return [*starts, end]
+
+
+def _bar(notes: list[Note], begin: int, end: int) -> Iterator[str]:
+    """The notes and rests of the bar from step `begin` to `end`, tied across its bar lines."""
     now = begin
     for note in notes:
         if note.end <= begin or note.start >= end:

@@ -515,6 +515,7 @@ def export(kind: str, body: Any, folder: Path) -> Download:
             title=stem,
             names=_names(body.get("names")),
             programs=_programs(body.get("programs")),
+            time_signature=_time_signature(body.get("metre")),
         )
     else:
         from distkit.music.share import share_html

@@ -152,6 +152,33 @@ def test_the_musicxml_export_reads_back_in_music21_as_four_named_parts(tmp_path:
     assert float(score.parts[3].flatten().notes[0].quarterLength) == 2.0
 
 
+def test_the_musicxml_export_is_written_in_the_melodys_metre_with_its_pickup(
+    tmp_path: Path,
+) -> None:
+    """3/4 with a one-beat pickup: an implicit measure 0 of one beat, then 3/4 bars, the last
+    filled out with rests, and a note across a bar line tied."""
+    import music21
+
+    voices = {
+        "soprano": [[67, 0, 4], [72, 4, 20], [74, 20, 26]],  # C5 crosses the first bar line
+        "alto": [[64, 0, 26]],
+        "tenor": [[60, 0, 26]],
+        "bass": [[48, 0, 26]],
+    }
+    body = {"voices": voices, "steps": 26, "tempo": 90, "metre": {"beats": 3, "unit": 4,
+            "pickup": 4}}  # fmt: skip
+    score = music21.converter.parse(str(api.export("musicxml", body, tmp_path).path))
+    measures = list(score.parts[0].getElementsByClass("Measure"))
+    assert [m.number for m in measures] == [0, 1, 2]
+    assert measures[0].timeSignature.ratioString == "3/4"
+    assert [float(m.duration.quarterLength) for m in measures] == [1.0, 3.0, 3.0]
+    soprano = [
+        (n.pitch.midi, float(n.offset), float(n.quarterLength))
+        for n in score.parts[0].stripTies().flatten().notes
+    ]
+    assert soprano == [(67, 0.0, 1.0), (72, 1.0, 4.0), (74, 5.0, 1.5)]
+
+
 def test_the_wav_follows_the_volume_sliders(tmp_path: Path) -> None:
     body = {"voices": VOICES, "steps": 8, "tempo": 120}
     (tmp_path / "a").mkdir()

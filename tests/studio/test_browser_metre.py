@@ -118,6 +118,12 @@ def test_a_three_four_file_is_continued_regenerated_and_downloaded_in_three_four
     assert [(s.numerator, s.denominator) for s in signatures] == [(1, 4), (3, 4)]
     moved = (read_arrangement(first) != read_arrangement(again)).any(axis=2)
     assert set(moved.nonzero()[0]) == {1}
+    import music21
+
+    score = music21.converter.parse(str(download(page, "#download-musicxml", tmp_path / "s.xml")))
+    measures = list(score.parts[0].getElementsByClass("Measure"))
+    assert measures[0].timeSignature.ratioString == "3/4"
+    assert [float(m.duration.quarterLength) for m in measures[:3]] == [1.0, 3.0, 3.0]
 
 
 def test_the_metre_is_chosen_undone_with_the_melody_and_refused_to_a_four_four_model(
