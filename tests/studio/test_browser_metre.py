@@ -17,6 +17,7 @@ from tests.studio.conftest import Studio
 from tests.studio.test_api import three_four_with_a_pickup
 from tests.studio.test_browser import harmonize_with, open_studio, snapshot
 from tests.studio.test_browser_state import download
+from tests.studio.test_browser_styles import choose_alto_passage
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -75,10 +76,7 @@ def test_a_three_four_file_is_continued_regenerated_and_downloaded_in_three_four
     first = download(page, "#download-midi", tmp_path / "first.mid")
     assert read_time_signature(first) == TimeSignature(3, 4, 4)
     before = page.evaluate("() => state.arrangement.voices")
-    page.fill("#passage-from", "2")
-    page.fill("#passage-to", "2")
-    page.uncheck('input.redraw[value="tenor"]')
-    page.uncheck('input.redraw[value="bass"]')
+    choose_alto_passage(page, 2, 2)
     page.click("#regenerate")
     expect(page.locator("#harmonize-message")).to_contain_text(
         "bars 2-2 regenerated (alto)", timeout=60_000

@@ -17,6 +17,14 @@ from tests.studio.test_browser_state import download, load_example
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
+def choose_alto_passage(page: Any, first: int, last: int) -> None:
+    """Bars `first` to `last` of the alto alone, ready for Regenerate."""
+    page.fill("#passage-from", str(first))
+    page.fill("#passage-to", str(last))
+    page.uncheck('input.redraw[value="tenor"]')
+    page.uncheck('input.redraw[value="bass"]')
+
+
 def test_a_style_first_then_its_models_and_their_instruments_in_the_midi(
     page: Any, studio: Studio, tmp_path: Path
 ) -> None:
@@ -67,10 +75,7 @@ def test_regenerate_redraws_only_the_ticked_voices_in_the_passage(
     harmonize_with(page, "infills")
     expect(page.locator("#passage-controls")).to_be_visible()
     before = page.evaluate("() => JSON.stringify(state.arrangement.voices)")
-    page.fill("#passage-from", "2")
-    page.fill("#passage-to", "2")
-    page.uncheck('input.redraw[value="tenor"]')
-    page.uncheck('input.redraw[value="bass"]')
+    choose_alto_passage(page, 2, 2)
     page.click("#regenerate")
     page.wait_for_function(
         "before => JSON.stringify(state.arrangement.voices) !== before", arg=before
@@ -133,10 +138,7 @@ def test_the_built_in_chorale_hmm_regenerates_bars_two_to_three_of_the_alto_only
     harmonize_with(page, "chorale-hmm")
     first = read_arrangement(download(page, "#download-midi", tmp_path / "first.mid"))
     before = page.evaluate("() => JSON.stringify(state.arrangement.voices)")
-    page.fill("#passage-from", "2")
-    page.fill("#passage-to", "3")
-    page.uncheck('input.redraw[value="tenor"]')
-    page.uncheck('input.redraw[value="bass"]')
+    choose_alto_passage(page, 2, 3)
     for _ in range(4):  # a take may by chance give the window back as it was: ask again
         page.click("#regenerate")
         page.wait_for_function("() => !document.querySelector('#regenerate').disabled")
