@@ -62,6 +62,22 @@ def voice_features(line: NDArray[np.int64]) -> list[float]:
     ]
 
 
+def feature_names() -> list[str]:
+    """What each entry of `texture_features` measures, in its order (voices 2-4 under the top
+    voice 1; a gap is the interval from the upper voice to the lower; onset positions are the
+    sixteenths of the beat the lower voices' notes start on)."""
+    per_voice = ["mean pitch", "pitch spread", "range", "silent", "onsets per beat", "repeats"]
+    per_voice += ["steps", "skips", "leaps"] + [f"notes of {n} sixteenths" for n in DURATION_BINS]
+    names = [f"voice {voice} {name}" for voice in (2, 3, 4) for name in per_voice]
+    for upper, lower in ((1, 2), (2, 3), (3, 4), (1, 4)):
+        names += [f"gap {upper}-{lower} {name}" for name in ("mean", "spread", "crossed")]
+    names += [f"sonority {interval} above the bass" for interval in range(12)]
+    names += ["pitch classes per beat", "outer voices similar", "outer voices contrary"]
+    names += ["outer voices oblique"]
+    names += [f"onsets on sixteenth {position + 1} of the beat" for position in range(4)]
+    return names
+
+
 def texture_features(excerpt: NDArray[Any]) -> NDArray[np.float64]:
     """The feature vector of one excerpt (see the module's docstring)."""
     lines = highest_pitches(np.asarray(excerpt, dtype=bool))
