@@ -471,7 +471,8 @@ def _two_ints(value: Any) -> bool:
 def export(kind: str, body: Any, folder: Path) -> Download:
     """The arrangement `{voices, steps, tempo, model, name, volumes, timbres, programs, metre}`
     as a MIDI, WAV, PNG, MusicXML or shared HTML file, written in `folder`; the MIDI file and
-    the MusicXML score carry the metre's time signature (`{beats, unit, pickup}`, the pickup in steps)."""
+    the MusicXML score carry the metre's time signature (`{beats, unit, pickup}`, the pickup in
+    steps)."""
     if kind not in FORMATS:
         raise UsageError(f"unknown export {kind!r}; choose {', '.join(FORMATS)}")
     arrangement = _arrangement(_field(body, "voices"), body.get("steps"))
