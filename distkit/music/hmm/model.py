@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from distkit.music.hmm.context import ContextNet
+    from distkit.music.hmm.decoding import Harmony
     from distkit.music.hmm.tables import ChoraleTables
 
 TABLES = "chorale_hmm.npz"
@@ -83,6 +84,7 @@ class ChoraleHMM(MusicModel):
         """
         import numpy as np
 
+        from distkit.music.hmm.decoding import decode
         from distkit.music.hmm.key import beat_grid, estimate_key
         from distkit.music.hmm.tables import chord_states
 
@@ -101,13 +103,15 @@ class ChoraleHMM(MusicModel):
         states = chord_states(given, tonic, self.tables.mode(mode))
         fixed_chords = np.where(open_beats[: len(states)], -1, states)
         kept = _Kept(given, padded[1:, : given.shape[1]])
+        harmony = (
+            decode(beats, self.tables, self.context, fixed_chords) if (beats >= 0).any() else None
+        )
         if seed is None:
-            return self._take(given, redraw, melody, fixed_chords, kept, None)
+            return self._take(given, redraw, melody, harmony, kept, None)
         generators = [np.random.default_rng(seed)]
         generators += [np.random.default_rng((seed, index)) for index in range(1, TAKES)]
         takes = [
-            self._take(given, redraw, melody, fixed_chords, kept, generator)
-            for generator in generators
+            self._take(given, redraw, melody, harmony, kept, generator) for generator in generators
         ]
         return takes[fewest_faults(takes, redraw, tonic)]
 
@@ -116,15 +120,16 @@ class ChoraleHMM(MusicModel):
         given: NDArray[np.bool_],
         redraw: NDArray[np.bool_],
         melody: NDArray[np.bool_],
-        fixed_chords: NDArray[np.int64],
+        harmony: Harmony | None,
         kept: _Kept,
         rng: np.random.Generator | None,
     ) -> NDArray[np.bool_]:
-        """`given` with the `redraw` cells taken from one voicing of the window."""
+        """`given` with the `redraw` cells taken from one voicing of the window's `harmony`
+        (decoded once for every take: only the voicing is drawn)."""
         import numpy as np
 
         fresh = np.zeros_like(given)
-        _draw(fresh, self._lines(melody, fixed_chords, kept, rng))
+        _draw(fresh, self._lines(melody, kept=kept, rng=rng, harmony=harmony))
         result = given.copy()
         result[redraw] = fresh[redraw]
         return result
@@ -135,8 +140,10 @@ class ChoraleHMM(MusicModel):
         fixed_chords: NDArray[np.int64] | None = None,
         kept: _Kept | None = None,
         rng: np.random.Generator | None = None,
+        harmony: Harmony | None = None,
     ) -> NDArray[np.int64]:
-        """Alto, tenor and bass pitches (3, steps) under `melody`; -1 where silent."""
+        """Alto, tenor and bass pitches (3, steps) under `melody`; -1 where silent. The key
+        and chords are decoded (keeping `fixed_chords`) unless `harmony` gives them."""
         import numpy as np
 
         from distkit.music.hmm.decoding import decode
@@ -149,7 +156,8 @@ class ChoraleHMM(MusicModel):
         beats = beat_grid(melody_line)
         if not (beats >= 0).any():
             return np.full((3, len(melody_line)), -1, dtype=np.int64)
-        harmony = decode(beats, self.tables, self.context, fixed_chords)
+        if harmony is None:
+            harmony = decode(beats, self.tables, self.context, fixed_chords)
         if kept is None:
             voices = voice_chords(harmony, beats, self.tables, rng=rng)
         else:
