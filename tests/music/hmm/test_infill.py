@@ -97,6 +97,26 @@ def test_a_seed_gives_the_same_take_every_time_and_seeds_differ(model: ChoraleHM
     assert len({take.tobytes() for take in takes}) > 1
 
 
+def test_the_takes_share_one_decoding_and_only_their_voicings_are_drawn(
+    model: ChoraleHMM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key and chords of the window are decoded once per infill, not once per take, and
+    each take is the voicing a seeded draw gives over that one harmony."""
+    from distkit.music.hmm import decoding
+
+    own = model.harmonize(OLD_HUNDREDTH)
+    mask = passage(own, 16, 48)
+    calls: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> decoding.Harmony:
+        calls.append(1)
+        return decode(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(decoding, "decode", counted)
+    model.infill(own, mask, seed=5)
+    assert len(calls) == 1
+
+
 def test_the_motion_out_of_a_kept_beat_starts_from_the_note_it_ends_on() -> None:
     """A kept beat whose bass passes from G down to F under a tenor C: moving on to a G bass
     with the tenor on D would be consecutive fifths (C/F to D/G), which only the F shows. The
