@@ -600,7 +600,9 @@ def _time_signature(value: Any) -> TimeSignature | None:
         _whole(value.get(key)) for key in ("beats", "unit", "pickup")
     ):
         raise UsageError("the metre must be whole numbers of beats, unit and pickup steps")
-    if value["unit"] not in UNITS or value["beats"] < 1:
+    if value["beats"] < 1:
+        raise UsageError(f"a metre has at least one beat, got {value['beats']}")
+    if value["unit"] not in UNITS:
         raise UsageError(f"a metre's unit is one of {', '.join(map(str, UNITS))}")
     signature = TimeSignature(value["beats"], value["unit"], value["pickup"])
     _bar_and_pickup(signature.bar_steps, signature.pickup)

@@ -230,6 +230,24 @@ def test_export_refuses_what_it_cannot_write(kind: str, body: Any, tmp_path: Pat
         api.export(kind, body, tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("metre", "said"),
+    [
+        ({"beats": 0, "unit": 4, "pickup": 0}, "at least one beat, got 0"),
+        ({"beats": 3, "unit": 3, "pickup": 0}, "unit is one of 1, 2, 4, 8, 16"),
+        ({"beats": 10**9, "unit": 4, "pickup": 0}, "a bar must be a whole number from 1 to 64"),
+        ({"beats": 3, "unit": 4, "pickup": 12}, "shorter than the bar's 12"),
+        ("3/4", "whole numbers of beats, unit and pickup"),
+    ],
+)
+def test_a_metre_the_scores_cannot_count_is_refused_in_words_that_name_it(
+    metre: Any, said: str, tmp_path: Path
+) -> None:
+    for kind in ("midi", "musicxml"):
+        with pytest.raises(UsageError, match=said):
+            api.export(kind, {"voices": VOICES, "steps": 8, "tempo": 90, "metre": metre}, tmp_path)
+
+
 def three_four_with_a_pickup() -> bytes:
     """A 3/4 tune with a one-beat pickup as a MIDI editor writes it: a 1/4 bar, then 3/4."""
     import io
