@@ -192,6 +192,8 @@ def main() -> None:
     or an error) ends quietly too, and so does running out of memory, in one line."""
     try:
         cli(prog_name="distkit")
+    except SystemExit as ending:
+        _end(ending.code)
     except BrokenPipeError:
         silence_output()
         sys.exit(CLOSED_PIPE)
@@ -200,6 +202,14 @@ def main() -> None:
         sys.exit(Failure.exit_code)
     finally:
         _signals_end_the_process()
+
+
+def _end(code: str | int | None) -> None:
+    """Exit with `code`, the way a torchrun rank must when a command joined a process group."""
+    distributed = sys.modules.get("distkit.music.training.distributed")
+    if distributed is None:  # no command trained: nothing to import for --help
+        sys.exit(code)
+    distributed.end_process(code)
 
 
 def _signals_end_the_process() -> None:

@@ -8,6 +8,7 @@ import types
 
 import pytest
 
+from distkit.music.training import distributed as distributed_module
 from distkit.music.training.distributed import process_group, rank_seed, rank_zero_log
 
 
@@ -71,6 +72,7 @@ def fake_torch(monkeypatch: pytest.MonkeyPatch) -> FakeDistributed:
     monkeypatch.setitem(sys.modules, "torch", torch)
     monkeypatch.setitem(sys.modules, "torch.distributed", distributed)  # type: ignore[arg-type]
     monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setattr(distributed_module, "_joined", [])  # this process must still exit as usual
     return distributed
 
 
@@ -86,3 +88,56 @@ def test_a_failing_rank_tears_the_group_down_without_waiting(fake_torch: FakeDis
     with pytest.raises(RuntimeError), process_group():
         raise RuntimeError("boom")
     assert fake_torch.calls == ["init gloo", "destroy"]
+
+
+ENDING = """
+import atexit, sys
+from distkit.music.training import distributed
+if {joined}:
+    distributed._joined.append(True)
+atexit.register(lambda: print("exit handler ran", flush=True))
+print("work done")
+try:
+    distributed.end_process({code})
+finally:
+    print("finally ran")
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "status"), [("0", 0), ("3", 3), ("None", 0), ("'no corpus here'", 1)]
+)
+def test_a_rank_that_joined_a_group_ends_at_once_with_its_status_output_and_exit_handlers(
+    code: str, status: int
+) -> None:
+    script = ENDING.format(joined=True, code=code)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == status, result.stderr
+    assert result.stdout == "work done\nexit handler ran\n"  # not "finally ran": no unwinding
+    assert result.stderr == ("no corpus here\n" if status == 1 else "")
+
+
+def test_a_process_that_joined_no_group_exits_as_sys_exit_does() -> None:
+    script = ENDING.format(joined=False, code="3")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == "work done\nfinally ran\nexit handler ran\n"
+
+
+def test_the_console_scripts_end_a_rank_through_end_process() -> None:
+    script = (
+        "import sys\n"
+        "from distkit.music.training import distributed\n"
+        "distributed._joined.append(True)\n"
+        "import atexit; atexit.register(lambda: print('exit handler ran', flush=True))\n"
+        "from distkit.cli import main\n"
+        "sys.argv = ['distkit', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    print('finally ran')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("exit handler ran\n")
+    assert "finally ran" not in result.stdout

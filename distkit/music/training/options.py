@@ -3,8 +3,8 @@
 `training_options(...)` adds --iterations, --out, --seed, --batch-size, --learning-rate,
 --threads, --checkpoint-every, --log-every, --limit and --force, each named as the field of the
 plugin's TrainConfig it fills, with the plugin's own defaults; `refuse_overwrite` is the one
-check of where the weights go. This module is command-line code (it imports click): only the
-plugins' cli modules import it.
+check of where the weights go; `console_script` is a plugin's own console script. This module
+is command-line code (it imports click): only the plugins' cli modules import it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from distkit.music.training.distributed import end_process
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,3 +80,16 @@ def refuse_overwrite(out: Path, *, force: bool, shipped: Path) -> None:
         raise click.UsageError(f"{out} exists; pass --force to overwrite it.")
     if out.resolve() == shipped.resolve() and not force:
         raise click.UsageError("refusing to overwrite the shipped file without --force.")
+
+
+def console_script(group: click.Group) -> Callable[[], None]:
+    """The entry point of a plugin's own console script (`distkit-bach`, ...): `group` run as
+    click runs it, ended as a torchrun rank must end when a command joined a process group."""
+
+    def main() -> None:
+        try:
+            group.main()
+        except SystemExit as ending:
+            end_process(ending.code)
+
+    return main

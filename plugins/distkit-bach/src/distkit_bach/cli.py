@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from distkit.music.training.options import refuse_overwrite, training_options
+from distkit.music.training.options import console_script, refuse_overwrite, training_options
 
 
 @click.group(name="bach")
@@ -103,3 +103,6 @@ def _installed() -> list[str]:
     from distkit.plugins import get_registry
 
     return [registration.name for registration in get_registry().music_models]
+
+
+main = console_script(bach)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from distkit.music.training.options import refuse_overwrite, training_options
+from distkit.music.training.options import console_script, refuse_overwrite, training_options
 
 
 @click.group(name="coconet")
@@ -131,3 +131,6 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     log_file.write_text(json.dumps(rows, indent=1) + "\n")
     out.write_text(json.dumps(asdict(best), indent=1) + "\n")
     click.echo(f"chose {asdict(best)} on {len(validation)} validation chorales; wrote {out}")
+
+
+main = console_script(coconet)

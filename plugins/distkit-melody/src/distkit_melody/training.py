@@ -23,7 +23,12 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 
 from distkit.music.training.checkpoints import save_checkpoint
-from distkit.music.training.distributed import process_group, rank_seed, rank_zero_log
+from distkit.music.training.distributed import (
+    end_process,
+    process_group,
+    rank_seed,
+    rank_zero_log,
+)
 from distkit_melody.data import Sequences, all_windows, packed_stream, random_batch, stack
 from distkit_melody.network import MelodyTransformer
 
@@ -228,3 +233,4 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+    end_process(0)

@@ -6,8 +6,9 @@ Runs under torchrun (two processes, a seed per rank) and resumes from OUT's chec
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from distkit.music.training.distributed import end_process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,4 +60,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    end_process(main())
