@@ -141,3 +141,35 @@ def test_after_a_sweep_with_hard_rules_no_consecutive_or_hidden_perfects_remain(
         roll = decode(tokens)
         assert consecutives(roll, "similar") + consecutives(roll, "contrary") == 0
         assert hidden_perfects(roll) == 0
+
+
+def test_the_rules_judge_the_heard_melody_and_the_network_only_the_shown_one(
+    network: Infiller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import distkit_coconet.sampling as sampling
+
+    shown = np.full(32, 40, dtype=np.int64)  # a held note, as a rest held over is shown
+    heard = np.where(np.arange(32) % 8 < 4, 40, REST).astype(np.int64)
+    heard[16:] = 47  # the melody as written: rests, then another note
+    plain = GibbsSettings(passes=6, rule_weight=0.0)
+    assert np.array_equal(
+        gibbs(network, shown, plain, seed=1)[0],
+        gibbs(network, shown, plain, seed=1, heard=heard)[0],
+    )
+    judged: list[np.ndarray] = []
+    counts = sampling.fault_counts
+
+    def recording(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> torch.Tensor:
+        judged.append(tokens[:, 0].numpy().copy())
+        return counts(tokens, voice, tonic)
+
+    monkeypatch.setattr(sampling, "fault_counts", recording)
+    ruled = GibbsSettings(passes=6, rule_weight=100.0)
+    chains = gibbs(network, shown, ruled, seed=1, heard=heard)[0]
+    assert judged
+    assert all(np.array_equal(soprano[0], heard) for soprano in judged)
+    assert np.array_equal(chains[0, 0], shown)  # what the network was shown
+    judged.clear()
+    gibbs(network, shown, ruled, seed=1)
+    assert judged
+    assert all(np.array_equal(soprano[0], shown) for soprano in judged)

@@ -66,6 +66,7 @@ class CorpusCoconet:
             best_chain,
             key_of,
             load_network,
+            melody_views,
             tonic_close,
         )
         from distkit_coconet.sampling import gibbs
@@ -81,7 +82,10 @@ class CorpusCoconet:
         if self.settings.close_on_tonic:
             allowed = tonic_close(line, key, dominant_before=self.settings.dominant_before)
         network = load_network(self.weights)
-        chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0], progress=progress)
+        shown, heard = melody_views(line, self.settings)
+        chains, nlls = gibbs(
+            network, shown, self.settings, seed, allowed, key[0], progress=progress, heard=heard
+        )
         candidates = []
         for tokens in chains:
             candidate = arrangement.copy()

@@ -71,7 +71,10 @@ class BachCoconet:
         if self.settings.close_on_tonic:
             allowed = tonic_close(line, key, dominant_before=self.settings.dominant_before)
         network = load_network(self.weights)
-        chains, nlls = gibbs(network, line, self.settings, seed, allowed, key[0], progress=progress)
+        shown, heard = melody_views(line, self.settings)
+        chains, nlls = gibbs(
+            network, shown, self.settings, seed, allowed, key[0], progress=progress, heard=heard
+        )
         candidates = []
         for tokens in chains:
             candidate = arrangement.copy()
@@ -102,8 +105,17 @@ class BachCoconet:
             allowed = tonic_close(line, key, dominant_before=self.settings.dominant_before)
         known = _tokens_in_range(highest_pitches(given[1:]), shift)
         network = load_network(self.weights)
+        shown, heard = melody_views(line, self.settings)
         chains, nlls = gibbs(
-            network, line, self.settings, seed, allowed, key[0], known=known, redraw=redraw[1:]
+            network,
+            shown,
+            self.settings,
+            seed,
+            allowed,
+            key[0],
+            known=known,
+            redraw=redraw[1:],
+            heard=heard,
         )
         candidates = []
         for tokens in chains:
@@ -121,6 +133,19 @@ class BachCoconet:
         from distkit_coconet.sampling import nll_per_cell
 
         return nll_per_cell(load_network(self.weights), encode(np.asarray(arrangement)), seed)
+
+
+def melody_views(
+    line: NDArray[np.int64], settings: GibbsSettings
+) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
+    """The soprano tokens the network is shown (`melody_shown.shown_line` under `settings`), and
+    the melody as written for the rules to judge, or None when the two are the same line."""
+    import numpy as np
+
+    from distkit_coconet.melody_shown import shown_line
+
+    shown = shown_line(line, settings.melody_rests, settings.melody_grid)
+    return shown, (None if np.array_equal(shown, line) else line)
 
 
 def _shift_octaves(roll: NDArray[np.bool_], shift: int) -> NDArray[np.bool_]:

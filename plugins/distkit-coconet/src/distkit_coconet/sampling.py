@@ -52,6 +52,7 @@ def gibbs(
     known: NDArray[np.int64] | None = None,
     redraw: NDArray[np.bool_] | None = None,
     progress: Callable[[float], None] | None = None,
+    heard: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """(chains, 4, steps) tokens: `soprano` (steps,) with alto, tenor and bass sampled under it
     in each of `settings.chains` independent chains; and each chain's pseudo-NLL per cell.
@@ -60,9 +61,13 @@ def gibbs(
     melody's `tonic` pitch class, if given, lets the rules judge leading notes. With `known`
     (3, steps) tokens and a `redraw` mask (3, steps), only the masked cells are ever hidden and
     drawn (Gibbs sampling under the mask); the others keep their known tokens. `progress`, if
-    given, hears the share of the sampler's steps done after each step.
+    given, hears the share of the sampler's steps done after each step. `heard` (steps,), if
+    given, is the soprano the rules judge against (the melody as written, when the network is
+    shown a plainer line: `melody_shown`); otherwise they judge `soprano`.
     """
     chain = _Chain(network, settings, allowed, tonic, seed, np.asarray(soprano, dtype=np.int64))
+    if heard is not None:
+        chain.heard = torch.from_numpy(np.asarray(heard, dtype=np.int64))
     steps, chains = len(soprano), settings.chains
     open_cells = torch.ones((3, steps), dtype=torch.bool)
     if known is not None and redraw is not None:
@@ -107,13 +112,18 @@ class _Chain:
         self.source = torch.Generator().manual_seed(0 if seed is None else seed)
         self.tokens = torch.zeros((settings.chains, 4, len(soprano)), dtype=torch.int64)
         self.tokens[:, 0] = torch.from_numpy(soprano)
+        self.heard: torch.Tensor | None = None
 
     def redraw(self, hidden: torch.Tensor, temperature: float, *, steer: bool) -> None:
         """Draw the `hidden` cells afresh, in place, from the network's conditionals."""
         tokens = self.tokens
         logits = self.network(network_input(tokens, hidden)) / temperature
         if self.settings.rule_weight and steer:
-            faults = [fault_counts(tokens, voice, self.tonic) for voice in (1, 2, 3)]
+            judged = tokens
+            if self.heard is not None:
+                judged = tokens.clone()
+                judged[:, 0] = self.heard
+            faults = [fault_counts(judged, voice, self.tonic) for voice in (1, 2, 3)]
             logits = logits - self.settings.rule_weight * torch.stack(faults, dim=1)
         if self.barred is not None:
             logits = logits.masked_fill(self.barred, float("-inf"))

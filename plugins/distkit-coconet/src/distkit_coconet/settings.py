@@ -30,3 +30,9 @@ class GibbsSettings:
     its voice-leading faults per beat (the teacher's panel rules) ..."""
     cadence_weight: float = 0.0
     """... plus this weight if its last bass note is not the melody's final."""
+    melody_rests: str = "kept"
+    """How the network is shown the melody's rests (`melody_shown.REST_CHOICES`): as rests, or
+    held over by the note before them; the output's top voice keeps them either way."""
+    melody_grid: int = 1
+    """The network hears the melody on a grid of this many sixteenths (2: eighths), so that the
+    lower voices need not move with its off-grid notes; the rules judge the melody as written."""
