@@ -51,12 +51,19 @@ class Candidate:
         return cls(registration.name, registration.plugin, discrete, registration)
 
     def fit(
-        self, data: FloatArray, options: Mapping[str, float], *, seed: int = 0, full: bool = True
+        self,
+        data: FloatArray,
+        options: Mapping[str, float],
+        *,
+        seed: int = 0,
+        full: bool = True,
+        screened: ScipyForm | None = None,
     ) -> Fit:
         """Fit to `data`; FitRefused (or ValueError) when the family cannot take them. `full`
-        polishes a scipy fit on all the data (else a large sample is fitted on a subsample)."""
+        polishes a scipy fit on all the data (else a large sample is fitted on a subsample),
+        from `screened` when the subsample was fitted already."""
         if self.registration is None:
-            form = scipy_families.fit_family(self.name, data, options, seed=seed)
+            form = screened or scipy_families.fit_family(self.name, data, options, seed=seed)
             if full:
                 form = scipy_families.refine(form, data)
             model = form.frozen()
@@ -208,9 +215,13 @@ def _without_spikes(
 
 
 def fit_and_score(
-    candidate: Candidate, data: FloatArray, options: Mapping[str, float], full: bool
+    candidate: Candidate,
+    data: FloatArray,
+    options: Mapping[str, float],
+    full: bool,
+    screened: ScipyForm | None = None,
 ) -> Scored:
-    """The job each worker runs for one family."""
+    """The job each worker runs for one family (see `Candidate.fit`)."""
     import warnings
 
     import numpy as np
@@ -218,7 +229,7 @@ def fit_and_score(
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            return score(candidate.fit(data, options, full=full), data)
+            return score(candidate.fit(data, options, full=full, screened=screened), data)
         except FitRefused as error:
             raise ValueError(error.reason) from None
 

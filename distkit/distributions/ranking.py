@@ -204,7 +204,22 @@ def rank_data(
     progress: Progress | None = None,
 ) -> Ranking:
     """Fit and score each candidate on `data` (the registered families of `registry`, if any,
-    and the scipy.stats ones that `settings` asks for); best first."""
+    and the scipy.stats ones that `settings` asks for); best first. BLAS runs on one thread
+    here and in the workers: the fits' vectors are small, and OpenBLAS's threads waiting on a
+    busy machine made them up to a hundred times slower."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _rank_data(registry, data, path, settings, progress)
+
+
+def _rank_data(
+    registry: Registry | None,
+    data: FloatArray,
+    path: Path,
+    settings: RankSettings | None,
+    progress: Progress | None,
+) -> Ranking:
     import numpy as np
     import scipy.stats  # noqa: F401 - loaded once here, so no worker spends its limit on it
 
@@ -255,7 +270,7 @@ def _fit_all(
 ) -> list[Scored]:
     options = dict(settings.options)
     jobs = [
-        Job(str(i), fit_and_score, (c, data, options_for(c, options), False))
+        Job(str(i), fit_and_score, (c, data, options_for(c, options), False), _here(c))
         for i, c in enumerate(candidates)
     ]
     scored = []
@@ -267,6 +282,16 @@ def _fit_all(
         else:
             scored.append(outcome.value)
     return scored
+
+
+def _here(candidate: Candidate) -> bool:
+    """Whether to fit `candidate` in this process (distkit's own fit of a scipy family, whose
+    work is bounded) rather than in a worker under the time limit."""
+    return (
+        candidate.registration is None
+        and not candidate.discrete
+        and scipy_families.bounded(candidate.name)
+    )
 
 
 def options_for(candidate: Candidate, options: Mapping[str, float]) -> dict[str, float]:
@@ -294,7 +319,13 @@ def _refine(
     screened = [s for s in scored if s.fit.fitted_on < data.size]
     best = sorted(screened, key=lambda s: _key(s, settings.by))[:REFINED]
     jobs = [
-        Job(s.fit.candidate.name, fit_and_score, (s.fit.candidate, data, {}, True)) for s in best
+        Job(
+            s.fit.candidate.name,
+            fit_and_score,
+            (s.fit.candidate, data, {}, True, s.fit.scipy),
+            _here(s.fit.candidate),
+        )
+        for s in best
     ]
     outcomes = _run("refining", jobs, settings, settings.time_limit, progress)
     better = {

@@ -1,13 +1,15 @@
 """The scipy.stats families that `fit --best --scipy` ranks, and how each is fitted fast.
 
-Continuous families use scipy's own `fit` (closed forms where scipy has them), on a seeded
-subsample of at most `SCREEN_SIZE` values, and for positive data a second start with the
-location fixed at 0 (a better starting point than scipy's generic one for gamma, lognorm,
-Weibull and their kin); `refine` then polishes a fit on the whole data from where the
-subsample left it. Discrete families are fitted here by maximum likelihood on the counts of
-the distinct values (so their cost does not grow with the data): closed forms for Poisson,
-geometric, Bernoulli and uniform integers, a one-dimensional profile for the negative and
-plain binomial, and Nelder-Mead on transformed parameters for the rest.
+Continuous families are fitted on a seeded subsample of at most `SCREEN_SIZE` values: gamma,
+chi2, lognorm, weibull_min and t by distkit's own maximum likelihood (`profile_fits`), the
+others by scipy's `fit` (closed forms where scipy has them; `fast_continuous` where distkit
+has a cheaper copy of scipy's generic search), for positive data also from a second start with
+the location fixed at 0 (a better starting point than scipy's generic one for their kin);
+`refine` then polishes a fit on the whole data from where the subsample left it. Discrete
+families are fitted here by maximum likelihood on the counts of the distinct values (so their
+cost does not grow with the data): closed forms for Poisson, geometric, Bernoulli and uniform
+integers, a one-dimensional profile for the negative and plain binomial, and Nelder-Mead on
+transformed parameters for the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from distkit.distributions import profile_fits
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,6 +94,23 @@ def all_families(*, discrete: bool) -> list[str]:
     return sorted(n for n in dir(scipy.stats) if isinstance(getattr(scipy.stats, n), kind))
 
 
+SCIPY_ANALYTIC = {"pareto", "powerlaw", "rayleigh"}  # scipy's own closed-form fits
+
+
+def bounded(name: str) -> bool:
+    """Whether fitting continuous family `name` here does bounded work (closed forms, a profile
+    search, Nelder-Mead with its cap on steps over a density written out in numpy): no search
+    that can hang, so it needs no time limit."""
+    from distkit.distributions import fast_continuous
+
+    return (
+        name in _CLOSED
+        or name in profile_fits.FAMILIES
+        or name in fast_continuous.FAMILIES
+        or name in SCIPY_ANALYTIC
+    )
+
+
 def is_discrete(name: str) -> bool:
     import scipy.stats
 
@@ -146,7 +167,12 @@ def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
         return max(
             (form, _whole_shape_fit(form.name, data, form.args[0])), key=lambda f: _loglik(f, data)
         )
-    tries = [form, _as_form(form.name, _generic_fit(form.name, data, _values(form)))]
+    polished: Sequence[float]
+    if form.name in profile_fits.FAMILIES:
+        polished = profile_fits.fit(form.name, data, near=_values(form))
+    else:
+        polished = _generic_fit(form.name, data, _values(form))
+    tries = [form, _as_form(form.name, polished)]
     return max(tries, key=lambda tried: _loglik(tried, data))
 
 
@@ -257,11 +283,14 @@ def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
         if not all(math.isfinite(v) for v in form.kwds.values()) or form.kwds["scale"] <= 0:
             raise ValueError("the data do not vary")
         return form
-    try:
-        found: ScipyForm | None = _as_form(name, _generic_fit(name, x))
-    except ValueError:
-        found = None
-    best = _from_zero(name, x, found)
+    if name in profile_fits.FAMILIES:
+        best: ScipyForm | None = _as_form(name, profile_fits.fit(name, x))
+    else:
+        try:
+            found: ScipyForm | None = _as_form(name, _generic_fit(name, x))
+        except ValueError:
+            found = None
+        best = _from_zero(name, x, found)
     if best is None or not math.isfinite(_loglik(best, x)):
         raise ValueError("no parameters give every value a positive density")
     return best

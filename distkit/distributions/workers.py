@@ -1,9 +1,11 @@
 """Run jobs in parallel worker processes, each under a time limit.
 
-Each job runs in its own forked process, so a fit that hangs (a scipy optimiser that never
+Each job runs in a forked worker process, so a fit that hangs (a scipy optimiser that never
 converges, a plugin that sleeps) is killed at its limit instead of being waited on, and a
-crash takes only that job down. Where the platform cannot fork, jobs run one after another in
-this process, without a limit.
+crash takes only that job down. A job marked `here` (distkit's own fits, whose work is bounded)
+runs in this process while the workers run the others: starting workers for it would cost more
+than the job. Where the platform cannot fork, jobs run one after another in this process,
+without a limit.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Job:
     key: str
     function: Callable[..., Any]
     args: tuple[Any, ...] = ()
+    here: bool = False  # bounded work that needs no time limit: run in this process
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def run_jobs(
 ) -> list[Outcome]:
     """Run every job, at most `workers` at a time, each killed after `time_limit` seconds;
     the outcomes come back in the order of `jobs`."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods() or all(job.here for job in jobs):
         return _run_here(jobs, progress)
     return _Pool(jobs, max(workers, 1), time_limit, progress).run()
 
@@ -65,13 +68,17 @@ def run_jobs(
 def _run_here(jobs: Sequence[Job], progress: Progress | None) -> list[Outcome]:
     outcomes = []
     for done, job in enumerate(jobs, start=1):
-        try:
-            outcomes.append(Outcome(job.key, value=job.function(*job.args)))
-        except Exception as error:  # a job's failure is its outcome
-            outcomes.append(Outcome(job.key, error=_reason(error)))
+        outcomes.append(_outcome_here(job))
         if progress is not None:
             progress(done, len(jobs))
     return outcomes
+
+
+def _outcome_here(job: Job) -> Outcome:
+    try:
+        return Outcome(job.key, value=job.function(*job.args))
+    except Exception as error:  # a job's failure is its outcome
+        return Outcome(job.key, error=_reason(error))
 
 
 def _reason(error: BaseException) -> str:
@@ -123,7 +130,7 @@ class _Pool:
         self, jobs: Sequence[Job], workers: int, time_limit: float, progress: Progress | None
     ) -> None:
         self.jobs = list(jobs)
-        self.size = min(workers, len(self.jobs))
+        self.size = min(workers, sum(not job.here for job in self.jobs))
         self.time_limit = time_limit
         self.progress = progress
         self.context = multiprocessing.get_context("fork")
@@ -136,14 +143,20 @@ class _Pool:
             return self._run()
 
     def _run(self) -> list[Outcome]:
-        waiting = list(range(len(self.jobs)))[::-1]
+        waiting = [i for i, job in enumerate(self.jobs) if not job.here][::-1]
+        here = [i for i, job in enumerate(self.jobs) if job.here][::-1]
         try:
             self.workers = [self._spawn() for _ in range(self.size)]
             while self.done < len(self.jobs):
                 for worker in self.workers:
                     if worker.index is None and waiting:
                         self._assign(worker, waiting.pop())
-                self._collect()
+                if here:
+                    index = here.pop()
+                    self._record(index, _outcome_here(self.jobs[index]))
+                    self._collect(block=False)
+                else:
+                    self._collect()
             for worker in self.workers:
                 worker.connection.send(None)
         finally:
@@ -169,13 +182,13 @@ class _Pool:
         worker.deadline = time.monotonic() + self.time_limit
         worker.connection.send(index)
 
-    def _collect(self) -> None:
+    def _collect(self, *, block: bool = True) -> None:
         from multiprocessing.connection import wait
 
         busy = [w for w in self.workers if w.index is not None]
         if not busy:
             return
-        timeout = max(min(w.deadline for w in busy) - time.monotonic(), 0.0)
+        timeout = max(min(w.deadline for w in busy) - time.monotonic(), 0.0) if block else 0.0
         ready = wait([w.connection for w in busy], timeout=timeout)
         for worker in busy:
             if worker.connection in ready:
@@ -208,9 +221,12 @@ class _Pool:
     def _finish(self, index: int, status: str, value: Any) -> None:
         key = self.jobs[index].key
         if status == "ok":
-            self.outcomes[index] = Outcome(key, value=value)
+            self._record(index, Outcome(key, value=value))
         else:
-            self.outcomes[index] = Outcome(key, error=str(value))
+            self._record(index, Outcome(key, error=str(value)))
+
+    def _record(self, index: int, outcome: Outcome) -> None:
+        self.outcomes[index] = outcome
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, len(self.jobs))
