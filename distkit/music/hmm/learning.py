@@ -159,13 +159,19 @@ def save_tables(tables: ChoraleTables, path: Path) -> None:
     np.savez_compressed(path, **arrays)
 
 
-def regenerate(path: Path, context_path: Path | None = None) -> ChoraleTables:
+def regenerate(
+    path: Path, context_path: Path | None = None, ornaments_path: Path | None = None
+) -> ChoraleTables:
     """Learn the tables from the training split of the chorales and write them to `path`; train
-    the context classifier on the same chorales and write it to `context_path`."""
+    the context classifier on the same chorales and write it to `context_path`, and count the
+    ornamentation layer's figures in them into `ornaments_path`."""
     from distkit.music.chorales import load_chorales, split_chorales
     from distkit.music.hmm.context_training import save_context
+    from distkit.music.hmm.ornament_learning import learn_ornaments, save_ornaments
 
     train = split_chorales(load_chorales())["train"]
+    if ornaments_path is not None:
+        save_ornaments(learn_ornaments(train), ornaments_path)
     if context_path is None:
         tables = learn_tables(train)
         save_tables(tables, path)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from distkit.music.hmm.context import ContextNet
     from distkit.music.hmm.decoding import Harmony
+    from distkit.music.hmm.ornaments import OrnamentTables
     from distkit.music.hmm.tables import ChoraleTables
 
 TABLES = "chorale_hmm.npz"
@@ -29,6 +30,9 @@ TAKES = 4
 with the fewest voice-leading faults in the window and its seams is kept (`fewest_faults`)."""
 SEAM_STEPS = 2 * STEPS_PER_QUARTER
 CONTEXT = "chorale_context.npz"
+ORNAMENTS = "chorale_ornaments.npz"
+ORNAMENT = True
+"""Whether chorale-hmm ornaments its lower voices by default (`ornaments`)."""
 
 
 class ChoraleHMM(MusicModel):
@@ -50,13 +54,25 @@ class ChoraleHMM(MusicModel):
     panel_file = "distkit.music.hmm:data/panel.json"
 
     def __init__(
-        self, tables: ChoraleTables | None = None, context: ContextNet | None = None
+        self,
+        tables: ChoraleTables | None = None,
+        context: ContextNet | None = None,
+        ornaments: OrnamentTables | None = None,
+        *,
+        ornament: bool = ORNAMENT,
     ) -> None:
         """The shipped tables and context classifier, or those given. A `context` without
         `tables` goes with the shipped tables; `tables` without a `context` are used alone (the
-        shipped classifier was trained with the shipped tables' chords)."""
+        shipped classifier was trained with the shipped tables' chords). With `ornament`, the
+        lower voices take figures from `ornaments` (the shipped ones, learned from the same
+        chorales, when neither they nor `tables` are given) instead of the bass's passing notes
+        between thirds alone."""
         self.tables = tables if tables is not None else shipped_tables()
         self.context = context if (context is not None or tables is not None) else shipped_context()
+        self.ornament = ornament
+        if ornaments is None and tables is None and ornament:
+            ornaments = shipped_ornaments()
+        self.ornaments = ornaments
 
     def harmonize(self, melody: NDArray[Any], *, seed: int | None = None) -> NDArray[np.bool_]:
         """The melody as the soprano plus alto, tenor and bass: (4, steps, 128) bool."""
@@ -167,6 +183,11 @@ class ChoraleHMM(MusicModel):
         lines[:, int(np.flatnonzero(melody_line >= 0)[-1]) + 1 :] = -1
         if kept is not None:
             lines = np.where(kept.cells, kept.lines, lines)
+        if self.ornaments is not None and self.ornament:
+            from distkit.music.hmm.ornaments import ornament
+
+            free = None if kept is None else ~kept.cells
+            return ornament(lines, melody_line, self.ornaments, harmony.tonic, harmony.mode, free)
         if self.context is not None:
             upper = np.vstack([melody_line, lines[:2]])
             lines[2] = fill_thirds(lines[2], upper, harmony.tonic, harmony.mode)
@@ -218,6 +239,17 @@ def shipped_tables() -> ChoraleTables:
 
     with resources.files("distkit.music.hmm").joinpath("data", TABLES).open("rb") as handle:
         return read_tables(handle)
+
+
+@cache
+def shipped_ornaments() -> OrnamentTables:
+    """The ornamentation layer counted in the training chorales, read once from the package data."""
+    from importlib import resources
+
+    from distkit.music.hmm.ornaments import read_ornaments
+
+    with resources.files("distkit.music.hmm").joinpath("data", ORNAMENTS).open("rb") as handle:
+        return read_ornaments(handle)
 
 
 @cache

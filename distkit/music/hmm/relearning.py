@@ -3,9 +3,10 @@
 Each piece's key comes from its notes (every voice, duration-weighted, against the
 Krumhansl-Kessler profiles); the tables and the context classifier are learned from the
 corpus's training split (split by work and by tune, as every corpus is) exactly as the shipped
-ones are from the chorales' (`learning.learn_model`). The result is stored in the user's data
-folder (`distkit.music.user_models`): `tables.npz` and `context.npz` beside the record, and
-`from_folder` builds the ChoraleHMM that harmonizes with them.
+ones are from the chorales' (`learning.learn_model`), and so is the ornamentation layer
+(`ornament_learning`). The result is stored in the user's data folder
+(`distkit.music.user_models`): `tables.npz`, `context.npz` and `ornaments.npz` beside the
+record, and `from_folder` builds the ChoraleHMM that harmonizes with them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 VOICES = 4
 TABLES_FILE = "tables.npz"
 CONTEXT_FILE = "context.npz"
+ORNAMENTS_FILE = "ornaments.npz"
 FACTORY = "distkit.music.hmm.relearning:from_folder"
 CHOIR = (52, 52, 52, 52)
 """General MIDI choir aahs for every voice, as chorale-hmm writes them."""
@@ -81,6 +83,7 @@ def train_named_hmm(
     from distkit.music.corpus import load_corpus
     from distkit.music.hmm.context_training import Training, save_context
     from distkit.music.hmm.learning import learn_model, save_tables
+    from distkit.music.hmm.ornament_learning import learn_ornaments, save_ornaments
     from distkit.music.user_models import check_new_name, register_model
 
     if taken is None:
@@ -104,13 +107,16 @@ def train_named_hmm(
         f"{modes['minor']} minor)")  # fmt: skip
     training = Training() if epochs is None else replace(Training(), epochs=epochs)
     tables, context = learn_model(pieces, training)
+    ornaments = learn_ornaments(pieces)
     with tempfile.TemporaryDirectory(prefix="distkit-hmm-") as scratch:
         files = {
             TABLES_FILE: Path(scratch) / TABLES_FILE,
             CONTEXT_FILE: Path(scratch) / CONTEXT_FILE,
+            ORNAMENTS_FILE: Path(scratch) / ORNAMENTS_FILE,
         }
         save_tables(tables, files[TABLES_FILE])
         save_context(context, str(files[CONTEXT_FILE]))
+        save_ornaments(ornaments, files[ORNAMENTS_FILE])
         return register_model(
             name,
             files,
@@ -134,11 +140,16 @@ def train_named_hmm(
 
 
 def from_folder(folder: Path, record: Any) -> ChoraleHMM:
-    """The HMM a user relearned and registered (see distkit.music.user_models)."""
+    """The HMM a user relearned and registered (see distkit.music.user_models); one registered
+    before the ornamentation layer (no ornaments.npz) keeps the bass's passing notes alone."""
     from distkit.music.hmm.context import read_context
     from distkit.music.hmm.model import ChoraleHMM
+    from distkit.music.hmm.ornaments import read_ornaments
     from distkit.music.hmm.tables import read_tables
 
+    ornaments = folder / ORNAMENTS_FILE
     return ChoraleHMM(
-        tables=read_tables(folder / TABLES_FILE), context=read_context(str(folder / CONTEXT_FILE))
+        tables=read_tables(folder / TABLES_FILE),
+        context=read_context(str(folder / CONTEXT_FILE)),
+        ornaments=read_ornaments(ornaments) if ornaments.is_file() else None,
     )

@@ -130,6 +130,7 @@ def test_the_melody_s_key_is_found_and_follows_transposition() -> None:
 
 
 def test_harmonizing_is_deterministic_and_ignores_the_seed(model: ChoraleHMM) -> None:
+    """The ornaments too are drawn with a fixed seed (`ornaments.SEED`), not the one given."""
     first = model.harmonize(OLD_HUNDREDTH, seed=1)
     np.testing.assert_array_equal(first, model.harmonize(OLD_HUNDREDTH, seed=2))
     np.testing.assert_array_equal(first, model.harmonize(OLD_HUNDREDTH))
@@ -200,15 +201,17 @@ def test_relearning_into_another_folder_writes_both_files_there(
 
     written: list[Path] = []
 
-    def regenerate(path: Path, context: Path) -> None:
-        for target in (path, context):
+    def regenerate(path: Path, context: Path, ornaments: Path) -> None:
+        for target in (path, context, ornaments):
             target.write_bytes(b"x")
             written.append(target)
 
     monkeypatch.setattr(learning, "regenerate", regenerate)
     hmm_main.main(["-o", str(tmp_path / "tables.npz")])
-    assert written == [tmp_path / "tables.npz", tmp_path / "chorale_context.npz"]
-    assert str(tmp_path / "chorale_context.npz") in capsys.readouterr().out
+    beside = [tmp_path / name for name in ("chorale_context.npz", "chorale_ornaments.npz")]
+    assert written == [tmp_path / "tables.npz", *beside]
+    out = capsys.readouterr().out
+    assert all(str(path) in out for path in beside)
 
 
 def test_relearning_into_a_folder_that_is_not_there_is_one_line(
@@ -217,7 +220,7 @@ def test_relearning_into_a_folder_that_is_not_there_is_one_line(
     from distkit.music.hmm import __main__ as hmm_main
     from distkit.music.hmm import learning
 
-    def regenerate(path: Path, context: Path) -> None:
+    def regenerate(path: Path, context: Path, ornaments: Path) -> None:
         path.write_bytes(b"x")
 
     monkeypatch.setattr(learning, "regenerate", regenerate)

@@ -129,7 +129,12 @@ def test_train_hmm_registers_a_model_that_list_and_compose_use(
     assert "kept 12 pieces in 4 voices" in trained.stdout
     assert "registered toy-hmm" in trained.stdout
     stored = tmp_path / "data" / "models" / "toy-hmm"
-    assert sorted(p.name for p in stored.iterdir()) == ["context.npz", "model.json", "tables.npz"]
+    assert sorted(p.name for p in stored.iterdir()) == [
+        "context.npz",
+        "model.json",
+        "ornaments.npz",
+        "tables.npz",
+    ]
 
     listed = json.loads(run(env, "list", "--json").stdout)["music_models"]
     mine = next(model for model in listed if model["name"] == "toy-hmm")
