@@ -92,3 +92,19 @@ def test_the_retrained_classifier_moves_the_hmm_toward_bach_on_validation(
     with_context = figures(ChoraleHMM(tables, read_context(str(relearned[1]))))
     assert with_context[0] >= alone[0] + 0.03, (alone, with_context)
     assert with_context[1] >= alone[1] + 0.03, (alone, with_context)
+
+
+@pytest.mark.slow
+def test_relearning_reproduces_the_shipped_ornaments(relearned: tuple[Path, Path]) -> None:
+    """The ornamentation layer's figures are counted, not trained: the same to the bit's width
+    of float32 (`python -m distkit.music.hmm` writes them beside the tables)."""
+    from distkit.music.hmm.model import shipped_ornaments
+    from distkit.music.hmm.ornaments import read_ornaments
+
+    counted = read_ornaments(relearned[0].parent / "chorale_ornaments.npz")
+    np.testing.assert_allclose(
+        counted.figures,
+        shipped_ornaments().figures,
+        rtol=1e-6,
+        err_msg="run `python -m distkit.music.hmm` to refresh",
+    )
