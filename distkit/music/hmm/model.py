@@ -2,8 +2,9 @@
 
 `tables` learns the model from the chorales, `context` a classifier of each beat's chord (and
 the bass's distance below the soprano) from the melody around it, `decoding` finds the melody's
-key and chords, `voicing` spreads the chords over alto, tenor and bass, and `passing` lets the
-bass pass between notes a third apart. Regenerate the shipped tables and classifier with
+key and chords, `voicing` spreads the chords over alto, tenor and bass, and `ornaments` fills
+their beats with Bach's figures (or, without it, `passing` lets the bass pass between notes a
+third apart). Regenerate the shipped tables, classifier and figures with
 `python -m distkit.music.hmm` (`learning`; nothing here trains). numpy is imported only when a
 melody is harmonized, so registering the model keeps distkit's start-up fast.
 """
@@ -38,11 +39,13 @@ ORNAMENT = True
 class ChoraleHMM(MusicModel):
     """Alto, tenor and bass under a melody from an HMM over Bach's chords, with voice leading.
 
-    Deterministic: `seed` is accepted for the common interface and not used. A beat (4 steps)
-    where the melody is silent throughout, and every step after its last note, is silent in every
-    voice; elsewhere alto and tenor hold
-    their note for the whole beat, and the bass does too unless (with the context classifier) it
-    passes through the step between two notes a third apart.
+    Deterministic: `seed` is accepted for the common interface and not used (the ornaments are
+    drawn with a seed of their own). A beat (4 steps) where the melody is silent throughout, and
+    every step after its last note, is silent in every voice; elsewhere each lower voice starts
+    the beat on a note of its chord and, with the ornamentation layer (`ornaments`, on by
+    default), may move on the beat's second eighth as Bach's voices do; without it, alto and
+    tenor hold their note for the whole beat and the bass passes (with the context classifier)
+    through the step between two notes a third apart.
     """
 
     name = "chorale-hmm"
