@@ -4,15 +4,16 @@ With the location fixed, the lognormal's shape and scale have closed forms, and 
 (chi2's) and the Weibull's come from one equation in one unknown, solved by Newton's method
 in a few steps. The likelihood of all three parameters is then a function of the location
 alone (the profile likelihood), searched here on a grid of gaps between the location and the
-smallest value (from 1e-6 to 1,000 times the data's spread) and refined by a bounded
+smallest value (from 1e-9 to a million times the data's spread) and refined by a bounded
 one-dimensional search. That finds the maximum scipy's Nelder-Mead search looks for (and
 sometimes a higher one it stops short of) in a fraction of the time, without its second start
 from location 0. The likelihood searched is the one the ranking scores (`spikes`): where a shape
 below 1 makes the density unbounded at the location, the smallest value counts with the mean
 density up to its neighbour, so the search is not pulled into that degenerate maximum.
 
-Student's t, whose support is the whole line, is fitted by quasi-Newton steps on its exact
-gradient, from the median, the interquartile range and 5 degrees of freedom.
+Student's t and the log-gamma, whose supports are the whole line, are fitted by quasi-Newton
+steps on their exact gradients: t from the median, the interquartile range and 5 degrees of
+freedom, the log-gamma from its moments (its shape from the sample's skewness).
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float64]
 
 Params = tuple[float, ...]  # (shapes..., loc, scale), as scipy's fit gives them
-Profile = Callable[["FloatArray"], tuple[float, Params]]  # gaps above 0 -> (loglik, params)
+AtShape = Callable[[float, "float | None"], tuple[float, float]]  # (shape, scale) -> loglik
 
 SMALLEST_GAP = -9.0  # log10 of the smallest gap, in units of the data's spread
-LARGEST_GAP = 3.0
-GRID = 25
+LARGEST_GAP = 6.0
+GRID = 31
 
 
 def _gamma_cdf_and_log_density(y: float, shape: float, scale: float) -> tuple[float, float]:
@@ -123,7 +124,7 @@ _CDFS: dict[str, Callable[[float, float, float], tuple[float, float]]] = {
     "chi2": _gamma_cdf_and_log_density,
     "weibull_min": _weibull_cdf_and_log_density,
 }
-FAMILIES = frozenset(_PROFILES) | {"t"}
+FAMILIES = frozenset(_PROFILES) | {"t", "loggamma"}
 
 
 def fit(name: str, x: FloatArray, near: Sequence[float] | None = None) -> Params:
@@ -137,6 +138,8 @@ def fit(name: str, x: FloatArray, near: Sequence[float] | None = None) -> Params
         raise ValueError("the data do not vary")
     if name == "t":
         return _fit_t(x, near)
+    if name == "loggamma":
+        return _fit_loggamma(x, near)
     return _fit_positive(name, x, near)
 
 
@@ -178,7 +181,9 @@ def _fit_positive(name: str, x: FloatArray, near: Sequence[float] | None) -> Par
     if name in _CDFS:
         at_end = _at_the_smallest_value(name, ordered, spread)
         if at_end is not None and at_end[0] > loglik:
-            _, (shape, scale), loc = at_end
+            loglik, (shape, scale), loc = at_end
+        if shape < 1 and low - loc < next_up - low:
+            shape, scale, loc = _polish_near_the_end(name, x, ordered, (shape, scale, loc), loglik)
     if name == "chi2":
         return (2 * shape, loc, scale / 2)
     return (shape, loc, scale)
@@ -200,8 +205,10 @@ def _at_the_smallest_value(
     rest, reach = ordered[1:] - loc, next_up - loc
     at_shape = _AT_SHAPE[name](rest)
 
-    def scored(shape: float) -> tuple[float, float]:
-        loglik, scale = at_shape(shape)
+    def scored(shape: float, scale: float | None = None) -> tuple[float, float]:
+        if not 0 < shape < 1:
+            return -math.inf, math.nan
+        loglik, scale = at_shape(shape, scale)
         mass = _CDFS[name](reach, shape, scale)[0]
         if not (mass > 0 and math.isfinite(loglik)):
             return -math.inf, scale
@@ -217,37 +224,105 @@ def _at_the_smallest_value(
     return loglik, (float(found.x), scale), loc
 
 
-def _gamma_at_shape(y: FloatArray) -> Callable[[float], tuple[float, float]]:
-    """(loglik, scale) of the gamma with location 0 and shape `a` on `y`, scale fitted."""
+def _polish_near_the_end(
+    name: str,
+    x: FloatArray,
+    ordered: FloatArray,
+    found: tuple[float, float, float],
+    loglik: float,
+) -> tuple[float, float, float]:
+    """(shape, scale, loc) of a fit whose shape is below 1 and whose location lies closer to
+    the smallest value than that to the next, polished by Nelder-Mead on the likelihood the
+    ranking scores (there the profile's shape and scale are no longer that likelihood's best).
+    """
+    import numpy as np
+    from scipy import optimize
+
+    low, next_up = float(ordered[0]), float(ordered[1])
+    floor = max(float(x.std()) * 1e-15, 4 * float(np.spacing(abs(low))))
+    log_density = _LOG_DENSITIES[name]
+    smallest = int(np.argmin(x))
+
+    def negative(p: FloatArray) -> float:
+        gap, shape, scale = max(math.exp(p[0]), floor), math.exp(p[1]), math.exp(p[2])
+        loc = low - gap
+        if not (shape < 1 and loc < low and gap < next_up - low):
+            return math.inf
+        logs = log_density(x - loc, shape, scale)
+        mass = _CDFS[name](next_up - loc, shape, scale)[0]
+        total = float(logs.sum())
+        if mass > 0:
+            total -= max(float(logs[smallest]) - math.log(mass / (next_up - loc)), 0.0)
+        return -total if math.isfinite(total) else math.inf
+
+    shape, scale, loc = found
+    start = np.array([math.log(max(low - loc, floor)), math.log(shape), math.log(scale)])
+    with np.errstate(all="ignore"):
+        polished = optimize.minimize(negative, start, method="Nelder-Mead")
+    if not -polished.fun > loglik:
+        return found
+    gap, shape, scale = max(math.exp(polished.x[0]), floor), *np.exp(polished.x[1:])
+    return float(shape), float(scale), low - gap
+
+
+def _gamma_log_density(y: FloatArray, shape: float, scale: float) -> FloatArray:
+    import numpy as np
+    from scipy.special import gammaln
+
+    z = y / scale
+    return (shape - 1) * np.log(z) - z - math.log(scale) - float(gammaln(shape))
+
+
+def _weibull_log_density(y: FloatArray, shape: float, scale: float) -> FloatArray:
+    import numpy as np
+
+    z = y / scale
+    return math.log(shape / scale) + (shape - 1) * np.log(z) - z**shape
+
+
+_LOG_DENSITIES: dict[str, Callable[[FloatArray, float, float], FloatArray]] = {
+    "gamma": _gamma_log_density,
+    "chi2": _gamma_log_density,
+    "weibull_min": _weibull_log_density,
+}
+
+
+def _gamma_at_shape(y: FloatArray) -> AtShape:
+    """(loglik, scale) of the gamma with location 0 and shape `a` on `y`, at `scale` (else
+    the scale fitted)."""
     import numpy as np
     from scipy.special import gammaln
 
     n, mean, sum_log = y.size, float(y.mean()), float(np.log(y).sum())
 
-    def at(a: float) -> tuple[float, float]:
-        scale = mean / a
-        return (a - 1) * sum_log - n * a - n * a * math.log(scale) - n * float(gammaln(a)), scale
+    def at(a: float, scale: float | None = None) -> tuple[float, float]:
+        scale = mean / a if scale is None else scale
+        loglik = (a - 1) * sum_log - n * mean / scale - n * a * math.log(scale) - n * gammaln(a)
+        return float(loglik), scale
 
     return at
 
 
-def _weibull_at_shape(y: FloatArray) -> Callable[[float], tuple[float, float]]:
-    """(loglik, scale) of the Weibull with location 0 and shape `c` on `y`, scale fitted."""
+def _weibull_at_shape(y: FloatArray) -> AtShape:
+    """(loglik, scale) of the Weibull with location 0 and shape `c` on `y`, at `scale` (else
+    the scale fitted)."""
     import numpy as np
 
     n, unit = y.size, float(y.max())
     logs = np.log(y / unit)
     sum_log = float(logs.sum())
 
-    def at(c: float) -> tuple[float, float]:
-        log_scale = math.log(float(np.exp(c * logs).mean())) / c
-        loglik = n * math.log(c) - n * c * log_scale + (c - 1) * sum_log - n - n * math.log(unit)
+    def at(c: float, scale: float | None = None) -> tuple[float, float]:
+        mean_power = float(np.exp(c * logs).mean())
+        log_scale = math.log(mean_power) / c if scale is None else math.log(scale / unit)
+        loglik = n * math.log(c) - n * c * log_scale + (c - 1) * sum_log - n * math.log(unit)
+        loglik -= n * mean_power / math.exp(c * log_scale)
         return loglik, unit * math.exp(log_scale)
 
     return at
 
 
-_AT_SHAPE: dict[str, Callable[[FloatArray], Callable[[float], tuple[float, float]]]] = {
+_AT_SHAPE: dict[str, Callable[[FloatArray], AtShape]] = {
     "gamma": _gamma_at_shape,
     "chi2": _gamma_at_shape,
     "weibull_min": _weibull_at_shape,
@@ -313,3 +388,84 @@ def _fit_t(x: FloatArray, near: Sequence[float] | None) -> Params:
         raise ValueError("no parameters give every value a positive density")
     theta = best[1]
     return (math.exp(theta[0]), float(theta[1]), math.exp(theta[2]))
+
+
+def _loggamma_loglik_and_gradient(
+    x: FloatArray,
+) -> Callable[[FloatArray], tuple[float, FloatArray]]:
+    """The negative log-likelihood of loggamma on `x` and its gradient, in (log c, mean,
+    log standard deviation): the mean and spread stay put as the shape moves, where in scipy's
+    (c, loc, scale) a near-normal sample's maximum lies far along a narrow ridge. A huge value
+    where exp overflows, so the search backs away."""
+    import numpy as np
+    from scipy.special import gammaln, polygamma, psi
+
+    n = x.size
+
+    def negative(theta: FloatArray) -> tuple[float, FloatArray]:
+        c, mean = math.exp(theta[0]), float(theta[1])
+        digamma, trigamma, tetragamma = (float(v) for v in (psi(c), *polygamma([1, 2], c)))
+        scale = math.exp(theta[2]) / math.sqrt(trigamma)
+        loc = mean - scale * digamma
+        z = (x - loc) / scale
+        powers = np.exp(z)
+        sum_z, sum_powers = float(z.sum()), float(powers.sum())
+        loglik = c * sum_z - sum_powers - n * float(gammaln(c)) - n * math.log(scale)
+        if not math.isfinite(loglik):
+            return 1e300, np.zeros(3)
+        d_c = sum_z - n * digamma
+        d_loc = (sum_powers - n * c) / scale
+        d_scale = (float(((powers - c) * z).sum()) - n) / scale
+        scale_by_c = -0.5 * scale * tetragamma / trigamma
+        loc_by_c = -(scale_by_c * digamma + scale * trigamma)
+        d_log_c = c * (d_c + d_loc * loc_by_c + d_scale * scale_by_c)
+        d_log_sd = scale * (d_scale - d_loc * digamma)
+        return -loglik, -np.array([d_log_c, d_loc, d_log_sd])
+
+    return negative
+
+
+def _loggamma_start(x: FloatArray) -> tuple[float, float, float]:
+    """(log c, mean, log standard deviation) of the sample, c matching its skewness."""
+    from scipy import optimize, stats
+    from scipy.special import polygamma
+
+    skew = float(stats.skew(x))
+
+    def skew_at(log_c: float) -> float:
+        c = math.exp(log_c)
+        ratio: float = float(polygamma(2, c)) / float(polygamma(1, c)) ** 1.5
+        return ratio - skew
+
+    if -1.99 < skew < -0.01:
+        log_c = float(optimize.brentq(skew_at, math.log(1e-3), math.log(1e4)))
+    else:
+        log_c = 0.0 if skew <= -1.99 else math.log(100.0)
+    return log_c, float(x.mean()), math.log(float(x.std()))
+
+
+def _fit_loggamma(x: FloatArray, near: Sequence[float] | None) -> Params:
+    import numpy as np
+    from scipy import optimize
+    from scipy.special import polygamma, psi
+
+    negative = _loggamma_loglik_and_gradient(x)
+    if near is not None:
+        c, loc, scale = near
+        start = (
+            math.log(c),
+            loc + scale * float(psi(c)),
+            math.log(scale * math.sqrt(float(polygamma(1, c)))),
+        )
+    else:
+        start = _loggamma_start(x)
+    bounds = [(math.log(1e-8), math.log(1e6)), (None, None), (None, None)]
+    with np.errstate(all="ignore"):
+        found = optimize.minimize(
+            negative, np.array(start), jac=True, method="L-BFGS-B", bounds=bounds
+        )
+    if not (math.isfinite(found.fun) and found.fun < 1e300):
+        raise ValueError("no parameters give every value a positive density")
+    c = math.exp(found.x[0])
+    scale = math.exp(found.x[2]) / math.sqrt(float(polygamma(1, c)))
+    return (c, float(found.x[1]) - scale * float(psi(c)), scale)
