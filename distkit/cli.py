@@ -207,9 +207,9 @@ def main() -> None:
 def _end(code: str | int | None) -> None:
     """Exit with `code`, the way a torchrun rank must when a command joined a process group."""
     distributed = sys.modules.get("distkit.music.training.distributed")
-    if distributed is None:  # no command trained: nothing to import for --help
-        sys.exit(code)
-    distributed.end_process(code)
+    if distributed is not None:  # else no command trained: nothing to import for --help
+        distributed.end_if_joined(code)
+    sys.exit(code)
 
 
 def _signals_end_the_process() -> None:

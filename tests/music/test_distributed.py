@@ -98,7 +98,8 @@ if {joined}:
 atexit.register(lambda: print("exit handler ran", flush=True))
 print("work done")
 try:
-    distributed.end_process({code})
+    distributed.end_if_joined({code})
+    sys.exit({code})
 finally:
     print("finally ran")
 """
@@ -124,7 +125,7 @@ def test_a_process_that_joined_no_group_exits_as_sys_exit_does() -> None:
     assert result.stdout == "work done\nfinally ran\nexit handler ran\n"
 
 
-def test_the_console_scripts_end_a_rank_through_end_process() -> None:
+def test_distkit_s_console_script_ends_a_rank_at_once() -> None:
     script = (
         "import sys\n"
         "from distkit.music.training import distributed\n"
@@ -141,3 +142,24 @@ def test_the_console_scripts_end_a_rank_through_end_process() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("exit handler ran\n")
     assert "finally ran" not in result.stdout
+
+
+def test_a_plugin_s_console_script_ends_a_rank_at_once() -> None:
+    script = (
+        "import atexit, click\n"
+        "from distkit.music.training import distributed\n"
+        "from distkit.music.training.options import console_script\n"
+        "@click.command()\n"
+        "def train():\n"
+        "    distributed._joined.append(True)\n"
+        "    print('trained')\n"
+        "    raise SystemExit(4)\n"
+        "atexit.register(lambda: print('exit handler ran', flush=True))\n"
+        "try:\n"
+        "    console_script(train)()\n"
+        "finally:\n"
+        "    print('finally ran')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 4, result.stderr
+    assert result.stdout == "trained\nexit handler ran\n"

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, NoReturn
+from typing import Any
 
 _joined: list[bool] = []
 
@@ -68,9 +68,10 @@ def _drop(_: str) -> None:
     pass
 
 
-def end_process(code: str | int | None = 0) -> NoReturn:
-    """`sys.exit(code)`; but a process that joined a process group ends at once, once its Python
-    exit handlers have run and its output is flushed.
+def end_if_joined(code: str | int | None = 0) -> None:
+    """End this process at once with `code` (as `sys.exit(code)` would end it) if it joined a
+    process group, once its Python exit handlers have run and its output is flushed; else
+    return, for the caller to exit as usual. For entry points only.
 
     torch's C++ teardown as such a process exits, after `destroy_process_group`, sometimes finds a
     thread still running and aborts ("terminate called without an active exception", SIGABRT):
@@ -78,7 +79,7 @@ def end_process(code: str | int | None = 0) -> NoReturn:
     reports the whole run as failed.
     """
     if not _joined:
-        sys.exit(code)
+        return
     status = exit_status(code)
     with suppress(Exception):
         atexit._run_exitfuncs()

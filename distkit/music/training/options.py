@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from distkit.music.training.distributed import end_process
+from distkit.music.training.distributed import end_if_joined
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,6 +90,7 @@ def console_script(group: click.Group) -> Callable[[], None]:
         try:
             group.main()
         except SystemExit as ending:
-            end_process(ending.code)
+            end_if_joined(ending.code)
+            raise
 
     return main

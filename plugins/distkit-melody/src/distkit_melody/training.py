@@ -24,7 +24,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from distkit.music.training.checkpoints import save_checkpoint
 from distkit.music.training.distributed import (
-    end_process,
+    end_if_joined,
     process_group,
     rank_seed,
     rank_zero_log,
@@ -233,4 +233,4 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-    end_process(0)
+    end_if_joined(0)

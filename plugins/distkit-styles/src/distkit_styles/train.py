@@ -6,9 +6,10 @@ Runs under torchrun (two processes, a seed per rank) and resumes from OUT's chec
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from distkit.music.training.distributed import end_process
+from distkit.music.training.distributed import end_if_joined
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,4 +61,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    end_process(main())
+    status = main()
+    end_if_joined(status)
+    sys.exit(status)
