@@ -115,16 +115,14 @@ def _lognorm_profile(y: FloatArray) -> tuple[float, tuple[float, float]]:
 
 _PROFILES: dict[str, Callable[[FloatArray], tuple[float, tuple[float, float]]]] = {
     "gamma": _gamma_profile,
-    "chi2": _gamma_profile,
     "lognorm": _lognorm_profile,
     "weibull_min": _weibull_profile,
 }
 _CDFS: dict[str, Callable[[float, float, float], tuple[float, float]]] = {
     "gamma": _gamma_cdf_and_log_density,
-    "chi2": _gamma_cdf_and_log_density,
     "weibull_min": _weibull_cdf_and_log_density,
 }
-FAMILIES = frozenset(_PROFILES) | {"t", "loggamma"}
+FAMILIES = frozenset(_PROFILES) | {"chi2", "t", "loggamma"}
 
 
 def fit(name: str, x: FloatArray, near: Sequence[float] | None = None) -> Params:
@@ -140,7 +138,24 @@ def fit(name: str, x: FloatArray, near: Sequence[float] | None = None) -> Params
         return _fit_t(x, near)
     if name == "loggamma":
         return _fit_loggamma(x, near)
+    if name in ("gamma", "chi2"):
+        shape, loc, scale = _gamma_fit(x, near)
+        return (2 * shape, loc, scale / 2) if name == "chi2" else (shape, loc, scale)
     return _fit_positive(name, x, near)
+
+
+_GAMMA_FITS: dict[tuple[bytes, float | None], Params] = {}
+
+
+def _gamma_fit(x: FloatArray, near: Sequence[float] | None) -> Params:
+    """The gamma's fit, kept for the sample's chi2 (the same family in other parameters)."""
+    import hashlib
+
+    key = (hashlib.blake2b(x.tobytes(), digest_size=16).digest(), near[-2] if near else None)
+    if key not in _GAMMA_FITS:
+        _GAMMA_FITS.clear()
+        _GAMMA_FITS[key] = _fit_positive("gamma", x, near)
+    return _GAMMA_FITS[key]
 
 
 def _fit_positive(name: str, x: FloatArray, near: Sequence[float] | None) -> Params:
@@ -184,8 +199,6 @@ def _fit_positive(name: str, x: FloatArray, near: Sequence[float] | None) -> Par
             loglik, (shape, scale), loc = at_end
         if shape < 1 and low - loc < next_up - low:
             shape, scale, loc = _polish_near_the_end(name, x, ordered, (shape, scale, loc), loglik)
-    if name == "chi2":
-        return (2 * shape, loc, scale / 2)
     return (shape, loc, scale)
 
 
@@ -282,7 +295,6 @@ def _weibull_log_density(y: FloatArray, shape: float, scale: float) -> FloatArra
 
 _LOG_DENSITIES: dict[str, Callable[[FloatArray, float, float], FloatArray]] = {
     "gamma": _gamma_log_density,
-    "chi2": _gamma_log_density,
     "weibull_min": _weibull_log_density,
 }
 
@@ -324,7 +336,6 @@ def _weibull_at_shape(y: FloatArray) -> AtShape:
 
 _AT_SHAPE: dict[str, Callable[[FloatArray], AtShape]] = {
     "gamma": _gamma_at_shape,
-    "chi2": _gamma_at_shape,
     "weibull_min": _weibull_at_shape,
 }
 
