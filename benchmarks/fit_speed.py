@@ -17,19 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from fitting import CONTINUOUS  # benchmarks/ is the script's folder
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
 from distkit.distributions import profile_fits, spikes
-
-SOURCES = {
-    "norm(10, 2)": stats.norm(10, 2),
-    "gamma(2, scale=3)": stats.gamma(2, scale=3),
-    "lognorm(0.6, scale=e)": stats.lognorm(0.6, scale=math.e),
-    "weibull_min(1.5, scale=2)": stats.weibull_min(1.5, scale=2),
-    "expon(scale=2)": stats.expon(scale=2),
-    "t(5)": stats.t(5),
-}
 
 
 def best_time(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
@@ -65,7 +57,7 @@ def main() -> None:
         for name in sorted(profile_fits.FAMILIES):
             for size in sizes:
                 ours, theirs, gains = [], [], []
-                for index, source in enumerate(SOURCES.values()):
+                for index, source in enumerate(CONTINUOUS.values()):
                     x = source.rvs(size, random_state=1000 + index)
                     mine_s, mine = best_time(
                         lambda name=name, x=x: profile_fits.fit(name, x), args.repeats
