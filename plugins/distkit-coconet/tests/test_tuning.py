@@ -61,3 +61,14 @@ def test_two_worker_processes_score_exactly_as_one(
     one = tune(weights, few_chorales[:2], candidates, log=lambda _: None)
     two = tune(weights, few_chorales[:2], candidates, log=lambda _: None, workers=2)
     assert one == two
+
+
+def test_what_no_stage_varies_is_kept_from_the_start(
+    weights: Path, few_chorales: list[Chorale]
+) -> None:
+    start = GibbsSettings(melody_rests="held", melody_grid=2)
+    best, rows = tune_in_stages(
+        weights, few_chorales[:1], [{"passes": (2, 3)}], log=lambda _: None, start=start
+    )
+    assert (best.melody_rests, best.melody_grid) == ("held", 2)
+    assert all(row["settings"]["melody_grid"] == 2 for row in rows)

@@ -110,7 +110,9 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     """Choose the Gibbs sampler's settings on the validation split with the teacher's panel.
 
     Stage one tries pass counts and final temperatures; stage two, from the best of those,
-    the number of chains and how the kept chain is chosen. The test split is never read.
+    the number of chains and how the kept chain is chosen. How the melody is shown to the
+    network (`melody_rests`, `melody_grid`, chosen by benchmarks/coconet_texture.py) is kept
+    from the shipped settings. The test split is never read.
     """
     import json
     from dataclasses import asdict
@@ -119,6 +121,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
 
     from distkit.music.chorales import load_chorales, split_chorales
     from distkit_coconet.model import SAMPLER, WEIGHTS
+    from distkit_coconet.settings import GibbsSettings
     from distkit_coconet.tuning import tune_in_stages
 
     log_file = out.with_name(out.name + ".log.json")
@@ -127,7 +130,11 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     _check_weights(weights or WEIGHTS)
     torch.set_num_threads(2)
     validation = split_chorales(load_chorales())["validation"][:limit]
-    best, rows = tune_in_stages(weights or WEIGHTS, validation, log=click.echo, workers=workers)
+    shipped = GibbsSettings(**json.loads(SAMPLER.read_text()))
+    start = GibbsSettings(melody_rests=shipped.melody_rests, melody_grid=shipped.melody_grid)
+    best, rows = tune_in_stages(
+        weights or WEIGHTS, validation, log=click.echo, workers=workers, start=start
+    )
     log_file.write_text(json.dumps(rows, indent=1) + "\n")
     out.write_text(json.dumps(asdict(best), indent=1) + "\n")
     click.echo(f"chose {asdict(best)} on {len(validation)} validation chorales; wrote {out}")

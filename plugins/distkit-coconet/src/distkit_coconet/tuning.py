@@ -91,9 +91,11 @@ def tune_in_stages(
     stages: Sequence[dict[str, Iterable[Any]]] = (SAMPLING, RULES, CHOOSING),
     log: Callable[[str], None] = print,
     workers: int = 1,
+    start: GibbsSettings | None = None,
 ) -> tuple[GibbsSettings, list[dict[str, Any]]]:
-    """Each stage's grid around the best setting so far; the last best, and every row."""
-    best, rows = GibbsSettings(), []
+    """Each stage's grid around the best setting so far (first `start`, by default the
+    defaults); the last best, and every row. What no stage varies is kept from `start`."""
+    best, rows = start or GibbsSettings(), []
     for axes in stages:
         settings = [s for s in grid(best, axes) if _meaningful(s)]
         best, stage_rows = tune(weights, chorales, settings, log, workers)
