@@ -144,6 +144,10 @@ def fit(name: str, x: FloatArray, near: Sequence[float] | None = None) -> Params
     x = np.asarray(x, dtype=np.float64)
     if x.size < 3 or not float(x.max()) > float(x.min()):
         raise ValueError("the data do not vary")
+    with np.errstate(all="ignore"):
+        spread = float(x.std())
+    if not (math.isfinite(spread) and spread > 0):
+        raise ValueError("the values lie too far apart for floating point")
     if name == "t":
         return _fit_t(x, near)
     if name == "loggamma":
@@ -368,6 +372,12 @@ def _t_loglik_and_gradient(x: FloatArray) -> Callable[[FloatArray], tuple[float,
     n = x.size
 
     def negative(theta: FloatArray) -> tuple[float, FloatArray]:
+        try:
+            return _negative(theta)
+        except (OverflowError, ZeroDivisionError):
+            return 1e300, np.zeros(3)
+
+    def _negative(theta: FloatArray) -> tuple[float, FloatArray]:
         df, loc, scale = math.exp(theta[0]), float(theta[1]), math.exp(theta[2])
         z = (x - loc) / scale
         z2 = z * z
@@ -403,7 +413,7 @@ def _fit_t(x: FloatArray, near: Sequence[float] | None) -> Params:
             found = optimize.minimize(
                 negative, np.array(start), jac=True, method="L-BFGS-B", bounds=bounds
             )
-        if math.isfinite(found.fun) and (best is None or found.fun < best[0]):
+        if found.fun < 1e300 and (best is None or found.fun < best[0]):
             best = (float(found.fun), found.x)
     if best is None:
         raise ValueError("no parameters give every value a positive density")

@@ -150,3 +150,19 @@ def test_a_subsample_s_fit_narrows_the_search_on_all_the_data() -> None:
     polished = profile_fits.fit("weibull_min", x, near=near)
     full = profile_fits.fit("weibull_min", x)
     assert _scored("weibull_min", x, polished) >= _scored("weibull_min", x, full) - 1e-6 * 5000
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=3, max_size=40))
+@example(values=[-58760.2, 5.07e204, 3.67e16])  # the spread overflows
+@example(values=[1.1e50, 2.8e28, 3.2e-104, -5.0e6, 3.2e-104])  # t's steps overflowed
+def test_any_finite_values_give_finite_parameters_or_a_refusal(
+    name: str, values: list[float]
+) -> None:
+    try:
+        params = _quietly(profile_fits.fit, name, np.array(values))
+    except ValueError:
+        return
+    assert all(math.isfinite(v) for v in params)
+    assert params[-1] > 0
