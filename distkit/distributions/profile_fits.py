@@ -142,12 +142,9 @@ def fit(name: str, x: FloatArray, near: Sequence[float] | None = None) -> Params
     import numpy as np
 
     x = np.asarray(x, dtype=np.float64)
-    if x.size < 3 or not float(x.max()) > float(x.min()):
+    if x.size < 3:
         raise ValueError("the data do not vary")
-    with np.errstate(all="ignore"):
-        spread = float(x.std())
-    if not (math.isfinite(spread) and spread > 0):
-        raise ValueError("the values lie too far apart for floating point")
+    spread_of(x)
     if name == "t":
         return _fit_t(x, near)
     if name == "loggamma":
@@ -156,6 +153,21 @@ def fit(name: str, x: FloatArray, near: Sequence[float] | None = None) -> Params
         shape, loc, scale = _gamma_fit(x, near)
         return (2 * shape, loc, scale / 2) if name == "chi2" else (shape, loc, scale)
     return _fit_positive(name, x, near)
+
+
+def spread_of(x: FloatArray) -> float:
+    """The standard deviation of `x`; ValueError, in words, when it is 0 or not a number."""
+    import numpy as np
+
+    if not float(x.max()) > float(x.min()):
+        raise ValueError("the data do not vary")
+    with np.errstate(all="ignore"):
+        spread = float(x.std())
+    if not math.isfinite(spread):
+        raise ValueError("data too large to fit: their spread overflows")
+    if not spread > 0:
+        raise ValueError("data too small to fit: their spread underflows")
+    return spread
 
 
 _GAMMA_FITS: dict[tuple[bytes, float | None], Params] = {}

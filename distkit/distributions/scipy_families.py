@@ -279,9 +279,10 @@ def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
     if name in WHOLE_SHAPE:
         return _whole_shape_fit(name, x)
     if name in _CLOSED:
+        profile_fits.spread_of(x)
         form = _CLOSED[name](x)
         if not all(math.isfinite(v) for v in form.kwds.values()) or form.kwds["scale"] <= 0:
-            raise ValueError("the data do not vary")
+            raise ValueError("data too large or too small to fit")
         return form
     if name in profile_fits.FAMILIES:
         best: ScipyForm | None = _as_form(name, profile_fits.fit(name, x))

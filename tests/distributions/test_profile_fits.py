@@ -166,3 +166,18 @@ def test_any_finite_values_give_finite_parameters_or_a_refusal(
         return
     assert all(math.isfinite(v) for v in params)
     assert params[-1] > 0
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ([1e300, -1e300, 5.0, 7.0], "data too large to fit: their spread overflows"),
+        ([1e-300, 2e-300, 3e-300, 5e-300], "data too small to fit: their spread underflows"),
+    ],
+)
+def test_a_spread_beyond_floating_point_is_refused_in_words(
+    values: list[float], reason: str
+) -> None:
+    for name in FAMILIES:
+        with pytest.raises(ValueError, match=reason):
+            profile_fits.fit(name, np.array(values))
