@@ -15,7 +15,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from distkit.errors import ModelRegistryError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -149,7 +151,21 @@ def from_folder(folder: Path, record: Any) -> ChoraleHMM:
 
     ornaments = folder / ORNAMENTS_FILE
     return ChoraleHMM(
-        tables=read_tables(folder / TABLES_FILE),
-        context=read_context(str(folder / CONTEXT_FILE)),
-        ornaments=read_ornaments(ornaments) if ornaments.is_file() else None,
+        tables=_stored(folder, TABLES_FILE, read_tables),
+        context=_stored(folder, CONTEXT_FILE, lambda path: read_context(str(path))),
+        ornaments=_stored(folder, ORNAMENTS_FILE, read_ornaments) if ornaments.is_file() else None,
     )
+
+
+T = TypeVar("T")
+
+
+def _stored(folder: Path, name: str, read: Callable[[Path], T]) -> T:
+    """`read` of the stored model's file `name`; one line naming it when it is damaged."""
+    try:
+        return read(folder / name)
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelRegistryError(
+            f"{name} of the model stored in {folder} cannot be read ({type(error).__name__}); "
+            f"forget the model with `distkit models remove {folder.name}` and train it again"
+        ) from None

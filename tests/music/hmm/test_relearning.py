@@ -182,3 +182,28 @@ def test_the_name_of_an_installed_model_is_refused_before_reading(
                   "--name", "chorale-hmm")  # fmt: skip
     assert refused.returncode == 2
     assert "is the name of an installed model" in refused.stderr
+
+
+@pytest.mark.parametrize("damaged", ["tables.npz", "context.npz", "ornaments.npz"])
+def test_a_damaged_file_of_a_stored_model_is_named_with_the_way_out(
+    tmp_path: Path, damaged: str
+) -> None:
+    from distkit.errors import ModelRegistryError
+    from distkit.music.hmm import relearning
+    from distkit.music.hmm.context_training import save_context
+    from distkit.music.hmm.learning import save_tables
+    from distkit.music.hmm.model import ChoraleHMM
+    from distkit.music.hmm.ornament_learning import save_ornaments
+
+    folder = tmp_path / "toy-hmm"
+    folder.mkdir()
+    shipped = ChoraleHMM()
+    assert shipped.context is not None
+    assert shipped.ornaments is not None
+    save_tables(shipped.tables, folder / "tables.npz")
+    save_context(shipped.context, str(folder / "context.npz"))
+    save_ornaments(shipped.ornaments, folder / "ornaments.npz")
+    assert relearning.from_folder(folder, None) is not None
+    (folder / damaged).write_bytes(b"not an npz at all")
+    with pytest.raises(ModelRegistryError, match=rf"^{damaged} of .* remove toy-hmm` and train"):
+        relearning.from_folder(folder, None)
