@@ -443,5 +443,13 @@ def write_outputs(
         if outputs.share is not None:
             from distkit.music.share import share_html
 
-            page = share_html(arrangement, tempo=tempo, model=model, title=title)
+            page = share_html(
+                arrangement,
+                tempo=tempo,
+                model=model,
+                title=title,
+                time_signature=time_signature,
+                programs=programs,
+                names=voices,
+            )
             written[outputs.share].write_text(page, "utf-8")

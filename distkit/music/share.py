@@ -11,12 +11,16 @@ import html
 import io
 import tempfile
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from distkit.errors import UsageError
-from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_tracks
+from distkit.music.base import VOICES, as_tracks
 from distkit.music.notes import notes_of
+from distkit.music.time_signatures import TimeSignature
+
+COMMON_TIME = TimeSignature(4, 4)
 
 SHARE_SAMPLE_RATE = 16_000  # enough for choir tones, and a third the size of CD rate
 COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")
@@ -39,7 +43,7 @@ audio {{ width: 100%; margin: 1em 0; }}
 </head>
 <body>
 <h1>{title}</h1>
-<p>Harmonized with <b>{model}</b> by distkit: {bars:g} bars at {tempo:g} beats per minute.</p>
+<p>Harmonized with <b>{model}</b> by distkit: {bars} at {tempo:g} beats per minute.</p>
 <p class="legend">{legend}</p>
 <div class="roll">{svg}</div>
 <audio controls preload="auto" src="data:audio/wav;base64,{wav}"></audio>
@@ -51,12 +55,23 @@ audio {{ width: 100%; margin: 1em 0; }}
 
 
 def share_html(
-    arrangement: Any, *, tempo: float, model: str, title: str = "A harmonization"
+    arrangement: Any,
+    *,
+    tempo: float,
+    model: str,
+    title: str = "A harmonization",
+    time_signature: TimeSignature | None = None,
+    programs: Sequence[int] | None = None,
+    names: Sequence[str] | None = None,
 ) -> str:
-    """The page for a (4, steps, 128) arrangement harmonized by `model` at `tempo`."""
+    """The page for a (4, steps, 128) arrangement harmonized by `model` at `tempo`: its bars
+    drawn and counted in `time_signature` (4/4 when None), and the MIDI file it offers written
+    as `write_arrangement` writes it with these `programs`, `names` and `time_signature`."""
     from distkit.music.synth import synthesize
 
     tracks = as_tracks(arrangement)
+    signature = time_signature or COMMON_TIME
+    bars = len(signature.bar_starts(tracks.shape[1])) - 1
     samples = synthesize(tracks, tempo=tempo, sample_rate=SHARE_SAMPLE_RATE)
     legend = "".join(
         f'<span><i style="background:{COLOURS[index % len(COLOURS)]}"></i>{voice.title()}</span>'
@@ -65,12 +80,16 @@ def share_html(
     return _PAGE.format(
         title=html.escape(title),
         model=html.escape(model),
-        bars=tracks.shape[1] / (4 * STEPS_PER_QUARTER),
+        bars=f"{bars} bar{'s' if bars != 1 else ''} of {signature}",
         tempo=tempo,
         legend=legend,
-        svg=pianoroll_svg(tracks),
+        svg=pianoroll_svg(tracks, signature),
         wav=_base64(wav_bytes(samples, SHARE_SAMPLE_RATE)),
-        midi=_base64(midi_bytes(tracks, tempo=tempo)),
+        midi=_base64(
+            midi_bytes(
+                tracks, tempo=tempo, time_signature=time_signature, programs=programs, names=names
+            )
+        ),
         stem=file_stem(title),
     )
 
@@ -102,8 +121,9 @@ def check_share_path(path: Path, *, force: bool = False) -> None:
         raise UsageError(f"{path} already exists")
 
 
-def pianoroll_svg(arrangement: Any) -> str:
-    """An inline SVG piano roll: one rect per note, `class="note voice-NAME"`, bar lines."""
+def pianoroll_svg(arrangement: Any, time_signature: TimeSignature | None = None) -> str:
+    """An inline SVG piano roll: one rect per note, `class="note voice-NAME"`, and a line at
+    each bar of `time_signature` (4/4 when None; a pickup is a bar of its own)."""
     tracks = as_tracks(arrangement)
     steps = tracks.shape[1]
     sounding = [pitch for pitch in range(tracks.shape[2]) if tracks[:, :, pitch].any()]
@@ -113,7 +133,7 @@ def pianoroll_svg(arrangement: Any) -> str:
         f'<svg class="pianoroll" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="piano roll">'
     ]
-    for bar in range(0, steps + 1, 4 * STEPS_PER_QUARTER):
+    for bar in (time_signature or COMMON_TIME).bar_starts(steps):
         x = bar * STEP_WIDTH
         parts.append(f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="#bbb"/>')
     for index, track in enumerate(tracks):
@@ -144,13 +164,27 @@ def wav_bytes(samples: Any, sample_rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def midi_bytes(arrangement: Any, *, tempo: float) -> bytes:
+def midi_bytes(
+    arrangement: Any,
+    *,
+    tempo: float,
+    time_signature: TimeSignature | None = None,
+    programs: Sequence[int] | None = None,
+    names: Sequence[str] | None = None,
+) -> bytes:
     """The arrangement as the bytes of a multi-track MIDI file (`write_arrangement`'s)."""
     from distkit.music.midi import write_arrangement
 
     with tempfile.TemporaryDirectory(prefix="distkit-") as folder:
         path = Path(folder) / "arrangement.mid"
-        write_arrangement(arrangement, path, tempo=tempo)
+        write_arrangement(
+            arrangement,
+            path,
+            tempo=tempo,
+            programs=programs,
+            names=names,
+            time_signature=time_signature,
+        )
         return path.read_bytes()
 
 

@@ -470,9 +470,9 @@ def _two_ints(value: Any) -> bool:
 
 def export(kind: str, body: Any, folder: Path) -> Download:
     """The arrangement `{voices, steps, tempo, model, name, volumes, timbres, programs, metre}`
-    as a MIDI, WAV, PNG, MusicXML or shared HTML file, written in `folder`; the MIDI file and
-    the MusicXML score carry the metre's time signature (`{beats, unit, pickup}`, the pickup in
-    steps)."""
+    as a MIDI, WAV, PNG, MusicXML or shared HTML file, written in `folder`; the MIDI file, the
+    MusicXML score and the shared page carry the metre's time signature (`{beats, unit,
+    pickup}`, the pickup in steps), the page drawing and counting its bars."""
     if kind not in FORMATS:
         raise UsageError(f"unknown export {kind!r}; choose {', '.join(FORMATS)}")
     arrangement = _arrangement(_field(body, "voices"), body.get("steps"))
@@ -528,6 +528,9 @@ def export(kind: str, body: Any, folder: Path) -> Download:
             tempo=tempo,
             model=model if isinstance(model, str) else "a music model",
             title="A harmonization from distkit studio",
+            time_signature=_time_signature(body.get("metre")),
+            programs=_programs(body.get("programs")),
+            names=_names(body.get("names")),
         )
         path.write_text(page, encoding="utf-8")
     return Download(path, media_type, f"{stem}.{suffix}")

@@ -179,6 +179,35 @@ def test_the_musicxml_export_is_written_in_the_melodys_metre_with_its_pickup(
     assert soprano == [(67, 0.0, 1.0), (72, 1.0, 4.0), (74, 5.0, 1.5)]
 
 
+def test_the_shared_page_draws_and_counts_bars_in_the_melodys_metre(tmp_path: Path) -> None:
+    """3/4 with a one-beat pickup: bar lines at the pickup and every 12 steps, "3 bars of 3/4",
+    and the page's MIDI file is the MIDI download, time signature, programs and names and all."""
+    import base64
+    import io
+    import re
+
+    import pretty_midi
+
+    from distkit.music.share import STEP_WIDTH
+
+    voices = {name: VOICES["soprano"] for name in ("soprano", "alto", "tenor", "bass")}
+    body = {"voices": voices, "steps": 26, "tempo": 90, "programs": [40, 41, 42, 43],
+            "names": ["violin I", "violin II", "viola", "cello"],
+            "metre": {"beats": 3, "unit": 4, "pickup": 4}}  # fmt: skip
+    (tmp_path / "page").mkdir()
+    page = api.export("html", body, tmp_path / "page").path.read_text()
+    lines = [float(x) for x in re.findall(r'<line x1="([0-9.]+)"', page)]
+    assert lines == [step * STEP_WIDTH for step in (0, 4, 16, 26)]
+    assert "3 bars of 3/4 at 90 beats per minute" in page
+    embedded = re.search(r'href="data:audio/midi;base64,([^"]+)"', page)
+    assert embedded is not None
+    (tmp_path / "midi").mkdir()
+    download = api.export("midi", body, tmp_path / "midi").path.read_bytes()
+    assert base64.b64decode(embedded[1]) == download
+    signatures = pretty_midi.PrettyMIDI(io.BytesIO(download)).time_signature_changes
+    assert [(s.numerator, s.denominator) for s in signatures][-1] == (3, 4)
+
+
 def test_the_wav_follows_the_volume_sliders(tmp_path: Path) -> None:
     body = {"voices": VOICES, "steps": 8, "tempo": 120}
     (tmp_path / "a").mkdir()
