@@ -48,7 +48,7 @@ audio {{ width: 100%; margin: 1em 0; }}
 <div class="roll">{svg}</div>
 <audio controls preload="auto" src="data:audio/wav;base64,{wav}"></audio>
 <p><a download="{stem}.mid" href="data:audio/midi;base64,{midi}">Download the MIDI file</a>
-(four tracks: soprano, alto, tenor, bass)</p>
+({track_list})</p>
 </body>
 </html>
 """
@@ -73,16 +73,21 @@ def share_html(
     signature = time_signature or COMMON_TIME
     bars = len(signature.bar_starts(tracks.shape[1])) - 1
     samples = synthesize(tracks, tempo=tempo, sample_rate=SHARE_SAMPLE_RATE)
+    voices = list(names) if names is not None else list(VOICES)
+    voices = voices[: len(tracks)] + [f"track {i + 1}" for i in range(len(voices), len(tracks))]
     legend = "".join(
-        f'<span><i style="background:{COLOURS[index % len(COLOURS)]}"></i>{voice.title()}</span>'
-        for index, voice in zip(range(len(tracks)), VOICES, strict=False)
+        f'<span><i style="background:{COLOURS[index % len(COLOURS)]}"></i>'
+        f"{html.escape(voice[:1].upper() + voice[1:])}</span>"
+        for index, voice in enumerate(voices)
     )
+    track_list = f"{len(voices)} tracks: {html.escape(', '.join(voices))}"
     return _PAGE.format(
         title=html.escape(title),
         model=html.escape(model),
         bars=f"{bars} bar{'s' if bars != 1 else ''} of {signature}",
         tempo=tempo,
         legend=legend,
+        track_list=track_list,
         svg=pianoroll_svg(tracks, signature),
         wav=_base64(wav_bytes(samples, SHARE_SAMPLE_RATE)),
         midi=_base64(

@@ -181,7 +181,8 @@ def test_the_musicxml_export_is_written_in_the_melodys_metre_with_its_pickup(
 
 def test_the_shared_page_draws_and_counts_bars_in_the_melodys_metre(tmp_path: Path) -> None:
     """3/4 with a one-beat pickup: bar lines at the pickup and every 12 steps, "3 bars of 3/4",
-    and the page's MIDI file is the MIDI download, time signature, programs and names and all."""
+    the voices by their names, and the page's MIDI file is the MIDI download, time signature,
+    programs and names and all."""
     import base64
     import io
     import re
@@ -199,6 +200,8 @@ def test_the_shared_page_draws_and_counts_bars_in_the_melodys_metre(tmp_path: Pa
     lines = [float(x) for x in re.findall(r'<line x1="([0-9.]+)"', page)]
     assert lines == [step * STEP_WIDTH for step in (0, 4, 16, 26)]
     assert "3 bars of 3/4 at 90 beats per minute" in page
+    assert "(4 tracks: violin I, violin II, viola, cello)" in page
+    assert "</i>Violin II</span>" in page
     embedded = re.search(r'href="data:audio/midi;base64,([^"]+)"', page)
     assert embedded is not None
     (tmp_path / "midi").mkdir()
