@@ -13,16 +13,21 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-STEPS_PER_BAR = 4 * STEPS_PER_QUARTER  # bars are drawn in 4/4
+    from distkit.music.time_signatures import TimeSignature
+
+STEPS_PER_BAR = 4 * STEPS_PER_QUARTER  # bars are drawn in 4/4 unless a metre is given
 MAX_BAR_TICKS = 48
 COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
 
 
-def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
+def plot_pianoroll(
+    roll: Any, ax: Axes | None = None, time_signature: TimeSignature | None = None
+) -> Axes:
     """Draw a (steps, 128) melody or a (tracks, steps, 128) arrangement and return the Axes.
 
-    Each voice is one collection of rectangles, and the bars are labelled at most
-    `MAX_BAR_TICKS` times, so drawing time stays bounded for the longest melody.
+    Time runs in bars of `time_signature` (4/4 when None), 0 at the first full bar: a pickup
+    lies before 0. Each voice is one collection of rectangles, and the bars are labelled at
+    most `MAX_BAR_TICKS` times, so drawing time stays bounded for the longest melody.
     """
     import numpy as np
     from matplotlib.collections import PolyCollection
@@ -30,10 +35,13 @@ def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
 
     tracks = as_tracks(roll)
     ax = ax if ax is not None else _new_figure(tracks.shape[1]).add_subplot()
+    bar_steps = time_signature.bar_steps if time_signature is not None else STEPS_PER_BAR
+    pickup = time_signature.pickup if time_signature is not None else 0
     for index, track in enumerate(tracks):
         name = VOICES[index].title() if index < len(VOICES) else f"Track {index + 1}"
         notes = np.array(notes_of(track), dtype=float).reshape(-1, 3)
-        pitch, start, end = notes[:, 0], notes[:, 1] / STEPS_PER_BAR, notes[:, 2] / STEPS_PER_BAR
+        pitch = notes[:, 0]
+        start, end = (notes[:, 1] - pickup) / bar_steps, (notes[:, 2] - pickup) / bar_steps
         low, high = pitch - 0.4, pitch + 0.4
         corners: Any = np.stack([start, low, start, high, end, high, end, low], axis=1)
         ax.add_collection(
@@ -50,8 +58,8 @@ def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
     ax.set_ylim(low_pitch - 2, high_pitch + 2)
     cs = range((low_pitch - 2) // 12 * 12 + 12, high_pitch + 2, 12)
     ax.set_yticks(list(cs), [f"C{c // 12 - 1}" for c in cs])
-    bars = max(1, -(-tracks.shape[1] // STEPS_PER_BAR))
-    ax.set_xlim(0, bars)
+    bars = max(1, -(-(tracks.shape[1] - pickup) // bar_steps))
+    ax.set_xlim(-pickup / bar_steps if pickup else 0, bars)
     if bars <= MAX_BAR_TICKS:
         ax.set_xticks(range(bars + 1))
     else:
@@ -63,12 +71,14 @@ def plot_pianoroll(roll: Any, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def save_pianoroll(roll: Any, path: str | os.PathLike[str]) -> Path:
+def save_pianoroll(
+    roll: Any, path: str | os.PathLike[str], time_signature: TimeSignature | None = None
+) -> Path:
     """Write `plot_pianoroll` of `roll` as a PNG to `path` and return the path."""
     target = Path(path)
     tracks = as_tracks(roll)
     figure = _new_figure(tracks.shape[1])
-    plot_pianoroll(tracks, figure.add_subplot())
+    plot_pianoroll(tracks, figure.add_subplot(), time_signature)
     figure.savefig(target, format="png", dpi=100)
     return target
 

@@ -472,7 +472,7 @@ def export(kind: str, body: Any, folder: Path) -> Download:
     """The arrangement `{voices, steps, tempo, model, name, volumes, timbres, programs, metre}`
     as a MIDI, WAV, PNG, MusicXML or shared HTML file, written in `folder`; the MIDI file, the
     MusicXML score and the shared page carry the metre's time signature (`{beats, unit,
-    pickup}`, the pickup in steps), the page drawing and counting its bars."""
+    pickup}`, the pickup in steps), the page and the PNG drawing its bars."""
     if kind not in FORMATS:
         raise UsageError(f"unknown export {kind!r}; choose {', '.join(FORMATS)}")
     arrangement = _arrangement(_field(body, "voices"), body.get("steps"))
@@ -505,7 +505,7 @@ def export(kind: str, body: Any, folder: Path) -> Download:
     elif kind == "png":
         from distkit.music.plotting import save_pianoroll
 
-        save_pianoroll(arrangement, path)
+        save_pianoroll(arrangement, path, _time_signature(body.get("metre")))
     elif kind == "musicxml":
         from distkit.music.musicxml import write_musicxml
 

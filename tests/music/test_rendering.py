@@ -99,3 +99,17 @@ def test_the_longest_melody_is_one_artist_per_voice_with_a_bounded_number_of_bar
     assert len(ax.collections[0].get_paths()) == MAX_STEPS // 4
     assert len(ax.get_xticks()) <= MAX_BAR_TICKS + 2
     assert ax.get_xlim() == (0, MAX_STEPS // 16)
+
+
+def test_the_roll_counts_bars_in_the_metre_with_the_pickup_before_the_first() -> None:
+    from distkit.music.time_signatures import TimeSignature
+
+    melody = np.zeros((40, 128), dtype=bool)
+    melody[0:4, 67] = True  # the pickup: one beat
+    melody[4:16, 72] = True  # the first full bar of 3/4
+    melody[16:40, 74] = True
+    ax = plot_pianoroll(arrangement_of(melody), time_signature=TimeSignature(3, 4, pickup=4))
+    assert ax.get_xlim() == (-1 / 3, 3)
+    starts = sorted(float(path.vertices[:, 0].min()) for path in ax.collections[0].get_paths())
+    assert starts == [-1 / 3, 0.0, 1.0]
+    assert list(ax.get_xticks()) == [0, 1, 2, 3]
