@@ -376,20 +376,33 @@ def _spike_correction(name: str, shape: float, scale: float, gap: float, reach: 
     return min(math.log(mass / reach) - raw, 0.0)
 
 
-def _t_loglik_and_gradient(x: FloatArray) -> Callable[[FloatArray], tuple[float, FloatArray]]:
+Objective = Callable[["FloatArray"], tuple[float, "FloatArray"]]
+
+
+def _backing_away(objective: Objective) -> Objective:
+    """`objective`, giving a huge value and no slope where its arithmetic overflows, so that
+    the search backs away from there."""
+
+    def guarded(theta: FloatArray) -> tuple[float, FloatArray]:
+        import numpy as np
+
+        try:
+            return objective(theta)
+        except (OverflowError, ZeroDivisionError):
+            return 1e300, np.zeros(len(theta))
+
+    return guarded
+
+
+def _t_loglik_and_gradient(x: FloatArray) -> Objective:
     """The negative log-likelihood of t on `x` and its gradient, in (log df, loc, log scale)."""
     import numpy as np
     from scipy.special import gammaln, psi
 
     n = x.size
 
+    @_backing_away
     def negative(theta: FloatArray) -> tuple[float, FloatArray]:
-        try:
-            return _negative(theta)
-        except (OverflowError, ZeroDivisionError):
-            return 1e300, np.zeros(3)
-
-    def _negative(theta: FloatArray) -> tuple[float, FloatArray]:
         df, loc, scale = math.exp(theta[0]), float(theta[1]), math.exp(theta[2])
         z = (x - loc) / scale
         z2 = z * z
@@ -433,9 +446,7 @@ def _fit_t(x: FloatArray, near: Sequence[float] | None) -> Params:
     return (math.exp(theta[0]), float(theta[1]), math.exp(theta[2]))
 
 
-def _loggamma_loglik_and_gradient(
-    x: FloatArray,
-) -> Callable[[FloatArray], tuple[float, FloatArray]]:
+def _loggamma_loglik_and_gradient(x: FloatArray) -> Objective:
     """The negative log-likelihood of loggamma on `x` and its gradient, in (log c, mean,
     log standard deviation): the mean and spread stay put as the shape moves, where in scipy's
     (c, loc, scale) a near-normal sample's maximum lies far along a narrow ridge. A huge value
@@ -445,13 +456,8 @@ def _loggamma_loglik_and_gradient(
 
     n = x.size
 
+    @_backing_away
     def negative(theta: FloatArray) -> tuple[float, FloatArray]:
-        try:
-            return _negative(theta)
-        except (OverflowError, ZeroDivisionError):
-            return 1e300, np.zeros(3)
-
-    def _negative(theta: FloatArray) -> tuple[float, FloatArray]:
         c, mean = math.exp(theta[0]), float(theta[1])
         digamma, trigamma, tetragamma = (float(v) for v in (psi(c), *polygamma([1, 2], c)))
         scale = math.exp(theta[2]) / math.sqrt(trigamma)
