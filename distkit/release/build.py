@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
 import re
 import shutil
 import sys
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,18 +96,48 @@ def dist_files(project: Project, outdir: Path | None = None) -> list[Path]:
 def build_dists(project: Project, outdir: Path | None = None, installer: str = "uv") -> list[Path]:
     """Build the sdist and wheel into `outdir` (default: dist/); return the files of this version.
 
-    A failed build does not leave behind an empty folder that it created.
+    One build of a project folder runs at a time (a backend such as setuptools writes its
+    release tree and egg-info into the folder); a failed build does not leave behind an empty
+    folder that it created.
     """
     folder = outdir or project.path / "dist"
     command = [sys.executable, "-m", "build", "--outdir", str(folder), str(project.path)]
     if installer == "uv" and (importlib.util.find_spec("uv") or shutil.which("uv")):
         command[3:3] = ["--installer", "uv"]
-    created = not folder.exists()
+    with one_build_at_a_time(project.path):
+        created = not folder.exists()
+        try:
+            return _run_build(project, folder, command)
+        finally:
+            if created and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def _say_waiting(path: Path) -> None:
+    print(f"waiting for another build of {path} to finish", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(
+    path: Path, on_wait: Callable[[Path], None] = _say_waiting
+) -> Iterator[None]:
+    """Hold an exclusive lock on the folder `path` itself (no lock file is left in it) for the
+    block; where another process holds it, call `on_wait` once and wait for it."""
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        return _run_build(project, folder, command)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait(path)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
     finally:
-        if created and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+        os.close(fd)
 
 
 def _run_build(project: Project, folder: Path, command: list[str]) -> list[Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,45 @@ def test_a_permission_error_hint_asks_for_access_not_a_pyproject_fix() -> None:
     hint = build_hint("PermissionError: [Errno 13] Permission denied: 'src/pkg/data.bin'")
     assert "permission" in hint
     assert "pyproject.toml" not in hint
+
+
+HOLD_FOLDER = """\
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.slow
+def test_a_build_waits_for_another_build_of_the_same_folder(package: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_FOLDER, str(package)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdin is not None
+    assert holder.stdout.readline() == "held\n"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "distkit", "build", str(package)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert build.stderr is not None
+    try:
+        first = build.stderr.readline()
+        assert first == f"waiting for another build of {package.resolve()} to finish\n"
+        assert not (package / "dist").exists()
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+    _out, err = build.communicate(timeout=300)
+    assert build.returncode == 0, err
+    assert sorted(p.name for p in (package / "dist").iterdir()) == [
+        "distkit_fixture-0.1.0-py3-none-any.whl",
+        "distkit_fixture-0.1.0.tar.gz",
+    ]
