@@ -229,8 +229,7 @@ def _rank_data(
     whole = bool(np.all(data == np.floor(data)))
     candidates, skipped = _candidates(registry, settings, whole=whole)
     scored = _fit_all(candidates, data, settings, skipped, progress)
-    if data.size > scipy_families.SCREEN_SIZE:
-        scored = _refine(scored, data, settings, progress)
+    scored = _refine(scored, data, settings, progress)
     ranked = _order(scored, settings.by, settings.parsimony, data)
     ranking = Ranking(Path(path), data, ranked, skipped, settings.by, dict(settings.options))
     if settings.gof > 0 or settings.ci:
@@ -315,9 +314,23 @@ def options_for(candidate: Candidate, options: Mapping[str, float]) -> dict[str,
 def _refine(
     scored: list[Scored], data: FloatArray, settings: RankSettings, progress: Progress | None
 ) -> list[Scored]:
-    """Polish on all the data the best scipy fits that were screened on a subsample."""
-    screened = [s for s in scored if s.fit.fitted_on < data.size]
-    best = sorted(screened, key=lambda s: _key(s, settings.by))[:REFINED]
+    """Polish the best scipy fits that were screened: fitted on a subsample of the data, or
+    without a family's second search (`profile_fits.QUICK`, among the top few)."""
+    densities = sorted(
+        (s for s in scored if not s.fit.candidate.discrete), key=lambda s: _key(s, settings.by)
+    )
+    screened = [s for s in densities if s.fit.fitted_on < data.size][:REFINED]
+    quick = [
+        s
+        for s in densities[:REFINED]
+        if s.fit.scipy is not None
+        and s.fit.candidate.registration is None
+        and scipy_families.needs_refining(s.fit.scipy, data.size)
+        and all(s is not other for other in screened)
+    ]
+    best = screened + quick
+    if not best:
+        return scored
     jobs = [
         Job(
             s.fit.candidate.name,

@@ -1,11 +1,15 @@
 """The scipy.stats families that `fit --best --scipy` ranks, and how each is fitted fast.
 
-Continuous families are fitted on a seeded subsample of at most `SCREEN_SIZE` values: gamma,
-chi2, lognorm, weibull_min and t by distkit's own maximum likelihood (`profile_fits`), the
-others by scipy's `fit` (closed forms where scipy has them; `fast_continuous` where distkit
-has a cheaper copy of scipy's generic search), for positive data also from a second start with
-the location fixed at 0 (a better starting point than scipy's generic one for their kin);
-`refine` then polishes a fit on the whole data from where the subsample left it. Discrete
+Continuous families are screened on a seeded subsample of at most `SCREEN_SIZE` values: gamma,
+chi2, lognorm, weibull_min, t and loggamma by distkit's own maximum likelihood (`profile_fits`;
+the log-gamma without its second search), beta and exponpow by gradient steps (`quick_fits`),
+the others by scipy's `fit` (closed forms where scipy has them; `fast_continuous` where distkit
+has a cheaper copy of scipy's generic search, run to a looser tolerance), for positive data
+also from a second start with the location fixed at 0 (a better starting point than scipy's
+generic one for their kin). `refine` then polishes the fits the ranking puts near the top: on
+the whole data from where the subsample left it, to scipy's tolerance, and with the
+log-gamma's second search. Fitted models are frozen on one copy of each family
+(`frozen_sharing`). Discrete
 families are fitted here by maximum likelihood on the counts of the distinct values (so their
 cost does not grow with the data): closed forms for Poisson, geometric, Bernoulli and uniform
 integers, a one-dimensional profile for the negative and plain binomial, and Nelder-Mead on
@@ -19,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from distkit.distributions import profile_fits
+from distkit.distributions import profile_fits, quick_fits
 
 if TYPE_CHECKING:
     import numpy as np
@@ -68,7 +72,7 @@ class ScipyForm:
         """The frozen scipy.stats distribution."""
         import scipy.stats
 
-        return getattr(scipy.stats, self.name)(*self.args, **self.kwds)
+        return frozen_sharing(getattr(scipy.stats, self.name), self.args, self.kwds)
 
     def params(self) -> dict[str, float]:
         """The arguments by scipy's names (shapes, then loc and scale)."""
@@ -76,6 +80,35 @@ class ScipyForm:
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "args": list(self.args), "kwds": dict(self.kwds)}
+
+
+_COPIES: dict[str, Any] = {}
+
+
+def frozen_sharing(family: Any, args: Sequence[float], kwds: Mapping[str, float]) -> Any:
+    """`family(*args, **kwds)`, frozen on one copy of the family per process: scipy's freeze
+    copies the family each time (0.5 ms, most of it writing the copy's docstring), which
+    a ranking of 17 families paid 17 times and more. scipy's own freeze where its frozen
+    class does not take the copy."""
+    from scipy.stats import _distn_infrastructure as infrastructure
+
+    discrete = isinstance(family, infrastructure.rv_discrete)
+    frozen_class = getattr(
+        infrastructure, "rv_discrete_frozen" if discrete else "rv_continuous_frozen", None
+    )
+    if frozen_class is None:
+        return family(*args, **kwds)
+    try:
+        copy = _COPIES.get(family.name)
+        if copy is None:
+            copy = _COPIES[family.name] = family.__class__(**family._updated_ctor_param())
+        frozen = object.__new__(frozen_class)
+        frozen.args, frozen.kwds, frozen.dist = tuple(args), dict(kwds), copy
+        shapes, _, _ = copy._parse_args(*args, **kwds)
+        frozen.a, frozen.b = copy._get_support(*shapes)
+    except (AttributeError, TypeError):
+        return family(*args, **kwds)
+    return frozen
 
 
 def shape_names(name: str) -> list[str]:
@@ -106,6 +139,7 @@ def bounded(name: str) -> bool:
     return (
         name in _CLOSED
         or name in profile_fits.FAMILIES
+        or name in quick_fits.FAMILIES
         or name in fast_continuous.FAMILIES
         or name in SCIPY_ANALYTIC
     )
@@ -151,18 +185,43 @@ def fit_family(
     """Fit scipy family `name` to `data`; ValueError when it cannot take them.
 
     `options` holds known parameters (binom's and betabinom's `n`). A continuous family is
-    fitted on a seeded subsample of at most SCREEN_SIZE values (see `refine`).
+    fitted on a seeded subsample of at most SCREEN_SIZE values, a family in
+    `profile_fits.QUICK` without its second search (see `refine`).
     """
     if is_discrete(name):
         return _fit_discrete(name, data, options)
-    return _fit_continuous(name, _subsample(data, seed))
+    return _fit_continuous(name, _subsample(data, seed), thorough=False)
+
+
+def needs_refining(form: ScipyForm, size: int) -> bool:
+    """Whether `refine` would do more for `form` on `size` values than return it."""
+    if is_discrete(form.name):
+        return False
+    return size > SCREEN_SIZE or form.name in profile_fits.QUICK or _screened_loosely(form.name)
+
+
+def _screened_loosely(name: str) -> bool:
+    """Whether screening fits family `name` by Nelder-Mead to a looser tolerance."""
+    from distkit.distributions import fast_continuous
+
+    return name in fast_continuous.FAMILIES and not (
+        name in profile_fits.FAMILIES or name in quick_fits.FAMILIES
+    )
 
 
 def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
     """Maximum likelihood on all of `data`, starting from `form` (a subsample's fit, which
-    already had the start from 0 where it helps); the better of the two."""
-    if is_discrete(form.name) or data.size <= SCREEN_SIZE:
+    already had the start from 0 where it helps; or a fit screened to a looser tolerance);
+    the better of the two. A family screened without its second search
+    (`profile_fits.QUICK`) has it first, on the subsample."""
+    if not needs_refining(form, data.size):
         return form
+    if form.name in profile_fits.QUICK:
+        sample = _subsample(data, 0)
+        thorough = _as_form(form.name, profile_fits.fit(form.name, sample))
+        form = max((form, thorough), key=lambda tried: _loglik(tried, sample))
+        if data.size <= SCREEN_SIZE:
+            return form
     if form.name in WHOLE_SHAPE:
         return max(
             (form, _whole_shape_fit(form.name, data, form.args[0])), key=lambda f: _loglik(f, data)
@@ -170,6 +229,8 @@ def refine(form: ScipyForm, data: FloatArray) -> ScipyForm:
     polished: Sequence[float]
     if form.name in profile_fits.FAMILIES:
         polished = profile_fits.fit(form.name, data, near=_values(form))
+    elif form.name in quick_fits.FAMILIES:
+        polished = quick_fits.fit(form.name, data, near=_values(form))
     else:
         polished = _generic_fit(form.name, data, _values(form))
     tries = [form, _as_form(form.name, polished)]
@@ -230,8 +291,13 @@ def _subsample(data: FloatArray, seed: int) -> FloatArray:
 
 
 def _loglik(form: ScipyForm, data: FloatArray) -> float:
-    frozen = form.frozen()
-    logs = frozen.logpmf(data) if is_discrete(form.name) else frozen.logpdf(data)
+    import scipy.stats
+
+    family = getattr(scipy.stats, form.name)  # not frozen: freezing copies the family (0.5 ms)
+    if is_discrete(form.name):
+        logs = family.logpmf(data, *form.args, **form.kwds)
+    else:
+        logs = family.logpdf(data, *form.args, **form.kwds)
     value = float(logs.sum())
     return value if math.isfinite(value) else -math.inf
 
@@ -245,15 +311,19 @@ def _values(form: ScipyForm) -> tuple[float, ...]:
     return (*form.args, form.kwds.get("loc", 0.0), form.kwds.get("scale", 1.0))
 
 
-def _generic_fit(name: str, x: FloatArray, start: Sequence[float] | None = None) -> Sequence[float]:
+def _generic_fit(
+    name: str, x: FloatArray, start: Sequence[float] | None = None, *, screening: bool = False
+) -> Sequence[float]:
     """scipy's generic fit (from `start`, else scipy's own start): distkit's copy with a
-    cheaper log-likelihood for the families it has, else scipy's `fit` itself."""
+    cheaper log-likelihood for the families it has (to a looser tolerance for `screening`),
+    else scipy's `fit` itself."""
     import scipy.stats
 
     from distkit.distributions import fast_continuous
 
     if name in fast_continuous.FAMILIES:
-        return fast_continuous.fit(name, x, start)
+        tolerance = fast_continuous.SCREENING_TOLERANCE if screening else 1e-4
+        return fast_continuous.fit(name, x, start, tolerance=tolerance)
     dist = getattr(scipy.stats, name)
     if start is None:
         fitted = dist.fit(x)  # scipy's own closed forms where it has them
@@ -274,7 +344,7 @@ _CLOSED: dict[str, Callable[[FloatArray], ScipyForm]] = {
 }
 
 
-def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
+def _fit_continuous(name: str, x: FloatArray, *, thorough: bool = True) -> ScipyForm:
 
     if name in WHOLE_SHAPE:
         return _whole_shape_fit(name, x)
@@ -285,10 +355,12 @@ def _fit_continuous(name: str, x: FloatArray) -> ScipyForm:
             raise ValueError("data too large or too small to fit")
         return form
     if name in profile_fits.FAMILIES:
-        best: ScipyForm | None = _as_form(name, profile_fits.fit(name, x))
+        best: ScipyForm | None = _as_form(name, profile_fits.fit(name, x, thorough=thorough))
+    elif name in quick_fits.FAMILIES:
+        best = _as_form(name, quick_fits.fit(name, x))
     else:
         try:
-            found: ScipyForm | None = _as_form(name, _generic_fit(name, x))
+            found: ScipyForm | None = _as_form(name, _generic_fit(name, x, screening=not thorough))
         except ValueError:
             found = None
         best = _from_zero(name, x, found)
