@@ -1,4 +1,4 @@
-"""distkit's own fits (profile_fits) against scipy.stats' `fit`, family by family.
+"""distkit's own fits (profile_fits, quick_fits) against scipy.stats' `fit`, family by family.
 
 Run: python benchmarks/fit_speed.py [--sizes 500,5000] [--repeats 3]
 
@@ -21,7 +21,7 @@ from fitting import CONTINUOUS  # benchmarks/ is the script's folder
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from distkit.distributions import profile_fits, spikes
+from distkit.distributions import profile_fits, quick_fits, spikes
 
 
 def best_time(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
@@ -54,13 +54,15 @@ def main() -> None:
     print("| " + " | ".join([*columns, "loglik gain (min, mean)"]) + " |")
     print("|---|---|---|---|---|---|")
     with threadpool_limits(limits=1, user_api="blas"):
-        for name in sorted(profile_fits.FAMILIES):
+        own = {name: profile_fits.fit for name in profile_fits.FAMILIES}
+        own |= {name: quick_fits.fit for name in quick_fits.FAMILIES}
+        for name, fit in sorted(own.items()):
             for size in sizes:
                 ours, theirs, gains = [], [], []
                 for index, source in enumerate(CONTINUOUS.values()):
                     x = source.rvs(size, random_state=1000 + index)
                     mine_s, mine = best_time(
-                        lambda name=name, x=x: profile_fits.fit(name, x), args.repeats
+                        lambda name=name, x=x, fit=fit: fit(name, x), args.repeats
                     )
                     scipy_s, fitted = best_time(
                         lambda name=name, x=x: getattr(stats, name).fit(x), args.repeats

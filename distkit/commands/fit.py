@@ -236,6 +236,13 @@ def _print_ranking(
             _print_rows(entries[:SHOWN], settings)
             if len(entries) > SHOWN:
                 click.echo(f"  ... and {len(entries) - SHOWN} more (--json lists them all)")
+            spikes = [entry.name for entry in entries if entry.spike]
+            if spikes:
+                click.echo(
+                    f"  Ranked last: {', '.join(spikes)}: a lower {ranking.by.upper()} than every"
+                    " fit the KS test accepts, but that test rejects them at 1e-6"
+                    " (a spike at one value)"
+                )
     _print_intervals(ranking.top(settings.top))
     if ranking.skipped:
         click.echo(f"Skipped {len(ranking.skipped)}:")

@@ -37,24 +37,24 @@ class Family:
     positive: tuple[bool, ...]
 
 
-def _log(z: FloatArray) -> FloatArray:
+def _from_zero(z: FloatArray) -> FloatArray:
     import numpy as np
 
-    return np.log(np.where(z > 0, z, np.nan))  # nan outside the support: the fit is refused
+    return np.where(z >= 0, z, np.nan)  # nan outside the support: the fit is refused
 
 
 def _gamma(z: FloatArray, s: Sequence[float]) -> FloatArray:
-    from scipy.special import gammaln
+    from scipy.special import gammaln, xlogy
 
     (a,) = s
-    return (a - 1) * _log(z) - z - gammaln(a)
+    return xlogy(a - 1, _from_zero(z)) - z - gammaln(a)  # xlogy: 0 at 0 when a is 1, as scipy
 
 
 def _chi2(z: FloatArray, s: Sequence[float]) -> FloatArray:
-    from scipy.special import gammaln
+    from scipy.special import gammaln, xlogy
 
     half = s[0] / 2
-    return (half - 1) * _log(z) - z / 2 - gammaln(half) - half * math.log(2)
+    return xlogy(half - 1, _from_zero(z)) - z / 2 - gammaln(half) - half * math.log(2)
 
 
 def _exponpow(z: FloatArray, s: Sequence[float]) -> FloatArray:
@@ -103,11 +103,12 @@ def _cauchy(z: FloatArray, s: Sequence[float]) -> FloatArray:
 
 def _beta(z: FloatArray, s: Sequence[float]) -> FloatArray:
     import numpy as np
-    from scipy.special import betaln
+    from scipy.special import betaln, xlog1py, xlogy
 
     a, b = s
-    inside = np.where((z > 0) & (z < 1), z, np.nan)
-    return (a - 1) * np.log(inside) + (b - 1) * np.log1p(-inside) - betaln(a, b)
+    inside = np.where((z >= 0) & (z <= 1), z, np.nan)
+    logs: FloatArray = xlogy(a - 1, inside) + xlog1py(b - 1, -inside) - betaln(a, b)
+    return logs
 
 
 FAMILIES: dict[str, Family] = {

@@ -40,6 +40,7 @@ PARSIMONY_DELTA = 2.0
 SAME_LOGLIK = 0.01  # fits this close in log-likelihood, as many parameters and
 SAME_CDF = 1e-3  # CDFs this close at the data are one distribution under two names
 REFINED = 5  # scipy fits of each kind polished on all the data when it was screened on a part
+KS_REJECTS = 2.69  # sqrt(n) times the KS statistic's critical value at 1e-6: sqrt(ln(2e6) / 2)
 Progress = Callable[[str, int, int], None]
 
 
@@ -79,6 +80,7 @@ class Ranked:
     intervals: dict[str, list[float]] | None = None
     notes: tuple[str, ...] = ()
     promoted: bool = False  # put first by the parsimony rule, above a lower criterion
+    spike: bool = False  # its criterion beat fits the KS test accepts, which rejects it: last
     same_as: str | None = None
     """The higher-ranked family whose fit this one repeats (`repeats`), if any."""
 
@@ -158,8 +160,8 @@ class Ranking:
 
     def top(self, count: int) -> list[Ranked]:
         """The best `count` fits of the leading kind, each a different distribution (a fit
-        that repeats a higher one is passed over)."""
-        return [e for e in self.of_kind(self.top_kind) if e.same_as is None][:count]
+        that repeats a higher one, or whose likelihood comes from a spike, is passed over)."""
+        return [e for e in self.of_kind(self.top_kind) if e.same_as is None and not e.spike][:count]
 
     def as_dict(self) -> dict[str, Any]:
         rows = []
@@ -364,6 +366,9 @@ def _order(scored: list[Scored], by: str, parsimony: bool, data: FloatArray) -> 
             (s for s in scored if s.fit.candidate.discrete is discrete),
             key=lambda s: (_key(s, by), s.criteria.bic),
         )
+        spikes: list[Ranked] = []
+        if not discrete and by in CRITERIA:
+            group, spikes = _without_spikes(group, by, data.size)
         rows = [Ranked(s) for s in group]
         if parsimony and by in CRITERIA and rows:
             chosen = parsimonious(group, by)
@@ -372,8 +377,40 @@ def _order(scored: list[Scored], by: str, parsimony: bool, data: FloatArray) -> 
                 note = f"within {PARSIMONY_DELTA:g} of the lowest {by.upper()}, fewest parameters"
                 top = replace(rows.pop(index), notes=(note,), promoted=True)
                 rows.insert(0, top)
-        ranked += _weighted(_marked_repeats(rows, data), by)
+        ranked += _weighted(_marked_repeats(rows, data), by) + spikes
     return ranked
+
+
+def _without_spikes(group: list[Scored], by: str, size: int) -> tuple[list[Scored], list[Ranked]]:
+    """`group` (densities, best first by the criterion `by`) without the fits that beat by it
+    every fit the Kolmogorov-Smirnov test accepts while the test rejects them at 1e-6, and
+    those fits, marked to rank last: their likelihood comes from a spike at one value (the
+    degenerate maximum of a family whose density can peak without bound inside the data, such
+    as gengamma with a huge shape), not from the shape of the data. None where the test rejects
+    every fit."""
+    limit = KS_REJECTS / math.sqrt(size)
+    accepted = [s for s in group if float(s.statistics.ks) <= limit]
+    if not accepted:
+        return group, []
+    bar = _key(accepted[0], by)
+    rejected = [s for s in group if float(s.statistics.ks) > limit and _key(s, by) < bar]
+    if not rejected:
+        return group, []
+    kept = [s for s in group if all(s is not r for r in rejected)]
+    spikes = [
+        Ranked(
+            s,
+            weight=0.0,
+            spike=True,
+            notes=(
+                f"KS {float(s.statistics.ks):.3g} rejects it at 1e-6 (above {limit:.3g}) though "
+                f"its {by.upper()} is lower than every fit the test accepts: its likelihood "
+                "comes from a spike at one value; ranked after them",
+            ),
+        )
+        for s in rejected
+    ]
+    return kept, spikes
 
 
 def _marked_repeats(rows: list[Ranked], data: FloatArray) -> list[Ranked]:

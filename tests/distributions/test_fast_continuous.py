@@ -126,3 +126,19 @@ def test_weibull_data_that_once_hid_the_weibull_rank_it_first() -> None:
     polished = scipy_families.refine(screened, x)
     best = _loglik("weibull_min", x, tuple(stats.weibull_min.fit(x, floc=0)))
     assert _loglik("weibull_min", x, scipy_families._values(polished)) >= best - 1e-6 * abs(best)
+
+
+@pytest.mark.parametrize(
+    ("name", "shapes", "z"),
+    [
+        ("gamma", (1.0,), 0.0),
+        ("chi2", (2.0,), 0.0),
+        ("beta", (1.0, 3.0), 0.0),
+        ("beta", (2.0, 1.0), 1.0),
+    ],
+)
+def test_a_density_at_the_end_of_its_support_is_scipys(
+    name: str, shapes: tuple[float, ...], z: float
+) -> None:
+    mine = fast_continuous.FAMILIES[name].log_density(np.array([z]), shapes)
+    assert mine[0] == pytest.approx(getattr(stats, name).logpdf(z, *shapes), rel=1e-12)

@@ -113,6 +113,34 @@ def test_a_spike_at_the_end_of_the_support_buys_no_likelihood(tmp_path: Path) ->
     assert rows[0]["distribution"] == "expon"
 
 
+def test_a_fit_the_ks_test_rejects_ranks_after_those_it_accepts_though_its_aic_is_lower(
+    tmp_path: Path,
+) -> None:
+    values = stats.beta(0.6, 0.8).rvs(300, random_state=3)
+    path = write(tmp_path, values)
+    rows = report(path, "--families", "gengamma,beta,powerlaw")["ranking"]
+    assert [row["distribution"] for row in rows] == ["beta", "powerlaw", "gaussian", "gengamma"]
+    gengamma = rows[-1]
+    assert gengamma["ks"] > 0.5  # a spike at one value: nothing like the data
+    assert gengamma["aic"] < rows[0]["aic"]
+    assert gengamma["weight"] == 0
+    assert sum(row["weight"] for row in rows[:3]) == pytest.approx(1)
+    assert gengamma["notes"][-1].startswith("KS 0.693 rejects it at 1e-6 (above 0.155)")
+    shown = best(path, "--families", "gengamma,beta,powerlaw")
+    assert "Ranked last: gengamma: a lower AIC than every fit the KS test accepts" in shown.output
+    by_ks = report(path, "--families", "gengamma,beta,powerlaw", "--by", "ks")["ranking"]
+    assert all(not row["notes"] or "rejects" not in row["notes"][-1] for row in by_ks)
+
+
+def test_where_the_ks_test_rejects_every_fit_the_ranking_is_by_aic_alone(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    values = np.concatenate([rng.normal(0, 1, 1000), rng.normal(12, 1, 1000)])
+    rows = report(write(tmp_path, values), "--families", "gengamma,norm,cauchy")["ranking"]
+    assert all(row["ks"] > 2.69 / np.sqrt(values.size) for row in rows)
+    assert [row["aic"] for row in rows] == sorted(row["aic"] for row in rows)
+    assert not any("rejects it" in note for row in rows for note in row["notes"])
+
+
 def test_the_gaussian_row_is_scipys_norm_with_the_same_cdf(tmp_path: Path) -> None:
     values = np.random.default_rng(1).normal(5, 2, 300)
     (row,) = report(write(tmp_path, values))["ranking"]
