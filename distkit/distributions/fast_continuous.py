@@ -107,8 +107,8 @@ def _beta(z: FloatArray, s: Sequence[float]) -> FloatArray:
 
     a, b = s
     inside = np.where((z >= 0) & (z <= 1), z, np.nan)
-    logs: FloatArray = xlogy(a - 1, inside) + xlog1py(b - 1, -inside) - betaln(a, b)
-    return logs
+    logs = xlogy(a - 1, inside) + xlog1py(b - 1, -inside) - betaln(a, b)
+    return np.asarray(logs, dtype=np.float64)
 
 
 FAMILIES: dict[str, Family] = {
