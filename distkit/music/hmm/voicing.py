@@ -42,6 +42,9 @@ CONTRARY_PERFECT = 12.0
 LEADING_NOTE = 15.0
 MOTION = np.array([0.5, 0.5, 0.25])
 OUTER = 3.0
+SIMILAR_OUTER = 0.0
+"""Cost of the bass moving the way the soprano moves from one beat to the next (chosen on the
+validation chorales by the outer voices' motion against Bach's: benchmarks/hmm_outer_motion.py)."""
 TEMPERATURE = 2.0
 """Cost units per nat when a take is drawn from the voicing lattice (see `voice_chords`): of 1,
 2 and 5, the most varied takes whose seams stayed within the whole pieces' fault rate on the
@@ -321,11 +324,15 @@ def _transition_cost(
         cost = cost + PARALLEL * (perfect & (up == down) & (up != 0))
         cost = cost + CONTRARY_PERFECT * (perfect & (up == -down) & (up != 0))
     cost = cost + LEADING_NOTE * _unresolved_leading_notes(before, after, tonic)
-    if min(soprano_before, soprano_after) >= 0 and abs(soprano_after - soprano_before) > 2:
+    if min(soprano_before, soprano_after) >= 0 and soprano_after != soprano_before:
         way = np.sign(soprano_after - soprano_before)
         bass_way = np.sign(after[None, :, 2] - before[:, None, 2])
-        into = np.isin((soprano_after - after[:, 2]) % 12, (0, 7))[None, :]
-        was = ((soprano_before - before[:, 2]) % 12)[:, None] != (soprano_after - after[:, 2]) % 12
-        cost = cost + HIDDEN * ((bass_way == way) & into & was)
+        cost = cost + SIMILAR_OUTER * (bass_way == way)
+        if abs(soprano_after - soprano_before) > 2:
+            into = np.isin((soprano_after - after[:, 2]) % 12, (0, 7))[None, :]
+            was = ((soprano_before - before[:, 2]) % 12)[:, None] != (
+                soprano_after - after[:, 2]
+            ) % 12
+            cost = cost + HIDDEN * ((bass_way == way) & into & was)
     result: NDArray[np.float64] = cost.astype(np.float64)
     return result
