@@ -2,12 +2,13 @@
 
 Each beat's candidates are the pitches of its chord inside each voice's SATB range (the bass on
 the chord's bass note). Dynamic programming picks one candidate per beat, minimising a cost: how
-far the voices move, consecutive fifths and octaves (similar motion costs more than contrary),
-a leading note that does not rise over a V-I bass, crossed or widely spaced voices, chord notes
-left out, a doubled leading note, distance from each voice's usual pitch, and (with the context
-classifier) how unlikely the distance from the soprano down to the bass is on that beat. With a
-random generator, one path is drawn from the same lattice instead, with probability
-proportional to exp(-cost / TEMPERATURE): another take, whose likeliest member is the decoding.
+far the voices move, a bass moving the way the soprano moves, consecutive fifths and octaves
+(similar motion costs more than contrary), a leading note that does not rise over a V-I bass,
+crossed or widely spaced voices, chord notes left out, a doubled leading note, distance from
+each voice's usual pitch, and (with the context classifier) how unlikely the distance from the
+soprano down to the bass is on that beat. With a random generator, one path is drawn from the
+same lattice instead, with probability proportional to exp(-cost / TEMPERATURE): another take,
+whose likeliest member is the decoding.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ CONTRARY_PERFECT = 12.0
 LEADING_NOTE = 15.0
 MOTION = np.array([0.5, 0.5, 0.25])
 OUTER = 3.0
-SIMILAR_OUTER = 0.0
-"""Cost of the bass moving the way the soprano moves from one beat to the next (chosen on the
-validation chorales by the outer voices' motion against Bach's: benchmarks/hmm_outer_motion.py)."""
+SIMILAR_OUTER = 2.0
+"""Cost of the bass moving the way the soprano moves from one beat to the next: of 0, 1, 2, 4
+and 8, the one whose similar, contrary and oblique motion of the outer voices came nearest
+Bach's on the validation chorales within the fault rates (benchmarks/hmm_outer_motion.py;
+docs/music-evaluation.md, "Outer voices")."""
 TEMPERATURE = 2.0
 """Cost units per nat when a take is drawn from the voicing lattice (see `voice_chords`): of 1,
 2 and 5, the most varied takes whose seams stayed within the whole pieces' fault rate on the
