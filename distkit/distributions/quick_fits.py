@@ -164,35 +164,37 @@ def _beta_raw(x: FloatArray, low: float, high: float, width: float) -> Objective
 
 def _beta_spike(ordered: FloatArray, width: float) -> Callable[[FloatArray], float]:
     """Minus the ranking's correction of the beta's log-likelihood at the two extreme values."""
-    from scipy.special import betainc, betaln
-
     low, second = float(ordered[0]), float(ordered[1])
     last_but_one, high = float(ordered[-2]), float(ordered[-1])
 
     def spike(theta: FloatArray) -> float:
         a, b = math.exp(theta[0]), math.exp(theta[1])
         start, end = _beta_ends(theta, low, high, width)
-        span = end - start
         total = 0.0
         if a < 1 and low - start < second - low:
-            z_low, z_next = (low - start) / span, (second - start) / span
-            logged = (a - 1) * math.log(z_low) + (b - 1) * math.log1p(-z_low)
-            logged -= float(betaln(a, b)) + math.log(span)
-            mass = float(betainc(a, b, z_next))
-            if mass > 0:
-                mean = math.log(mass / (second - start))
-                total += min(mean - logged, 0.0)
+            total += _end_correction(a, b, low - start, second - start, end - start)
         if b < 1 and end - high < high - last_but_one:
-            z_high, z_prev = (end - high) / span, (end - last_but_one) / span
-            logged = (b - 1) * math.log(z_high) + (a - 1) * math.log1p(-z_high)
-            logged -= float(betaln(a, b)) + math.log(span)
-            mass = float(betainc(b, a, z_prev))
-            if mass > 0:
-                mean = math.log(mass / (end - last_but_one))
-                total += min(mean - logged, 0.0)
+            total += _end_correction(b, a, end - high, end - last_but_one, end - start)
         return -total
 
     return spike
+
+
+def _end_correction(
+    inward: float, outward: float, gap: float, next_gap: float, span: float
+) -> float:
+    """What replacing the beta's log density at the extreme value (`gap` from its end of the
+    support, its neighbour `next_gap` from it) by the mean density up to the neighbour adds: at
+    most 0. `inward` is the shape at that end (the beta is symmetric in its shapes when measured
+    from the other end)."""
+    from scipy.special import betainc, betaln
+
+    logged = (inward - 1) * math.log(gap / span) + (outward - 1) * math.log1p(-gap / span)
+    logged -= float(betaln(inward, outward)) + math.log(span)
+    mass = float(betainc(inward, outward, next_gap / span))
+    if not mass > 0:
+        return 0.0
+    return min(math.log(mass / next_gap) - logged, 0.0)
 
 
 def _fit_beta(x: FloatArray, ordered: FloatArray, near: Params | None) -> Params:

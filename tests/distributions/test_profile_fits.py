@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
-from distkit.distributions import profile_fits, spikes
+from distkit.distributions import profile_fits
+from tests.distributions.scoring import quietly as _quietly
+from tests.distributions.scoring import scored as _scored
 
 FAMILIES = sorted(profile_fits.FAMILIES)
 SOURCES = [
@@ -34,21 +35,6 @@ SOURCES = [
 
 def _label(source: Any) -> str:
     return f"{source.dist.name}{source.args}{source.kwds}"
-
-
-def _scored(name: str, x: np.ndarray, params: tuple[float, ...]) -> float:
-    """The log-likelihood as the ranking scores it: a spike at the support's end taken out."""
-    model = getattr(stats, name)(*params[:-2], loc=params[-2], scale=params[-1])
-    logs = model.logpdf(x)
-    if not np.isfinite(logs).all():
-        return -math.inf
-    return float(spikes.corrected_logs(model, x, logs)[0].sum())
-
-
-def _quietly(function: Any, *args: Any, **kwds: Any) -> Any:
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return function(*args, **kwds)
 
 
 @pytest.mark.parametrize("name", FAMILIES)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
-from distkit.distributions import profile_fits, quick_fits, scipy_families, spikes
+from distkit.distributions import profile_fits, quick_fits, scipy_families
+from tests.distributions.scoring import quietly as _quietly
+from tests.distributions.scoring import scored as _scored
 
 SOURCES = [
     stats.norm(3, 2),
@@ -31,21 +32,6 @@ SOURCES = [
     stats.exponpow(0.6, loc=2),
     stats.exponpow(3, loc=-5, scale=1e-3),
 ]
-
-
-def _scored(name: str, x: np.ndarray, params: tuple[float, ...]) -> float:
-    """The log-likelihood as the ranking scores it: a spike at the support's end taken out."""
-    model = getattr(stats, name)(*params[:-2], loc=params[-2], scale=params[-1])
-    logs = model.logpdf(x)
-    if not np.isfinite(logs).all():
-        return -math.inf
-    return float(spikes.corrected_logs(model, x, logs)[0].sum())
-
-
-def _quietly(function: Any, *args: Any, **kwds: Any) -> Any:
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return function(*args, **kwds)
 
 
 def _objectives(x: np.ndarray) -> dict[str, quick_fits.Objective]:
