@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from distkit.errors import GitError
+from distkit.interrupts import temporary_folder
 
 # Keep the user's hooks, editor and pager out of what distkit runs; never prompt.
 _ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_PAGER": "cat", "LC_ALL": "C"}
@@ -226,7 +226,7 @@ def head(root: Path) -> str:
 def tree_of(root: Path, folder: Path, prefix: str = "") -> str:
     """Store every file under `folder` in the object database of the repository at `root`
     as a tree, with its paths under `prefix`; return the tree's id (the index is untouched)."""
-    with tempfile.TemporaryDirectory(prefix="distkit-index-") as scratch:
+    with temporary_folder(prefix="distkit-index-") as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         run(root, f"--work-tree={folder}", "add", "--all", "--force", ".", env=env)
         tree = run(root, "write-tree", env=env).stdout.strip()
@@ -273,7 +273,7 @@ def tree_with(root: Path, tree: str, source: str, paths: list[str]) -> str:
     new tree's id. The repository's index and work tree are untouched."""
     if not paths:
         return tree
-    with tempfile.TemporaryDirectory(prefix="distkit-index-") as scratch:
+    with temporary_folder(prefix="distkit-index-") as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         run(root, "read-tree", tree, env=env)
         run(root, "update-index", "--force-remove", "--", *paths, env=env)

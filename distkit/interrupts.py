@@ -12,15 +12,21 @@ checkpoint, undoes itself, and the signal is delivered again once all is as it w
 
 `held_signals()` (update's git steps): the signals are blocked for the block and its child
 processes, and acted on as it ends.
+
+`temporary_folder(prefix)`: `tempfile.TemporaryDirectory`, made with the signals held, so that
+one arriving as the folder is made is acted on inside the `with`, whose cleanup then removes it
+(between the folder's making and the `with` taking it, it stayed behind).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -121,3 +127,14 @@ def held_signals() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextmanager
+def temporary_folder(prefix: str, dir: Path | None = None) -> Iterator[str]:
+    """`tempfile.TemporaryDirectory(prefix=prefix, dir=dir)` as a `with`, made and taken by
+    the `with` while the signals are held: a signal that comes meanwhile is acted on once the
+    folder's removal is sure to run."""
+    with ExitStack() as stack:
+        with held_signals():
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix, dir=dir))
+        yield folder

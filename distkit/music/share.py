@@ -9,13 +9,13 @@ from __future__ import annotations
 import base64
 import html
 import io
-import tempfile
 import wave
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from distkit.errors import UsageError
+from distkit.interrupts import temporary_folder
 from distkit.music.base import VOICES, as_tracks
 from distkit.music.notes import notes_of
 from distkit.music.time_signatures import TimeSignature
@@ -180,7 +180,7 @@ def midi_bytes(
     """The arrangement as the bytes of a multi-track MIDI file (`write_arrangement`'s)."""
     from distkit.music.midi import write_arrangement
 
-    with tempfile.TemporaryDirectory(prefix="distkit-") as folder:
+    with temporary_folder(prefix="distkit-") as folder:
         path = Path(folder) / "arrangement.mid"
         write_arrangement(
             arrangement,

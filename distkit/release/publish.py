@@ -9,7 +9,6 @@ SIGTERM and SIGHUP unwind like Ctrl-C: no staging or temporary folder is left be
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -172,7 +171,7 @@ def _where(target: Target) -> str:
 def _workdir() -> Iterator[Path]:
     """A fresh folder for the build and, as TMPDIR, for the tools publish runs: whatever a tool
     killed on the way out leaves there goes with the folder."""
-    with tempfile.TemporaryDirectory(prefix="distkit-publish-") as folder:
+    with interrupts.temporary_folder(prefix="distkit-publish-") as folder:
         scratch = Path(folder) / "tmp"
         scratch.mkdir()
         before = os.environ.get("TMPDIR")

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from distkit.errors import TestsFailed, ToolError, UsageError
+from distkit.interrupts import temporary_folder
 
 # Set by tox inside its own environments; tox 4 would read them as its settings, so a tox run
 # started from within a tox environment (distkit's own tests, for one) would share its work dir.
@@ -161,7 +161,7 @@ def run_tox(
         project_table(path)  # a pyproject.toml tox cannot read is one line here, not a traceback
     if not has_tox_config(path):
         raise UsageError(f"no tox configuration in {path} (add a tox.ini, or run pytest yourself)")
-    with tempfile.TemporaryDirectory(prefix="distkit-tox-") as tmp:
+    with temporary_folder(prefix="distkit-tox-") as tmp:
         journal = Path(tmp) / "result.json"
         command = [sys.executable, "-m", "tox", "run-parallel", "--parallel", "auto"]
         command += ["--parallel-no-spinner", "--parallel-live", "--result-json", str(journal)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from distkit.errors import PublishError, ToolError
+from distkit.interrupts import temporary_folder
 from distkit.release import build, installed, simple_api
 from distkit.release.checks import Report
 from distkit.release.targets import Target
@@ -35,7 +35,7 @@ def verify(
     from uv import find_uv_bin
 
     uv = find_uv_bin()
-    with tempfile.TemporaryDirectory(prefix="distkit-verify-") as tmp:
+    with temporary_folder(prefix="distkit-verify-") as tmp:
         venv = Path(tmp) / "venv"
         _run(
             [uv, "venv", "--quiet", "--system-site-packages", "--python", sys.executable, str(venv)]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from distkit.errors import HookFailed, SignalReceived, TemplateError, TemplateSyntaxProblem
+from distkit.interrupts import temporary_folder
 from distkit.scaffold.template_source import variables
 
 MAX_REASON = 300
@@ -140,7 +141,7 @@ def _quiet_logger() -> Iterator[None]:
 def _own_temporary_folder() -> Iterator[None]:
     """tempfile's default folder pointed, for the block, at a folder removed afterwards: the
     hook scripts cookiecutter writes there (and never deletes) go with it."""
-    with tempfile.TemporaryDirectory(prefix="distkit-cookiecutter-") as scratch:
+    with temporary_folder(prefix="distkit-cookiecutter-") as scratch:
         before = tempfile.tempdir
         tempfile.tempdir = scratch
         try:

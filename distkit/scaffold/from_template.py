@@ -11,14 +11,13 @@ is left behind.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from distkit.errors import GitError, UnknownAnswer, UsageError
-from distkit.interrupts import unwinding
+from distkit.interrupts import temporary_folder, unwinding
 from distkit.scaffold.answers import Answers, write_answers
 from distkit.scaffold.cookiecutter_render import render
 from distkit.scaffold.history import start_history
@@ -74,7 +73,7 @@ def create_from_template(
                         f"the template {source.name} asks no question named {unknown[0]!r}",
                         name=unknown[0],
                     )
-                with tempfile.TemporaryDirectory(prefix=RENDER_PREFIX, dir=output_dir) as scratch:
+                with temporary_folder(prefix=RENDER_PREFIX, dir=output_dir) as scratch:
                     project, used = render(
                         folder, Path(scratch), answers=answers, no_input=no_input, replay=replay
                     )

@@ -13,7 +13,6 @@ user name and password from a credential helper that reads them from its environ
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from distkit import git
 from distkit.errors import GitError, NotFoundError, TemplateError, UsageError
 from distkit.files.json_input import read_json
 from distkit.files.reading import MiB
+from distkit.interrupts import temporary_folder
 
 _REF = re.compile(r"[\w][\w./@{}^~+-]{0,199}")
 MAX_COOKIECUTTER_JSON = MiB
@@ -105,7 +105,7 @@ def checked_out(source: TemplateSource, ref: str | None = None) -> Iterator[tupl
             raise TemplateError(f"{source.name} is not a git repository; it has no version {ref}")
         yield Path(source.location), ""
         return
-    with tempfile.TemporaryDirectory(prefix="distkit-template-") as scratch:
+    with temporary_folder(prefix="distkit-template-") as scratch:
         stem = re.sub(r"\.git$", "", source.location.rstrip("/").rpartition("/")[2]) or "template"
         clone = Path(scratch) / re.sub(r"[^\w.-]", "_", stem.rpartition(":")[2])
         try:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -29,7 +28,7 @@ from typing import Any
 from distkit import __version__, git
 from distkit.errors import GitError, UntrackedInTheWay, UpdateConflict, UsageError
 from distkit.files.reading import read_regular
-from distkit.interrupts import held_signals, unwinding
+from distkit.interrupts import held_signals, temporary_folder, unwinding
 from distkit.scaffold.answers import (
     ANSWERS_FILE,
     BUILTIN,
@@ -79,7 +78,7 @@ def render_pristine(record: Answers, destination: Path, *, commit: str | None = 
         source = template_source.resolve(record.template)
         with (
             template_source.checked_out(source, commit) as (folder, head),
-            tempfile.TemporaryDirectory(prefix="distkit-render-") as scratch,
+            temporary_folder(prefix="distkit-render-") as scratch,
         ):
             project, used = render_template(
                 folder, Path(scratch), answers=record.context, no_input=True
@@ -131,7 +130,7 @@ def update(
         git.require_clean(root, "update")
     with (
         unwinding(f"{package} was left as it was"),
-        tempfile.TemporaryDirectory(prefix="distkit-update-") as scratch,
+        temporary_folder(prefix="distkit-update-") as scratch,
     ):
         made = render_pristine(wanted, Path(scratch) / "new", commit=to)
         new_tree = git.tree_of(root, Path(scratch) / "new", prefix)

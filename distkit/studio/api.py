@@ -7,13 +7,13 @@ request sends is checked here; nothing it sends becomes a file path.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from distkit.errors import MidiError, UsageError
+from distkit.interrupts import temporary_folder
 from distkit.music.base import PITCHES, SATB_RANGES, STEPS_PER_QUARTER, VOICES
 from distkit.music.limits import MAX_MIDI_BYTES, TEMPO_RANGE, check_tempo
 from distkit.music.melody_text import (
@@ -175,7 +175,7 @@ def melody_from_midi(content: bytes, track: int | None = None) -> dict[str, Any]
         raise UsageError(f"the MIDI file is larger than {MAX_MIDI_BYTES // 1024 // 1024} MiB")
     if not content.startswith(b"MThd"):
         raise MidiError("the uploaded file is not a MIDI file (it does not start with MThd)")
-    with tempfile.TemporaryDirectory(prefix="distkit-studio-") as folder:
+    with temporary_folder(prefix="distkit-studio-") as folder:
         path = Path(folder) / "upload.mid"
         path.write_bytes(content)
         try:

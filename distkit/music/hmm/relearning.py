@@ -11,13 +11,13 @@ record, and `from_folder` builds the ChoraleHMM that harmonizes with them.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from distkit.errors import ModelRegistryError
+from distkit.interrupts import temporary_folder
 
 if TYPE_CHECKING:
     import numpy as np
@@ -110,7 +110,7 @@ def train_named_hmm(
     training = Training() if epochs is None else replace(Training(), epochs=epochs)
     tables, context = learn_model(pieces, training)
     ornaments = learn_ornaments(pieces)
-    with tempfile.TemporaryDirectory(prefix="distkit-hmm-") as scratch:
+    with temporary_folder(prefix="distkit-hmm-") as scratch:
         files = {
             TABLES_FILE: Path(scratch) / TABLES_FILE,
             CONTEXT_FILE: Path(scratch) / CONTEXT_FILE,
