@@ -16,7 +16,7 @@ intervals over whole chorales.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -66,20 +66,46 @@ def distance(figures: dict[str, Figure], bach: dict[str, Figure]) -> float:
     return float(np.mean([abs(figures[n].value - bach[n].value) / bach[n].value for n in TEXTURE]))
 
 
-def choose(table: dict[str, dict[str, Figure]], bach: dict[str, Figure]) -> str:
-    """The rule: nearest Bach's texture among the candidates within the faults' constraints."""
-    current = table["off"]
+def choose(
+    table: dict[str, dict[str, Figure]],
+    bach: dict[str, Figure],
+    current: str = "off",
+    nearness: Callable[[dict[str, Figure], dict[str, Figure]], float] = distance,
+) -> str:
+    """The rule: nearest Bach's (by `nearness`) among the candidates whose total fault rate
+    stays within the `current` one's interval and none of whose faults rises above Bach's
+    (unless the current one's already does)."""
     allowed = []
     for name, figures in table.items():
-        within = figures[TOTAL].value <= current[TOTAL].high
+        within = figures[TOTAL].value <= table[current][TOTAL].high
         below = all(
-            figures[f].value <= bach[f].value or current[f].value > bach[f].value for f in FAULTS
+            figures[f].value <= bach[f].value or table[current][f].value > bach[f].value
+            for f in FAULTS
         )
         print(f"{name}: total faults within the current interval {within}, "
-              f"every fault <= Bach's {below}, distance {distance(figures, bach):.3f}")  # fmt: skip
+              f"every fault <= Bach's {below}, distance {nearness(figures, bach):.3f}")  # fmt: skip
         if within and below:
             allowed.append(name)
-    return min(allowed, key=lambda name: distance(table[name], bach))
+    return min(allowed, key=lambda name: nearness(table[name], bach))
+
+
+def report(
+    rows: dict[str, list[dict[str, Tally]]], split: str, shown: Sequence[str]
+) -> tuple[dict[str, dict[str, Figure]], dict[str, Figure]]:
+    """Print the `shown` figures of Bach (`rows["Bach"]`) and each candidate, summed over the
+    chorales with bootstrap intervals; return the candidates' figures and Bach's."""
+    table = {name: summarise(tallies) for name, tallies in rows.items()}
+    bach = table.pop("Bach")
+    print(f"{len(rows['Bach'])} {split}-split chorales; value [95 % bootstrap interval]\n")
+    names = ["Bach", *table]
+    print("figure".ljust(28) + "".join(name.rjust(22) for name in names))
+    for figure in [*shown, TOTAL, *FAULTS, "beat_chord", "frame_alto", "frame_tenor",
+                   "frame_bass", "final_cadence", "fermata_cadences"]:  # fmt: skip
+        cells = [({"Bach": bach} | table)[name][figure] for name in names]
+        text = "".join(f"{c.value:.3f} [{c.low:.2f}, {c.high:.2f}]".rjust(22) for c in cells)
+        print(figure.ljust(28) + text)
+    print()
+    return table, bach
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -94,17 +120,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for candidate in args.candidates.split(","):
         harmonizer = model(candidate)
         rows[candidate] = [scored(harmonizer.harmonize(c.roll[0], seed=0), c) for c in chorales]
-    table = {name: summarise(tallies) for name, tallies in rows.items()}
-    bach = table.pop("Bach")
-    print(f"{len(chorales)} {args.split}-split chorales; value [95 % bootstrap interval]\n")
-    names = ["Bach", *table]
-    print("figure".ljust(28) + "".join(name.rjust(22) for name in names))
-    for figure in [*TEXTURE, TOTAL, *FAULTS, "beat_chord", "frame_alto", "frame_tenor",
-                   "frame_bass", "final_cadence", "fermata_cadences"]:  # fmt: skip
-        cells = [({"Bach": bach} | table)[name][figure] for name in names]
-        text = "".join(f"{c.value:.3f} [{c.low:.2f}, {c.high:.2f}]".rjust(22) for c in cells)
-        print(figure.ljust(28) + text)
-    print()
+    table, bach = report(rows, args.split, TEXTURE)
     if "off" in table:
         print(f"chosen by the rule: {choose(table, bach)}")
 

@@ -22,13 +22,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from hmm_ornaments import TOTAL, texture  # benchmarks/ is the script's folder
+from hmm_ornaments import TOTAL, choose, report, texture  # benchmarks/ is the script's folder
 
 from distkit.music.base import STEPS_PER_QUARTER, highest_pitches
 from distkit.music.chorales import Chorale, load_chorales, split_chorales
 from distkit.music.hmm import voicing
 from distkit.music.hmm.model import ChoraleHMM
-from distkit.music.metrics import FAULTS, Figure, Tally, panel, summarise
+from distkit.music.metrics import FAULTS, Figure, Tally, panel
 
 MOTION = ["outer similar", "outer contrary", "outer oblique"]
 
@@ -63,22 +63,6 @@ def distance(figures: dict[str, Figure], bach: dict[str, Figure]) -> float:
     return float(np.mean([abs(figures[n].value - bach[n].value) / bach[n].value for n in MOTION]))
 
 
-def choose(table: dict[str, dict[str, Figure]], bach: dict[str, Figure]) -> str:
-    """The rule: nearest Bach's outer motion among the candidates within the faults' bounds."""
-    current = table["0"]
-    allowed = []
-    for name, figures in table.items():
-        within = figures[TOTAL].value <= current[TOTAL].high
-        below = all(
-            figures[f].value <= bach[f].value or current[f].value > bach[f].value for f in FAULTS
-        )
-        print(f"{name}: total faults within the current interval {within}, "
-              f"every fault <= Bach's {below}, distance {distance(figures, bach):.3f}")  # fmt: skip
-        if within and below:
-            allowed.append(name)
-    return min(allowed, key=lambda name: distance(table[name], bach))
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
@@ -96,19 +80,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows[candidate] = [scored(harmonizer.harmonize(c.roll[0], seed=0), c) for c in chorales]
     finally:
         voicing.SIMILAR_OUTER = shipped
-    table = {name: summarise(tallies) for name, tallies in rows.items()}
-    bach = table.pop("Bach")
-    print(f"{len(chorales)} {args.split}-split chorales; value [95 % bootstrap interval]\n")
-    names = ["Bach", *table]
-    print("figure".ljust(28) + "".join(name.rjust(22) for name in names))
-    for figure in [*MOTION, TOTAL, *FAULTS, "beat_chord", "frame_alto", "frame_tenor",
-                   "frame_bass", "final_cadence", "fermata_cadences"]:  # fmt: skip
-        cells = [({"Bach": bach} | table)[name][figure] for name in names]
-        text = "".join(f"{c.value:.3f} [{c.low:.2f}, {c.high:.2f}]".rjust(22) for c in cells)
-        print(figure.ljust(28) + text)
-    print()
+    table, bach = report(rows, args.split, MOTION)
     if "0" in table:
-        print(f"chosen by the rule: {choose(table, bach)}")
+        print(f"chosen by the rule: {choose(table, bach, current='0', nearness=distance)}")
 
 
 if __name__ == "__main__":
