@@ -368,7 +368,7 @@ def _order(scored: list[Scored], by: str, parsimony: bool, data: FloatArray) -> 
         )
         spikes: list[Ranked] = []
         if not discrete and by in CRITERIA:
-            group, spikes = _without_spikes(group, by, data.size)
+            group, spikes = _rejected_by_ks(group, by, data.size)
         rows = [Ranked(s) for s in group]
         if parsimony and by in CRITERIA and rows:
             chosen = parsimonious(group, by)
@@ -381,7 +381,7 @@ def _order(scored: list[Scored], by: str, parsimony: bool, data: FloatArray) -> 
     return ranked
 
 
-def _without_spikes(group: list[Scored], by: str, size: int) -> tuple[list[Scored], list[Ranked]]:
+def _rejected_by_ks(group: list[Scored], by: str, size: int) -> tuple[list[Scored], list[Ranked]]:
     """`group` (densities, best first by the criterion `by`) without the fits that beat by it
     every fit the Kolmogorov-Smirnov test accepts while the test rejects them at 1e-6, and
     those fits, marked to rank last: their likelihood comes from a spike at one value (the

@@ -89,7 +89,8 @@ def frozen_sharing(family: Any, args: Sequence[float], kwds: Mapping[str, float]
     """`family(*args, **kwds)`, frozen on one copy of the family per process: scipy's freeze
     copies the family each time (0.5 ms, most of it writing the copy's docstring), which
     a ranking of 17 families paid 17 times and more. scipy's own freeze where its frozen
-    class does not take the copy."""
+    class does not take the copy. The copy's default random state is shared: draw with an
+    explicit `random_state`, as distkit does."""
     from scipy.stats import _distn_infrastructure as infrastructure
 
     discrete = isinstance(family, infrastructure.rv_discrete)
