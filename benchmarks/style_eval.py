@@ -2,7 +2,7 @@
 check: a classifier that no model was tuned on.
 
 Run: python benchmarks/style_eval.py --split validation|test [--excerpts N] [--choose-sampler]
-     [--rule faults|frames] [--record] [--json OUT]
+     [--rule faults|frames|texture] [--record] [--json OUT]
 
 Excerpts are 8 bars (128 steps) of held-out pieces: each piece's last 8 bars (where the cadence
 is read) and up to PER_PIECE-1 earlier windows, all four voices sounding most of the time; their
@@ -19,6 +19,15 @@ model and keeps the one whose fault rates are nearest the corpus's own (`--rule 
 default; `--rule frames`, the first rule: the best mean frame accuracy); `--record` writes it
 beside the weights; `--split
 test --record` writes each style model's panel summary where `compose --style` ranks it.
+
+`--rule texture` (the third rule, written 2026-12-04 before its first run) tries
+TEXTURE_CANDIDATES instead: the style's shipped sampler and the same with a warmer final
+temperature, so that the lower voices move as often as the corpus's. It keeps the candidate with
+the smallest sum of its fault distance and its texture distance (`texture_distance`: each lower
+voice's onsets per beat, pitch spread and silent share against the real excerpts' of the same
+melodies), ties within TIE settled by the best mean frame accuracy; a candidate whose mean frame
+accuracy falls more than FRAME_LOSS below the shipped sampler's is dropped. The style check is
+not consulted.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from distkit.music.base import highest_pitches, melody_final, panel_path
+from distkit.music.base import STEPS_PER_QUARTER, highest_pitches, melody_final, panel_path
 from distkit.music.metrics import FAULTS, PER_BEATS, Figure, Tally, beats, summarise
 from distkit.music.style_check import StyleClassifier, fit_classifier, texture_features
 
@@ -217,6 +226,46 @@ SAMPLER_CANDIDATES: dict[str, dict[str, Any]] = {
 
 
 TIE = 0.01
+FRAME_LOSS = 0.02
+TEXTURE_CANDIDATES: dict[str, dict[str, Any]] = {
+    "shipped": {},
+    "final-0.5": {"final_temperature": 0.5},
+    "final-0.75": {"final_temperature": 0.75},
+    "final-1.0": {"final_temperature": 1.0},
+}
+"""Changes to the style's shipped sampler (its `{style}-sampler.json`)."""
+TEXTURE_SMOOTHING = {"onsets_per_beat": 0.05, "pitch_spread": 0.5, "silent": 0.01}
+
+
+def lower_texture(rolls: Sequence[np.ndarray[Any, Any]]) -> dict[str, float]:
+    """Each lower voice's onsets per beat, pitch spread (standard deviation of its sounding
+    pitches, in semitones) and silent share, each the mean over the excerpts."""
+    found: dict[str, list[float]] = {}
+    for roll in rolls:
+        lines = highest_pitches(np.asarray(roll, dtype=bool))
+        for voice in (1, 2, 3):
+            line = lines[voice]
+            sounding = line[line >= 0]
+            previous = np.concatenate([[-1], line[:-1]])
+            onsets = int(((line >= 0) & (line != previous)).sum())
+            values = {
+                "onsets_per_beat": onsets / (line.size / STEPS_PER_QUARTER),
+                "pitch_spread": float(sounding.std()) if sounding.size else 0.0,
+                "silent": float((line < 0).mean()),
+            }
+            for name, value in values.items():
+                found.setdefault(f"voice{voice + 1} {name}", []).append(value)
+    return {key: float(np.mean(values)) for key, values in found.items()}
+
+
+def texture_distance(model: dict[str, float], corpus: dict[str, float]) -> float:
+    """The mean over the lower voices' texture statistics (`lower_texture`) of
+    |log((model + c) / (corpus + c))|, c a small smoothing per statistic."""
+    gaps = []
+    for key, value in corpus.items():
+        c = TEXTURE_SMOOTHING[key.split(" ", 1)[1]]
+        gaps.append(abs(np.log((model[key] + c) / (value + c))))
+    return float(np.mean(gaps))
 
 
 def fault_distance(model: dict[str, Figure], corpus: dict[str, Figure]) -> float:
@@ -229,6 +278,16 @@ def fault_distance(model: dict[str, Figure], corpus: dict[str, Figure]) -> float
 
 def choose(rows: dict[str, dict[str, Any]], rule: str) -> str:
     """The sampler candidate a rule picks (see --rule)."""
+    if rule == "texture":
+        floor = rows["shipped"]["mean_frame"] - FRAME_LOSS
+        kept = {k: r for k, r in rows.items() if r["mean_frame"] >= floor}
+        nearest = min(r["fault_distance"] + r["texture_distance"] for r in kept.values())
+        close = [
+            k
+            for k, r in kept.items()
+            if r["fault_distance"] + r["texture_distance"] <= nearest + TIE
+        ]
+        return max(close, key=lambda label: kept[label]["mean_frame"])
     if rule == "frames":
         return max(rows, key=lambda label: rows[label]["mean_frame"])
     nearest = min(row["fault_distance"] for row in rows.values())
@@ -236,10 +295,18 @@ def choose(rows: dict[str, dict[str, Any]], rule: str) -> str:
     return max(close, key=lambda label: rows[label]["mean_frame"])
 
 
-def sampler_candidates() -> dict[str, Any]:
+def sampler_candidates(style: str, rule: str) -> dict[str, Any]:
+    from dataclasses import replace
+
     from distkit_coconet.model import shipped_settings
     from distkit_coconet.settings import GibbsSettings
 
+    if rule == "texture":
+        from distkit_styles.model import WEIGHTS
+
+        path = WEIGHTS / f"{style}-sampler.json"
+        shipped = GibbsSettings(**json.loads(path.read_text()))
+        return {name: replace(shipped, **values) for name, values in TEXTURE_CANDIDATES.items()}
     return {
         name: (shipped_settings() if not values else GibbsSettings(**values))
         for name, values in SAMPLER_CANDIDATES.items()
@@ -260,10 +327,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--choose-sampler", action="store_true")
     parser.add_argument(
         "--rule",
-        choices=("faults", "frames"),
+        choices=("faults", "frames", "texture"),
         default="faults",
         help="How --choose-sampler chooses: the fault rates closest to the corpus's own "
-        "(ties within TIE by frame accuracy), or the best mean frame accuracy (the first rule).",
+        "(ties within TIE by frame accuracy), the best mean frame accuracy (the first rule), or "
+        "faults and the lower voices' texture together over TEXTURE_CANDIDATES.",
     )
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
@@ -283,14 +351,13 @@ def main(argv: list[str] | None = None) -> None:
     report: dict[str, Any] = {"split": args.split}
 
     if args.choose_sampler:
-        from distkit_styles.model import WEIGHTS
-
-        candidates = sampler_candidates()
         choices = {}
         for style in args.styles.split(","):
+            candidates = sampler_candidates(style, args.rule)
             model = STYLE_MODELS[style]
             melodies = held_out(style, "validation", args.excerpts)
             corpus = style_panel([ex.roll for ex in melodies], melodies)
+            corpus_texture = lower_texture([ex.roll for ex in melodies])
             rows: dict[str, dict[str, Any]] = {}
             for label, settings in candidates.items():
                 arrangements = harmonize_all(
@@ -301,9 +368,14 @@ def main(argv: list[str] | None = None) -> None:
                 frames = np.mean([figures[f"frame_voice{v}"].value for v in (2, 3, 4)])
                 rows[label]["mean_frame"] = float(frames)
                 rows[label]["fault_distance"] = fault_distance(figures, corpus)
+                rows[label]["texture"] = lower_texture(arrangements)
+                rows[label]["texture_distance"] = texture_distance(
+                    rows[label]["texture"], corpus_texture
+                )
                 print(
                     f"{model} {label}: mean frame accuracy {frames:.3f}, "
-                    f"distance from the corpus's fault rates {rows[label]['fault_distance']:.3f}",
+                    f"distance from the corpus's fault rates {rows[label]['fault_distance']:.3f}, "
+                    f"from its texture {rows[label]['texture_distance']:.3f}",
                     flush=True,
                 )
             best = choose(rows, args.rule)
@@ -312,12 +384,16 @@ def main(argv: list[str] | None = None) -> None:
                 "rule": args.rule,
                 "candidates": rows,
                 "corpus": {k: asdict(v) for k, v in corpus.items()},
+                "corpus_texture": corpus_texture,
                 "excerpts": len(melodies),
             }
             if args.record:
+                from distkit_styles.model import WEIGHTS
+
                 path = WEIGHTS / f"{style}-sampler.json"
                 path.write_text(json.dumps(asdict(candidates[best]), indent=1) + "\n")
-                (WEIGHTS / f"{style}-sampler.log.json").write_text(
+                log = "sampler-texture" if args.rule == "texture" else "sampler"
+                (WEIGHTS / f"{style}-{log}.log.json").write_text(
                     json.dumps(choices[style], indent=1) + "\n"
                 )
         report["sampler"] = choices

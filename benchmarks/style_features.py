@@ -1,13 +1,14 @@
 """Why is a model heard as a style? The style check's features that move its harmonizations
 towards that style, against real music of the model's own style.
 
-Run: python benchmarks/style_features.py MODEL STYLE [--own bach-chorale] [--split validation]
-     [--most 12]
+Run: python benchmarks/style_features.py MODEL STYLE [--own bach-chorale] [--toward STYLE]
+     [--split validation] [--most 12]
 
 The check is fitted as `benchmarks/style_eval.py` fits it (real validation excerpts of every
 shipped style); MODEL harmonizes the top voices of STYLE's `--split` excerpts. For each feature,
-its contribution to the logit of STYLE over the model's own style `--own` is the classifier's
-weight difference times how far the model's mean (standardized) lies from real music of `--own`.
+its contribution to the logit of `--toward` (default STYLE) over the model's own style `--own` is
+the classifier's weight difference times how far the model's mean (standardized) lies from real
+music of `--own`.
 A diagnosis, not a figure: read it on validation.
 """
 
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("model")
     parser.add_argument("style")
     parser.add_argument("--own", default=style_eval.BACH_STYLE)
+    parser.add_argument(
+        "--toward", help="the style the pushes lead to (default: STYLE, the melodies' style)"
+    )
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
     parser.add_argument("--excerpts", type=int, default=24)
     parser.add_argument("--most", type=int, default=12)
@@ -63,9 +67,10 @@ def main(argv: list[str] | None = None) -> None:
     model = np.stack([texture_features(a) for a in harmonized])
     own = np.stack([texture_features(e.roll) for e in real[args.own]])
     given = np.stack([texture_features(e.roll) for e in melodies])
-    pushed = contributions(classifier, model, own, args.style, args.own)
+    toward = args.toward or args.style
+    pushed = contributions(classifier, model, own, toward, args.own)
     names = feature_names()
-    print(f"\nfeatures pushing it towards {args.style} rather than {args.own} (logits):")
+    print(f"\nfeatures pushing it towards {toward} rather than {args.own} (logits):")
     heads = (args.model, args.own, f"real {args.style}")
     print(f"  {'feature':<38} {'push':>6} " + " ".join(f"{h[:14]:>14}" for h in heads))
     for index in np.argsort(-pushed)[: args.most]:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from distkit.music.metrics import FAULTS, Figure
 
 BENCHMARK = Path(__file__).parents[3] / "benchmarks" / "style_eval.py"
@@ -48,3 +50,36 @@ def test_the_faults_rule_takes_the_nearest_and_breaks_near_ties_by_frames() -> N
     assert module.choose(rows, "frames") == "tight"
     del rows["close"]
     assert module.choose(rows, "faults") == "loose"
+
+
+def test_the_texture_statistics_of_a_held_note_and_a_moving_line() -> None:
+    module = style_eval()
+    roll = np.zeros((4, 16, 128), dtype=bool)
+    roll[0, :, 72] = True
+    roll[1, :, 67] = True
+    for step, pitch in enumerate([60, 62, 64, 65] * 4):
+        roll[2, step, pitch] = True
+    roll[3, :8, 48] = True
+    found = module.lower_texture([roll])
+    assert found["voice2 onsets_per_beat"] == 0.25
+    assert found["voice2 pitch_spread"] == 0.0
+    assert found["voice3 onsets_per_beat"] == 4.0
+    assert found["voice3 pitch_spread"] == np.std([60, 62, 64, 65])
+    assert found["voice4 silent"] == 0.5
+    assert module.texture_distance(found, found) == 0.0
+    stiller = dict(found, **{"voice3 onsets_per_beat": 1.0})
+    assert module.texture_distance(stiller, found) > 0
+
+
+def test_the_texture_rule_sums_both_distances_and_drops_lost_frames() -> None:
+    module = style_eval()
+    rows = {
+        "shipped": {"fault_distance": 1.0, "texture_distance": 1.0, "mean_frame": 0.16},
+        "warm": {"fault_distance": 1.1, "texture_distance": 0.5, "mean_frame": 0.15},
+        "hot": {"fault_distance": 1.3, "texture_distance": 0.1, "mean_frame": 0.13},
+    }
+    assert module.choose(rows, "texture") == "warm"
+    rows["hot"]["mean_frame"] = 0.145
+    assert module.choose(rows, "texture") == "hot"
+    rows["warm"]["texture_distance"] = 0.305
+    assert module.choose(rows, "texture") == "warm"
