@@ -14,14 +14,18 @@ from distkit.music.metrics import FAULTS, Figure
 BENCHMARK = Path(__file__).parents[3] / "benchmarks" / "style_eval.py"
 
 
-def style_eval() -> Any:
-    spec = importlib.util.spec_from_file_location("style_eval", BENCHMARK)
+def benchmark(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, BENCHMARK.with_name(f"{name}.py"))
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["style_eval"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def style_eval() -> Any:
+    return benchmark("style_eval")
 
 
 def rates(**values: float) -> dict[str, Figure]:
@@ -83,3 +87,24 @@ def test_the_texture_rule_sums_both_distances_and_drops_lost_frames() -> None:
     assert module.choose(rows, "texture") == "hot"
     rows["warm"]["texture_distance"] = 0.305
     assert module.choose(rows, "texture") == "warm"
+
+
+def test_the_rhythm_profile_counts_notes_by_length_and_onsets_by_position() -> None:
+    style_eval()
+    module = benchmark("coconet_texture")
+    roll = np.zeros((4, 16, 128), dtype=bool)
+    roll[0, :, 72] = True
+    roll[1, :, 67] = True
+    for start, length, pitch in ((0, 3, 60), (3, 1, 62), (4, 4, 64), (8, 8, 65)):
+        roll[2, start : start + length, pitch] = True
+    roll[3, 4:12, 48] = True
+    found = module.rhythm([roll])
+    lengths = dict(zip([*module.LENGTH_BINS, "other"], found["lengths"], strict=True))
+    assert lengths[16] == lengths[3] == lengths[1] == lengths[4] == 1 / 6
+    assert lengths[8] == 2 / 6
+    assert found["positions"] == [5 / 6, 0.0, 0.0, 1 / 6]
+    bach = {"lengths": found["lengths"], "positions": found["positions"]}
+    same = {style: bach for style in module.STYLES}
+    assert module.rhythm_distance(same, bach) == 0.0
+    dotted = {"lengths": [0, 0, 1, 0, 0, 0, 0, 0, 0], "positions": [0, 0, 0, 1]}
+    assert module.rhythm_distance({s: dotted for s in module.STYLES}, bach) > 0.5
