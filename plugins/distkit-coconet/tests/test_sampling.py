@@ -16,6 +16,7 @@ from distkit_coconet.sampling import (
     hidden_share,
     nll_per_cell,
     temperature_at,
+    tied_cells,
 )
 
 from distkit.music.chorales import Chorale
@@ -173,3 +174,47 @@ def test_the_rules_judge_the_heard_melody_and_the_network_only_the_shown_one(
     gibbs(network, shown, ruled, seed=1)
     assert judged
     assert all(np.array_equal(soprano[0], shown) for soprano in judged)
+
+
+def test_with_a_lower_grid_the_lower_voices_change_only_on_its_lines(network: Infiller) -> None:
+    soprano = np.array([40, 41, 42, 43, 44, 45, 46, 47] * 4 + [48, 49, 50])
+    loose, _ = gibbs(network, soprano, GibbsSettings(passes=8, chains=4), seed=2)
+    grid, _ = gibbs(network, soprano, GibbsSettings(passes=8, chains=4, lower_grid=2), seed=2)
+    lower = grid[:, 1:]
+    assert (lower[..., 1::2] == lower[..., 0:-1:2]).all()
+    assert (loose[:, 1:, 1::2] != loose[:, 1:, 0:-1:2]).any()
+    assert np.array_equal(
+        grid, gibbs(network, soprano, GibbsSettings(passes=8, chains=4, lower_grid=2), seed=2)[0]
+    )
+
+
+def test_a_lower_grid_ties_only_blocks_that_are_open_and_bar_the_same_tokens() -> None:
+    open_cells = np.ones((3, 7), dtype=bool)
+    open_cells[1, 2] = False
+    barred = np.zeros((3, 7, TOKENS), dtype=bool)
+    barred[2, 5, 3] = True
+    tied = tied_cells(2, barred, open_cells)
+    assert tied[0].tolist() == [True] * 7
+    assert tied[1].tolist() == [True, True, False, False, True, True, True]
+    assert tied[2].tolist() == [True, True, True, True, False, False, True]
+    assert tied_cells(2, None, open_cells)[2].all()
+
+
+def test_a_lower_grid_keeps_known_cells_and_the_allowed_tokens(network: Infiller) -> None:
+    soprano = np.array([40, 42, 44, 45] * 6)
+    steps = soprano.size
+    known = np.full((3, steps), 30)
+    redraw = np.zeros((3, steps), dtype=bool)
+    redraw[:, 5:17] = True
+    allowed = np.zeros((3, steps, TOKENS), dtype=bool)
+    allowed[:, :, 20:40] = True
+    allowed[2, -3:, :] = False
+    allowed[2, -3:, 24] = True
+    settings = GibbsSettings(passes=6, chains=2, lower_grid=2)
+    tokens, _ = gibbs(network, soprano, settings, seed=1, known=known, redraw=redraw)
+    assert (tokens[:, 1:][:, ~redraw] == 30).all()
+    lower = tokens[:, 1:, 6:16]
+    assert (lower[..., 1::2] == lower[..., ::2]).all()
+    tokens, _ = gibbs(network, soprano, settings, seed=1, allowed=allowed)
+    assert ((tokens[:, 1:] >= 20) & (tokens[:, 1:] < 40)).all()
+    assert (tokens[:, 3, -3:] == 24).all()

@@ -3,8 +3,9 @@
 Sampling follows Coconet (Huang et al. 2017, section 5): start with alto, tenor and bass all
 hidden; at each of `passes` steps hide a random share of their cells, falling linearly from all
 of them to `floor` over the first `anneal` part of the run, and redraw the hidden cells from the
-network's conditionals. The soprano is never hidden. Optional final `sweeps` redraw one voice
-at every other step at a time, so that each redrawn cell's neighbours are fixed and the rules
+network's conditionals. The soprano is never hidden. With a `lower_grid` the lower voices' cells
+are hidden and drawn a grid block at a time (`tied_cells`). Optional final `sweeps` redraw one
+voice at every other step at a time, so that each redrawn cell's neighbours are fixed and the rules
 (`rules.py`) see exactly the notes it will sound against.
 """
 
@@ -73,6 +74,9 @@ def gibbs(
     if known is not None and redraw is not None:
         chain.tokens[:, 1:] = torch.from_numpy(np.asarray(known, dtype=np.int64))
         open_cells = torch.from_numpy(np.asarray(redraw, dtype=bool))
+    if settings.lower_grid > 1:
+        barred = None if chain.barred is None else chain.barred.numpy()
+        chain.tied = torch.from_numpy(tied_cells(settings.lower_grid, barred, open_cells.numpy()))
     total = settings.passes + settings.sweeps * 6
     tell = progress or (lambda share: None)
     with torch.no_grad():
@@ -95,6 +99,26 @@ def gibbs(
     return chain.tokens.numpy(), scores.double().numpy()
 
 
+def tied_cells(
+    grid: int, barred: NDArray[np.bool_] | None, open_cells: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """(3, steps): the lower cells drawn a grid block at a time. A block of `grid` steps (the
+    last one may be shorter) is tied when each of its cells is open and bars the same tokens
+    (`barred`, (3, steps, TOKENS), as the block's first cell does."""
+    steps = open_cells.shape[1]
+    block = np.arange(steps) // grid
+    same = np.ones((3, steps), dtype=bool)
+    if barred is not None:
+        same = (barred == barred[:, block * grid]).all(axis=-1)
+    fine = same & open_cells
+    blocks = -(-steps // grid)
+    padded = np.ones((3, blocks * grid), dtype=bool)
+    padded[:, :steps] = fine
+    whole = padded.reshape(3, blocks, grid).all(axis=-1)
+    tied: NDArray[np.bool_] = whole[:, block]
+    return tied
+
+
 class _Chain:
     """The state of the sampler's chains and what steers each redraw."""
 
@@ -113,10 +137,13 @@ class _Chain:
         self.tokens = torch.zeros((settings.chains, 4, len(soprano)), dtype=torch.int64)
         self.tokens[:, 0] = torch.from_numpy(soprano)
         self.heard: torch.Tensor | None = None
+        self.tied: torch.Tensor | None = None
 
     def redraw(self, hidden: torch.Tensor, temperature: float, *, steer: bool) -> None:
         """Draw the `hidden` cells afresh, in place, from the network's conditionals."""
         tokens = self.tokens
+        if self.tied is not None:
+            hidden = hidden | (self._per_block(hidden, "any") & self.tied)
         logits = self.network(network_input(tokens, hidden)) / temperature
         if self.settings.rule_weight and steer:
             judged = tokens
@@ -127,10 +154,35 @@ class _Chain:
             logits = logits - self.settings.rule_weight * torch.stack(faults, dim=1)
         if self.barred is not None:
             logits = logits.masked_fill(self.barred, float("-inf"))
-        drawn = torch.multinomial(
-            torch.softmax(logits.reshape(-1, TOKENS), dim=-1), 1, generator=self.source
-        ).view(hidden.shape)
+        drawn = self._draw(logits)
+        if self.tied is not None:
+            cells = torch.where(self.tied[..., None], torch.log_softmax(logits, dim=-1), 0.0)
+            together = self._draw(self._per_block(cells, "sum"))
+            drawn = torch.where(self.tied, self._per_step(together, hidden.shape[-1]), drawn)
         tokens[:, 1:] = torch.where(hidden, drawn, tokens[:, 1:])
+
+    def _draw(self, logits: torch.Tensor) -> torch.Tensor:
+        """One token per row of `logits` (..., TOKENS), from their softmax."""
+        rows = torch.softmax(logits.reshape(-1, TOKENS), dim=-1)
+        return torch.multinomial(rows, 1, generator=self.source).view(logits.shape[:-1])
+
+    def _per_block(self, cells: torch.Tensor, how: str) -> torch.Tensor:
+        """(chains, 3, blocks, ...): `cells` (chains, 3, steps, ...) combined over each block
+        of `lower_grid` steps: by `any` (a mask, then spread back to the steps) or `sum`."""
+        grid = self.settings.lower_grid
+        steps = cells.shape[2]
+        blocks = -(-steps // grid)
+        shape = (*cells.shape[:2], blocks * grid, *cells.shape[3:])
+        padded = torch.zeros(shape, dtype=cells.dtype)
+        padded[:, :, :steps] = cells
+        grouped = padded.view(*cells.shape[:2], blocks, grid, *cells.shape[3:])
+        if how == "any":
+            return self._per_step(grouped.any(dim=3), steps)
+        return grouped.sum(dim=3)
+
+    def _per_step(self, blocks: torch.Tensor, steps: int) -> torch.Tensor:
+        """Each block's value repeated over its `lower_grid` steps, cut to `steps`."""
+        return blocks.repeat_interleave(self.settings.lower_grid, dim=2)[:, :, :steps]
 
 
 def pseudo_nll(network: Infiller, tokens: torch.Tensor) -> torch.Tensor:

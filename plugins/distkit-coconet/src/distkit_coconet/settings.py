@@ -36,3 +36,7 @@ class GibbsSettings:
     melody_grid: int = 1
     """The network hears the melody on a grid of this many sixteenths (2: eighths), so that the
     lower voices need not move with its off-grid notes; the rules judge the melody as written."""
+    lower_grid: int = 1
+    """Alto, tenor and bass change note only on a grid of this many sixteenths (2: eighths): the
+    cells of each grid block are hidden together and drawn as one token from the product of
+    their conditionals, where every cell of the block is open and may take the same tokens."""
