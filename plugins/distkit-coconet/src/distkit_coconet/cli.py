@@ -111,8 +111,8 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
 
     Stage one tries pass counts and final temperatures; stage two, from the best of those,
     the number of chains and how the kept chain is chosen. How the melody is shown to the
-    network (`melody_rests`, `melody_grid`, chosen by benchmarks/coconet_texture.py) is kept
-    from the shipped settings. The test split is never read.
+    network (`melody_rests`, `melody_grid`) and the lower voices' grid (`lower_grid`), chosen by
+    benchmarks/coconet_texture.py, are kept from the shipped settings. The test split is never read.
     """
     import json
     from dataclasses import asdict
@@ -131,7 +131,11 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     torch.set_num_threads(2)
     validation = split_chorales(load_chorales())["validation"][:limit]
     shipped = GibbsSettings(**json.loads(SAMPLER.read_text()))
-    start = GibbsSettings(melody_rests=shipped.melody_rests, melody_grid=shipped.melody_grid)
+    start = GibbsSettings(
+        melody_rests=shipped.melody_rests,
+        melody_grid=shipped.melody_grid,
+        lower_grid=shipped.lower_grid,
+    )
     best, rows = tune_in_stages(
         weights or WEIGHTS, validation, log=click.echo, workers=workers, start=start
     )
