@@ -63,16 +63,21 @@ def share_html(
     time_signature: TimeSignature | None = None,
     programs: Sequence[int] | None = None,
     names: Sequence[str] | None = None,
+    gains: tuple[float, ...] | None = None,
+    timbres: tuple[str, ...] | None = None,
 ) -> str:
     """The page for a (4, steps, 128) arrangement harmonized by `model` at `tempo`: its bars
-    drawn and counted in `time_signature` (4/4 when None), and the MIDI file it offers written
-    as `write_arrangement` writes it with these `programs`, `names` and `time_signature`."""
+    drawn and counted in `time_signature` (4/4 when None), the MIDI file it offers written
+    as `write_arrangement` writes it with these `programs`, `names` and `time_signature`, and
+    its sound mixed with these `gains` and `timbres` (as `synth.render_wav` takes them)."""
     from distkit.music.synth import synthesize
 
     tracks = as_tracks(arrangement)
     signature = time_signature or COMMON_TIME
     bars = len(signature.bar_starts(tracks.shape[1])) - 1
-    samples = synthesize(tracks, tempo=tempo, sample_rate=SHARE_SAMPLE_RATE)
+    samples = synthesize(
+        tracks, tempo=tempo, sample_rate=SHARE_SAMPLE_RATE, gains=gains, timbres=timbres
+    )
     voices = list(names) if names is not None else list(VOICES)
     voices = voices[: len(tracks)] + [f"track {i + 1}" for i in range(len(voices), len(tracks))]
     legend = "".join(

@@ -41,15 +41,22 @@ CHUNK_SAMPLES = 1 << 16  # about three seconds
 
 
 def synthesize(
-    roll: Any, *, tempo: float = DEFAULT_TEMPO, sample_rate: int = SAMPLE_RATE
+    roll: Any,
+    *,
+    tempo: float = DEFAULT_TEMPO,
+    sample_rate: int = SAMPLE_RATE,
+    gains: tuple[float, ...] | None = None,
+    timbres: tuple[str, ...] | None = None,
 ) -> NDArray[np.float64]:
-    """Mono samples in [-1, 1] for a (steps, 128) or (tracks, steps, 128) roll, in memory.
+    """Mono samples in [-1, 1] for a (steps, 128) or (tracks, steps, 128) roll, in memory;
+    `gains` and `timbres` as `render_wav` takes them.
 
     The sound lasts the roll's length plus `RELEASE` seconds, so the last notes fade out.
     """
     import numpy as np
 
-    mix = np.concatenate(list(_mix(as_tracks(roll), tempo, sample_rate)))
+    voicing = _voicing(gains, timbres)
+    mix = np.concatenate(list(_mix(as_tracks(roll), tempo, sample_rate, voicing)))
     peak = float(np.abs(mix).max(initial=0.0))
     return mix * (PEAK / peak) if peak > 0 else mix
 

@@ -531,6 +531,8 @@ def export(kind: str, body: Any, folder: Path) -> Download:
             time_signature=_time_signature(body.get("metre")),
             programs=_programs(body.get("programs")),
             names=_names(body.get("names")),
+            gains=_volumes(body.get("volumes")),
+            timbres=_timbres(body.get("timbres")),
         )
         path.write_text(page, encoding="utf-8")
     return Download(path, media_type, f"{stem}.{suffix}")

@@ -225,6 +225,30 @@ def test_the_wav_follows_the_volume_sliders(tmp_path: Path) -> None:
     assert solo.path.read_bytes() == reference.path.read_bytes()
 
 
+def test_the_shared_pages_sound_follows_the_volume_sliders_and_the_timbres(
+    tmp_path: Path,
+) -> None:
+    """What the studio played is what the page plays: muted voices stay silent in it, and each
+    voice keeps the timbre chosen for it."""
+    import re
+
+    def sound(body: dict[str, Any], folder: str) -> str:
+        (tmp_path / folder).mkdir()
+        page = api.export("html", body, tmp_path / folder).path.read_text()
+        found = re.search(r'src="data:audio/wav;base64,([^"]+)"', page)
+        assert found is not None
+        return found[1]
+
+    body = {"voices": VOICES, "steps": 8, "tempo": 120}
+    full = sound(body, "full")
+    solo = sound({**body, "volumes": {"soprano": 1, "alto": 0, "tenor": 0, "bass": 0}}, "solo")
+    only_soprano = {"voices": {"soprano": VOICES["soprano"]}, "steps": 8, "tempo": 120}
+    assert solo != full
+    assert solo == sound({**only_soprano, "volumes": [1, 0, 0, 0]}, "reference")
+    square = sound({**body, "timbres": ["square"] * 4}, "square")
+    assert square not in (full, sound({**body, "timbres": ["sine"] * 4}, "sine"))
+
+
 def test_the_midi_has_the_chosen_program_for_each_voice(tmp_path: Path) -> None:
     import pretty_midi
 
