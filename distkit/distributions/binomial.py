@@ -7,7 +7,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from distkit.distributions.base import Distribution
-from distkit.distributions.validation import as_data, check_count, check_probability
+from distkit.distributions.validation import (
+    as_data,
+    check_count,
+    check_probability,
+    shown_number,
+)
 from distkit.errors import ParameterNeeded
 
 if TYPE_CHECKING:
@@ -204,9 +209,9 @@ def _bernoulli_estimate(values: FloatArray) -> tuple[float, int]:
     bad = (values != 0) & (values != 1)
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
+        value = shown_number(values[index])
         raise ParameterNeeded(
-            f"trials must be 0 or 1 (or counts out of a known n), got {values[index]:g} "
-            f"at index {index}",
+            f"trials must be 0 or 1 (or counts out of a known n), got {value} at index {index}",
             "n",
         )
     return float(np.mean(values)), int(values.size)

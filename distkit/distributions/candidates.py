@@ -19,6 +19,7 @@ from distkit.distributions import scipy_families, spikes
 from distkit.distributions.fitting import calling, fit_data
 from distkit.distributions.goodness import Criteria, Statistics, statistics_of
 from distkit.distributions.scipy_families import ScipyForm
+from distkit.distributions.validation import shown_number
 from distkit.errors import FitRefused
 
 if TYPE_CHECKING:
@@ -190,9 +191,9 @@ def score(fit: Fit, data: FloatArray) -> Scored:
         raise FitRefused("data", name, "its density is not a finite number at every value")
     if np.isneginf(logs).any():
         index = int(np.flatnonzero(np.isneginf(logs))[0])
-        raise FitRefused(
-            "data", name, f"the fit gives value {index + 1} ({data[index]:g}) zero probability"
-        )
+        value = shown_number(data[index])
+        reason = f"the fit gives value {index + 1} ({value}) zero probability"
+        raise FitRefused("data", name, reason)
     mass: Callable[[FloatArray], FloatArray] | None = (
         fit.density if fit.candidate.discrete else None
     )

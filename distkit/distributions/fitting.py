@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from distkit.distributions.validation import shown_number
 from distkit.errors import FitRefused, UsageError
 from distkit.plugins import DISTRIBUTION, Registration, Registry, plugin_code
 
@@ -155,7 +156,8 @@ def _check_whole_numbers(name: str, data: FloatArray, path: Path) -> None:
         raise FitRefused(
             path,
             name,
-            f"{name} is discrete, but line {index + 1} holds {data[index]:g}, not a whole number",
+            f"{name} is discrete, but line {index + 1} holds {shown_number(data[index])}, "
+            "not a whole number",
         )
 
 

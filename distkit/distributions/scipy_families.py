@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from distkit.distributions import profile_fits, quick_fits
+from distkit.distributions.validation import shown_number
 
 if TYPE_CHECKING:
     import numpy as np
@@ -413,7 +414,8 @@ def _fit_discrete(name: str, data: FloatArray, options: Mapping[str, float]) -> 
         loc = -1.0  # counted from 0: the number of failures rather than of trials
     lowest = getattr(scipy.stats, name).a + loc
     if name != "randint" and math.isfinite(lowest) and c.low < lowest:
-        raise ValueError(f"{name} takes no value below {lowest:g}; the data hold {c.low:g}")
+        low = shown_number(c.low)
+        raise ValueError(f"{name} takes no value below {shown_number(lowest)}; the data hold {low}")
     fitter = _DISCRETE.get(name)
     if fitter is None:
         raise ValueError("distkit has no fit for this discrete family")
@@ -465,7 +467,8 @@ def _known_n(c: _Counts, options: Mapping[str, float]) -> int | None:
     if n is None:
         return None
     if n != int(n) or n < c.high:
-        raise ValueError(f"n={n} must be a whole number at least the largest value, {c.high:g}")
+        high = shown_number(c.high)
+        raise ValueError(f"n={n} must be a whole number at least the largest value, {high}")
     return int(n)
 
 

@@ -11,6 +11,15 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 
+def shown_number(value: float) -> str:
+    """`value` as a refusal should show it: a whole number as one (12345678), any other as the
+    shortest text that reads back as it (5.000000000001, never the rounded 5)."""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number)
+
+
 def check_real(name: str, value: Any) -> float:
     """Return `value` if it is a finite real number (ints stay ints), else raise ValueError."""
     if type(value) is int or type(value) is float:

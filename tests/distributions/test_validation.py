@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from distkit.distributions import Binomial, Distribution, Gaussian
+from distkit.distributions.validation import shown_number
 
 
 @pytest.mark.parametrize(
@@ -76,10 +77,33 @@ def test_fit_refuses_data_it_cannot_use() -> None:
         Gaussian.fit([1e308, -1e308, 1e308])
     with pytest.raises(ValueError, match=r"trials must be 0 or 1 .*, got 2 at index 2"):
         Binomial.fit([0, 1, 2])
+    with pytest.raises(ValueError, match=r"trials must be 0 or 1 .*, got 1\.0000000001 at index 1"):
+        Binomial.fit([0, 1.0000000001])
     with pytest.raises(ValueError, match=r"whole numbers from 0 to 5, got 1\.5 at index 0"):
         Binomial.fit([1.5, 2], size=5)
     with pytest.raises(ValueError, match=r"whole numbers from 0 to 5, got 6\.0 at index 1"):
         Binomial.fit([1, 6], size=5)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(5.0, "5"), (-3.0, "-3"), (12345678.0, "12345678"), (5.000000000001, "5.000000000001"),
+     (0.9999999999, "0.9999999999"), (1e20, "1e+20"), (np.float64(2.5), "2.5")],
+)  # fmt: skip
+def test_a_refusal_shows_a_number_exactly_never_rounded(value: float, shown: str) -> None:
+    assert shown_number(value) == shown
+    assert float(shown) == value
+
+
+def test_a_discrete_fit_names_the_value_that_is_not_whole_as_it_is(tmp_path: Path) -> None:
+    from distkit.distributions.fitting import fit_data
+    from distkit.errors import FitRefused
+    from distkit.plugins import get_registry
+
+    binomial = next(r for r in get_registry().distributions if r.name == "binomial")
+    data = np.array([3.0, 5.000000000001, 2.0])
+    with pytest.raises(FitRefused, match=r"line 2 holds 5\.000000000001, not a whole number"):
+        fit_data(binomial, data, tmp_path / "d.txt", {})
 
 
 def test_calculating_stats_without_data_is_a_clear_error() -> None:
