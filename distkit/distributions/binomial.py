@@ -136,7 +136,7 @@ class Binomial(Distribution):
                 index = int(np.flatnonzero(bad)[0])
                 raise ValueError(
                     f"data must be whole numbers from 0 to {n}, "
-                    f"got {values[index]} at index {index}"
+                    f"got {shown_number(values[index])} at index {index}"
                 )
             p = float(np.mean(values)) / n
         fitted = cls(p, n)
