@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -218,3 +219,14 @@ def test_a_lower_grid_keeps_known_cells_and_the_allowed_tokens(network: Infiller
     tokens, _ = gibbs(network, soprano, settings, seed=1, allowed=allowed)
     assert ((tokens[:, 1:] >= 20) & (tokens[:, 1:] < 40)).all()
     assert (tokens[:, 3, -3:] == 24).all()
+
+
+def test_a_rest_penalty_makes_the_lower_voices_rest_less(network: Infiller) -> None:
+    soprano = np.array([40, 40, 42, 42, 44, 44, 45, 45] * 8)
+    settings = GibbsSettings(passes=4, chains=8, final_temperature=1.0)
+    plain, _ = gibbs(network, soprano, settings, seed=4)
+    unchanged, _ = gibbs(network, soprano, replace(settings, rest_penalty=0.0), seed=4)
+    assert np.array_equal(plain, unchanged)
+    damped, _ = gibbs(network, soprano, replace(settings, rest_penalty=4.0), seed=4)
+    assert (damped[:, 1:] == REST).mean() < (plain[:, 1:] == REST).mean() / 4
+    assert (plain[:, 1:] == REST).mean() > 0

@@ -20,6 +20,7 @@ from distkit_coconet.data import TOKENS
 from distkit_coconet.network import network_input
 from distkit_coconet.rules import fault_counts
 from distkit_coconet.settings import GibbsSettings
+from distkit_coconet.tokens import REST
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -144,7 +145,10 @@ class _Chain:
         tokens = self.tokens
         if self.tied is not None:
             hidden = hidden | (self._per_block(hidden, "any") & self.tied)
-        logits = self.network(network_input(tokens, hidden)) / temperature
+        logits = self.network(network_input(tokens, hidden))
+        if self.settings.rest_penalty:
+            logits[..., REST] -= self.settings.rest_penalty
+        logits = logits / temperature
         if self.settings.rule_weight and steer:
             judged = tokens
             if self.heard is not None:
