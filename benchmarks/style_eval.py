@@ -243,10 +243,14 @@ TEXTURE_CANDIDATES: dict[str, dict[str, Any]] = {
 """Changes to the style's shipped sampler (its `{style}-sampler.json`)."""
 REST_CANDIDATES: dict[str, dict[str, Any]] = {
     "shipped": {},
-    "rests-1": {"rest_penalty": 1.0},
-    "rests-2": {"rest_penalty": 2.0},
-    "rests-3": {"rest_penalty": 3.0},
+    "rests-0.1": {"rest_penalty": 0.1},
+    "rests-0.2": {"rest_penalty": 0.2},
+    "rests-0.35": {"rest_penalty": 0.35},
+    "rests-0.5": {"rest_penalty": 0.5},
 }
+"""The second run's; the first tried 1, 2 and 3 nats, each of which left the voices silent about
+1 % of the time (the quartets' 16-18 %) and lost 0.04 of frame accuracy, and kept the shipped
+sampler."""
 TEXTURE_SMOOTHING = {"onsets_per_beat": 0.05, "pitch_spread": 0.5, "silent": 0.01}
 
 
