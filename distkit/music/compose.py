@@ -435,7 +435,7 @@ def write_outputs(
         if outputs.png is not None:
             from distkit.music.plotting import save_pianoroll
 
-            save_pianoroll(arrangement, written[outputs.png], time_signature)
+            save_pianoroll(arrangement, written[outputs.png], time_signature, voices)
         if outputs.wav is not None:
             from distkit.music.synth import render_wav
 

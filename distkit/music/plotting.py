@@ -10,6 +10,8 @@ from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_tracks
 from distkit.music.notes import notes_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -21,13 +23,17 @@ COLOURS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:
 
 
 def plot_pianoroll(
-    roll: Any, ax: Axes | None = None, time_signature: TimeSignature | None = None
+    roll: Any,
+    ax: Axes | None = None,
+    time_signature: TimeSignature | None = None,
+    names: Sequence[str] | None = None,
 ) -> Axes:
     """Draw a (steps, 128) melody or a (tracks, steps, 128) arrangement and return the Axes.
 
     Time runs in bars of `time_signature` (4/4 when None), 0 at the first full bar: a pickup
-    lies before 0. Each voice is one collection of rectangles, and the bars are labelled at
-    most `MAX_BAR_TICKS` times, so drawing time stays bounded for the longest melody.
+    lies before 0. Each voice is one collection of rectangles, labelled by its name in `names`
+    (soprano, alto, tenor, bass when None), and the bars are labelled at most `MAX_BAR_TICKS`
+    times, so drawing time stays bounded for the longest melody.
     """
     import numpy as np
     from matplotlib.collections import PolyCollection
@@ -38,7 +44,9 @@ def plot_pianoroll(
     bar_steps = time_signature.bar_steps if time_signature is not None else STEPS_PER_BAR
     pickup = time_signature.pickup if time_signature is not None else 0
     for index, track in enumerate(tracks):
-        name = VOICES[index].title() if index < len(VOICES) else f"Track {index + 1}"
+        known = list(names) if names is not None else list(VOICES)
+        name = known[index] if index < len(known) else f"track {index + 1}"
+        name = name[:1].upper() + name[1:]
         notes = np.array(notes_of(track), dtype=float).reshape(-1, 3)
         pitch = notes[:, 0]
         start, end = (notes[:, 1] - pickup) / bar_steps, (notes[:, 2] - pickup) / bar_steps
@@ -72,13 +80,16 @@ def plot_pianoroll(
 
 
 def save_pianoroll(
-    roll: Any, path: str | os.PathLike[str], time_signature: TimeSignature | None = None
+    roll: Any,
+    path: str | os.PathLike[str],
+    time_signature: TimeSignature | None = None,
+    names: Sequence[str] | None = None,
 ) -> Path:
     """Write `plot_pianoroll` of `roll` as a PNG to `path` and return the path."""
     target = Path(path)
     tracks = as_tracks(roll)
     figure = _new_figure(tracks.shape[1])
-    plot_pianoroll(tracks, figure.add_subplot(), time_signature)
+    plot_pianoroll(tracks, figure.add_subplot(), time_signature, names)
     figure.savefig(target, format="png", dpi=100)
     return target
 

@@ -505,7 +505,8 @@ def export(kind: str, body: Any, folder: Path) -> Download:
     elif kind == "png":
         from distkit.music.plotting import save_pianoroll
 
-        save_pianoroll(arrangement, path, _time_signature(body.get("metre")))
+        metre = _time_signature(body.get("metre"))
+        save_pianoroll(arrangement, path, metre, _names(body.get("names")))
     elif kind == "musicxml":
         from distkit.music.musicxml import write_musicxml
 

@@ -101,6 +101,17 @@ def test_the_longest_melody_is_one_artist_per_voice_with_a_bounded_number_of_bar
     assert ax.get_xlim() == (0, MAX_STEPS // 16)
 
 
+def test_the_roll_names_each_voice_as_its_model_does() -> None:
+    melody = np.zeros((16, 128), dtype=bool)
+    melody[:, 60] = True
+    names = ["violin I", "violin II", "viola", "cello"]
+    ax = plot_pianoroll(arrangement_of(melody), names=names)
+    assert [c.get_label() for c in ax.collections] == ["Violin I", "Violin II", "Viola", "Cello"]
+    five = np.stack([melody] * 5)
+    labels = [c.get_label() for c in plot_pianoroll(five, names=names[:2]).collections]
+    assert labels == ["Violin I", "Violin II", "Track 3", "Track 4", "Track 5"]
+
+
 def test_the_roll_counts_bars_in_the_metre_with_the_pickup_before_the_first() -> None:
     from distkit.music.time_signatures import TimeSignature
 
