@@ -44,8 +44,8 @@ import style_eval  # benchmarks/ is the script's folder
 from distkit.music.base import STEPS_PER_QUARTER, highest_pitches
 
 RHYTHM_CANDIDATES: dict[str, dict[str, Any]] = {
-    "held+grid": {"melody_rests": "held", "melody_grid": 2},
-    "held+grid4": {"melody_rests": "held", "melody_grid": 4},
+    "held+grid": {"melody_rests": "held", "melody_grid": 2, "lower_grid": 1},
+    "held+grid4": {"melody_rests": "held", "melody_grid": 4, "lower_grid": 1},
     "held+grid+lower-grid": {"melody_rests": "held", "melody_grid": 2, "lower_grid": 2},
 }
 LENGTH_BINS = (1, 2, 3, 4, 6, 8, 12, 16)

@@ -5,8 +5,8 @@ hidden; at each of `passes` steps hide a random share of their cells, falling li
 of them to `floor` over the first `anneal` part of the run, and redraw the hidden cells from the
 network's conditionals. The soprano is never hidden. With a `lower_grid` the lower voices' cells
 are hidden and drawn a grid block at a time (`tied_cells`). Optional final `sweeps` redraw one
-voice at every other step at a time, so that each redrawn cell's neighbours are fixed and the rules
-(`rules.py`) see exactly the notes it will sound against.
+voice at every other step (every other grid block) at a time, so that each redrawn cell's
+neighbours are fixed and the rules (`rules.py`) see exactly the notes it will sound against.
 """
 
 from __future__ import annotations
@@ -89,11 +89,12 @@ def gibbs(
                 hidden = torch.rand((chains, 3, steps), generator=chain.source) < share
             chain.redraw(hidden & open_cells, temperature_at(step, settings), steer=step > 0)
             tell((step + 1) / total)
+        block_parity = torch.arange(steps) // max(settings.lower_grid, 1) % 2
         for sweep in range(settings.sweeps):
             for voice in range(3):
                 for parity in (0, 1):
                     hidden = torch.zeros((chains, 3, steps), dtype=torch.bool)
-                    hidden[:, voice, parity::2] = True
+                    hidden[:, voice, block_parity == parity] = True
                     chain.redraw(hidden & open_cells, settings.final_temperature, steer=True)
                     tell((settings.passes + 6 * sweep + 2 * voice + parity + 1) / total)
         scores = pseudo_nll(network, chain.tokens) / (3 * steps)

@@ -39,7 +39,9 @@ class GibbsSettings:
     lower_grid: int = 1
     """Alto, tenor and bass change note only on a grid of this many sixteenths (2: eighths): the
     cells of each grid block are hidden together and drawn as one token from the product of
-    their conditionals, where every cell of the block is open and may take the same tokens."""
+    their conditionals, where every cell of the block is open and may take the same tokens.
+    The product sharpens the draw (about as a temperature divided by the grid) and counts each
+    cell's rule and rest penalties once per cell; a block is hidden when any of its cells is."""
     rest_penalty: float = 0.0
     """Nats taken from the rest token's logit in every lower cell before the temperature, where
     a network's conditionals rest more often than its corpus's voices do."""
