@@ -43,8 +43,8 @@ def plot_pianoroll(
     ax = ax if ax is not None else _new_figure(tracks.shape[1]).add_subplot()
     bar_steps = time_signature.bar_steps if time_signature is not None else STEPS_PER_BAR
     pickup = time_signature.pickup if time_signature is not None else 0
+    known = list(names) if names is not None else list(VOICES)
     for index, track in enumerate(tracks):
-        known = list(names) if names is not None else list(VOICES)
         name = known[index] if index < len(known) else f"track {index + 1}"
         name = name[:1].upper() + name[1:]
         notes = np.array(notes_of(track), dtype=float).reshape(-1, 3)

@@ -106,7 +106,7 @@ def tied_cells(
 ) -> NDArray[np.bool_]:
     """(3, steps): the lower cells drawn a grid block at a time. A block of `grid` steps (the
     last one may be shorter) is tied when each of its cells is open and bars the same tokens
-    (`barred`, (3, steps, TOKENS), as the block's first cell does."""
+    (in `barred`, (3, steps, TOKENS)) as the block's first cell does."""
     steps = open_cells.shape[1]
     block = np.arange(steps) // grid
     same = np.ones((3, steps), dtype=bool)
