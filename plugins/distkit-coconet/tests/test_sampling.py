@@ -16,6 +16,7 @@ from distkit_coconet.sampling import (
     gibbs,
     hidden_share,
     nll_per_cell,
+    off_eighth_changes,
     temperature_at,
     tied_cells,
 )
@@ -254,3 +255,43 @@ def test_a_rest_penalty_makes_the_lower_voices_rest_less(network: Infiller) -> N
     damped, _ = gibbs(network, soprano, replace(settings, rest_penalty=4.0), seed=4)
     assert (damped[:, 1:] == REST).mean() < (plain[:, 1:] == REST).mean() / 4
     assert (plain[:, 1:] == REST).mean() > 0
+
+
+def test_off_eighth_changes_count_a_change_on_an_odd_sixteenth_from_both_sides() -> None:
+    lines = torch.tensor([[[5, 5, 7, 7, 7, 9]]]).expand(1, 3, 6)
+    counts = off_eighth_changes(lines)
+    assert counts.shape == (1, 3, 6, TOKENS)
+    # step 1 (odd): arriving from step 0's 5; step 0 (even): leaving for step 1's 5
+    assert counts[0, 0, 1, 5] == 0
+    assert counts[0, 0, 1, 7] == 1
+    assert counts[0, 0, 0, 5] == 0
+    assert counts[0, 0, 0, 9] == 1
+    # step 3 (odd): its neighbours hold 7 before it; step 2 leaves for step 3's 7
+    assert counts[0, 0, 3, 7] == 0
+    assert counts[0, 0, 3, REST] == 1
+    assert counts[0, 0, 2, 7] == 0
+    assert counts[0, 0, 2, 9] == 1
+    # step 4 (even) looks at step 5 (odd): a 9 there; step 5 arrives from step 4's 7
+    assert counts[0, 0, 4, 9] == 0
+    assert counts[0, 0, 4, 7] == 1
+    assert counts[0, 0, 5, 7] == 0
+    assert counts[0, 0, 5, 9] == 1
+
+
+def test_an_offbeat_penalty_keeps_the_lower_voices_changing_on_the_eighths(
+    network: Infiller,
+) -> None:
+    soprano = np.array([40, 41, 42, 43, 44, 45, 46, 47] * 8)
+    settings = GibbsSettings(passes=12, chains=6, final_temperature=1.0)
+    plain, _ = gibbs(network, soprano, settings, seed=2)
+    unchanged, _ = gibbs(network, soprano, replace(settings, offbeat_penalty=0.0), seed=2)
+    assert np.array_equal(plain, unchanged)
+    gridded, _ = gibbs(network, soprano, replace(settings, offbeat_penalty=20.0), seed=2)
+
+    def off_eighth_share(tokens: np.ndarray) -> float:
+        lower = tokens[:, 1:]
+        changes = lower[..., 1:] != lower[..., :-1]
+        return float(changes[..., 0::2].sum() / changes.sum())
+
+    assert off_eighth_share(plain) > 0.3
+    assert off_eighth_share(gridded) < 0.02

@@ -101,6 +101,20 @@ def gibbs(
     return chain.tokens.numpy(), scores.double().numpy()
 
 
+def off_eighth_changes(lines: torch.Tensor) -> torch.Tensor:
+    """(chains, 3, steps, TOKENS): for each lower cell and token, how many changes of note (or
+    rest) it would make on an off-eighth step: arriving there from the step before, or, on the
+    step before one, leaving for it. `lines` (chains, 3, steps) are the neighbours."""
+    chains, voices, steps = lines.shape
+    counts = torch.zeros((chains, voices, steps, TOKENS))
+    candidate = torch.arange(TOKENS)
+    odd = torch.arange(1, steps, 2)
+    counts[:, :, odd] += (candidate != lines[:, :, odd - 1, None]).float()
+    before = odd - 1
+    counts[:, :, before] += (candidate != lines[:, :, before + 1, None]).float()
+    return counts
+
+
 def tied_cells(
     grid: int, barred: NDArray[np.bool_] | None, open_cells: NDArray[np.bool_]
 ) -> NDArray[np.bool_]:
@@ -149,6 +163,9 @@ class _Chain:
         logits = self.network(network_input(tokens, hidden))
         if self.settings.rest_penalty:
             logits[..., REST] -= self.settings.rest_penalty
+        if self.settings.offbeat_penalty and steer:
+            changes = off_eighth_changes(tokens[:, 1:])
+            logits = logits - self.settings.offbeat_penalty * changes
         logits = logits / temperature
         if self.settings.rule_weight and steer:
             judged = tokens

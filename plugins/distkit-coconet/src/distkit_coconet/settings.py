@@ -45,3 +45,8 @@ class GibbsSettings:
     rest_penalty: float = 0.0
     """Nats taken from the rest token's logit in every lower cell before the temperature, where
     a network's conditionals rest more often than its corpus's voices do."""
+    offbeat_penalty: float = 0.0
+    """Nats taken, in every lower cell, from each token that would change the voice's note (or
+    rest) on an off-eighth step (an odd sixteenth), against its neighbours as they stand: a
+    soft form of `lower_grid` 2, counted from both sides as the rules' faults are. Steered
+    passes only."""
