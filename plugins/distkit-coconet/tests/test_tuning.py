@@ -66,10 +66,11 @@ def test_two_worker_processes_score_exactly_as_one(
 def test_what_no_stage_varies_is_kept_from_the_start(
     weights: Path, few_chorales: list[Chorale]
 ) -> None:
-    start = GibbsSettings(melody_rests="held", melody_grid=2, lower_grid=2)
+    start = GibbsSettings(melody_rests="held", melody_grid=2, lower_grid=2, offbeat_penalty=1.0)
     best, rows = tune_in_stages(
         weights, few_chorales[:1], [{"passes": (2, 3)}], log=lambda _: None, start=start
     )
-    assert (best.melody_rests, best.melody_grid, best.lower_grid) == ("held", 2, 2)
+    kept = (best.melody_rests, best.melody_grid, best.lower_grid, best.offbeat_penalty)
+    assert kept == ("held", 2, 2, 1.0)
     assert all(row["settings"]["melody_grid"] == 2 for row in rows)
     assert all(row["settings"]["lower_grid"] == 2 for row in rows)

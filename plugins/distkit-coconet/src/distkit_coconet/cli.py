@@ -111,8 +111,9 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
 
     Stage one tries pass counts and final temperatures; stage two, from the best of those,
     the number of chains and how the kept chain is chosen. How the melody is shown to the
-    network (`melody_rests`, `melody_grid`) and the lower voices' grid (`lower_grid`), chosen by
-    benchmarks/coconet_texture.py, are kept from the shipped settings. The test split is never read.
+    network (`melody_rests`, `melody_grid`) and the lower voices' grid (`lower_grid`,
+    `offbeat_penalty`), chosen by benchmarks/coconet_texture.py, are kept from the shipped
+    settings. The test split is never read.
     """
     import json
     from dataclasses import asdict
@@ -135,6 +136,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
         melody_rests=shipped.melody_rests,
         melody_grid=shipped.melody_grid,
         lower_grid=shipped.lower_grid,
+        offbeat_penalty=shipped.offbeat_penalty,
     )
     best, rows = tune_in_stages(
         weights or WEIGHTS, validation, log=click.echo, workers=workers, start=start
