@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 from distkit_coconet.data import PITCH_SPAN, REST, decode
-from distkit_coconet.rules import fault_counts
+from distkit_coconet.rules import fault_counts, inner_leaps
 
 from distkit.music.metrics import (
     consecutives,
@@ -95,3 +95,21 @@ def test_with_a_tonic_leading_notes_are_charged_as_the_panel_counts_them(seed: i
         )
         extra = (counts - plain)[candidate] - (counts - plain)[was]
         assert extra == expected, (voice, step, candidate)
+
+
+def test_inner_leaps_charge_alto_and_tenor_leaps_over_a_fifth_at_both_ends_not_the_bass() -> None:
+    tokens = np.array([[40] * 3, [30, 33, 30], [25, REST, 25], [10, 30, 10]])
+    counts = inner_leaps(torch.from_numpy(tokens)[None])[0].numpy()
+    assert counts.shape == (3, 3, counts.shape[-1])
+    # the alto's middle cell: from 30 and back to 30; 38 leaps 8 both ways, 37 leaps 7 (a fifth)
+    assert counts[0, 1, 38] == 2
+    assert counts[0, 1, 37] == 0
+    assert counts[0, 0, 26] == 0  # its neighbour after is 33: 26 lies a fifth below it
+    assert counts[0, 0, 25] == 1
+    # the tenor's outer cells neighbour only its rest: a rest is not leapt from or to
+    assert not counts[1, 0].any()
+    assert not counts[1, 2].any()
+    assert counts[1, 1, 25] == 0
+    assert counts[1, 1, 40] == 2
+    assert counts[1, 1, REST] == 0
+    assert not counts[2].any()

@@ -295,3 +295,20 @@ def test_an_offbeat_penalty_keeps_the_lower_voices_changing_on_the_eighths(
 
     assert off_eighth_share(plain) > 0.3
     assert off_eighth_share(gridded) < 0.02
+
+
+def test_an_inner_leap_penalty_keeps_alto_and_tenor_from_leaping(network: Infiller) -> None:
+    soprano = np.array([40, 40, 52, 52, 38, 38, 50, 50] * 8)
+    settings = GibbsSettings(passes=12, chains=6, final_temperature=1.0)
+    plain, _ = gibbs(network, soprano, settings, seed=3)
+    unchanged, _ = gibbs(network, soprano, replace(settings, inner_leap_penalty=0.0), seed=3)
+    assert np.array_equal(plain, unchanged)
+    smooth, _ = gibbs(network, soprano, replace(settings, inner_leap_penalty=20.0), seed=3)
+
+    def leaps(tokens: np.ndarray, voice: int) -> float:
+        line = tokens[:, voice]
+        both = (line[:, 1:] < REST) & (line[:, :-1] < REST)
+        return float((both & (np.abs(np.diff(line, axis=1)) > 7)).sum())
+
+    assert leaps(plain, 1) + leaps(plain, 2) > 10
+    assert leaps(smooth, 1) + leaps(smooth, 2) < (leaps(plain, 1) + leaps(plain, 2)) / 5

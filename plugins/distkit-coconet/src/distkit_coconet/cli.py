@@ -111,9 +111,10 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
 
     Stage one tries pass counts and final temperatures; stage two, from the best of those,
     the number of chains and how the kept chain is chosen. How the melody is shown to the
-    network (`melody_rests`, `melody_grid`) and the lower voices' grid (`lower_grid`,
-    `offbeat_penalty`), chosen by benchmarks/coconet_texture.py, are kept from the shipped
-    settings. The test split is never read.
+    network (`melody_rests`, `melody_grid`) and the lower voices' grid and motion
+    (`lower_grid`, `offbeat_penalty`, `inner_leap_penalty`), chosen by
+    benchmarks/coconet_texture.py, are kept from the shipped settings. The test split is never
+    read.
     """
     import json
     from dataclasses import asdict
@@ -137,6 +138,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
         melody_grid=shipped.melody_grid,
         lower_grid=shipped.lower_grid,
         offbeat_penalty=shipped.offbeat_penalty,
+        inner_leap_penalty=shipped.inner_leap_penalty,
     )
     best, rows = tune_in_stages(
         weights or WEIGHTS, validation, log=click.echo, workers=workers, start=start

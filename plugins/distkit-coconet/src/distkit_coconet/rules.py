@@ -35,8 +35,7 @@ def fault_counts(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> 
     notes in alto or tenor that leave a V-I bass other than up a semitone count too.
     """
     chains, _, steps = tokens.shape
-    pitched = tokens < PITCH_SPAN
-    lines = torch.where(pitched & (tokens >= 0), tokens, torch.full_like(tokens, -10_000))
+    lines = _lines(tokens)
     candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
     counts = torch.zeros((chains, steps, TOKENS))
     valid_candidate = candidate < PITCH_SPAN
@@ -64,6 +63,24 @@ def fault_counts(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> 
     if tonic is not None:
         counts += _unresolved_leading_notes(lines, voice, (tonic - LOWEST_PITCH) % 12)
     return counts + _wide_leaps(lines[:, voice])
+
+
+def inner_leaps(tokens: torch.Tensor, over: int = 7) -> torch.Tensor:
+    """(chains, 3, TOKENS per step): leaps of more than `over` semitones that each token would
+    make in alto or tenor from the note before or to the note after, the other cells as they
+    are in `tokens` (chains, 4, steps); the bass (the last of the 3) counts none."""
+    chains, _, steps = tokens.shape
+    lines = _lines(tokens)
+    counts = torch.zeros((chains, 3, steps, TOKENS))
+    for voice in (1, 2):
+        counts[:, voice - 1] = _wide_leaps(lines[:, voice], over)
+    return counts
+
+
+def _lines(tokens: torch.Tensor) -> torch.Tensor:
+    """Pitch tokens as they are, rests far below any pitch."""
+    pitched = (tokens < PITCH_SPAN) & (tokens >= 0)
+    return torch.where(pitched, tokens, torch.full_like(tokens, -10_000))
 
 
 def _unresolved_leading_notes(lines: torch.Tensor, voice: int, tonic: int) -> torch.Tensor:
@@ -96,15 +113,16 @@ def _unresolved_leading_notes(lines: torch.Tensor, voice: int, tonic: int) -> to
     return counts
 
 
-def _wide_leaps(line: torch.Tensor) -> torch.Tensor:
-    """Leaps of more than an octave from the note before, or to the note after, each step."""
+def _wide_leaps(line: torch.Tensor, over: int = 12) -> torch.Tensor:
+    """Leaps of more than `over` semitones (an octave) from the note before, or to the note
+    after, each step."""
     chains, steps = line.shape
     candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
     counts = torch.zeros((chains, steps, TOKENS))
     pitched = candidate < PITCH_SPAN
     before, after = line[:, :-1, None], line[:, 1:, None]
-    counts[:, 1:] += (pitched & (before >= 0) & ((candidate - before).abs() > 12)).float()
-    counts[:, :-1] += (pitched & (after >= 0) & ((after - candidate).abs() > 12)).float()
+    counts[:, 1:] += (pitched & (before >= 0) & ((candidate - before).abs() > over)).float()
+    counts[:, :-1] += (pitched & (after >= 0) & ((after - candidate).abs() > over)).float()
     return counts
 
 

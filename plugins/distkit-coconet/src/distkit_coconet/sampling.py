@@ -18,7 +18,7 @@ import torch
 
 from distkit_coconet.data import TOKENS
 from distkit_coconet.network import network_input
-from distkit_coconet.rules import fault_counts
+from distkit_coconet.rules import fault_counts, inner_leaps
 from distkit_coconet.settings import GibbsSettings
 from distkit_coconet.tokens import REST
 
@@ -166,6 +166,8 @@ class _Chain:
         if self.settings.offbeat_penalty and steer:
             changes = off_eighth_changes(tokens[:, 1:])
             logits = logits - self.settings.offbeat_penalty * changes
+        if self.settings.inner_leap_penalty and steer:
+            logits = logits - self.settings.inner_leap_penalty * inner_leaps(tokens)
         logits = logits / temperature
         if self.settings.rule_weight and steer:
             judged = tokens

@@ -50,3 +50,7 @@ class GibbsSettings:
     rest) on an off-eighth step (an odd sixteenth), against its neighbours as they stand: a
     soft form of `lower_grid` 2, counted from both sides as the rules' faults are. Steered
     passes only."""
+    inner_leap_penalty: float = 0.0
+    """Nats taken, in alto and tenor, from each token that would leap more than a fifth (over 7
+    semitones) from the note before it or to the note after it, as they stand (`rules.
+    inner_leaps`): chorale inner voices move mostly by step. Steered passes only."""
