@@ -246,13 +246,20 @@ def test_with_a_lower_grid_a_sweep_redraws_every_other_block(
         assert torch.equal(hidden, expected)
 
 
+def _plain_and_penalized(
+    network: Infiller, soprano: np.ndarray, seed: int, **penalty: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chains drawn with no penalty, and with `penalty`; the penalty at 0 changes nothing."""
+    settings = GibbsSettings(passes=12, chains=6, final_temperature=1.0)
+    plain, _ = gibbs(network, soprano, settings, seed=seed)
+    off = dict.fromkeys(penalty, 0.0)
+    assert np.array_equal(plain, gibbs(network, soprano, replace(settings, **off), seed=seed)[0])
+    return plain, gibbs(network, soprano, replace(settings, **penalty), seed=seed)[0]
+
+
 def test_a_rest_penalty_makes_the_lower_voices_rest_less(network: Infiller) -> None:
     soprano = np.array([40, 40, 42, 42, 44, 44, 45, 45] * 8)
-    settings = GibbsSettings(passes=4, chains=8, final_temperature=1.0)
-    plain, _ = gibbs(network, soprano, settings, seed=4)
-    unchanged, _ = gibbs(network, soprano, replace(settings, rest_penalty=0.0), seed=4)
-    assert np.array_equal(plain, unchanged)
-    damped, _ = gibbs(network, soprano, replace(settings, rest_penalty=4.0), seed=4)
+    plain, damped = _plain_and_penalized(network, soprano, 4, rest_penalty=4.0)
     assert (damped[:, 1:] == REST).mean() < (plain[:, 1:] == REST).mean() / 4
     assert (plain[:, 1:] == REST).mean() > 0
 
@@ -282,11 +289,7 @@ def test_an_offbeat_penalty_keeps_the_lower_voices_changing_on_the_eighths(
     network: Infiller,
 ) -> None:
     soprano = np.array([40, 41, 42, 43, 44, 45, 46, 47] * 8)
-    settings = GibbsSettings(passes=12, chains=6, final_temperature=1.0)
-    plain, _ = gibbs(network, soprano, settings, seed=2)
-    unchanged, _ = gibbs(network, soprano, replace(settings, offbeat_penalty=0.0), seed=2)
-    assert np.array_equal(plain, unchanged)
-    gridded, _ = gibbs(network, soprano, replace(settings, offbeat_penalty=20.0), seed=2)
+    plain, gridded = _plain_and_penalized(network, soprano, 2, offbeat_penalty=20.0)
 
     def off_eighth_share(tokens: np.ndarray) -> float:
         lower = tokens[:, 1:]
@@ -299,11 +302,7 @@ def test_an_offbeat_penalty_keeps_the_lower_voices_changing_on_the_eighths(
 
 def test_an_inner_leap_penalty_keeps_alto_and_tenor_from_leaping(network: Infiller) -> None:
     soprano = np.array([40, 40, 52, 52, 38, 38, 50, 50] * 8)
-    settings = GibbsSettings(passes=12, chains=6, final_temperature=1.0)
-    plain, _ = gibbs(network, soprano, settings, seed=3)
-    unchanged, _ = gibbs(network, soprano, replace(settings, inner_leap_penalty=0.0), seed=3)
-    assert np.array_equal(plain, unchanged)
-    smooth, _ = gibbs(network, soprano, replace(settings, inner_leap_penalty=20.0), seed=3)
+    plain, smooth = _plain_and_penalized(network, soprano, 3, inner_leap_penalty=20.0)
 
     def leaps(tokens: np.ndarray, voice: int) -> float:
         line = tokens[:, voice]
