@@ -13,7 +13,8 @@ bach-coconet's panel on the 45 Bach validation chorales (fewest faults per 100 b
 FAULT_TIE the best mean frame accuracy, then the earlier candidate); a candidate whose Bach panel
 has a fault rate above, or a frame accuracy below, the as-is candidate's 95 % interval is
 dropped. The style check is not consulted. `--record` writes the choice into the shipped
-sampler.json.
+sampler.json. Every candidate is applied over the shipped settings as they stand when the
+script runs, so a later rule's choice changes what a rerun of an earlier rule measures.
 
 `--rule rhythm` (the second rule, written 2026-12-04 before its first run) asks whether the
 network should hear the melody on a quarter-note grid rather than an eighth-note one

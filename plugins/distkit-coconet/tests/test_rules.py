@@ -113,3 +113,13 @@ def test_inner_leaps_charge_alto_and_tenor_leaps_over_a_fifth_at_both_ends_not_t
     assert counts[1, 1, 40] == 2
     assert counts[1, 1, REST] == 0
     assert not counts[2].any()
+
+
+def test_inner_leaps_are_not_counted_between_cells_drawn_as_one_token() -> None:
+    tokens = np.array([[40] * 4, [30, 30, 30, 30], [25] * 4, [10] * 4])
+    joined = torch.zeros((3, 3), dtype=torch.bool)
+    joined[0, 1] = True
+    counts = inner_leaps(torch.from_numpy(tokens)[None], joined=joined)[0].numpy()
+    assert counts[0, 1, 40] == 1  # leaping from step 0's 30; its block partner is not looked at
+    assert counts[0, 2, 40] == 1  # and step 2 is charged only for leaving for step 3
+    assert counts[0, 0, 40] == 1

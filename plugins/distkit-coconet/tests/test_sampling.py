@@ -285,6 +285,27 @@ def test_off_eighth_changes_count_a_change_on_an_odd_sixteenth_from_both_sides()
     assert counts[0, 0, 5, 9] == 1
 
 
+def test_no_off_eighth_change_is_counted_between_cells_drawn_as_one_token() -> None:
+    lines = torch.tensor([[[5, 6, 7, 8, 9], [5, 6, 7, 8, 9], [5, 6, 7, 8, 9]]])
+    joined = torch.zeros((3, 4), dtype=torch.bool)
+    joined[0, 0] = joined[0, 2] = True  # the alto's steps 0-1 and 2-3 are blocks
+    counts = off_eighth_changes(lines, joined)
+    free = off_eighth_changes(lines)
+    assert not counts[0, 0].any()
+    assert free[0, 0].any()
+    assert torch.equal(counts[0, 1:], free[0, 1:])
+
+
+def test_with_a_lower_grid_of_eighths_the_offbeat_penalty_changes_nothing(
+    network: Infiller,
+) -> None:
+    soprano = np.array([40, 41, 42, 43, 44, 45, 46, 47] * 4)
+    settings = GibbsSettings(passes=8, chains=4, final_temperature=1.0, lower_grid=2)
+    plain, _ = gibbs(network, soprano, settings, seed=6)
+    penalized, _ = gibbs(network, soprano, replace(settings, offbeat_penalty=5.0), seed=6)
+    assert np.array_equal(plain, penalized)
+
+
 def test_an_offbeat_penalty_keeps_the_lower_voices_changing_on_the_eighths(
     network: Infiller,
 ) -> None:

@@ -65,15 +65,20 @@ def fault_counts(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> 
     return counts + _wide_leaps(lines[:, voice])
 
 
-def inner_leaps(tokens: torch.Tensor, over: int = 7) -> torch.Tensor:
-    """(chains, 3, TOKENS per step): leaps of more than `over` semitones that each token would
+def inner_leaps(
+    tokens: torch.Tensor, over: int = 7, joined: torch.Tensor | None = None
+) -> torch.Tensor:
+    """(chains, 3, steps, TOKENS): leaps of more than `over` semitones that each token would
     make in alto or tenor from the note before or to the note after, the other cells as they
-    are in `tokens` (chains, 4, steps); the bass (the last of the 3) counts none."""
+    are in `tokens` (chains, 4, steps); the bass (the last of the 3) counts none. `joined`
+    (3, steps - 1), if given, marks the neighbouring cells drawn as one token (a `lower_grid`
+    block), between which no leap can be made."""
     chains, _, steps = tokens.shape
     lines = _lines(tokens)
     counts = torch.zeros((chains, 3, steps, TOKENS))
     for voice in (1, 2):
-        counts[:, voice - 1] = _wide_leaps(lines[:, voice], over)
+        apart = None if joined is None else joined[voice - 1]
+        counts[:, voice - 1] = _wide_leaps(lines[:, voice], over, apart)
     return counts
 
 
@@ -113,16 +118,23 @@ def _unresolved_leading_notes(lines: torch.Tensor, voice: int, tonic: int) -> to
     return counts
 
 
-def _wide_leaps(line: torch.Tensor, over: int = 12) -> torch.Tensor:
+def _wide_leaps(
+    line: torch.Tensor, over: int = 12, joined: torch.Tensor | None = None
+) -> torch.Tensor:
     """Leaps of more than `over` semitones (an octave) from the note before, or to the note
-    after, each step."""
+    after, each step; none between neighbours `joined` (steps - 1) marks as drawn together."""
     chains, steps = line.shape
     candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
     counts = torch.zeros((chains, steps, TOKENS))
     pitched = candidate < PITCH_SPAN
     before, after = line[:, :-1, None], line[:, 1:, None]
-    counts[:, 1:] += (pitched & (before >= 0) & ((candidate - before).abs() > over)).float()
-    counts[:, :-1] += (pitched & (after >= 0) & ((after - candidate).abs() > over)).float()
+    arriving = pitched & (before >= 0) & ((candidate - before).abs() > over)
+    leaving = pitched & (after >= 0) & ((after - candidate).abs() > over)
+    if joined is not None:
+        arriving = arriving & ~joined.view(1, -1, 1)
+        leaving = leaving & ~joined.view(1, -1, 1)
+    counts[:, 1:] += arriving.float()
+    counts[:, :-1] += leaving.float()
     return counts
 
 

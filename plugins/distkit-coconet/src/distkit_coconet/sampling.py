@@ -78,6 +78,9 @@ def gibbs(
     if settings.lower_grid > 1:
         barred = None if chain.barred is None else chain.barred.numpy()
         chain.tied = torch.from_numpy(tied_cells(settings.lower_grid, barred, open_cells.numpy()))
+        block = torch.arange(steps) // settings.lower_grid
+        same_block = block[1:] == block[:-1]
+        chain.joined = chain.tied[:, 1:] & chain.tied[:, :-1] & same_block
     total = settings.passes + settings.sweeps * 6
     tell = progress or (lambda share: None)
     with torch.no_grad():
@@ -101,17 +104,23 @@ def gibbs(
     return chain.tokens.numpy(), scores.double().numpy()
 
 
-def off_eighth_changes(lines: torch.Tensor) -> torch.Tensor:
+def off_eighth_changes(lines: torch.Tensor, joined: torch.Tensor | None = None) -> torch.Tensor:
     """(chains, 3, steps, TOKENS): for each lower cell and token, how many changes of note (or
     rest) it would make on an off-eighth step: arriving there from the step before, or, on the
-    step before one, leaving for it. `lines` (chains, 3, steps) are the neighbours."""
+    step before one, leaving for it. `lines` (chains, 3, steps) are the neighbours. `joined`
+    (3, steps - 1), if given, marks neighbouring cells drawn as one token (a `lower_grid`
+    block), which cannot differ: no change is counted between them."""
     chains, voices, steps = lines.shape
     counts = torch.zeros((chains, voices, steps, TOKENS))
     candidate = torch.arange(TOKENS)
     odd = torch.arange(1, steps, 2)
-    counts[:, :, odd] += (candidate != lines[:, :, odd - 1, None]).float()
-    before = odd - 1
-    counts[:, :, before] += (candidate != lines[:, :, before + 1, None]).float()
+    arriving = (candidate != lines[:, :, odd - 1, None]).float()
+    leaving = (candidate != lines[:, :, odd, None]).float()
+    if joined is not None:
+        apart = (~joined[:, odd - 1]).float()[None, :, :, None]
+        arriving, leaving = arriving * apart, leaving * apart
+    counts[:, :, odd] += arriving
+    counts[:, :, odd - 1] += leaving
     return counts
 
 
@@ -154,6 +163,8 @@ class _Chain:
         self.tokens[:, 0] = torch.from_numpy(soprano)
         self.heard: torch.Tensor | None = None
         self.tied: torch.Tensor | None = None
+        self.joined: torch.Tensor | None = None
+        """(3, steps - 1): neighbouring lower cells in one tied block, drawn as one token."""
 
     def redraw(self, hidden: torch.Tensor, temperature: float, *, steer: bool) -> None:
         """Draw the `hidden` cells afresh, in place, from the network's conditionals."""
@@ -164,10 +175,11 @@ class _Chain:
         if self.settings.rest_penalty:
             logits[..., REST] -= self.settings.rest_penalty
         if self.settings.offbeat_penalty and steer:
-            changes = off_eighth_changes(tokens[:, 1:])
+            changes = off_eighth_changes(tokens[:, 1:], self.joined)
             logits = logits - self.settings.offbeat_penalty * changes
         if self.settings.inner_leap_penalty and steer:
-            logits = logits - self.settings.inner_leap_penalty * inner_leaps(tokens)
+            leaps = inner_leaps(tokens, joined=self.joined)
+            logits = logits - self.settings.inner_leap_penalty * leaps
         logits = logits / temperature
         if self.settings.rule_weight and steer:
             judged = tokens
