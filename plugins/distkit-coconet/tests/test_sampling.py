@@ -257,6 +257,20 @@ def _plain_and_penalized(
     return plain, gibbs(network, soprano, replace(settings, **penalty), seed=seed)[0]
 
 
+def test_the_motion_penalties_leave_the_first_unsteered_pass_alone(network: Infiller) -> None:
+    """On the first pass every lower cell is hidden, so its neighbours say nothing yet."""
+    soprano = np.array([40, 41, 42, 43, 44, 45, 46, 47] * 4)
+    settings = GibbsSettings(passes=1, chains=4, final_temperature=1.0)
+    plain, _ = gibbs(network, soprano, settings, seed=1)
+    penalties = {"offbeat_penalty": 20.0, "inner_leap_penalty": 20.0}
+    assert np.array_equal(plain, gibbs(network, soprano, replace(settings, **penalties), seed=1)[0])
+    steered = replace(settings, passes=3, **penalties)
+    assert not np.array_equal(
+        gibbs(network, soprano, replace(settings, passes=3), seed=1)[0],
+        gibbs(network, soprano, steered, seed=1)[0],
+    )
+
+
 def test_a_rest_penalty_makes_the_lower_voices_rest_less(network: Infiller) -> None:
     soprano = np.array([40, 40, 42, 42, 44, 44, 45, 45] * 8)
     plain, damped = _plain_and_penalized(network, soprano, 4, rest_penalty=4.0)
