@@ -74,3 +74,13 @@ def test_what_no_stage_varies_is_kept_from_the_start(
     assert kept == ("held", 2, 2, 1.0)
     assert all(row["settings"]["melody_grid"] == 2 for row in rows)
     assert all(row["settings"]["lower_grid"] == 2 for row in rows)
+
+
+def test_what_tune_keeps_from_the_shipped_settings_are_all_sampler_settings() -> None:
+    from dataclasses import fields
+
+    from distkit_coconet.settings import CHOSEN_BY_TEXTURE
+
+    names = {field.name for field in fields(GibbsSettings)}
+    assert set(CHOSEN_BY_TEXTURE) <= names
+    assert "offbeat_penalty" in CHOSEN_BY_TEXTURE

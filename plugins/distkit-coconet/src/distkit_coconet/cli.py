@@ -111,8 +111,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
 
     Stage one tries pass counts and final temperatures; stage two, from the best of those,
     the number of chains and how the kept chain is chosen. How the melody is shown to the
-    network (`melody_rests`, `melody_grid`) and the lower voices' grid and motion
-    (`lower_grid`, `offbeat_penalty`, `inner_leap_penalty`), chosen by
+    network and the lower voices' grid and motion (`settings.CHOSEN_BY_TEXTURE`), chosen by
     benchmarks/coconet_texture.py, are kept from the shipped settings. The test split is never
     read.
     """
@@ -123,7 +122,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
 
     from distkit.music.chorales import load_chorales, split_chorales
     from distkit_coconet.model import SAMPLER, WEIGHTS
-    from distkit_coconet.settings import GibbsSettings
+    from distkit_coconet.settings import CHOSEN_BY_TEXTURE, GibbsSettings
     from distkit_coconet.tuning import tune_in_stages
 
     log_file = out.with_name(out.name + ".log.json")
@@ -133,13 +132,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     torch.set_num_threads(2)
     validation = split_chorales(load_chorales())["validation"][:limit]
     shipped = GibbsSettings(**json.loads(SAMPLER.read_text()))
-    start = GibbsSettings(
-        melody_rests=shipped.melody_rests,
-        melody_grid=shipped.melody_grid,
-        lower_grid=shipped.lower_grid,
-        offbeat_penalty=shipped.offbeat_penalty,
-        inner_leap_penalty=shipped.inner_leap_penalty,
-    )
+    start = GibbsSettings(**{name: getattr(shipped, name) for name in CHOSEN_BY_TEXTURE})
     best, rows = tune_in_stages(
         weights or WEIGHTS, validation, log=click.echo, workers=workers, start=start
     )

@@ -54,3 +54,14 @@ class GibbsSettings:
     """Nats taken, in alto and tenor, from each token that would leap more than a fifth (over 7
     semitones) from the note before it or to the note after it, as they stand (`rules.
     inner_leaps`): chorale inner voices move mostly by step. Steered passes only."""
+
+
+CHOSEN_BY_TEXTURE = (
+    "melody_rests",
+    "melody_grid",
+    "lower_grid",
+    "offbeat_penalty",
+    "inner_leap_penalty",
+)
+"""The settings benchmarks/coconet_texture.py chooses (how the melody is shown, the lower
+voices' grid and motion), which `distkit coconet tune` keeps from the shipped ones."""
