@@ -47,6 +47,17 @@ sampler). Under the quartets' validation lines the shipped sampler's alto leaps 
 its moves (Bach's alto 0.8 %): it follows the violin. The statistic is the first rule's
 (`distance`) with the alto's and the tenor's leap shares (`leap_shares`) added to its
 statistics; the choice and the guard are the first rule's.
+
+`--rule contrary` (the fifth rule, written 2026-12-04 before its first run) asks whether the
+bass should be drawn towards moving against the melody from beat to beat, as a chorale's outer
+voices do: `GibbsSettings.contrary_bonus` adds a number of nats to every bass token on a beat
+that would move against the melody from the beat before or to the beat after (CONTRARY_CANDIDATES,
+the first the shipped sampler). Under the quartets' validation lines the shipped sampler's outer
+voices move against each other on 0.26 of the beat-to-beat steps where both sound (Bach's on
+0.41, `benchmarks/style_features.py`, a diagnosis); the bass holds instead. The statistic is the
+first rule's (`distance`) with the outer voices' similar, contrary and oblique shares
+(`outer_shares`, counted as `hmm_outer_motion.outer_motion` counts them) added to its
+statistics; the choice and the guard are the first rule's.
 """
 
 from __future__ import annotations
@@ -59,6 +70,7 @@ from typing import Any
 
 import numpy as np
 import style_eval  # benchmarks/ is the script's folder
+from hmm_outer_motion import outer_motion
 
 from distkit.music.base import STEPS_PER_QUARTER, highest_pitches
 
@@ -81,6 +93,13 @@ LEAP_CANDIDATES: dict[str, dict[str, Any]] = {
     "leaps-2": {"inner_leap_penalty": 2.0},
     "leaps-4": {"inner_leap_penalty": 4.0},
 }
+CONTRARY_CANDIDATES: dict[str, dict[str, Any]] = {
+    "offbeats-1": {"contrary_bonus": 0.0},
+    "contrary-0.5": {"contrary_bonus": 0.5},
+    "contrary-1": {"contrary_bonus": 1.0},
+    "contrary-2": {"contrary_bonus": 2.0},
+    "contrary-4": {"contrary_bonus": 4.0},
+}
 LEAP = 7
 """A leap: a move of more than a fifth between a voice's consecutive notes, as the style check
 counts it."""
@@ -98,12 +117,14 @@ RULES = {
     "rhythm": RHYTHM_CANDIDATES,
     "offbeats": OFFBEAT_CANDIDATES,
     "leaps": LEAP_CANDIDATES,
+    "contrary": CONTRARY_CANDIDATES,
 }
 """Each rule's candidates; the first is the guard's base."""
 STATISTICS = {
     "silence": ("silent", "off_eighth"),
     "offbeats": ("silent", "off_eighth"),
     "leaps": ("silent", "off_eighth", "alto_leaps", "tenor_leaps"),
+    "contrary": ("silent", "off_eighth", "outer_similar", "outer_contrary", "outer_oblique"),
 }
 """The statistics each rule's `distance` reads (the rhythm rule reads `rhythm_distance`)."""
 STYLES = ("string-quartet", "renaissance")
@@ -151,6 +172,32 @@ def leap_shares(rolls: list[np.ndarray[Any, Any]]) -> dict[str, float]:
             moves += steps.size
         found[name] = leaps / max(moves, 1)
     return found
+
+
+def outer_shares(rolls: list[np.ndarray[Any, Any]]) -> dict[str, float]:
+    """The outer voices' similar, contrary and oblique motion from beat to beat, each as a
+    ratio of sums over the rolls of the steps where both sound on both beats."""
+    hits = dict.fromkeys(("outer similar", "outer contrary", "outer oblique"), 0.0)
+    steps = 0.0
+    for roll in rolls:
+        motion = outer_motion(roll)
+        steps += motion["outer similar"].total
+        for name in hits:
+            hits[name] += motion[name].hits
+    return {name.replace(" ", "_"): count / max(steps, 1) for name, count in hits.items()}
+
+
+def statistics(rolls: list[np.ndarray[Any, Any]]) -> dict[str, float]:
+    """Every statistic a rule's `distance` may read."""
+    return texture(rolls) | leap_shares(rolls) | outer_shares(rolls)
+
+
+def shown_statistics(found: dict[str, float]) -> str:
+    return (
+        f"silent {found['silent']:.4f} off-eighth {found['off_eighth']:.4f} alto/tenor leaps "
+        f"{found['alto_leaps']:.4f}/{found['tenor_leaps']:.4f} outer similar/contrary/oblique "
+        f"{found['outer_similar']:.3f}/{found['outer_contrary']:.3f}/{found['outer_oblique']:.3f}"
+    )
 
 
 def rhythm(rolls: list[np.ndarray[Any, Any]]) -> dict[str, list[float]]:
@@ -260,22 +307,19 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.set_num_threads(1)
     bach_excerpts = style_eval.held_out(style_eval.BACH_STYLE, "validation", 60)
-    bach = texture([ex.roll for ex in bach_excerpts]) | leap_shares(
-        [ex.roll for ex in bach_excerpts]
-    )
+    bach = statistics([ex.roll for ex in bach_excerpts])
     bach_rhythm = rhythm([ex.roll for ex in bach_excerpts])
     print(
-        f"real Bach, {len(bach_excerpts)} validation excerpts: silent {bach['silent']:.4f}, "
-        f"off-eighth onsets {bach['off_eighth']:.4f}, alto/tenor leaps "
-        f"{bach['alto_leaps']:.4f}/{bach['tenor_leaps']:.4f}; {shown_rhythm(bach_rhythm)}",
+        f"real Bach, {len(bach_excerpts)} validation excerpts: {shown_statistics(bach)}; "
+        f"{shown_rhythm(bach_rhythm)}",
         flush=True,
     )
     melodies = {style: style_eval.held_out(style, "validation", args.excerpts) for style in STYLES}
     for style in STYLES:
-        real = texture([ex.roll for ex in melodies[style]])
+        real = statistics([ex.roll for ex in melodies[style]])
         print(
-            f"real {style}, {len(melodies[style])} validation excerpts: silent "
-            f"{real['silent']:.4f}, off-eighth onsets {real['off_eighth']:.4f}; "
+            f"real {style}, {len(melodies[style])} validation excerpts: "
+            f"{shown_statistics(real)}; "
             f"{shown_rhythm(rhythm([ex.roll for ex in melodies[style]]))}",
             flush=True,
         )
@@ -289,7 +333,7 @@ def main(argv: list[str] | None = None) -> None:
             harmonized = style_eval.harmonize_all(
                 model.harmonize, melodies[style], 0, f"{label} {style}"
             )
-            stats[style] = texture(harmonized) | leap_shares(harmonized)
+            stats[style] = statistics(harmonized)
             rhythms[style] = rhythm(harmonized)
             if args.rule != "silence":
                 print(f"  {label} {style}: {shown_rhythm(rhythms[style])}", flush=True)
@@ -311,12 +355,7 @@ def main(argv: list[str] | None = None) -> None:
         }
         print(
             f"{label}: "
-            + ", ".join(
-                f"{style} silent {stats[style]['silent']:.4f} off-eighth "
-                f"{stats[style]['off_eighth']:.4f} alto/tenor leaps "
-                f"{stats[style]['alto_leaps']:.4f}/{stats[style]['tenor_leaps']:.4f}"
-                for style in STYLES
-            )
+            + ", ".join(f"{style} {shown_statistics(stats[style])}" for style in STYLES)
             + f"; distance {rows[label]['distance']:.3f}; Bach validation panel: faults "
             f"{faults:.3f} /100 beats, mean frame {frames:.4f} (alto/tenor/bass "
             + " / ".join(

@@ -6,14 +6,16 @@ import numpy as np
 import pytest
 import torch
 from distkit_coconet.data import PITCH_SPAN, REST, decode
-from distkit_coconet.rules import fault_counts, inner_leaps
+from distkit_coconet.rules import contrary_outer, fault_counts, inner_leaps
 
+from distkit.music.base import STEPS_PER_QUARTER
 from distkit.music.metrics import (
     consecutives,
     hidden_perfects,
     unresolved_leading_notes,
     wide_leaps,
 )
+from distkit.music.style_check import feature_names, texture_features
 
 
 def panel_faults(tokens: np.ndarray) -> int:
@@ -123,3 +125,54 @@ def test_inner_leaps_are_not_counted_between_cells_drawn_as_one_token() -> None:
     assert counts[0, 1, 40] == 1  # leaping from step 0's 30; its block partner is not looked at
     assert counts[0, 2, 40] == 1  # and step 2 is charged only for leaving for step 3
     assert counts[0, 0, 40] == 1
+
+
+def contrary_steps(tokens: np.ndarray) -> float:
+    """The style check's contrary motion of the outer voices, as a count of beat-to-beat steps."""
+    share = texture_features(decode(tokens))[feature_names().index("outer voices contrary")]
+    beats = tokens[[0, 3], ::STEPS_PER_QUARTER] < REST
+    both = beats[:, 1:].all(axis=0) & beats[:, :-1].all(axis=0)
+    return float(share * both.sum())
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_contrary_outer_counts_what_the_style_check_counts_as_contrary_motion(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    steps = 4 * STEPS_PER_QUARTER + int(rng.integers(0, STEPS_PER_QUARTER))
+    tokens = rng.integers(30, 40, (4, steps)) + np.array([[20], [10], [0], [-20]])
+    tokens[0, rng.random(steps) < 0.15] = REST
+    tokens[3, rng.random(steps) < 0.15] = REST
+    step = int(rng.integers(0, steps // STEPS_PER_QUARTER + 1)) * STEPS_PER_QUARTER
+    step = min(step, steps - 1) if seed % 3 else int(rng.integers(0, steps))
+    tokens[3, step] = base = int(rng.integers(5, 20))
+    counts = contrary_outer(torch.from_numpy(tokens)[None])[0, step].numpy()
+    assert counts[REST] == 0
+    for candidate in rng.integers(0, 30, 8):
+        changed = tokens.copy()
+        changed[3, step] = candidate
+        expected = contrary_steps(changed) - contrary_steps(tokens)
+        assert counts[candidate] - counts[base] == pytest.approx(expected), (step, candidate)
+
+
+def test_contrary_outer_counts_moves_against_the_soprano_from_and_to_the_neighbouring_beats() -> (
+    None
+):
+    soprano = [40] * 4 + [42] * 4 + [38] * 4
+    bass = [20] * 4 + [19] * 4 + [20] * 4
+    tokens = torch.tensor([soprano, [30] * 12, [25] * 12, bass])[None]
+    counts = contrary_outer(tokens)[0].numpy()
+    # the middle beat: the soprano rises into it and falls out of it
+    assert counts[4, 18] == 2  # down from 20, then up to 20: against it both ways
+    assert counts[4, 22] == 0  # with it both ways
+    assert counts[4, 20] == 0  # the bass holds: oblique
+    assert counts[4, REST] == 0
+    assert counts[0, 25] == 1  # the first beat leaves for the 19 while the soprano rises
+    assert counts[0, 15] == 0
+    assert counts[8, 25] == 1  # the last beat rises from the 19 while the soprano falls
+    assert counts[8, 15] == 0
+    assert not counts[[1, 2, 3, 5, 6, 7, 9, 10, 11]].any()  # off the beats
+    joined = torch.zeros(11, dtype=torch.bool)
+    joined[:4] = True  # beats 0 and 1 drawn as one token
+    apart = contrary_outer(tokens, joined=joined)[0].numpy()
+    assert not apart[0].any()
+    assert apart[4, 18] == 1

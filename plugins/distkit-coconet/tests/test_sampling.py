@@ -262,7 +262,7 @@ def test_the_motion_penalties_leave_the_first_unsteered_pass_alone(network: Infi
     soprano = np.array([40, 41, 42, 43, 44, 45, 46, 47] * 4)
     settings = GibbsSettings(passes=1, chains=4, final_temperature=1.0)
     plain, _ = gibbs(network, soprano, settings, seed=1)
-    penalties = {"offbeat_penalty": 20.0, "inner_leap_penalty": 20.0}
+    penalties = {"offbeat_penalty": 20.0, "inner_leap_penalty": 20.0, "contrary_bonus": 20.0}
     assert np.array_equal(plain, gibbs(network, soprano, replace(settings, **penalties), seed=1)[0])
     steered = replace(settings, passes=3, **penalties)
     assert not np.array_equal(
@@ -346,3 +346,20 @@ def test_an_inner_leap_penalty_keeps_alto_and_tenor_from_leaping(network: Infill
 
     assert leaps(plain, 1) + leaps(plain, 2) > 10
     assert leaps(smooth, 1) + leaps(smooth, 2) < (leaps(plain, 1) + leaps(plain, 2)) / 5
+
+
+def test_a_contrary_bonus_moves_the_bass_against_the_melody_from_beat_to_beat(
+    network: Infiller,
+) -> None:
+    soprano = np.array([40] * 4 + [44] * 4 + [41] * 4 + [47] * 4 + [43] * 4 + [39] * 4)
+    plain, contrary = _plain_and_penalized(network, soprano, 0, contrary_bonus=20.0)
+
+    def contrary_share(tokens: np.ndarray) -> float:
+        beats = tokens[:, [0, 3], ::4]
+        sounding = (beats[..., 1:] < REST) & (beats[..., :-1] < REST)
+        both = sounding.all(axis=1)
+        moves = np.sign(np.diff(beats, axis=-1))
+        return float(((moves[:, 0] * moves[:, 1] < 0) & both).sum() / both.sum())
+
+    assert contrary_share(plain) < 0.6
+    assert contrary_share(contrary) > 0.9

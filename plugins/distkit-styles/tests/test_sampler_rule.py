@@ -15,12 +15,17 @@ BENCHMARK = Path(__file__).parents[3] / "benchmarks" / "style_eval.py"
 
 
 def benchmark(name: str) -> Any:
+    """A script of benchmarks/, loaded as it runs: its folder on sys.path for its siblings."""
     spec = importlib.util.spec_from_file_location(name, BENCHMARK.with_name(f"{name}.py"))
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(BENCHMARK.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCHMARK.parent))
     return module
 
 
@@ -108,3 +113,22 @@ def test_the_rhythm_profile_counts_notes_by_length_and_onsets_by_position() -> N
     assert module.rhythm_distance(same, bach) == 0.0
     dotted = {"lengths": [0, 0, 1, 0, 0, 0, 0, 0, 0], "positions": [0, 0, 0, 1]}
     assert module.rhythm_distance({s: dotted for s in module.STYLES}, bach) > 0.5
+
+
+def test_the_outer_shares_are_ratios_of_sums_of_the_beat_to_beat_steps_where_both_sound() -> None:
+    style_eval()
+    module = benchmark("coconet_texture")
+
+    def roll(top: list[int], bass: list[int]) -> np.ndarray:
+        made = np.zeros((4, 4 * len(top), 128), dtype=bool)
+        for beat, (high, low) in enumerate(zip(top, bass, strict=True)):
+            made[0, 4 * beat : 4 * beat + 4, high] = True
+            made[1, 4 * beat : 4 * beat + 4, 67] = True
+            made[2, 4 * beat : 4 * beat + 4, 60] = True
+            made[3, 4 * beat : 4 * beat + 4, low] = True
+        return made
+
+    mixed = roll([72, 74, 76, 76], [48, 47, 47, 45])  # contrary, oblique, oblique
+    found = module.outer_shares([mixed, roll([72, 74], [48, 50])])  # similar
+    assert found == {"outer_similar": 1 / 4, "outer_contrary": 1 / 4, "outer_oblique": 2 / 4}
+    assert set(found) <= set(module.statistics([mixed]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import torch
 
+from distkit.music.base import STEPS_PER_QUARTER
 from distkit_coconet.data import LOWEST_PITCH, PITCH_SPAN, TOKENS
 
 PERFECT = (0, 7)
@@ -79,6 +80,36 @@ def inner_leaps(
     for voice in (1, 2):
         apart = None if joined is None else joined[voice - 1]
         counts[:, voice - 1] = _wide_leaps(lines[:, voice], over, apart)
+    return counts
+
+
+def contrary_outer(
+    tokens: torch.Tensor, beat: int = STEPS_PER_QUARTER, joined: torch.Tensor | None = None
+) -> torch.Tensor:
+    """(chains, steps, TOKENS): for the bass, how many moves against the soprano each token
+    would make from beat to beat (a beat: every `beat`-th step from the first), the other cells
+    as they are in `tokens` (chains, 4, steps): from the bass of the beat before, or to the bass
+    of the beat after, where the soprano moves between the two beats and each voice sounds on
+    both, as the style check counts contrary motion. Off the beats and for a rest, none.
+    `joined` (steps - 1), if given, marks neighbouring bass cells drawn as one token: no move is
+    counted between two beats joined all the way."""
+    chains, _, steps = tokens.shape
+    counts = torch.zeros((chains, steps, TOKENS))
+    beats = torch.arange(0, steps, beat)
+    if beats.numel() < 2:
+        return counts
+    lines = _lines(tokens)
+    top, bass = lines[:, 0, beats, None], lines[:, 3, beats, None]
+    candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
+    way = _moves(top[:, :-1], top[:, 1:])
+    moving = (top[:, :-1] >= 0) & (top[:, 1:] >= 0) & (way != 0) & (candidate < PITCH_SPAN)
+    if joined is not None:
+        together = torch.stack([joined[start : start + beat].all() for start in beats[:-1]])
+        moving = moving & ~together.view(1, -1, 1)
+    arriving = moving & (bass[:, :-1] >= 0) & (_moves(bass[:, :-1], candidate) == -way)
+    leaving = moving & (bass[:, 1:] >= 0) & (_moves(candidate, bass[:, 1:]) == -way)
+    counts[:, beats[1:]] += arriving.float()
+    counts[:, beats[:-1]] += leaving.float()
     return counts
 
 

@@ -18,7 +18,7 @@ import torch
 
 from distkit_coconet.data import TOKENS
 from distkit_coconet.network import network_input
-from distkit_coconet.rules import fault_counts, inner_leaps
+from distkit_coconet.rules import contrary_outer, fault_counts, inner_leaps
 from distkit_coconet.settings import GibbsSettings
 from distkit_coconet.tokens import REST
 
@@ -180,12 +180,16 @@ class _Chain:
         if self.settings.inner_leap_penalty and steer:
             leaps = inner_leaps(tokens, joined=self.joined)
             logits = logits - self.settings.inner_leap_penalty * leaps
+        judged = tokens
+        if self.heard is not None:
+            judged = tokens.clone()
+            judged[:, 0] = self.heard
+        if self.settings.contrary_bonus and steer:
+            bass_joined = None if self.joined is None else self.joined[2]
+            contrary = contrary_outer(judged, joined=bass_joined)
+            logits[:, 2] = logits[:, 2] + self.settings.contrary_bonus * contrary
         logits = logits / temperature
         if self.settings.rule_weight and steer:
-            judged = tokens
-            if self.heard is not None:
-                judged = tokens.clone()
-                judged[:, 0] = self.heard
             faults = [fault_counts(judged, voice, self.tonic) for voice in (1, 2, 3)]
             logits = logits - self.settings.rule_weight * torch.stack(faults, dim=1)
         if self.barred is not None:

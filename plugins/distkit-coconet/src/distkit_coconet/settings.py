@@ -54,6 +54,11 @@ class GibbsSettings:
     """Nats taken, in alto and tenor, from each token that would leap more than a fifth (over 7
     semitones) from the note before it or to the note after it, as they stand (`rules.
     inner_leaps`): chorale inner voices move mostly by step. Steered passes only."""
+    contrary_bonus: float = 0.0
+    """Nats added, in the bass on each beat, to each token that would move against the melody
+    from the beat before or to the beat after, as they stand (`rules.contrary_outer`): a
+    chorale's outer voices move against each other more often than a network's do under a
+    wide melody. Steered passes only."""
 
 
 CHOSEN_BY_TEXTURE = (
@@ -62,6 +67,7 @@ CHOSEN_BY_TEXTURE = (
     "lower_grid",
     "offbeat_penalty",
     "inner_leap_penalty",
+    "contrary_bonus",
 )
 """The settings benchmarks/coconet_texture.py chooses (how the melody is shown, the lower
 voices' grid and motion), which `distkit coconet tune` keeps from the shipped ones."""
