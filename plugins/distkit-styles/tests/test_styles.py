@@ -79,6 +79,17 @@ def test_a_toy_style_trains_registers_composes_and_is_removed(
     assert "with toy (plugin distkit.user_models)" in composed.stdout
     assert len(pretty_midi.PrettyMIDI(str(out)).instruments) == 4
 
+    sampler = tmp_path / "data" / "models" / "toy" / "sampler.json"
+    sampler.write_text('{"passes": "many"}')  # a hand edit gone wrong
+    refused = run(env, "compose", "--notes", "C5 D5 E5", "--model", "toy", "-o",
+                  str(tmp_path / "refused.mid"))  # fmt: skip
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"Error: {sampler}: the sampler setting 'passes' must be a whole number, not 'many'\n"
+    )
+    assert not (tmp_path / "refused.mid").exists()
+    sampler.unlink()
+
     again = run(env, "coconet", "train", "--corpus", str(folder), "--name", "toy", *SHORT)
     assert again.returncode == 2
     assert again.stderr.count("\n") == 1

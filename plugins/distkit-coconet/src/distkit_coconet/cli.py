@@ -122,7 +122,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
 
     from distkit.music.chorales import load_chorales, split_chorales
     from distkit_coconet.model import SAMPLER, WEIGHTS
-    from distkit_coconet.settings import CHOSEN_BY_TEXTURE, GibbsSettings
+    from distkit_coconet.settings import CHOSEN_BY_TEXTURE, GibbsSettings, read_settings
     from distkit_coconet.tuning import tune_in_stages
 
     log_file = out.with_name(out.name + ".log.json")
@@ -131,7 +131,7 @@ def tune(weights: Path | None, out: Path, limit: int | None, workers: int, force
     _check_weights(weights or WEIGHTS)
     torch.set_num_threads(2)
     validation = split_chorales(load_chorales())["validation"][:limit]
-    shipped = GibbsSettings(**json.loads(SAMPLER.read_text()))
+    shipped = read_settings(SAMPLER)
     start = GibbsSettings(**{name: getattr(shipped, name) for name in CHOSEN_BY_TEXTURE})
     best, rows = tune_in_stages(
         weights or WEIGHTS, validation, log=click.echo, workers=workers, start=start

@@ -10,12 +10,11 @@ folds each of them by octaves into its instrument's range.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from distkit.music.base import as_melody, highest_pitches
-from distkit_coconet.settings import GibbsSettings
+from distkit_coconet.settings import GibbsSettings, read_settings
 from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, PITCH_SPAN, REST
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class CorpusCoconet:
 
     def __init__(self, weights: Path | None = None, settings: GibbsSettings | None = None) -> None:
         self.weights = weights or Path(self.weights_file)
-        self.settings = settings or settings_from(Path(self.sampler_file))
+        self.settings = settings or read_settings(Path(self.sampler_file))
 
     def harmonize(
         self,
@@ -107,14 +106,6 @@ class CorpusCoconet:
 
         folded = fold_roll(np.asarray(arrangement), LOWEST_PITCH, LOWEST_PITCH + PITCH_SPAN - 1)
         return nll_per_cell(load_network(self.weights), encode(folded), seed)
-
-
-def settings_from(path: Path) -> GibbsSettings:
-    """The sampler settings stored at `path`, or the defaults when there are none."""
-    try:
-        return GibbsSettings(**json.loads(path.read_text()))
-    except (OSError, ValueError, TypeError):
-        return GibbsSettings()
 
 
 def fold_voice(roll: NDArray[np.bool_], low: int, high: int) -> NDArray[np.bool_]:

@@ -6,13 +6,12 @@ imports this class to show its panel, stays as light as the plugin contract asks
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distkit.music.base import STEPS_PER_QUARTER, as_melody, highest_pitches, melody_final
-from distkit_coconet.settings import GibbsSettings
+from distkit_coconet.settings import GibbsSettings, read_settings
 from distkit_coconet.tokens import LOWEST_PITCH, MAX_SHIFT, PITCH_SPAN, REST, TOKENS
 
 if TYPE_CHECKING:
@@ -261,10 +260,7 @@ def soprano_line(melody: NDArray[np.bool_]) -> tuple[NDArray[np.int64], int]:
 
 def shipped_settings() -> GibbsSettings:
     """The sampler settings chosen on the validation split, or the defaults before that."""
-    try:
-        return GibbsSettings(**json.loads(SAMPLER.read_text()))
-    except (OSError, ValueError, TypeError):
-        return GibbsSettings()
+    return read_settings(SAMPLER)
 
 
 @cache

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import json
+import math
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from distkit.errors import ModelRegistryError
 
 
 @dataclass(frozen=True)
@@ -71,3 +78,72 @@ CHOSEN_BY_TEXTURE = (
 )
 """The settings benchmarks/coconet_texture.py chooses (how the melody is shown, the lower
 voices' grid and motion), which `distkit coconet tune` keeps from the shipped ones."""
+
+POSITIVE = ("passes", "chains", "melody_grid", "lower_grid", "temperature", "final_temperature")
+"""Settings that must be above 0; every other number must be at least 0."""
+SHARES = ("floor", "anneal")
+"""Settings that are shares of the run or of the cells: at most 1."""
+
+
+def read_settings(path: Path) -> GibbsSettings:
+    """The settings stored at `path` as a JSON object of `GibbsSettings` fields (those left out
+    keep their defaults), or the defaults when there is no such file. A file that cannot be
+    read, or a field of the wrong type or out of range, is a `ModelRegistryError` that names
+    the file and the field."""
+    if not path.exists():
+        return GibbsSettings()
+    if not path.is_file():
+        raise ModelRegistryError(f"{path}: the sampler settings are not a regular file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return GibbsSettings()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelRegistryError(f"{path}: cannot read the sampler settings: {error}") from None
+    try:
+        return settings_from_json(json.loads(text))
+    except json.JSONDecodeError as error:
+        raise ModelRegistryError(
+            f"{path}: the sampler settings are not JSON (line {error.lineno}: {error.msg})"
+        ) from None
+    except ValueError as error:
+        raise ModelRegistryError(f"{path}: {error}") from None
+
+
+def settings_from_json(data: Any) -> GibbsSettings:
+    """`GibbsSettings` from a decoded JSON object, each field checked against its default's
+    type and its range; a ValueError says which field is wrong and why."""
+    if not isinstance(data, dict):
+        raise ValueError("the sampler settings must be a JSON object of named settings")
+    defaults = {field.name: field.default for field in fields(GibbsSettings)}
+    for name, value in data.items():
+        if name not in defaults:
+            near = difflib.get_close_matches(str(name), defaults, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(defaults)}"
+            raise ValueError(f"unknown sampler setting {name!r} ({hint})")
+        problem = _problem(name, value, defaults[name])
+        if problem:
+            raise ValueError(f"the sampler setting {name!r} {problem}, not {value!r}")
+    return GibbsSettings(**data)
+
+
+def _problem(name: str, value: Any, default: Any) -> str:
+    """What is wrong with `value` for the setting `name`, or "" when nothing is."""
+    if isinstance(default, bool):
+        return "" if isinstance(value, bool) else "must be true or false"
+    if isinstance(default, str):
+        from distkit_coconet.melody_shown import REST_CHOICES
+
+        if name == "melody_rests" and value not in REST_CHOICES:
+            return f"must be one of {', '.join(REST_CHOICES)}"
+        return "" if isinstance(value, str) else "must be text"
+    kinds: tuple[type, ...] = (int,) if isinstance(default, int) else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
+        return "must be a whole number" if kinds == (int,) else "must be a number"
+    if name in POSITIVE and value <= 0:
+        return "must be above 0"
+    if value < 0:
+        return "must be 0 or more"
+    if name in SHARES and value > 1:
+        return "must be at most 1"
+    return ""
