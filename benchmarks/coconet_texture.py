@@ -58,6 +58,17 @@ voices move against each other on 0.26 of the beat-to-beat steps where both soun
 first rule's (`distance`) with the outer voices' similar, contrary and oblique shares
 (`outer_shares`, counted as `hmm_outer_motion.outer_motion` counts them) added to its
 statistics; the choice and the guard are the first rule's.
+
+`--rule holds` (the sixth rule, written 2026-12-04 before its first run, after the contrary
+rule's test reading) asks whether the lower voices should be kept from holding a note over the
+beat, as a chorale's lower voices move about once a beat under any melody:
+`GibbsSettings.held_beat_penalty` takes a number of nats from every token that would hold a
+lower voice's note (or rest) over a beat (HOLD_CANDIDATES, the first the shipped sampler). Under
+Palestrina's validation melodies the shipped sampler's bass starts 0.74 notes a beat and its
+tenor 0.47 (Bach's 1.11 and 0.91), and 18 % of the tenor's notes last a bar or more (Bach's 3 %):
+it follows the long notes (`logs/bach-coconet-contrary-features-validation.log`, a diagnosis).
+The statistic is the first rule's (`distance`) with each lower voice's onsets per beat
+(`onset_rates`) added to its statistics; the choice and the guard are the first rule's.
 """
 
 from __future__ import annotations
@@ -100,6 +111,13 @@ CONTRARY_CANDIDATES: dict[str, dict[str, Any]] = {
     "contrary-2": {"contrary_bonus": 2.0},
     "contrary-4": {"contrary_bonus": 4.0},
 }
+HOLD_CANDIDATES: dict[str, dict[str, Any]] = {
+    "contrary-1": {"held_beat_penalty": 0.0},
+    "holds-0.5": {"held_beat_penalty": 0.5},
+    "holds-1": {"held_beat_penalty": 1.0},
+    "holds-2": {"held_beat_penalty": 2.0},
+    "holds-4": {"held_beat_penalty": 4.0},
+}
 LEAP = 7
 """A leap: a move of more than a fifth between a voice's consecutive notes, as the style check
 counts it."""
@@ -118,6 +136,7 @@ RULES = {
     "offbeats": OFFBEAT_CANDIDATES,
     "leaps": LEAP_CANDIDATES,
     "contrary": CONTRARY_CANDIDATES,
+    "holds": HOLD_CANDIDATES,
 }
 """Each rule's candidates; the first is the guard's base."""
 STATISTICS = {
@@ -125,6 +144,7 @@ STATISTICS = {
     "offbeats": ("silent", "off_eighth"),
     "leaps": ("silent", "off_eighth", "alto_leaps", "tenor_leaps"),
     "contrary": ("silent", "off_eighth", "outer_similar", "outer_contrary", "outer_oblique"),
+    "holds": ("silent", "off_eighth", "alto_onsets", "tenor_onsets", "bass_onsets"),
 }
 """The statistics each rule's `distance` reads (the rhythm rule reads `rhythm_distance`)."""
 STYLES = ("string-quartet", "renaissance")
@@ -187,9 +207,22 @@ def outer_shares(rolls: list[np.ndarray[Any, Any]]) -> dict[str, float]:
     return {name.replace(" ", "_"): count / max(steps, 1) for name, count in hits.items()}
 
 
+def onset_rates(rolls: list[np.ndarray[Any, Any]]) -> dict[str, float]:
+    """Each lower voice's notes started per beat (a new pitch, or a pitch after a rest), as a
+    ratio of sums over the rolls."""
+    onsets, beats = np.zeros(3), 0.0
+    for roll in rolls:
+        lines = highest_pitches(np.asarray(roll, dtype=bool))[1:]
+        previous = np.concatenate([np.full((3, 1), -1), lines[:, :-1]], axis=1)
+        onsets += ((lines >= 0) & (lines != previous)).sum(axis=1)
+        beats += lines.shape[1] / STEPS_PER_QUARTER
+    names = ("alto_onsets", "tenor_onsets", "bass_onsets")
+    return {name: float(count) / max(beats, 1.0) for name, count in zip(names, onsets, strict=True)}
+
+
 def statistics(rolls: list[np.ndarray[Any, Any]]) -> dict[str, float]:
     """Every statistic a rule's `distance` may read."""
-    return texture(rolls) | leap_shares(rolls) | outer_shares(rolls)
+    return texture(rolls) | leap_shares(rolls) | outer_shares(rolls) | onset_rates(rolls)
 
 
 def shown_statistics(found: dict[str, float]) -> str:
@@ -197,6 +230,8 @@ def shown_statistics(found: dict[str, float]) -> str:
         f"silent {found['silent']:.4f} off-eighth {found['off_eighth']:.4f} alto/tenor leaps "
         f"{found['alto_leaps']:.4f}/{found['tenor_leaps']:.4f} outer similar/contrary/oblique "
         f"{found['outer_similar']:.3f}/{found['outer_contrary']:.3f}/{found['outer_oblique']:.3f}"
+        f" onsets per beat alto/tenor/bass {found['alto_onsets']:.3f}/"
+        f"{found['tenor_onsets']:.3f}/{found['bass_onsets']:.3f}"
     )
 
 

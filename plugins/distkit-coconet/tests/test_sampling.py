@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from distkit_coconet.data import REST, TOKENS, encode
 from distkit_coconet.network import Infiller, network_input
 from distkit_coconet.sampling import (
     GibbsSettings,
+    beat_holds,
     gibbs,
     hidden_share,
     nll_per_cell,
@@ -262,7 +264,12 @@ def test_the_motion_penalties_leave_the_first_unsteered_pass_alone(network: Infi
     soprano = np.array([40, 41, 42, 43, 44, 45, 46, 47] * 4)
     settings = GibbsSettings(passes=1, chains=4, final_temperature=1.0)
     plain, _ = gibbs(network, soprano, settings, seed=1)
-    penalties = {"offbeat_penalty": 20.0, "inner_leap_penalty": 20.0, "contrary_bonus": 20.0}
+    penalties = {
+        "offbeat_penalty": 20.0,
+        "inner_leap_penalty": 20.0,
+        "contrary_bonus": 20.0,
+        "held_beat_penalty": 20.0,
+    }
     assert np.array_equal(plain, gibbs(network, soprano, replace(settings, **penalties), seed=1)[0])
     steered = replace(settings, passes=3, **penalties)
     assert not np.array_equal(
@@ -363,3 +370,49 @@ def test_a_contrary_bonus_moves_the_bass_against_the_melody_from_beat_to_beat(
 
     assert contrary_share(plain) < 0.6
     assert contrary_share(contrary) > 0.9
+
+
+def test_beat_holds_count_a_note_held_over_a_beat_from_both_sides() -> None:
+    lines = torch.tensor([[[5, 5, 5, 7, 7, 7, 7, 9, 9]]]).expand(1, 3, 9)
+    counts = beat_holds(lines)
+    assert counts.shape == (1, 3, 9, TOKENS)
+    # the beat at step 4: the 7 before it would be held over it; any other token starts a note
+    assert counts[0, 0, 4, 7] == 1
+    assert counts[0, 0, 4, 9] == 0
+    assert counts[0, 0, 4, REST] == 0
+    # step 3, before the beat: the beat's 7 would be held from it
+    assert counts[0, 0, 3, 7] == 1
+    assert counts[0, 0, 3, 5] == 0
+    # the beat at step 8 follows a 9: a rest held over it counts the same way
+    assert counts[0, 0, 8, 9] == 1
+    assert counts[0, 0, 7, 9] == 1
+    assert not counts[0, 0, [0, 1, 2, 5, 6]].any()  # neither on a beat nor just before one
+    joined = torch.zeros((3, 8), dtype=torch.bool)
+    joined[1, 3] = True  # the tenor's steps 3 and 4 drawn as one token
+    apart = beat_holds(lines, joined)
+    assert not apart[0, 1, [3, 4]].any()
+    assert torch.equal(apart[0, 1, 7:], counts[0, 1, 7:])
+    assert torch.equal(apart[0, 0], counts[0, 0])
+
+
+class _Holding(torch.nn.Module):
+    """A stand-in network whose every lower cell strongly prefers one token: left alone, each
+    voice holds one note all the way."""
+
+    def forward(self, given: torch.Tensor) -> torch.Tensor:
+        logits = torch.zeros((given.shape[0], 3, given.shape[-1], TOKENS))
+        logits[..., 30] = 9.0
+        return logits
+
+
+def test_a_held_beat_penalty_makes_the_lower_voices_start_a_note_on_each_beat() -> None:
+    soprano = np.array([40] * 16 + [43] * 16 + [45] * 16)
+    network = cast("Infiller", _Holding())
+    plain, moving = _plain_and_penalized(network, soprano, 1, held_beat_penalty=20.0)
+
+    def held_share(tokens: np.ndarray) -> float:
+        lower = tokens[:, 1:]
+        return float((lower[..., 4::4] == lower[..., 3:-1:4]).mean())
+
+    assert held_share(plain) > 0.9
+    assert held_share(moving) < 0.1

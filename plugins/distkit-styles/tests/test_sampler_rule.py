@@ -132,3 +132,16 @@ def test_the_outer_shares_are_ratios_of_sums_of_the_beat_to_beat_steps_where_bot
     found = module.outer_shares([mixed, roll([72, 74], [48, 50])])  # similar
     assert found == {"outer_similar": 1 / 4, "outer_contrary": 1 / 4, "outer_oblique": 2 / 4}
     assert set(found) <= set(module.statistics([mixed]))
+
+
+def test_the_onset_rates_count_each_lower_voice_s_new_notes_per_beat() -> None:
+    style_eval()
+    module = benchmark("coconet_texture")
+    roll = np.zeros((4, 16, 128), dtype=bool)
+    roll[0, :, 72] = True
+    roll[1, :8, 67] = roll[1, 8:, 65] = True  # two notes in four beats
+    roll[2, ::2, 60] = True  # a note, a rest, the same note again: eight notes
+    roll[3, 4:, 48] = True  # a rest, then one note
+    found = module.onset_rates([roll, roll])
+    assert found == {"alto_onsets": 0.5, "tenor_onsets": 2.0, "bass_onsets": 0.25}
+    assert set(found) <= set(module.statistics([roll]))

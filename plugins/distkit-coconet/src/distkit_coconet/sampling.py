@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from distkit.music.base import STEPS_PER_QUARTER
 from distkit_coconet.data import TOKENS
 from distkit_coconet.network import network_input
 from distkit_coconet.rules import contrary_outer, fault_counts, inner_leaps
@@ -110,17 +111,38 @@ def off_eighth_changes(lines: torch.Tensor, joined: torch.Tensor | None = None) 
     step before one, leaving for it. `lines` (chains, 3, steps) are the neighbours. `joined`
     (3, steps - 1), if given, marks neighbouring cells drawn as one token (a `lower_grid`
     block), which cannot differ: no change is counted between them."""
+    odd = torch.arange(1, lines.shape[-1], 2)
+    return _across(lines, odd, joined, same=False)
+
+
+def beat_holds(lines: torch.Tensor, joined: torch.Tensor | None = None) -> torch.Tensor:
+    """(chains, 3, steps, TOKENS): for each lower cell and token, how many times it would hold
+    the voice's note (or rest) over a beat, with no new note on it: on a beat, the same token
+    as the step before; on the step before a beat, the same token as the beat. `lines` and
+    `joined` as for `off_eighth_changes`."""
+    beats = torch.arange(STEPS_PER_QUARTER, lines.shape[-1], STEPS_PER_QUARTER)
+    return _across(lines, beats, joined, same=True)
+
+
+def _across(
+    lines: torch.Tensor, at: torch.Tensor, joined: torch.Tensor | None, *, same: bool
+) -> torch.Tensor:
+    """(chains, 3, steps, TOKENS): at each step of `at` (all above 0), whether a token there
+    would equal (`same`) or differ from the token of the step before, and at the step before,
+    whether it would equal or differ from the token there; none between `joined` cells."""
     chains, voices, steps = lines.shape
     counts = torch.zeros((chains, voices, steps, TOKENS))
     candidate = torch.arange(TOKENS)
-    odd = torch.arange(1, steps, 2)
-    arriving = (candidate != lines[:, :, odd - 1, None]).float()
-    leaving = (candidate != lines[:, :, odd, None]).float()
+    arriving = candidate == lines[:, :, at - 1, None]
+    leaving = candidate == lines[:, :, at, None]
+    if not same:
+        arriving, leaving = ~arriving, ~leaving
+    arriving, leaving = arriving.float(), leaving.float()
     if joined is not None:
-        apart = (~joined[:, odd - 1]).float()[None, :, :, None]
+        apart = (~joined[:, at - 1]).float()[None, :, :, None]
         arriving, leaving = arriving * apart, leaving * apart
-    counts[:, :, odd] += arriving
-    counts[:, :, odd - 1] += leaving
+    counts[:, :, at] += arriving
+    counts[:, :, at - 1] += leaving
     return counts
 
 
@@ -177,6 +199,9 @@ class _Chain:
         if self.settings.offbeat_penalty and steer:
             changes = off_eighth_changes(tokens[:, 1:], self.joined)
             logits = logits - self.settings.offbeat_penalty * changes
+        if self.settings.held_beat_penalty and steer:
+            holds = beat_holds(tokens[:, 1:], self.joined)
+            logits = logits - self.settings.held_beat_penalty * holds
         if self.settings.inner_leap_penalty and steer:
             leaps = inner_leaps(tokens, joined=self.joined)
             logits = logits - self.settings.inner_leap_penalty * leaps

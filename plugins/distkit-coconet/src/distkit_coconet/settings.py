@@ -61,6 +61,11 @@ class GibbsSettings:
     """Nats taken, in alto and tenor, from each token that would leap more than a fifth (over 7
     semitones) from the note before it or to the note after it, as they stand (`rules.
     inner_leaps`): chorale inner voices move mostly by step. Steered passes only."""
+    held_beat_penalty: float = 0.0
+    """Nats taken, in every lower cell, from each token that would hold the voice's note (or
+    rest) over a beat, with no new note on the beat, against its neighbours as they stand
+    (`sampling.beat_holds`): a chorale's lower voices move about once a beat under any melody.
+    Steered passes only."""
     contrary_bonus: float = 0.0
     """Nats added, in the bass on each beat, to each token that would move against the melody
     from the beat before or to the beat after, as they stand (`rules.contrary_outer`): a
@@ -75,6 +80,7 @@ CHOSEN_BY_TEXTURE = (
     "offbeat_penalty",
     "inner_leap_penalty",
     "contrary_bonus",
+    "held_beat_penalty",
 )
 """The settings benchmarks/coconet_texture.py chooses (how the melody is shown, the lower
 voices' grid and motion), which `distkit coconet tune` keeps from the shipped ones."""
