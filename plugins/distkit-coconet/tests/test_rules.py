@@ -176,3 +176,52 @@ def test_contrary_outer_counts_moves_against_the_soprano_from_and_to_the_neighbo
     apart = contrary_outer(tokens, joined=joined)[0].numpy()
     assert not apart[0].any()
     assert apart[4, 18] == 1
+
+
+def test_no_fault_is_counted_between_cells_drawn_as_one_token() -> None:
+    """Parallel octaves with the soprano lie between the bass's steps 0 and 1, and between 1
+    and 2; drawn as one token, steps 0 and 1 cannot move apart, so none is charged there."""
+    tokens = np.array([[40, 42, 44], [30, 31, 32], [25, 25, 25], [28, 30, 32]])
+    free = fault_counts(torch.from_numpy(tokens)[None], 3)[0].numpy()
+    tied = fault_counts(torch.from_numpy(tokens)[None], 3, joined=torch.tensor([True, False]))
+    assert free[1, 30] == 2
+    assert tied[0, 1, 30] == 1  # only those leaving for step 2
+    assert free[0, 28] == 1
+    assert tied[0, 0, 28] == 0
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_between_joined_cells_every_rule_is_silent_and_elsewhere_unchanged(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    steps = 6
+    tokens = 30 + rng.integers(-7, 8, (4, steps)) * rng.integers(0, 2, (4, steps))
+    tokens += np.array([[14], [7], [0], [-12]])
+    tokens[rng.random((4, steps)) < 0.05] = REST
+    voice, tonic = int(rng.integers(1, 4)), int(rng.integers(0, 12))
+    pair = int(rng.integers(0, steps - 1))  # cells pair and pair + 1 drawn as one token
+    joined = torch.zeros(steps - 1, dtype=torch.bool)
+    joined[pair] = True
+
+    def counts(part: np.ndarray, *extra: torch.Tensor) -> np.ndarray:
+        found = fault_counts(torch.from_numpy(part)[None], voice, tonic, *extra)[0]
+        return np.asarray(found.numpy())
+
+    free, tied = counts(tokens), counts(tokens, joined)
+    others = [step for step in range(steps) if step not in (pair, pair + 1)]
+    assert np.array_equal(free[others], tied[others])
+    # each of the two cells keeps only its faults with its other neighbour
+    assert np.array_equal(tied[pair], counts(tokens[:, : pair + 1])[-1])
+    assert np.array_equal(tied[pair + 1], counts(tokens[:, pair + 1 :])[0])
+
+
+@pytest.mark.parametrize("voice", [1, 3])
+def test_an_unresolved_leading_note_between_joined_cells_is_not_charged(voice: int) -> None:
+    """Token pitch classes from E (the lowest pitch, 28, is an E): with tonic E, 35 is the
+    leading note, 19 the dominant, 12 the tonic; the alto leaves its leading note downwards as
+    the bass goes V-I."""
+    tokens = np.array([[40, 40], [35, 33], [28, 28], [19, 12]])
+    free = fault_counts(torch.from_numpy(tokens)[None], voice, 4)[0].numpy()
+    tied = fault_counts(torch.from_numpy(tokens)[None], voice, 4, torch.tensor([True]))
+    assert free[0, tokens[voice, 0]] >= 1
+    assert free[1, tokens[voice, 1]] >= 1
+    assert not tied.any()

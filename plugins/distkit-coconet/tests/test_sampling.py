@@ -164,9 +164,14 @@ def test_the_rules_judge_the_heard_melody_and_the_network_only_the_shown_one(
     judged: list[np.ndarray] = []
     counts = sampling.fault_counts
 
-    def recording(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> torch.Tensor:
+    def recording(
+        tokens: torch.Tensor,
+        voice: int,
+        tonic: int | None = None,
+        joined: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         judged.append(tokens[:, 0].numpy().copy())
-        return counts(tokens, voice, tonic)
+        return counts(tokens, voice, tonic, joined)
 
     monkeypatch.setattr(sampling, "fault_counts", recording)
     ruled = GibbsSettings(passes=6, rule_weight=100.0)

@@ -28,14 +28,19 @@ def _moves(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.sign(b - a)
 
 
-def fault_counts(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> torch.Tensor:
+def fault_counts(
+    tokens: torch.Tensor, voice: int, tonic: int | None = None, joined: torch.Tensor | None = None
+) -> torch.Tensor:
     """(chains, steps, TOKENS): the faults voice `voice` (1-3) would make with each token at
     each step, the other cells as they are in `tokens` (chains, 4, steps). Rests make none.
 
     Given the `tonic` (pitch class of the token's pitch, MIDI LOWEST_PITCH + token), leading
-    notes in alto or tenor that leave a V-I bass other than up a semitone count too.
+    notes in alto or tenor that leave a V-I bass other than up a semitone count too. `joined`
+    (steps - 1), if given, marks the voice's neighbouring cells drawn as one token (a
+    `lower_grid` block): the voice cannot move between them, so no fault is counted there.
     """
     chains, _, steps = tokens.shape
+    pair = _apart(joined)
     lines = _lines(tokens)
     candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
     counts = torch.zeros((chains, steps, TOKENS))
@@ -54,16 +59,21 @@ def fault_counts(tokens: torch.Tensor, voice: int, tonic: int | None = None) -> 
             here_interval = sign * (candidate - here_theirs)
             same_perfect = _perfect(near_interval) & ((near_interval - here_interval) % 12 == 0)
             both_move = (candidate != near_mine) & (here_theirs != near_theirs)
-            fault = (heard & same_perfect & both_move).float()
+            fault = (heard & same_perfect & both_move).float() * pair
             if before.start is None:
                 counts[:, 1:] += fault
             else:
                 counts[:, :-1] += fault
     if voice == 3:
-        counts += _hidden_outer(lines)
+        counts += _hidden_outer(lines, pair)
     if tonic is not None:
-        counts += _unresolved_leading_notes(lines, voice, (tonic - LOWEST_PITCH) % 12)
-    return counts + _wide_leaps(lines[:, voice])
+        counts += _unresolved_leading_notes(lines, voice, (tonic - LOWEST_PITCH) % 12, pair)
+    return counts + _wide_leaps(lines[:, voice], joined=joined)
+
+
+def _apart(joined: torch.Tensor | None) -> torch.Tensor | float:
+    """(1, steps - 1, 1): 1 between neighbouring cells drawn apart, 0 between `joined` ones."""
+    return 1.0 if joined is None else (~joined).float().view(1, -1, 1)
 
 
 def inner_leaps(
@@ -119,9 +129,12 @@ def _lines(tokens: torch.Tensor) -> torch.Tensor:
     return torch.where(pitched, tokens, torch.full_like(tokens, -10_000))
 
 
-def _unresolved_leading_notes(lines: torch.Tensor, voice: int, tonic: int) -> torch.Tensor:
+def _unresolved_leading_notes(
+    lines: torch.Tensor, voice: int, tonic: int, pair: torch.Tensor | float = 1.0
+) -> torch.Tensor:
     """Alto or tenor leaving a leading note, other than up a semitone, as the bass goes from
-    the dominant (step t) to the tonic (step t + 1); `tonic` is a token pitch class."""
+    the dominant (step t) to the tonic (step t + 1); `tonic` is a token pitch class. `pair`
+    weighs each step t -> t + 1 (`_apart`)."""
     chains, _, steps = lines.shape
     candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
     counts = torch.zeros((chains, steps, TOKENS))
@@ -135,17 +148,19 @@ def _unresolved_leading_notes(lines: torch.Tensor, voice: int, tonic: int) -> to
         for upper in (1, 2):
             a, b = lines[:, upper, :-1, None], lines[:, upper, 1:, None]
             left = degree(a, 11) & (b >= 0) & (b != a) & (b != a + 1)
-            counts[:, 1:] += (left & degree(bass_a, 7) & pitched & degree(candidate, 0)).float()
-            counts[:, :-1] += (left & pitched & degree(candidate, 7) & degree(bass_b, 0)).float()
+            arriving = left & degree(bass_a, 7) & pitched & degree(candidate, 0)
+            counts[:, 1:] += arriving.float() * pair
+            leaving = left & pitched & degree(candidate, 7) & degree(bass_b, 0)
+            counts[:, :-1] += leaving.float() * pair
         return counts
     if voice not in (1, 2):
         return counts
     v_to_i = degree(bass_a, 7) & degree(bass_b, 0)
     a, b = lines[:, voice, :-1, None], lines[:, voice, 1:, None]
     arriving = degree(a, 11) & pitched & (candidate != a) & (candidate != a + 1)
-    counts[:, 1:] += (v_to_i & arriving).float()
+    counts[:, 1:] += (v_to_i & arriving).float() * pair
     leaving = pitched & degree(candidate, 11) & (b >= 0) & (b != candidate) & (b != candidate + 1)
-    counts[:, :-1] += (v_to_i & leaving).float()
+    counts[:, :-1] += (v_to_i & leaving).float() * pair
     return counts
 
 
@@ -169,9 +184,9 @@ def _wide_leaps(
     return counts
 
 
-def _hidden_outer(lines: torch.Tensor) -> torch.Tensor:
+def _hidden_outer(lines: torch.Tensor, pair: torch.Tensor | float = 1.0) -> torch.Tensor:
     """Hidden fifths/octaves the bass would make with the soprano, arriving at each step from
-    the step before, or leaving it for the step after."""
+    the step before, or leaving it for the step after; `pair` weighs each step (`_apart`)."""
     chains, _, steps = lines.shape
     candidate = torch.arange(TOKENS).view(1, 1, TOKENS)
     counts = torch.zeros((chains, steps, TOKENS))
@@ -181,10 +196,10 @@ def _hidden_outer(lines: torch.Tensor) -> torch.Tensor:
     sounding = (top_a >= 0) & (top_b >= 0) & (candidate < PITCH_SPAN)
     # arriving: the bass's step-before note is known, the candidate is the note it moves to
     arriving = _hidden(top_a, top_b, bass[:, :-1], candidate)
-    counts[:, 1:] += (sounding & (bass[:, :-1] >= 0) & leap & arriving).float()
+    counts[:, 1:] += (sounding & (bass[:, :-1] >= 0) & leap & arriving).float() * pair
     # leaving: the candidate is the note the bass moves from
     leaving = _hidden(top_a, top_b, candidate, bass[:, 1:])
-    counts[:, :-1] += (sounding & (bass[:, 1:] >= 0) & leap & leaving).float()
+    counts[:, :-1] += (sounding & (bass[:, 1:] >= 0) & leap & leaving).float() * pair
     return counts
 
 

@@ -210,12 +210,13 @@ class _Chain:
             judged = tokens.clone()
             judged[:, 0] = self.heard
         if self.settings.contrary_bonus and steer:
-            bass_joined = None if self.joined is None else self.joined[2]
-            contrary = contrary_outer(judged, joined=bass_joined)
+            contrary = contrary_outer(judged, joined=self._joined(3))
             logits[:, 2] = logits[:, 2] + self.settings.contrary_bonus * contrary
         logits = logits / temperature
         if self.settings.rule_weight and steer:
-            faults = [fault_counts(judged, voice, self.tonic) for voice in (1, 2, 3)]
+            faults = [
+                fault_counts(judged, voice, self.tonic, self._joined(voice)) for voice in (1, 2, 3)
+            ]
             logits = logits - self.settings.rule_weight * torch.stack(faults, dim=1)
         if self.barred is not None:
             logits = logits.masked_fill(self.barred, float("-inf"))
@@ -225,6 +226,10 @@ class _Chain:
             together = self._draw(self._per_block(cells, "sum"))
             drawn = torch.where(self.tied, self._per_step(together, hidden.shape[-1]), drawn)
         tokens[:, 1:] = torch.where(hidden, drawn, tokens[:, 1:])
+
+    def _joined(self, voice: int) -> torch.Tensor | None:
+        """(steps - 1): voice `voice`'s (1-3) neighbouring cells drawn as one token, if any."""
+        return None if self.joined is None else self.joined[voice - 1]
 
     def _draw(self, logits: torch.Tensor) -> torch.Tensor:
         """One token per row of `logits` (..., TOKENS), from their softmax."""
