@@ -388,7 +388,7 @@ def test_beat_holds_count_a_note_held_over_a_beat_from_both_sides() -> None:
     # step 3, before the beat: the beat's 7 would be held from it
     assert counts[0, 0, 3, 7] == 1
     assert counts[0, 0, 3, 5] == 0
-    # the beat at step 8 follows a 9: a rest held over it counts the same way
+    # the beat at step 8 follows a 9: holding it over the beat counts from both sides
     assert counts[0, 0, 8, 9] == 1
     assert counts[0, 0, 7, 9] == 1
     assert not counts[0, 0, [0, 1, 2, 5, 6]].any()  # neither on a beat nor just before one
@@ -421,3 +421,29 @@ def test_a_held_beat_penalty_makes_the_lower_voices_start_a_note_on_each_beat() 
 
     assert held_share(plain) > 0.9
     assert held_share(moving) < 0.1
+
+
+def test_a_rest_held_over_a_beat_counts_and_a_melody_shorter_than_a_beat_has_no_beat() -> None:
+    rests = torch.tensor([[[3, REST, REST, REST, REST, 5]]]).expand(1, 3, 6)
+    counts = beat_holds(rests)
+    assert counts[0, 2, 4, REST] == counts[0, 2, 3, REST] == 1
+    assert counts[0, 2, 4, 3] == 0
+    for steps in (1, 2, 3, 4):
+        assert not beat_holds(torch.zeros((1, 3, steps), dtype=torch.int64)).any()
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3, 4, 5])
+def test_every_steering_term_draws_a_melody_of_a_few_steps(network: Infiller, steps: int) -> None:
+    soprano = np.array([40, 44, 41, 47, 43][:steps])
+    settings = GibbsSettings(
+        passes=3,
+        rule_weight=5.0,
+        offbeat_penalty=1.0,
+        inner_leap_penalty=1.0,
+        contrary_bonus=1.0,
+        held_beat_penalty=1.0,
+        rest_penalty=1.0,
+    )
+    for grid in (1, 2):
+        chains, _ = gibbs(network, soprano, replace(settings, lower_grid=grid), seed=0, tonic=4)
+        assert chains.shape == (1, 4, steps)

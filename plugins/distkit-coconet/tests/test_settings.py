@@ -39,7 +39,16 @@ def test_the_shipped_settings_are_the_file_s() -> None:
         ('{"passes": true}', "'passes' must be a whole number, not True"),
         ('{"passes": 0}', "'passes' must be above 0, not 0"),
         ('{"temperature": "hot"}', "'temperature' must be a number, not 'hot'"),
-        ('{"temperature": NaN}', "'temperature' must be a number, not nan"),
+        ('{"temperature": NaN}', "'temperature' must be a finite number, not nan"),
+        ('{"temperature": -Infinity}', "'temperature' must be a finite number, not -inf"),
+        ('{"passes": 1000001}', "'passes' must be at most 1,000,000, not 1000001"),
+        ('{"passes": 1' + "0" * 400 + "}", "'passes' must be at most 1,000,000, not 1"),
+        ('{"temperature": 1' + "0" * 400 + "}", "'temperature' must be at most 1,000,000"),
+        ('{"passes": 1' + "0" * 5000 + "}", "the sampler settings cannot be read: "),
+        (
+            '{"passes": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "the sampler settings cannot be read",
+        ),
         ('{"rule_weight": -1}', "'rule_weight' must be 0 or more, not -1"),
         ('{"floor": 2}', "'floor' must be at most 1, not 2"),
         ('{"close_on_tonic": "no"}', "'close_on_tonic' must be true or false, not 'no'"),
@@ -76,3 +85,14 @@ def test_a_file_that_is_not_text_or_not_a_file_is_refused(tmp_path: Path) -> Non
     os.mkfifo(fifo)
     with pytest.raises(ModelRegistryError, match="not a regular file"):
         read_settings(fifo)  # refused at once: reading it would wait for a writer for ever
+
+
+def test_a_path_that_cannot_even_be_looked_at_is_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ModelRegistryError, match="cannot read the sampler settings"):
+        read_settings(tmp_path / ("x" * 300) / "sampler.json")
+
+
+def test_a_corpus_model_without_a_settings_file_samples_with_the_defaults() -> None:
+    from distkit_coconet.corpus_model import CorpusCoconet
+
+    assert CorpusCoconet().settings == GibbsSettings()

@@ -44,7 +44,9 @@ class CorpusCoconet:
 
     def __init__(self, weights: Path | None = None, settings: GibbsSettings | None = None) -> None:
         self.weights = weights or Path(self.weights_file)
-        self.settings = settings or read_settings(Path(self.sampler_file))
+        self.settings = settings or (
+            read_settings(Path(self.sampler_file)) if self.sampler_file else GibbsSettings()
+        )
 
     def harmonize(
         self,

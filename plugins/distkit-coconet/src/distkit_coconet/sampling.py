@@ -120,7 +120,7 @@ def beat_holds(lines: torch.Tensor, joined: torch.Tensor | None = None) -> torch
     the voice's note (or rest) over a beat, with no new note on it: on a beat, the same token
     as the step before; on the step before a beat, the same token as the beat. `lines` and
     `joined` as for `off_eighth_changes`."""
-    beats = torch.arange(STEPS_PER_QUARTER, lines.shape[-1], STEPS_PER_QUARTER)
+    beats = torch.arange(0, lines.shape[-1], STEPS_PER_QUARTER)[1:]
     return _across(lines, beats, joined, same=True)
 
 

@@ -87,6 +87,8 @@ voices' grid and motion), which `distkit coconet tune` keeps from the shipped on
 
 POSITIVE = ("passes", "chains", "melody_grid", "lower_grid", "temperature", "final_temperature")
 """Settings that must be above 0; every other number must be at least 0."""
+LARGEST = 1_000_000
+"""No setting is larger: a million passes already take days."""
 SHARES = ("floor", "anneal")
 """Settings that are shares of the run or of the cells: at most 1."""
 
@@ -96,22 +98,26 @@ def read_settings(path: Path) -> GibbsSettings:
     keep their defaults), or the defaults when there is no such file. A file that cannot be
     read, or a field of the wrong type or out of range, is a `ModelRegistryError` that names
     the file and the field."""
-    if not path.exists():
-        return GibbsSettings()
-    if not path.is_file():
-        raise ModelRegistryError(f"{path}: the sampler settings are not a regular file")
     try:
+        if not path.exists():
+            return GibbsSettings()
+        if not path.is_file():
+            raise ModelRegistryError(f"{path}: the sampler settings are not a regular file")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return GibbsSettings()
     except (OSError, UnicodeDecodeError) as error:
         raise ModelRegistryError(f"{path}: cannot read the sampler settings: {error}") from None
     try:
-        return settings_from_json(json.loads(text))
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ModelRegistryError(
             f"{path}: the sampler settings are not JSON (line {error.lineno}: {error.msg})"
         ) from None
+    except (ValueError, RecursionError) as error:
+        raise ModelRegistryError(f"{path}: the sampler settings cannot be read: {error}") from None
+    try:
+        return settings_from_json(data)
     except ValueError as error:
         raise ModelRegistryError(f"{path}: {error}") from None
 
@@ -143,9 +149,14 @@ def _problem(name: str, value: Any, default: Any) -> str:
         if name == "melody_rests" and value not in REST_CHOICES:
             return f"must be one of {', '.join(REST_CHOICES)}"
         return "" if isinstance(value, str) else "must be text"
-    kinds: tuple[type, ...] = (int,) if isinstance(default, int) else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
-        return "must be a whole number" if kinds == (int,) else "must be a number"
+    whole = isinstance(default, int)
+    kinds: tuple[type, ...] = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        return "must be a whole number" if whole else "must be a number"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if abs(value) > LARGEST:
+        return f"must be at most {LARGEST:,}"
     if name in POSITIVE and value <= 0:
         return "must be above 0"
     if value < 0:
