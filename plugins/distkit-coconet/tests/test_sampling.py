@@ -443,6 +443,7 @@ def test_every_steering_term_draws_a_melody_of_a_few_steps(network: Infiller, st
         contrary_bonus=1.0,
         held_beat_penalty=1.0,
         rest_penalty=1.0,
+        register_weight=1.0,
     )
     for grid in (1, 2):
         chains, _ = gibbs(network, soprano, replace(settings, lower_grid=grid), seed=0, tonic=4)

@@ -145,3 +145,24 @@ def test_the_onset_rates_count_each_lower_voice_s_new_notes_per_beat() -> None:
     found = module.onset_rates([roll, roll])
     assert found == {"alto_onsets": 0.5, "tenor_onsets": 2.0, "bass_onsets": 0.25}
     assert set(found) <= set(module.statistics([roll]))
+
+
+def test_the_pitch_spreads_are_each_lower_voice_s_spread_as_the_style_check_counts() -> None:
+    style_eval()
+    module = benchmark("coconet_texture")
+    from distkit.music.style_check import feature_names, texture_features
+
+    roll = np.zeros((4, 16, 128), dtype=bool)
+    roll[0, :, 72] = True
+    roll[1, :8, 67] = roll[1, 8:, 55] = True  # an octave apart: half an octave's spread
+    roll[2, :, 60] = True
+    roll[3, 4:8, 48] = roll[3, 8:, 52] = True  # a rest first, which is not counted
+    other = roll.copy()
+    other[1] = False  # a silent alto is left out of its mean
+    found = module.pitch_spreads([roll, other])
+    bass = float(np.std([48] * 4 + [52] * 8)) / 12
+    assert found == {"alto_spread": 0.5, "tenor_spread": 0.0, "bass_spread": bass}
+    features = dict(zip(feature_names(), texture_features(roll), strict=True))
+    assert found["alto_spread"] == features["voice 2 pitch spread"]
+    assert found["bass_spread"] == features["voice 4 pitch spread"]
+    assert set(found) <= set(module.statistics([roll]))

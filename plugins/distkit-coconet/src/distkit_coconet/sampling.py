@@ -19,6 +19,7 @@ import torch
 from distkit.music.base import STEPS_PER_QUARTER
 from distkit_coconet.data import TOKENS
 from distkit_coconet.network import network_input
+from distkit_coconet.register import register_penalties
 from distkit_coconet.rules import contrary_outer, fault_counts, inner_leaps
 from distkit_coconet.settings import GibbsSettings
 from distkit_coconet.tokens import REST
@@ -71,6 +72,8 @@ def gibbs(
     chain = _Chain(network, settings, allowed, tonic, seed, np.asarray(soprano, dtype=np.int64))
     if heard is not None:
         chain.heard = torch.from_numpy(np.asarray(heard, dtype=np.int64))
+    if settings.register_weight:
+        chain.register = register_penalties(soprano if heard is None else heard)[:, None]
     steps, chains = len(soprano), settings.chains
     open_cells = torch.ones((3, steps), dtype=torch.bool)
     if known is not None and redraw is not None:
@@ -187,6 +190,8 @@ class _Chain:
         self.tied: torch.Tensor | None = None
         self.joined: torch.Tensor | None = None
         """(3, steps - 1): neighbouring lower cells in one tied block, drawn as one token."""
+        self.register: torch.Tensor | None = None
+        """(3, 1, TOKENS): each lower voice's register penalties (`register_penalties`)."""
 
     def redraw(self, hidden: torch.Tensor, temperature: float, *, steer: bool) -> None:
         """Draw the `hidden` cells afresh, in place, from the network's conditionals."""
@@ -196,6 +201,8 @@ class _Chain:
         logits = self.network(network_input(tokens, hidden))
         if self.settings.rest_penalty:
             logits[..., REST] -= self.settings.rest_penalty
+        if self.register is not None:
+            logits = logits - self.settings.register_weight * self.register
         if self.settings.offbeat_penalty and steer:
             changes = off_eighth_changes(tokens[:, 1:], self.joined)
             logits = logits - self.settings.offbeat_penalty * changes

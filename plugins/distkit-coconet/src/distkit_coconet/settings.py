@@ -71,6 +71,11 @@ class GibbsSettings:
     from the beat before or to the beat after, as they stand (`rules.contrary_outer`): a
     chorale's outer voices move against each other more often than a network's do under a
     wide melody. Steered passes only."""
+    register_weight: float = 0.0
+    """Nats taken, in every lower cell and every pass, from each pitch token: this weight times
+    half its squared distance, in the voice's spreads, from where the voice sits below the
+    melody's mean pitch in the training chorales (`register.REGISTER`): a chorale's alto, tenor
+    and bass keep their registers under any melody, where a network follows a wide one."""
 
 
 CHOSEN_BY_TEXTURE = (
@@ -81,6 +86,7 @@ CHOSEN_BY_TEXTURE = (
     "inner_leap_penalty",
     "contrary_bonus",
     "held_beat_penalty",
+    "register_weight",
 )
 """The settings benchmarks/coconet_texture.py chooses (how the melody is shown, the lower
 voices' grid and motion), which `distkit coconet tune` keeps from the shipped ones."""
