@@ -1,3 +1,3 @@
-from distkit.cli import main
+from distkit.entry import main
 
 main()

@@ -151,6 +151,9 @@ def fit(
 
             save_best_panels(ranking, png, top=max(top, 1), force=force)
         _print_ranking(ranking, settings, png, as_json)
+        if not ranking.ranked:
+            reason = "no family could be fitted; each one's reason is under skipped"
+            raise FitRefused(ranking.path, "any distribution", reason)
         return
     if datafile is None:
         raise UsageError("missing DATAFILE: distkit fit NAME DATAFILE (or fit --best DATAFILE)")

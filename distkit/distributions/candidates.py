@@ -48,7 +48,10 @@ class Candidate:
 
     @classmethod
     def registered(cls, registration: Registration) -> Candidate:
-        discrete = getattr(registration.cls, "discrete", False) is True
+        """PluginError when the class cannot be imported or read."""
+        from distkit.plugins.describe import read_class
+
+        discrete = read_class(registration, lambda c: getattr(c, "discrete", False) is True)
         return cls(registration.name, registration.plugin, discrete, registration)
 
     def fit(

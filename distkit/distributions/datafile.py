@@ -206,7 +206,10 @@ class _Table:
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            fields = self._fields(stripped)
+            try:
+                fields = self._fields(stripped)
+            except csv.Error as error:  # a field over csv's limit of 128 KiB, for one
+                raise DataFileError(f"{self.path}, line {number}: {error}") from None
             if not self.started:
                 self.started = True
                 if self._start(fields, number):

@@ -25,7 +25,13 @@ def save_fit_panels(result: FitResult, png: Path, *, force: bool = False) -> Non
     fit = Fit(candidate, result.params, None, result.distribution, k, n)
     trial = _one_trial(result)
     with _quiet():
-        save_panels(result.data, [trial] if trial else [fit], png, first=fit if trial else None)
+        save_panels(
+            result.data,
+            [trial] if trial else [fit],
+            png,
+            first=fit if trial else None,
+            replace=force,
+        )
 
 
 def _quiet() -> Any:
@@ -72,4 +78,4 @@ def save_best_panels(ranking: Ranking, png: Path, *, top: int = 3, force: bool =
             fit = fit.candidate.fit(ranking.data, options_for(fit.candidate, ranking.options))
         fits.append(fit)
     with _quiet():
-        save_panels(ranking.data, fits, png)
+        save_panels(ranking.data, fits, png, replace=force)

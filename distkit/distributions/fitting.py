@@ -11,6 +11,7 @@ import contextlib
 import inspect
 import math
 import numbers
+import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -195,5 +196,9 @@ def check_png(png: Path, *, force: bool) -> None:
         raise UsageError(f"{png}: the plot is a PNG, so its name must end in .png")
     if png.is_dir():
         raise UsageError(f"{png} is a folder; give a file name ending in .png")
-    if png.exists() and not force:
+    if png.exists() and not png.is_file():
+        raise UsageError(f"{png} is not a regular file; give another file name ending in .png")
+    if os.path.lexists(png) and not force:
         raise UsageError(f"{png} already exists; use --force to overwrite it")
+    if not png.parent.is_dir():
+        raise UsageError(f"{png.parent} is not a folder; create it first")

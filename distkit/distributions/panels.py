@@ -50,10 +50,16 @@ def save_panels(
     path: str | os.PathLike[str],
     *,
     first: Fit | None = None,
+    replace: bool = False,
 ) -> Path:
-    """Write `panels_figure` as a PNG (the caller has checked the path)."""
+    """Write `panels_figure` as a PNG (the caller has checked the path), whole or not at all:
+    drawn into a file beside it that is then moved onto it, so an interrupt leaves the old
+    picture as it was; without `replace` an existing file is refused."""
+    from distkit.files.writing import staged
+
     figure = panels_figure(data, fits, first=first)
-    figure.savefig(Path(path), format="png", dpi=100)
+    with staged([Path(path)], replace=replace) as (temporary,):
+        figure.savefig(temporary, format="png", dpi=100)
     return Path(path)
 
 

@@ -23,7 +23,7 @@ from distkit.distributions.candidates import SCIPY, Candidate, Fit, Scored, fit_
 from distkit.distributions.fitting import json_number
 from distkit.distributions.goodness import akaike_weights
 from distkit.distributions.workers import Job, Outcome, default_jobs, run_jobs
-from distkit.errors import UsageError
+from distkit.errors import PluginError, UsageError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -242,8 +242,13 @@ def _rank_data(
 def _candidates(
     registry: Registry | None, settings: RankSettings, *, whole: bool
 ) -> tuple[list[Candidate], list[Skipped]]:
-    candidates = [Candidate.registered(r) for r in registry.distributions] if registry else []
+    candidates: list[Candidate] = []
     skipped: list[Skipped] = []
+    for registration in registry.distributions if registry else []:
+        try:
+            candidates.append(Candidate.registered(registration))
+        except PluginError as error:  # its class cannot be imported or read
+            skipped.append(Skipped(registration.name, registration.plugin, str(error)))
     if settings.scipy or settings.families is not None:
         names, not_tried = scipy_families.candidates(whole=whole, names=settings.families)
         candidates += [Candidate.scipy(name) for name in names]

@@ -103,7 +103,7 @@ def recorded_panel(cls: type[Any]) -> dict[str, Any] | None:
     try:
         path = panel_path(cls)
         record = json.loads(path.read_text()) if path is not None else None
-    except (OSError, ValueError, ModuleNotFoundError):
+    except (OSError, ValueError, TypeError, ModuleNotFoundError):  # TypeError: not a package
         return None
     return record if isinstance(record, dict) else None
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from distkit.errors import CannotRegenerate, DistkitError, PluginError, UsageError
 from distkit.music.base import STEPS_PER_QUARTER, VOICES, as_melody, recorded_panel
 from distkit.plugins import MUSIC_MODEL, Registry, get_registry, plugin_code
+from distkit.plugins.describe import read_class
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,7 +50,7 @@ def default_model(registry: Registry | None = None) -> str:
     ranked = []
     for registration in (registry or get_registry()).music_models:
         try:
-            record = recorded_panel(registration.cls)
+            record = read_class(registration, recorded_panel)
         except PluginError:
             continue
         if record is not None:

@@ -44,20 +44,25 @@ def by_style(registrations: Iterable[Registration]) -> list[tuple[str, list[Regi
     """The registrations grouped by style, styles in order of first appearance; a model whose
     class cannot be imported, or that gives no style, goes under UNSPECIFIED, and melody models
     under MELODY_MODELS (both last)."""
+    from distkit.plugins.describe import read_class
+
     groups: dict[str, list[Registration]] = {}
     for registration in registrations:
         try:
-            cls = registration.cls
+            style = read_class(registration, _group_of)
         except PluginError:
             style = UNSPECIFIED
-        else:
-            harmonizes = getattr(cls, "harmonizes", True) is not False
-            style = (style_of(cls) or UNSPECIFIED) if harmonizes else MELODY_MODELS
         groups.setdefault(style, []).append(registration)
     last = (UNSPECIFIED, MELODY_MODELS)
     ordered = [(s, m) for s, m in groups.items() if s not in last]
     ordered += [(s, groups[s]) for s in last if s in groups]
     return ordered
+
+
+def _group_of(cls: type[Any]) -> str:
+    if getattr(cls, "harmonizes", True) is False:
+        return MELODY_MODELS
+    return style_of(cls) or UNSPECIFIED
 
 
 def best_of_style(registry: Registry, style: str) -> str:
@@ -66,6 +71,7 @@ def best_of_style(registry: Registry, style: str) -> str:
     the installed styles when none has that style."""
     from distkit.music.base import recorded_panel
     from distkit.music.model_calls import panel_rank
+    from distkit.plugins.describe import read_class
 
     groups = by_style(registry.music_models)
     members = dict(groups).get(style, [])
@@ -77,7 +83,10 @@ def best_of_style(registry: Registry, style: str) -> str:
         )
     ranked = []
     for order, registration in enumerate(members):
-        record = recorded_panel(registration.cls)
+        try:
+            record = read_class(registration, recorded_panel)
+        except PluginError:
+            record = None
         rank = panel_rank(record) if record is not None else (float("-inf"), float("-inf"))
         ranked.append((rank, -order, registration.name))
     return max(ranked)[2]

@@ -67,12 +67,13 @@ def is_loopback_host(host: str) -> bool:
 
 
 def read_pypirc(config_file: Path | None = None) -> configparser.ConfigParser:
-    """Parse ~/.pypirc (or `config_file`); a file that does not parse is a one-line error."""
+    """Parse ~/.pypirc, if it is a file, or `config_file`, which must be one; a file that is
+    missing, not a regular file, or does not parse is a one-line error."""
     from distkit.files.reading import read_regular
 
     path = config_file or Path.home() / ".pypirc"
     parser = configparser.ConfigParser(interpolation=None)
-    if path.is_file():
+    if config_file is not None or path.is_file():
         try:
             text = read_regular(path, max_bytes=1 << 20, what="pypirc file").decode("utf-8")
             parser.read_string(text, source=str(path))

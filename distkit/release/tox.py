@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from distkit.errors import TestsFailed, ToolError, UsageError
-from distkit.interrupts import temporary_folder
+from distkit.interrupts import temporary_folder, unwinding
 
 # Set by tox inside its own environments; tox 4 would read them as its settings, so a tox run
 # started from within a tox environment (distkit's own tests, for one) would share its work dir.
@@ -161,7 +162,7 @@ def run_tox(
         project_table(path)  # a pyproject.toml tox cannot read is one line here, not a traceback
     if not has_tox_config(path):
         raise UsageError(f"no tox configuration in {path} (add a tox.ini, or run pytest yourself)")
-    with temporary_folder(prefix="distkit-tox-") as tmp:
+    with unwinding("tox was stopped"), temporary_folder(prefix="distkit-tox-") as tmp:
         journal = Path(tmp) / "result.json"
         command = [sys.executable, "-m", "tox", "run-parallel", "--parallel", "auto"]
         command += ["--parallel-no-spinner", "--parallel-live", "--result-json", str(journal)]
@@ -181,17 +182,35 @@ def run_tox(
             raise ToolError(f"cannot run tox: {exc}", command=command) from exc
         assert process.stdout is not None
         reader = _ProgressReader(progress) if progress else None
-        for line in process.stdout:
-            if echo:
-                echo(line.rstrip("\n"))
-            if reader:
-                reader.feed(line.rstrip("\n"))
-        returncode = process.wait()
+        try:
+            for line in process.stdout:
+                if echo:
+                    echo(line.rstrip("\n"))
+                if reader:
+                    reader.feed(line.rstrip("\n"))
+            returncode = process.wait()
+        except BaseException:  # Ctrl-C, a signal, a closed stdout: tox must not run on alone
+            stop_tox(process)
+            raise
         report = TestReport(seconds=time.perf_counter() - started, returncode=returncode)
         report.envs = _read_journal(journal)
         if reader:
             reader.close(report.envs)
     return report
+
+
+def stop_tox(process: subprocess.Popen[str], patience: float = 15.0) -> None:
+    """Stop a tox run and wait for it, so that nothing it started runs on and nothing writes
+    into its folder after distkit removes it: SIGINT first, on which tox stops its
+    environments' processes itself, then SIGTERM, then SIGKILL, each after `patience` seconds."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            return
+        process.send_signal(signum)
+        try:
+            process.wait(timeout=patience)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def tox_environment() -> dict[str, str]:

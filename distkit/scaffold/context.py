@@ -35,7 +35,7 @@ CUSTOM_FILE = "custom.jinja"
 _TEMPLATE_MODULES = {"plugin", "_base", "_special", "special", "readme"}
 _DEPENDENCIES = {"numpy", "pluggy", "scipy", "hypothesis", "pytest", "distkit", "pip"}
 # Names the generated modules import, which the distribution class must not shadow.
-_IMPORTED_NAMES = {"Distribution", "Any", "ClassVar", "Callable", "Path"}
+_IMPORTED_NAMES = {"Distribution", "FloatArray", "Any", "ClassVar", "Callable", "Path"}
 _EMAIL = re.compile(r"^[^@\s\"'\\<>,;]+@[^@\s\"'\\<>,;]+\.[^@\s\"'\\<>,;]+$")
 _MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")

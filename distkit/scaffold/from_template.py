@@ -10,13 +10,15 @@ is left behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from distkit.errors import GitError, UnknownAnswer, UsageError
+from distkit.errors import GitError, TemplateError, UnknownAnswer, UsageError
 from distkit.interrupts import temporary_folder, unwinding
 from distkit.scaffold.answers import Answers, write_answers
 from distkit.scaffold.cookiecutter_render import render
@@ -77,6 +79,7 @@ def create_from_template(
                     project, used = render(
                         folder, Path(scratch), answers=answers, no_input=no_input, replay=replay
                     )
+                    _check_inside(project, Path(scratch))
                     record = Answers(source.name, commit, used)
 
                     def build(staging: Path) -> None:
@@ -95,3 +98,22 @@ def create_from_template(
     if git_failures:
         raise git_failures[0]
     return TemplatePackage(target, source.name, history=any(history))
+
+
+def _check_inside(project: Path, scratch: Path) -> None:
+    """TemplateError unless the folder cookiecutter made is one plain name inside `scratch`:
+    an answer with '/' or '..' in the folder's name (a project_slug of "../up") renders it
+    elsewhere. What it made there is this run's own (cookiecutter refuses an existing folder),
+    and is removed."""
+    made = Path(os.path.normpath(os.path.abspath(project)))
+    if made.parent == Path(os.path.abspath(scratch)):
+        return
+    inside = made.is_relative_to(os.path.abspath(scratch))
+    if not inside and made.is_dir():
+        shutil.rmtree(made, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.removedirs(made.parent)  # the folders it made above it, while they are empty
+    raise TemplateError(
+        f"the template names its project folder {os.path.relpath(made, scratch)!r}, not one "
+        "plain folder name: answer without '/' or '..' in the name it is made from"
+    )

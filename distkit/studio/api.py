@@ -106,8 +106,10 @@ def models(
 def _optional_members(registration: Any) -> dict[str, Any]:
     """The optional members of ARCHITECTURE's music API a model has (style, voices, programs,
     infill, continue_melody); a model that cannot be imported has none."""
+    from distkit.plugins.describe import read_class
+
     try:
-        cls = registration.cls
+        return read_class(registration, _members_of)
     except Exception:
         return {
             "style": None,
@@ -117,6 +119,9 @@ def _optional_members(registration: Any) -> dict[str, Any]:
             "continue_melody": False,
             "harmonizes": True,
         }
+
+
+def _members_of(cls: type[Any]) -> dict[str, Any]:
     voices: Any = getattr(cls, "voices", None)
     programs: Any = getattr(cls, "programs", None)
     return {

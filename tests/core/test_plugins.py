@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -397,3 +398,76 @@ def test_a_slow_plugin_gets_a_warning_and_still_works(plugin_site: PluginSite) -
     (warning,) = registry.plugins["slow"].warnings
     assert warning.startswith("took ")
     assert registry.plugins["slow"].ok
+
+
+BROKEN_CLASSES = """
+import pluggy
+hookimpl = pluggy.HookimplMarker("distkit")
+
+class Meta(type):
+    @property
+    def description(cls):
+        raise ValueError("boom")
+
+    @property
+    def style(cls):
+        print("a plugin printing while read")
+        raise RuntimeError("no style")
+
+class Shady(metaclass=Meta):
+    name = "shady"
+    def harmonize(self, melody):
+        return melody
+
+class PanelOfAModule:
+    name = "panelled"
+    description = "Its panel_file names a module, not a package."
+    panel_file = "json:panel.json"
+    def harmonize(self, melody):
+        return melody
+
+@hookimpl
+def register_music_models(register):
+    register("no_such_module_here:Model", name="lazymodel", description="Needs torch.")
+    register(Shady)
+    register(PanelOfAModule)
+
+@hookimpl
+def register_distributions(register):
+    register("no_such_module_here:Dist", name="lazydist", description="Needs torch.")
+"""
+
+
+def test_a_class_that_cannot_be_imported_or_read_is_listed_with_its_error(
+    plugin_site: PluginSite,
+) -> None:
+    plugin_site.add("broken", BROKEN_CLASSES)
+    runner = CliRunner()
+    table = runner.invoke(cli, ["list"])
+    assert table.exit_code == 0, table.output
+    assert "lazymodel  broken  (cannot be used; see the warning above)" in table.stdout
+    assert "shady" in table.stdout and "panelled" in table.stdout
+    assert "Traceback" not in table.output
+    assert table.stderr.count("failed importing no_such_module_here:Model") == 1
+    listed = runner.invoke(cli, ["list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    models = {m["name"]: m for m in json.loads(listed.stdout)["music_models"]}
+    assert "failed importing no_such_module_here:Model" in models["lazymodel"]["error"]
+    assert "failed describing" in models["shady"]["error"]
+    assert "cannot be described" in models["shady"]["description"]
+    assert models["panelled"]["panel"] is None and "error" not in models["panelled"]
+    assert "a plugin printing while read" not in listed.stdout
+
+
+def test_fit_best_skips_a_family_whose_class_cannot_be_imported(
+    plugin_site: PluginSite, tmp_path: Path
+) -> None:
+    plugin_site.add("broken", BROKEN_CLASSES)
+    data = tmp_path / "data.txt"
+    data.write_text("1\n2\n3\n4.5\n")
+    result = CliRunner().invoke(cli, ["fit", "--best", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "gaussian" in result.stdout
+    assert "lazydist (broken): plugin 'broken' failed importing no_such_module_here:Dist" in (
+        result.stdout
+    )

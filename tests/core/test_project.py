@@ -78,4 +78,4 @@ def test_no_install_command_names_the_unrelated_distkit_package() -> None:
 def test_our_distribution_name_is_distkit_cli() -> None:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert data["project"]["name"] == "distkit-cli"
-    assert data["project"]["scripts"] == {"distkit": "distkit.cli:main"}
+    assert data["project"]["scripts"] == {"distkit": "distkit.entry:main"}

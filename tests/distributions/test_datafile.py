@@ -81,3 +81,13 @@ def test_data_file_errors_are_usage_errors_and_value_errors(tmp_path: Path) -> N
     assert isinstance(caught.value, UsageError)
     assert isinstance(caught.value, ValueError)
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(("name", "separator"), [("big.csv", ","), ("big.tsv", "\t")])
+def test_a_field_longer_than_csv_allows_names_the_file_and_line(
+    tmp_path: Path, name: str, separator: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(f'a{separator}b\n"{"x" * 200_000}"{separator}1\n2{separator}3\n')
+    with pytest.raises(DataFileError, match=rf"{name}, line 2: field larger than field limit"):
+        read_numbers(path, column="2")

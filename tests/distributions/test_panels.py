@@ -65,3 +65,53 @@ def _read_png(path: Path) -> np.ndarray:
 
     image: np.ndarray = imread(path)
     return image
+
+
+def _data_file(tmp_path: Path) -> Path:
+    path = tmp_path / "data.txt"
+    path.write_text("\n".join(map(str, np.random.default_rng(4).normal(5, 1, 200))) + "\n")
+    return path
+
+
+def test_an_interrupted_plot_leaves_the_old_picture_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.figure import Figure
+
+    png = tmp_path / "kept.png"
+    png.write_bytes(b"the old picture")
+
+    def interrupted(self: Figure, target: object, **options: object) -> None:
+        Path(str(target)).write_bytes(b"half a pic")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", interrupted)
+    args = ["fit", "gaussian", str(_data_file(tmp_path)), "--plot", str(png), "--force"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code != 0
+    assert png.read_bytes() == b"the old picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.txt", "kept.png"]
+
+
+def test_a_plot_path_that_is_a_dangling_link_a_fifo_or_in_no_folder_is_refused(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    data = str(_data_file(tmp_path))
+    dangling = tmp_path / "dangling.png"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    cases = {
+        dangling: "already exists; use --force",
+        fifo: "is not a regular file",
+        tmp_path / "missing" / "p.png": "is not a folder; create it first",
+    }
+    for png, message in cases.items():
+        result = CliRunner().invoke(cli, ["fit", "gaussian", data, "--plot", str(png)])
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+    assert not (tmp_path / "nowhere.txt").exists()
+    forced = CliRunner().invoke(cli, ["fit", "gaussian", data, "--plot", str(fifo), "--force"])
+    assert forced.exit_code == 2 and "is not a regular file" in forced.output

@@ -134,3 +134,18 @@ def test_nothing_fits_is_still_a_ranking_with_every_family_skipped(tmp_path: Pat
     report = json.loads(result.stdout)
     assert report["ranking"] == []
     assert {s["distribution"] for s in report["skipped"]} == {"gaussian", "binomial"}
+
+
+def test_best_with_nothing_fitted_lists_why_and_exits_non_zero(tmp_path: Path) -> None:
+    data = tmp_path / "const.txt"
+    data.write_text("3\n3\n3\n3\n")
+    shown = CliRunner().invoke(cli, ["fit", "--best", str(data)])
+    assert shown.exit_code == 2
+    assert "gaussian (distkit.distributions): data must vary" in shown.stdout
+    assert shown.stderr.splitlines() == [
+        f"Error: {data}: cannot fit any distribution to this data: no family could be fitted; "
+        "each one's reason is under skipped"
+    ]
+    as_json = CliRunner().invoke(cli, ["fit", "--best", str(data), "--json"])
+    assert as_json.exit_code == 2
+    assert json.loads(as_json.stdout)["ranking"] == []

@@ -96,6 +96,25 @@ def test_a_hook_that_refuses_leaves_nothing_behind(greeter: Path, tmp_path: Path
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["../Up", "Team/Tool", "../X/Y"])
+def test_a_project_folder_name_that_leaves_the_folder_is_refused_and_leaves_nothing(
+    greeter: Path, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = distkit(
+        "new", "--template", str(greeter), "-o", str(out), "--no-input", "--project-name", name
+    )
+    assert code == 1
+    assert err.splitlines() == [
+        f"Error: the template names its project folder {name.lower()!r}, not one plain folder "
+        "name: answer without '/' or '..' in the name it is made from"
+    ]
+    assert list(out.iterdir()) == []
+    made = {"up", "team", "tool", "x", "y"}
+    assert not [path for path in tmp_path.rglob("*") if path.name in made]
+
+
 def test_cookiecutters_prompts_are_asked(greeter: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,

@@ -69,6 +69,23 @@ def test_invalid_pypirc_is_one_line(package: Path, tmp_path: Path) -> None:
     assert "is not a valid pypirc file" in error_line(out)
 
 
+@pytest.mark.parametrize("kind", ["missing", "fifo"])
+def test_a_named_pypirc_that_is_missing_or_not_a_file_is_one_line(
+    package: Path, tmp_path: Path, kind: str
+) -> None:
+    import os
+
+    pypirc = tmp_path / "pypirc"
+    if kind == "fifo":
+        os.mkfifo(pypirc)
+    for repository in ("x", "testpypi"):
+        args = ("--repository", repository, "--config-file", str(pypirc), "--dry-run")
+        code, out = invoke("publish", str(package), *args)
+        assert code == 2
+        expected = "no such pypirc file" if kind == "missing" else "not a regular file"
+        assert expected in error_line(out)
+
+
 @pytest.mark.parametrize(
     "url", ["https://pypi.org/simple/", "https://test.pypi.org/", "http://127.0.0.1:1/simple/"]
 )

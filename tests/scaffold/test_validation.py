@@ -34,6 +34,7 @@ from distkit.scaffold import rendering
         ({"class_name": 'Poisson"; import os; x = "'}, "class name"),
         ({"class_name": "../Escaped"}, "class name"),
         ({"class_name": "Distribution"}, "class name"),
+        ({"class_name": "FloatArray"}, "class name"),
         ({"import_name": "caf\u00e9"}, "not a Python identifier"),
         ({"family_file": "families/gamma.jinja"}, "family_file cannot be set"),
         ({"family_file": "../../../../etc/passwd"}, "family_file cannot be set"),
