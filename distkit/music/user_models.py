@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from distkit.errors import ModelRegistryError, NotFoundError
+from distkit.errors import ModelRegistryError, NotFoundError, UsageError
+from distkit.files.reading import read_regular
 
 if TYPE_CHECKING:
     import numpy as np
@@ -176,10 +177,10 @@ def list_models() -> list[UserModelRecord]:
         if folder.name.startswith(".") or not NAME_PATTERN.fullmatch(folder.name):
             continue
         try:
-            data = json.loads((folder / RECORD).read_text())
+            data = json.loads(read_regular(folder / RECORD, max_bytes=1 << 20))
             record = UserModelRecord.from_json(data, folder)
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+        except (OSError, ValueError, KeyError, TypeError, RecursionError, UsageError):
+            continue  # a FIFO or a folder in the record's place is skipped, not waited on
         if record.name == folder.name:
             found.append(record)
     return found

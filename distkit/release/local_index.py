@@ -144,7 +144,10 @@ def _launch(root: Path, port: int, timeout: float) -> Server:
     htpasswd = _ensure_credentials(root)
     command = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port)]
     command += ["-a", "update", "-P", str(htpasswd.resolve()), str(packages.resolve())]
-    with open(root / "server.log", "ab") as log:
+    log_path = root / "server.log"
+    if os.path.lexists(log_path) and not log_path.is_file():  # a FIFO would block the open
+        log_path.unlink()
+    with open(log_path, "ab") as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
         )
@@ -156,7 +159,7 @@ def _launch(root: Path, port: int, timeout: float) -> Server:
                 f"the local index stopped at start ({in_use}see {root / 'server.log'})"
             )
         if holds_port(process.pid, port) and _healthy(port):
-            (root / "port").write_text(str(port), encoding="utf-8")
+            _replace_text(root / "port", str(port))
             return Server(process.pid, port)
         time.sleep(0.1)
     process.terminate()
@@ -184,6 +187,14 @@ def _write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(text)
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write `text` beside `path`, then move it onto `path`, whatever is there (a FIFO in its
+    place is replaced, not opened and waited on)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _private_dir(root: Path) -> Path:
@@ -215,9 +226,13 @@ def _locked(root: Path) -> Iterator[None]:
 
 
 def _saved_port(root: Path) -> int | None:
+    """The port saved by the last start, if its file is a regular one that holds a port (a
+    FIFO in its place is not waited on)."""
+    from distkit.files.reading import read_regular
+
     try:
-        port = int((root / "port").read_text(encoding="utf-8").strip())
-    except (OSError, ValueError):
+        port = int(read_regular(root / "port", max_bytes=64).decode("utf-8").strip())
+    except (OSError, ValueError, UsageError):
         return None
     return port if 1024 <= port <= 65535 else None
 

@@ -247,11 +247,25 @@ def _in_repo(prefix: str, path: str) -> str:
     return f"{prefix}/{path}" if prefix else path
 
 
+FIXED_BUILTIN_ANSWERS = frozenset(
+    {"family", "family_file", "custom_params", "project_name", "project_slug"}
+    | {"import_name", "module_name", "class_name"}
+)
+"""The built-in template's answers an update cannot change: the package's names (its folder,
+import, module and class, all made from the project name) and its family's maths."""
+
+
 def _checked(record: Answers, changes: Mapping[str, str] | None) -> dict[str, str]:
     for key in changes or {}:
         if key not in record.context:
             known = ", ".join(sorted(record.context))
             raise UsageError(f"the template has no answer named {key!r} (known: {known})")
+        if record.template == BUILTIN and key in FIXED_BUILTIN_ANSWERS:
+            free = ", ".join(sorted(set(record.context) - FIXED_BUILTIN_ANSWERS))
+            raise UsageError(
+                f"{key} cannot be changed by an update: the package's names and its family's "
+                f"maths come from it (make a new package with `distkit new`); these can: {free}"
+            )
     return dict(changes or {})
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "distkit"
-CLI_LAYER = ("distkit.cli", "distkit.__main__", "distkit.commands")
+CLI_LAYER = ("distkit.cli", "distkit.__main__", "distkit.entry", "distkit.commands")
 
 
 def _module_name(path: Path) -> str:

@@ -161,6 +161,23 @@ def test_an_unknown_answer_is_a_usage_error(tmp_path: Path) -> None:
     assert "no answer named 'colour'" in err
 
 
+@pytest.mark.parametrize("answer", ["family=gamma", "project_name=my-poisson", "class_name=P"])
+def test_an_answer_the_built_in_package_is_named_or_made_from_is_refused(
+    tmp_path: Path, answer: str
+) -> None:
+    package = new_package(tmp_path)
+    head = git(package, "rev-parse", "HEAD")
+    code, _, err = distkit("update", str(package), "--answer", answer)
+    assert code == 2
+    key = answer.partition("=")[0]
+    assert err.splitlines() == [
+        f"Error: {key} cannot be changed by an update: the package's names and its family's "
+        "maths come from it (make a new package with `distkit new`); these can: email, "
+        "full_name, license, version, year"
+    ]
+    assert git(package, "rev-parse", "HEAD") == head
+
+
 def test_update_outside_a_repository_says_so(tmp_path: Path) -> None:
     package = new_package(tmp_path, "--no-git")
     code, _, err = distkit("update", str(package))

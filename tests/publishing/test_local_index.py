@@ -51,6 +51,21 @@ def test_the_index_keeps_its_port_across_restarts() -> None:
     assert f"http://127.0.0.1:{port}/" in out
 
 
+def test_a_fifo_in_the_saved_port_s_or_the_log_s_place_is_not_waited_on() -> None:
+    import os
+
+    root = index.index_dir()
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.mkfifo(root / "port")
+    os.mkfifo(root / "server.log")
+    assert index._saved_port(root) is None
+    code, out = invoke("index", "start")
+    assert code == 0, out
+    assert "local index at http://127.0.0.1:" in out
+    assert index._saved_port(root) is not None and (root / "server.log").is_file()
+    invoke("index", "stop")
+
+
 def test_upload_password_is_private_and_anonymous_uploads_are_refused() -> None:
     server = index.start()
     root = index.index_dir()

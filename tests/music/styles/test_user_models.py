@@ -83,6 +83,19 @@ def test_a_stored_model_is_listed_registered_and_removed(data_dir: Path, tmp_pat
         remove_model("mine")
 
 
+def test_a_fifo_or_a_folder_in_a_models_record_s_place_is_skipped_not_waited_on(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    import os
+
+    store(tmp_path, "mine")
+    for name, make in (("piped", os.mkfifo), ("foldered", os.mkdir)):
+        folder = data_dir / "models" / name
+        folder.mkdir()
+        make(folder / "model.json")
+    assert [r.name for r in list_models()] == ["mine"]
+
+
 def test_names_are_checked_and_nothing_is_replaced_without_force(
     data_dir: Path, tmp_path: Path
 ) -> None:
