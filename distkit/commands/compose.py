@@ -54,7 +54,7 @@ PATH = click.Path(dir_okay=False, path_type=Path)
 @click.option("--png", type=PATH, help="Also draw the piano roll to this PNG.")
 @click.option("--wav", type=PATH, help="Also render the four voices to this WAV.")
 @click.option("--share", type=PATH, help="Also write one self-contained HTML page to share.")
-@click.option("--seed", type=int, help="Seed for models that sample.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Seed for models that sample.")
 @click.option("--force", is_flag=True, help="Overwrite output files that exist.")
 @click.option(
     "--track",

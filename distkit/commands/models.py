@@ -16,10 +16,16 @@ def models() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_models(as_json: bool) -> None:
     """List your named models: style, corpus, date and folder."""
+    from distkit.music.user_models import damaged_models, models_dir
     from distkit.music.user_models import list_models as stored
-    from distkit.music.user_models import models_dir
 
     records = stored()
+    for name, why in damaged_models().items():
+        click.echo(
+            f"warning: the model {name!r} cannot be used, its record is damaged ({why}); "
+            f"remove it with `distkit models remove {name}`",
+            err=True,
+        )
     if as_json:
         echo_json([{**r.to_json(), "folder": str(r.folder)} for r in records])
         return
@@ -39,7 +45,10 @@ def remove(name: str) -> None:
     from distkit.music.user_models import remove_model
 
     record = remove_model(name)
-    click.echo(f"Removed {record.name} (trained on {record.corpus}, {record.created}).")
+    if record is None:
+        click.echo(f"Removed {name} (its record was damaged).")
+    else:
+        click.echo(f"Removed {record.name} (trained on {record.corpus}, {record.created}).")
 
 
 @models.command("train-hmm")

@@ -136,6 +136,8 @@ def load_corpus(
     """
     if voices < 1:
         raise CorpusError(f"a corpus needs at least one voice, got {voices}")
+    if not str(source).strip():  # Path("") is the current folder, which nobody means by ""
+        raise CorpusError("no corpus given: name a folder of music files or a corpus name")
     label, files, spec = _resolve(source)
     if not files:
         raise CorpusError(f"{label}: no MIDI, MusicXML, kern or ABC files in it")

@@ -112,7 +112,10 @@ def _parse_token(token: str, position: int) -> TextNote:
         return TextNote(None, steps)
     accidentals = match["accidentals"]
     shift = len(accidentals) * (1 if accidentals.startswith("#") else -1)
-    pitch = 12 * (int(match["octave"]) + 1) + LETTERS[match["letter"].upper()] + shift
+    octave = match["octave"]
+    if len(octave.lstrip("-0")) > 2:  # far out of range, and int() refuses over 4300 digits
+        raise bad("the pitch is outside MIDI's range C-1 to G9")
+    pitch = 12 * (int(octave) + 1) + LETTERS[match["letter"].upper()] + shift
     if not 0 <= pitch < PITCHES:
         raise bad("the pitch is outside MIDI's range C-1 to G9")
     return TextNote(pitch, steps)

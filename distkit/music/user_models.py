@@ -79,12 +79,18 @@ class UserModelRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], folder: Path) -> UserModelRecord:
+        """The record `data` holds; ValueError (or KeyError, TypeError) when it is damaged."""
+        programs = tuple(int(p) for p in data["programs"])
+        if not all(0 <= p <= 127 for p in programs):
+            raise ValueError(f"General MIDI programs are 0-127, not {list(programs)}")
+        if len(programs) != len(data["voices"]):
+            raise ValueError("it names a different number of voices and programs")
         return cls(
             name=str(data["name"]),
             factory=str(data["factory"]),
             style=str(data["style"]),
             voices=tuple(str(v) for v in data["voices"]),
-            programs=tuple(int(p) for p in data["programs"]),
+            programs=programs,
             corpus=str(data["corpus"]),
             created=str(data["created"]),
             description=str(data.get("description", "")),
@@ -169,19 +175,32 @@ def register_model(
 
 def list_models() -> list[UserModelRecord]:
     """Every stored model whose record can be read, by name."""
+    return [found for found in _stored() if isinstance(found, UserModelRecord)]
+
+
+def damaged_models() -> dict[str, str]:
+    """Each stored model's folder whose record cannot be read, by name, with why."""
+    return dict(found for found in _stored() if isinstance(found, tuple))
+
+
+def _stored() -> list[UserModelRecord | tuple[str, str]]:
+    """Each stored model's record, or its folder's name and why the record cannot be read."""
     root = models_dir()
     if not root.is_dir():
         return []
-    found = []
+    found: list[UserModelRecord | tuple[str, str]] = []
     for folder in sorted(root.iterdir()):
         if folder.name.startswith(".") or not NAME_PATTERN.fullmatch(folder.name):
             continue
         try:
             data = json.loads(read_regular(folder / RECORD, max_bytes=1 << 20))
             record = UserModelRecord.from_json(data, folder)
-        except (OSError, ValueError, KeyError, TypeError, RecursionError, UsageError):
-            continue  # a FIFO or a folder in the record's place is skipped, not waited on
-        if record.name == folder.name:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError, UsageError) as error:
+            found.append((folder.name, f"{type(error).__name__}: {error}"))  # not waited on
+            continue
+        if record.name != folder.name:
+            found.append((folder.name, f"its record names the model {record.name!r}"))
+        else:
             found.append(record)
     return found
 
@@ -193,11 +212,17 @@ def find_model(name: str) -> UserModelRecord:
     raise NotFoundError(f"no model named {name!r} is registered (see `distkit models list`)")
 
 
-def remove_model(name: str) -> UserModelRecord:
-    """Forget a stored model: its folder is deleted. NotFoundError when there is none."""
-    record = find_model(name)
-    doomed = record.folder.with_name(f".{name}.{os.getpid()}.removed")
-    record.folder.replace(doomed)
+def remove_model(name: str) -> UserModelRecord | None:
+    """Forget a stored model: its folder is deleted, and its record returned, or None when the
+    record could not be read (a damaged model is removed too). NotFoundError when there is
+    none."""
+    folder = models_dir() / name
+    stored = NAME_PATTERN.fullmatch(name) and folder.is_dir() and not folder.is_symlink()
+    if not stored:
+        raise NotFoundError(f"no model named {name!r} is registered (see `distkit models list`)")
+    record = next((r for r in list_models() if r.name == name), None)
+    doomed = folder.with_name(f".{name}.{os.getpid()}.removed")
+    folder.replace(doomed)
     shutil.rmtree(doomed, ignore_errors=True)
     return record
 

@@ -270,3 +270,32 @@ def test_running_out_of_memory_is_one_line_and_leaves_nothing(
         "Error: ran out of memory while composing; nothing was written"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**32), str(2**64)])
+def test_a_seed_no_sampler_can_take_is_a_usage_error(tmp_path: Path, seed: str) -> None:
+    out = tmp_path / "out.mid"
+    args = ["compose", "--notes", "G4 A4", "--seed", seed, "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--seed': {seed} is not in the range 0<=x<=4294967295" in (
+        result.output
+    )
+    assert not out.exists()
+
+
+def test_a_training_seed_is_checked_as_compose_s_is() -> None:
+    import click
+
+    from distkit.music.training.options import training_options
+
+    @click.command()
+    @training_options(iterations=1, out="w.pt")
+    def train(**options: object) -> None:
+        click.echo(f"seed {options['seed']}")
+
+    assert CliRunner().invoke(train, ["--seed", "7"]).output == "seed 7\n"
+    for seed in ("-1", str(2**64)):
+        result = CliRunner().invoke(train, ["--seed", seed])
+        assert result.exit_code == 2
+        assert "is not in the range 0<=x<=4294967295" in result.output

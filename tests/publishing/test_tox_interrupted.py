@@ -60,7 +60,7 @@ def test_a_signal_to_distkit_test_stops_tox_and_leaves_no_folder(
     package.mkdir()
     (package / "tox.ini").write_text(
         "[tox]\nskipsdist = true\nenv_list = slow\n\n[testenv:slow]\nskip_install = true\n"
-        f'commands = python -c "import time; print(\'{marker}\', flush=True); time.sleep(120)" '
+        f"commands = python -c \"import time; print('{marker}', flush=True); time.sleep(120)\" "
         f"{marker}\n"
     )
     scratch = tmp_path / "scratch"

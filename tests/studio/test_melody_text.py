@@ -63,6 +63,8 @@ def test_repeated_notes_keep_their_attacks_in_the_roll() -> None:
         ("C4:1e999999999", "note 1 'C4:1e999999999': the length '1e999999999' is not"),
         ("C4:0.3", "note 1 'C4:0.3': the length must be a multiple of 1/4 beat"),
         ("G9 G#9", "note 2 'G#9': the pitch is outside MIDI's range"),
+        ("C" + "1" * 5000, "note 1 'C1111"),
+        ("C-" + "9" * 5000, "note 1 'C-999"),
         ("C4:2000", "note 1 'C4:2000': the length is over 1024 beats"),
         ("r r:2", "the melody text has only rests"),
         ("  ", "the melody text has no notes"),

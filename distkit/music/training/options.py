@@ -41,7 +41,7 @@ def training_options(
             show_default=True,
             help="Where to write the weights (rewritten at each checkpoint).",
         ),
-        click.option("--seed", default=0, show_default=True),
+        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True),
         click.option(
             "--batch-size",
             type=positive,

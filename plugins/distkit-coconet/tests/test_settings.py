@@ -38,6 +38,8 @@ def test_the_shipped_settings_are_the_file_s() -> None:
         ('{"passes": 4.5}', "'passes' must be a whole number, not 4.5"),
         ('{"passes": true}', "'passes' must be a whole number, not True"),
         ('{"passes": 0}', "'passes' must be above 0, not 0"),
+        ('{"final_temperature": 1e-40}', "'final_temperature' must be at least 0.001, not 1e-40"),
+        ('{"temperature": 0.0009}', "'temperature' must be at least 0.001, not 0.0009"),
         ('{"temperature": "hot"}', "'temperature' must be a number, not 'hot'"),
         ('{"temperature": NaN}', "'temperature' must be a finite number, not nan"),
         ('{"temperature": -Infinity}', "'temperature' must be a finite number, not -inf"),

@@ -80,6 +80,15 @@ def test_an_empty_folder_and_too_few_pieces_are_one_line_errors(tmp_path: Path) 
         load_corpus(few)
 
 
+@pytest.mark.parametrize("source", ["", "  "])
+def test_no_source_is_refused_rather_than_read_as_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError, match="no corpus given"):
+        load_corpus(source)
+
+
 def test_an_unknown_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="neither a folder nor a corpus name"):
         load_corpus("no-such-corpus-anywhere")

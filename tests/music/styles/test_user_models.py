@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pretty_midi
 import pytest
@@ -93,6 +94,33 @@ def test_a_fifo_or_a_folder_in_a_models_record_s_place_is_skipped_not_waited_on(
         folder = data_dir / "models" / name
         folder.mkdir()
         make(folder / "model.json")
+    assert [r.name for r in list_models()] == ["mine"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda record: "{bad", "JSONDecodeError"),
+        (lambda record: json.dumps({**json.loads(record), "programs": [999, 1, 2, 3]}), "0-127"),
+        (lambda record: json.dumps({**json.loads(record), "name": "other"}), "names the model"),
+    ],
+)
+def test_a_model_with_a_damaged_record_is_named_and_can_be_removed(
+    data_dir: Path, tmp_path: Path, damage: Any, why: str
+) -> None:
+    folder = store(tmp_path, "mine")
+    record = folder / "model.json"
+    record.write_text(damage(record.read_text()))
+    assert list_models() == []
+    listed = CliRunner().invoke(cli, ["models", "list"])
+    assert listed.exit_code == 0
+    assert "warning: the model 'mine' cannot be used, its record is damaged" in listed.stderr
+    assert why in listed.stderr
+    removed = CliRunner().invoke(cli, ["models", "remove", "mine"])
+    assert removed.exit_code == 0, removed.output
+    assert removed.stdout == "Removed mine (its record was damaged).\n"
+    assert not folder.exists()
+    store(tmp_path, "mine")
     assert [r.name for r in list_models()] == ["mine"]
 
 

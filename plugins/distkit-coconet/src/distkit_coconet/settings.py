@@ -95,6 +95,9 @@ POSITIVE = ("passes", "chains", "melody_grid", "lower_grid", "temperature", "fin
 """Settings that must be above 0; every other number must be at least 0."""
 LARGEST = 1_000_000
 """No setting is larger: a million passes already take days."""
+TEMPERATURES = ("temperature", "final_temperature")
+LOWEST_TEMPERATURE = 0.001
+"""Colder than this, the logits divided by the temperature overflow float32 (1e-40 did)."""
 SHARES = ("floor", "anneal")
 """Settings that are shares of the run or of the cells: at most 1."""
 
@@ -165,6 +168,8 @@ def _problem(name: str, value: Any, default: Any) -> str:
         return f"must be at most {LARGEST:,}"
     if name in POSITIVE and value <= 0:
         return "must be above 0"
+    if name in TEMPERATURES and value < LOWEST_TEMPERATURE:
+        return f"must be at least {LOWEST_TEMPERATURE}"
     if value < 0:
         return "must be 0 or more"
     if name in SHARES and value > 1:
