@@ -10,6 +10,7 @@ factory (a plugin's `module:function(folder, record)`) and asks the model it ret
 from __future__ import annotations
 
 import datetime
+import errno
 import json
 import os
 import re
@@ -163,14 +164,32 @@ def register_model(
         for stored, source in files.items():
             shutil.copyfile(source, staging / stored)
         (staging / RECORD).write_text(json.dumps(record.to_json(), indent=1) + "\n")
-        old = root / f".{name}.{os.getpid()}.old"
-        if target.exists():
-            target.replace(old)
-        staging.replace(target)
-        shutil.rmtree(old, ignore_errors=True)
+        if not force:
+            _claim(staging, target)
+        else:
+            old = root / f".{name}.{os.getpid()}.old"
+            if target.exists():
+                target.replace(old)
+            staging.replace(target)
+            shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return UserModelRecord.from_json(record.to_json(), target)
+
+
+def _claim(staging: Path, target: Path) -> None:
+    """Move `staging` to the name `target` unless a model took that name meanwhile (another
+    process registering it at the same moment): a rename onto a folder that holds files fails,
+    so the first one placed is kept and the other is a ModelRegistryError."""
+    try:
+        os.rename(staging, target)
+    except OSError as error:
+        if error.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+            raise
+        raise ModelRegistryError(
+            f"a model named {target.name!r} was registered meanwhile, by another run; it was "
+            "left as it is"
+        ) from None
 
 
 def list_models() -> list[UserModelRecord]:

@@ -446,7 +446,8 @@ def test_a_class_that_cannot_be_imported_or_read_is_listed_with_its_error(
     table = runner.invoke(cli, ["list"])
     assert table.exit_code == 0, table.output
     assert "lazymodel  broken  (cannot be used; see the warning above)" in table.stdout
-    assert "shady" in table.stdout and "panelled" in table.stdout
+    assert "shady" in table.stdout
+    assert "panelled" in table.stdout
     assert "Traceback" not in table.output
     assert table.stderr.count("failed importing no_such_module_here:Model") == 1
     listed = runner.invoke(cli, ["list", "--json"])
@@ -455,7 +456,8 @@ def test_a_class_that_cannot_be_imported_or_read_is_listed_with_its_error(
     assert "failed importing no_such_module_here:Model" in models["lazymodel"]["error"]
     assert "failed describing" in models["shady"]["error"]
     assert "cannot be described" in models["shady"]["description"]
-    assert models["panelled"]["panel"] is None and "error" not in models["panelled"]
+    assert models["panelled"]["panel"] is None
+    assert "error" not in models["panelled"]
     assert "a plugin printing while read" not in listed.stdout
 
 

@@ -114,4 +114,5 @@ def test_a_plot_path_that_is_a_dangling_link_a_fifo_or_in_no_folder_is_refused(
         assert message in result.output
     assert not (tmp_path / "nowhere.txt").exists()
     forced = CliRunner().invoke(cli, ["fit", "gaussian", data, "--plot", str(fifo), "--force"])
-    assert forced.exit_code == 2 and "is not a regular file" in forced.output
+    assert forced.exit_code == 2
+    assert "is not a regular file" in forced.output

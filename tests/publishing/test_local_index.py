@@ -62,7 +62,8 @@ def test_a_fifo_in_the_saved_port_s_or_the_log_s_place_is_not_waited_on() -> Non
     code, out = invoke("index", "start")
     assert code == 0, out
     assert "local index at http://127.0.0.1:" in out
-    assert index._saved_port(root) is not None and (root / "server.log").is_file()
+    assert index._saved_port(root) is not None
+    assert (root / "server.log").is_file()
     invoke("index", "stop")
 
 

@@ -33,7 +33,8 @@ def test_stop_tox_escalates_until_the_process_has_ended(kind: str, ends: set[int
     process = subprocess.Popen(
         [sys.executable, "-c", SLEEPER, kind], stdout=subprocess.PIPE, text=True
     )
-    assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    assert process.stdout is not None
+    assert process.stdout.readline() == "ready\n"
     stop_tox(process, patience=1.0)
     assert process.returncode in ends  # Python ends on SIGINT with exit 1 (KeyboardInterrupt)
 

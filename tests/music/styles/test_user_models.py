@@ -124,6 +124,26 @@ def test_a_model_with_a_damaged_record_is_named_and_can_be_removed(
     assert [r.name for r in list_models()] == ["mine"]
 
 
+def test_a_model_registered_meanwhile_by_another_run_is_kept(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs registering one name at once: the one placed first is kept, the other one is
+    refused (it had passed the check before the first was placed)."""
+    real_copy = user_models.shutil.copyfile
+
+    def copy_while_another_run_places_its_model(source: Path, target: Path) -> object:
+        theirs = data_dir / "models" / "mine"
+        theirs.mkdir(parents=True, exist_ok=True)
+        (theirs / "model.json").write_text("theirs")
+        return real_copy(source, target)
+
+    monkeypatch.setattr(user_models.shutil, "copyfile", copy_while_another_run_places_its_model)
+    with pytest.raises(ModelRegistryError, match="registered meanwhile, by another run"):
+        store(tmp_path, "mine")
+    assert (data_dir / "models" / "mine" / "model.json").read_text() == "theirs"
+    assert sorted(p.name for p in (data_dir / "models").iterdir()) == ["mine"]
+
+
 def test_names_are_checked_and_nothing_is_replaced_without_force(
     data_dir: Path, tmp_path: Path
 ) -> None:
