@@ -9,13 +9,15 @@ factory (a plugin's `module:function(folder, record)`) and asks the model it ret
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import errno
+import fcntl
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -48,6 +50,30 @@ def models_dir() -> Path:
 def training_dir(name: str) -> Path:
     """Where a named model's run keeps its checkpoints until it is registered."""
     return data_dir() / "training" / check_name(name)
+
+
+@contextlib.contextmanager
+def training_run(name: str) -> Iterator[Path]:
+    """`training_dir(name)`, held by this run for as long as the `with` lasts: a second run
+    for the same name (which would share its checkpoint files) is a ModelRegistryError at
+    once. Under torchrun only rank 0 holds it; the other ranks follow rank 0."""
+    folder = training_dir(name)
+    if int(os.environ.get("RANK", "0")) != 0:
+        yield folder
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder.parent / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ModelRegistryError(
+                f"a run training {name!r} is in progress in another process; wait for it to "
+                "end, or train under another name"
+            ) from None
+        yield folder
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)

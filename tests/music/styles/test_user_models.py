@@ -243,3 +243,23 @@ def test_compose_style_picks_a_model_of_that_style(data_dir: Path, tmp_path: Pat
     )
     assert both.exit_code == 2
     assert "not both" in both.output
+
+
+def test_a_second_run_training_one_name_is_refused_while_the_first_runs(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with user_models.training_run("mine") as folder:
+        assert folder == data_dir / "training" / "mine"
+        with (
+            pytest.raises(ModelRegistryError, match="a run training 'mine' is in progress"),
+            user_models.training_run("mine"),
+        ):
+            pass
+        with user_models.training_run("yours"):
+            pass
+        monkeypatch.setenv("RANK", "1")  # a second rank of the same torchrun follows rank 0
+        with user_models.training_run("mine") as same:
+            assert same == folder
+    monkeypatch.delenv("RANK")
+    with user_models.training_run("mine"):
+        pass

@@ -73,49 +73,49 @@ def train_named(
     """
     from distkit.errors import CorpusError
     from distkit.music.corpus import load_corpus
-    from distkit.music.user_models import check_new_name, register_model, training_dir
+    from distkit.music.user_models import check_new_name, register_model, training_run
     from distkit_bach.registry import CHOIR, FACTORY, WEIGHTS_FILE
     from distkit_bach.training import train_windows
 
     check_new_name(name, taken, force=force)
-    log_zero = rank_zero_log(log, int(os.environ.get("RANK", "0")))
-    corpus = load_corpus(source, voices=VOICES, log=log_zero)
-    log_zero(corpus.summary())
-    parts = corpus.split()
-    if len(parts["train"]) < 2:
-        raise CorpusError(
-            f"{corpus.source}: only {len(parts['train'])} piece(s) fall in the training split; "
-            "give more music"
+    with training_run(name) as folder:
+        log_zero = rank_zero_log(log, int(os.environ.get("RANK", "0")))
+        corpus = load_corpus(source, voices=VOICES, log=log_zero)
+        log_zero(corpus.summary())
+        parts = corpus.split()
+        if len(parts["train"]) < 2:
+            raise CorpusError(
+                f"{corpus.source}: only {len(parts['train'])} piece(s) fall in the training split; "
+                "give more music"
+            )
+        train_set = corpus_windows(parts["train"], "training", corpus.source)
+        validation = parts["validation"] or parts["train"]
+        held_out = corpus_windows(validation, "validation", corpus.source)
+        weights = folder / WEIGHTS_FILE
+        metrics = train_windows(
+            config, weights, train_set, held_out, checkpoint=folder / "checkpoint.pt", log=log
         )
-    train_set = corpus_windows(parts["train"], "training", corpus.source)
-    validation = parts["validation"] or parts["train"]
-    held_out = corpus_windows(validation, "validation", corpus.source)
-    folder = training_dir(name)
-    weights = folder / WEIGHTS_FILE
-    metrics = train_windows(
-        config, weights, train_set, held_out, checkpoint=folder / "checkpoint.pt", log=log
-    )
-    if int(os.environ.get("RANK", "0")) != 0:
-        return None
-    record = register_model(
-        name,
-        {WEIGHTS_FILE: weights},
-        factory=FACTORY,
-        style=name,
-        voices=corpus.voice_names or ("voice 1", "voice 2", "voice 3", "voice 4"),
-        programs=CHOIR,
-        corpus=corpus.source,
-        description=(
-            f"U-Net GAN trained on {corpus.source} ({len(parts['train'])} pieces, "
-            f"{len(train_set)} windows)"
-        ),
-        details={
-            "summary": corpus.summary(),
-            "metrics": metrics,
-            "corpus_key": corpus.key,
-            "settings": asdict(config),
-        },
-        force=force,
-    )
-    shutil.rmtree(folder, ignore_errors=True)
-    return record.folder
+        if int(os.environ.get("RANK", "0")) != 0:
+            return None
+        record = register_model(
+            name,
+            {WEIGHTS_FILE: weights},
+            factory=FACTORY,
+            style=name,
+            voices=corpus.voice_names or ("voice 1", "voice 2", "voice 3", "voice 4"),
+            programs=CHOIR,
+            corpus=corpus.source,
+            description=(
+                f"U-Net GAN trained on {corpus.source} ({len(parts['train'])} pieces, "
+                f"{len(train_set)} windows)"
+            ),
+            details={
+                "summary": corpus.summary(),
+                "metrics": metrics,
+                "corpus_key": corpus.key,
+                "settings": asdict(config),
+            },
+            force=force,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+        return record.folder

@@ -244,43 +244,43 @@ def train_named(
     """
     from distkit.errors import CorpusError
     from distkit.music.corpus import load_corpus
-    from distkit.music.user_models import check_new_name, register_model, training_dir
+    from distkit.music.user_models import check_new_name, register_model, training_run
 
     check_new_name(name, taken, force=force)
     rank = int(os.environ.get("RANK", "0"))
-    corpus = load_corpus(source, voices=VOICES, log=rank_zero_log(log, rank))
-    log_zero = rank_zero_log(log, rank)
-    log_zero(corpus.summary())
-    parts = corpus.split()
-    if len(parts["train"]) < 2:
-        raise CorpusError(
-            f"{corpus.source}: only {len(parts['train'])} piece(s) fall in the training split; "
-            "give more music"
+    with training_run(name) as folder:
+        corpus = load_corpus(source, voices=VOICES, log=rank_zero_log(log, rank))
+        log_zero = rank_zero_log(log, rank)
+        log_zero(corpus.summary())
+        parts = corpus.split()
+        if len(parts["train"]) < 2:
+            raise CorpusError(
+                f"{corpus.source}: only {len(parts['train'])} piece(s) fall in the training split; "
+                "give more music"
+            )
+        weights = folder / "weights.pt"
+        metrics = train_on_pieces(config, weights, parts["train"], parts["validation"], log=log)
+        if rank != 0:
+            return None
+        voices = corpus.voice_names or ("voice 1", "voice 2", "voice 3", "voice 4")
+        record = register_model(
+            name,
+            {"weights.pt": weights},
+            factory=FACTORY,
+            style=name,
+            voices=voices,
+            programs=(52, 52, 52, 52),
+            corpus=corpus.source,
+            description=(
+                f"Coconet-style infiller trained on {corpus.source} ({len(parts['train'])} pieces)"
+            ),
+            details={
+                "summary": corpus.summary(),
+                "metrics": metrics,
+                "corpus_key": corpus.key,
+                **voice_ranges(parts["train"]),
+            },
+            force=force,
         )
-    folder = training_dir(name)
-    weights = folder / "weights.pt"
-    metrics = train_on_pieces(config, weights, parts["train"], parts["validation"], log=log)
-    if rank != 0:
-        return None
-    voices = corpus.voice_names or ("voice 1", "voice 2", "voice 3", "voice 4")
-    record = register_model(
-        name,
-        {"weights.pt": weights},
-        factory=FACTORY,
-        style=name,
-        voices=voices,
-        programs=(52, 52, 52, 52),
-        corpus=corpus.source,
-        description=(
-            f"Coconet-style infiller trained on {corpus.source} ({len(parts['train'])} pieces)"
-        ),
-        details={
-            "summary": corpus.summary(),
-            "metrics": metrics,
-            "corpus_key": corpus.key,
-            **voice_ranges(parts["train"]),
-        },
-        force=force,
-    )
-    shutil.rmtree(folder, ignore_errors=True)
-    return record.folder
+        shutil.rmtree(folder, ignore_errors=True)
+        return record.folder
