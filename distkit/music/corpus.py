@@ -307,6 +307,7 @@ def _parse(
         name = str(path.relative_to(root))
         try:
             _check_kern_spines(path, voices)
+            _check_midi_length(path, spec["time_scale"])
             roll = roll_from_parts(_read_parts(path, spec["time_scale"]), voices)
         except Exception as error:  # music21 raises many kinds for a file it cannot read
             reason = _reason(error)
@@ -347,6 +348,22 @@ def _check_kern_spines(path: Path, voices: int) -> None:
                         f"has {spines} parts with notes; {voices} are needed (or one of chords)"
                     )
                 return
+
+
+def _check_midi_length(path: Path, time_scale: float) -> None:
+    """A ValueError (or MidiError, UsageError), before music21's parse, for a MIDI file longer
+    than MAX_STEPS or one that is not a readable Standard MIDI File: music21 builds a measure for
+    every bar of a note that lasts millions of quarter notes, in a 36-byte file, until memory
+    runs out. Read with distkit's own reader, in time linear in the file's size."""
+    if path.suffix.lower() not in (".mid", ".midi"):
+        return
+    from distkit.files.reading import MiB, read_regular
+    from distkit.music import smf
+
+    parsed = smf.parse(read_regular(path, max_bytes=16 * MiB, what="MIDI file"))
+    steps = parsed.last_tick * STEPS_PER_QUARTER * time_scale / parsed.ticks_per_quarter
+    if steps > MAX_STEPS:
+        raise ValueError(f"{steps:.0f} steps long; at most {MAX_STEPS} are read")
 
 
 def _read_parts(path: Path, time_scale: float) -> list[list[tuple[float, float, int]]]:

@@ -51,6 +51,8 @@ class MidiFile:
     track_chunks: int
     time_signatures: tuple[TimeSignatureEvent, ...] = ()
     """Every time signature the file sets, by tick (the first of any at the same tick)."""
+    last_tick: int = 0
+    """The tick of the file's last event of any kind (a track's end included)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def parse(data: bytes) -> MidiFile:
     drum_notes = 0
     tempo = DEFAULT_QPM
     signatures: dict[int, TimeSignatureEvent] = {}
+    last_tick = 0
     chunks = _track_chunks(data, 8 + length)
     for index, chunk in enumerate(chunks):
         reader = _TrackReader(chunk, index)
@@ -92,10 +95,11 @@ def parse(data: bytes) -> MidiFile:
         drum_notes += reader.drum_notes
         for event in reader.time_signatures:
             signatures.setdefault(event.tick, event)
+        last_tick = max(last_tick, reader.last_tick)
         if file_format == 2:
             break
     events = tuple(signatures[tick] for tick in sorted(signatures))
-    return MidiFile(file_format, division, tempo, parts, drum_notes, len(chunks), events)
+    return MidiFile(file_format, division, tempo, parts, drum_notes, len(chunks), events, last_tick)
 
 
 def _track_chunks(data: bytes, offset: int) -> list[bytes]:
@@ -125,6 +129,7 @@ class _TrackReader:
         self.name = ""
         self.tempo = DEFAULT_QPM
         self.drum_notes = 0
+        self.last_tick = 0
         self.time_signatures: list[TimeSignatureEvent] = []
         self.notes: dict[int, list[TickNote]] = defaultdict(list)
         self.open: dict[tuple[int, int], list[int]] = {}
@@ -133,6 +138,7 @@ class _TrackReader:
         tick, status = 0, 0
         while self.at < len(self.chunk):
             tick += self._number()
+            self.last_tick = tick
             byte = self._bytes(1)[0]
             if byte < 0x80:  # running status: the byte is the first data byte
                 if not status:

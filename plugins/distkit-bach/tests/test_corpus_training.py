@@ -207,6 +207,12 @@ def test_out_weights_register_as_a_named_model_compose_uses(
     assert "is not a weights file written by `distkit bach train`" in refused.stderr
     assert not (tmp_path / "data" / "models" / "junk").exists()
 
+    fifo = tmp_path / "fifo.pt"
+    os.mkfifo(fifo)
+    piped = run(env, "bach", "register", str(fifo), "--name", "piped")  # under run's timeout
+    assert piped.returncode == 2
+    assert f"{fifo} is not a regular file; give a weights file" in piped.stderr
+
 
 @pytest.mark.slow
 def test_ctrl_c_registers_nothing_and_the_next_run_resumes(

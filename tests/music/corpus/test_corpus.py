@@ -67,6 +67,32 @@ def test_a_corrupt_file_is_named_skipped_and_reported(tmp_path: Path) -> None:
     assert "skipped 1" in corpus.summary()
 
 
+def _long_note_file(ticks: int) -> bytes:
+    """A 36-byte MIDI file: one tick per quarter note, one note `ticks` quarter notes long."""
+    import struct
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return kind + struct.pack(">I", len(body)) + body
+
+    delta = bytes([0x80 | (ticks >> 21) & 0x7F, 0x80 | (ticks >> 14) & 0x7F])
+    delta += bytes([0x80 | (ticks >> 7) & 0x7F, ticks & 0x7F])
+    track = b"\x00\x90\x3c\x40" + delta + b"\x80\x3c\x00\x00\xff\x2f\x00"
+    return chunk(b"MThd", struct.pack(">HHH", 0, 1, 1)) + chunk(b"MTrk", track)
+
+
+def test_a_tiny_midi_file_that_lasts_for_ever_is_skipped_before_music21_reads_it(
+    tmp_path: Path,
+) -> None:
+    """music21 would build a measure for each of its half a million bars, for minutes, until
+    memory ran out; it is refused by its length in the header's ticks, at once."""
+    folder = folder_of(tmp_path, 3)
+    (folder / "long.mid").write_bytes(_long_note_file(2_000_000))
+    lines: list[str] = []
+    corpus = load_corpus(folder, log=lines.append)
+    assert len(corpus.pieces) == 3
+    assert lines == ["skipped long.mid: 8000000 steps long; at most 200000 are read"]
+
+
 def test_an_empty_folder_and_too_few_pieces_are_one_line_errors(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

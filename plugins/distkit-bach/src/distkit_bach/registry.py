@@ -40,6 +40,8 @@ def register_weights(
     from distkit_bach.networks import UNetGenerator
 
     check_new_name(name, taken, force=force)
+    if not weights.is_file():  # a FIFO would be waited on for ever by torch.load
+        raise ModelRegistryError(f"{weights} is not a regular file; give a weights file")
     try:
         record = torch.load(weights, map_location="cpu", weights_only=True)
         UNetGenerator(record["filters"]).load_state_dict(record["generator"])
