@@ -128,8 +128,12 @@ def compose(
 ) -> None:
     """Write alto, tenor and bass under MELODY.mid (or --notes, --example) as a four-track MIDI
     file; or redraw a passage of an arrangement (--regenerate BARS)."""
+    from distkit.errors import UsageError
     from distkit.music.compose import ComposeRequest
 
+    for option, value in (("--model", model_name), ("--style", style)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option} needs a name (see `distkit list`)")
     request = ComposeRequest(
         melody=melody,
         notes=notes,

@@ -374,7 +374,12 @@ def parse_passage(
         raise UsageError(
             f"--regenerate {bars}: the arrangement has bars 1-{length}; give N-M within them"
         )
-    names = [voice.strip().lower() for voice in voices if voice.strip()] or list(VOICES[1:])
+    names = [voice.strip().lower() for voice in voices if voice.strip()]
+    if voices and not names:
+        raise UsageError(
+            "--voices names no voice; give alto, tenor or bass, or leave it out for all three"
+        )
+    names = names or list(VOICES[1:])
     unknown = [name for name in names if name not in VOICES[1:]]
     if unknown:
         raise UsageError(

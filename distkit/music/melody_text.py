@@ -124,6 +124,9 @@ def _parse_token(token: str, position: int) -> TextNote:
 def _steps(length: str, bad: Callable[[str], MelodyTextError]) -> int:
     """A length in beats (`2`, `0.5`, `1/2`) as a whole number of sixteenth-note steps."""
     not_a_length = bad(f"the length {length!r} is not a number of beats such as 2, 0.5 or 1/2")
+    whole = re.fullmatch(r"(\d+)(?:\.\d+)?", length)
+    if whole is not None and len(whole[1].lstrip("0")) > 6:
+        raise bad(f"the length is over {MAX_BEATS} beats")
     if _LENGTH.fullmatch(length) is None:
         raise not_a_length
     try:

@@ -299,3 +299,31 @@ def test_a_training_seed_is_checked_as_compose_s_is() -> None:
         result = CliRunner().invoke(train, ["--seed", seed])
         assert result.exit_code == 2
         assert "is not in the range 0<=x<=4294967295" in result.output
+
+
+def test_training_output_in_a_missing_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    import click
+
+    from distkit.music.training.options import refuse_overwrite
+
+    shipped = tmp_path / "shipped.pt"
+    with pytest.raises(click.UsageError, match="is not a folder; create it first"):
+        refuse_overwrite(tmp_path / "missing" / "w.pt", force=True, shipped=shipped)
+    refuse_overwrite(tmp_path / "w.pt", force=False, shipped=shipped)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--model", ""], "Error: --model needs a name (see `distkit list`)"),
+        (["--style", " "], "Error: --style needs a name (see `distkit list`)"),
+    ],
+)
+def test_an_empty_model_or_style_name_is_refused_not_read_as_the_default(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    out = tmp_path / "out.mid"
+    result = CliRunner().invoke(cli, ["compose", "--notes", "G4 A4", *args, "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [message]
+    assert not out.exists()

@@ -104,6 +104,8 @@ def test_a_model_without_infill_says_so_and_names_those_that_can() -> None:
         ("x", (), "takes bars as N or N-M"),
         ("1", ("soprano",), "the soprano is the melody"),
         ("1", ("viola",), "not 'viola'"),
+        ("1", ("", ""), "--voices names no voice"),  # --voices ","
+        ("1", (" ",), "--voices names no voice"),
     ],
 )
 def test_a_passage_outside_the_arrangement_or_of_unknown_voices_is_refused(

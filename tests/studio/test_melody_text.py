@@ -66,6 +66,8 @@ def test_repeated_notes_keep_their_attacks_in_the_roll() -> None:
         ("C" + "1" * 5000, "note 1 'C1111"),
         ("C-" + "9" * 5000, "note 1 'C-999"),
         ("C4:2000", "note 1 'C4:2000': the length is over 1024 beats"),
+        ("r:1000000", "note 1 'r:1000000': the length is over 1024 beats"),
+        ("G4:" + "9" * 30, "note 1 'G4:999"),
         ("r r:2", "the melody text has only rests"),
         ("  ", "the melody text has no notes"),
         (" ".join(["C4:4"] * 257), "the melody text is longer than 1024 beats"),

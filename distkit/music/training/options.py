@@ -75,7 +75,10 @@ def training_options(
 
 def refuse_overwrite(out: Path, *, force: bool, shipped: Path) -> None:
     """A usage error, before any work, when `out` exists or is the plugin's shipped file and
-    --force was not given."""
+    --force was not given, or when its folder is missing (the run would be lost at its first
+    write)."""
+    if not out.parent.is_dir():
+        raise click.UsageError(f"{out.parent} is not a folder; create it first.")
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to overwrite it.")
     if out.resolve() == shipped.resolve() and not force:
