@@ -169,6 +169,22 @@ def describe_sources() -> str:
     return ", ".join(NAMED)
 
 
+def training_corpus(
+    source: str | os.PathLike[str], *, voices: int, log: Callable[[str], None]
+) -> tuple[Corpus, dict[str, list[Piece]]]:
+    """The corpus a model trains on, its summary told to `log`, and its split; a CorpusError
+    (one line, before any training) when fewer than two pieces fall in the training split."""
+    corpus = load_corpus(source, voices=voices, log=log)
+    log(corpus.summary())
+    parts = corpus.split()
+    if len(parts["train"]) < 2:
+        raise CorpusError(
+            f"{corpus.source}: only {len(parts['train'])} piece(s) fall in the training split; "
+            "give more music"
+        )
+    return corpus, parts
+
+
 def split_pieces(pieces: Iterable[Piece]) -> dict[str, list[Piece]]:
     """Train, validation and test by work and by tune (see `Corpus.split`)."""
     from distkit.music.chorales import tunes

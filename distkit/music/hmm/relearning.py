@@ -82,7 +82,7 @@ def train_named_hmm(
     from dataclasses import replace
 
     from distkit.errors import CorpusError
-    from distkit.music.corpus import load_corpus
+    from distkit.music.corpus import training_corpus
     from distkit.music.hmm.context_training import Training, save_context
     from distkit.music.hmm.learning import learn_model, save_tables
     from distkit.music.hmm.ornament_learning import learn_ornaments, save_ornaments
@@ -93,15 +93,8 @@ def train_named_hmm(
 
         taken = [registration.name for registration in get_registry().music_models]
     check_new_name(name, taken, force=force)
-    corpus = load_corpus(source, voices=VOICES, log=log)
-    log(corpus.summary())
-    train = corpus.split()["train"]
-    if len(train) < 2:
-        raise CorpusError(
-            f"{corpus.source}: only {len(train)} piece(s) fall in the training split; "
-            "give more music"
-        )
-    pieces = keyed_pieces(train)
+    corpus, parts = training_corpus(source, voices=VOICES, log=log)
+    pieces = keyed_pieces(parts["train"])
     if not any(piece.roll[VOICES - 1].any() for piece in pieces):
         raise CorpusError(f"{corpus.source}: the lowest voice never sounds; nothing to learn")
     modes = {mode: sum(piece.mode == mode for piece in pieces) for mode in ("major", "minor")}

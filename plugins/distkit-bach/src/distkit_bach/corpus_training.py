@@ -71,8 +71,7 @@ def train_named(
     starts: a ModelRegistryError or a CorpusError, one line each. Rank 0 registers the weights
     and returns the model's folder; other ranks return None.
     """
-    from distkit.errors import CorpusError
-    from distkit.music.corpus import load_corpus
+    from distkit.music.corpus import training_corpus
     from distkit.music.user_models import check_new_name, register_model, training_run
     from distkit_bach.registry import CHOIR, FACTORY, WEIGHTS_FILE
     from distkit_bach.training import train_windows
@@ -80,14 +79,7 @@ def train_named(
     check_new_name(name, taken, force=force)
     with training_run(name) as folder:
         log_zero = rank_zero_log(log, int(os.environ.get("RANK", "0")))
-        corpus = load_corpus(source, voices=VOICES, log=log_zero)
-        log_zero(corpus.summary())
-        parts = corpus.split()
-        if len(parts["train"]) < 2:
-            raise CorpusError(
-                f"{corpus.source}: only {len(parts['train'])} piece(s) fall in the training split; "
-                "give more music"
-            )
+        corpus, parts = training_corpus(source, voices=VOICES, log=log_zero)
         train_set = corpus_windows(parts["train"], "training", corpus.source)
         validation = parts["validation"] or parts["train"]
         held_out = corpus_windows(validation, "validation", corpus.source)

@@ -242,22 +242,13 @@ def train_named(
     training folder, so a run started again carries on. Rank 0 registers the weights best on
     validation and returns the model's folder; other ranks return None.
     """
-    from distkit.errors import CorpusError
-    from distkit.music.corpus import load_corpus
+    from distkit.music.corpus import training_corpus
     from distkit.music.user_models import check_new_name, register_model, training_run
 
     check_new_name(name, taken, force=force)
     rank = int(os.environ.get("RANK", "0"))
     with training_run(name) as folder:
-        corpus = load_corpus(source, voices=VOICES, log=rank_zero_log(log, rank))
-        log_zero = rank_zero_log(log, rank)
-        log_zero(corpus.summary())
-        parts = corpus.split()
-        if len(parts["train"]) < 2:
-            raise CorpusError(
-                f"{corpus.source}: only {len(parts['train'])} piece(s) fall in the training split; "
-                "give more music"
-            )
+        corpus, parts = training_corpus(source, voices=VOICES, log=rank_zero_log(log, rank))
         weights = folder / "weights.pt"
         metrics = train_on_pieces(config, weights, parts["train"], parts["validation"], log=log)
         if rank != 0:
