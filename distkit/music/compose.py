@@ -168,7 +168,7 @@ def compose(
 ) -> Composed:
     """Do what `request` asks, writing every output whole or not at all; `notify` hears the
     reader's remarks and plugin problems as they arise (before the model runs)."""
-    from distkit.music.limits import check_tempo, check_wav_seconds
+    from distkit.music.limits import TEMPO_RANGE, check_tempo, check_wav_seconds
 
     tell = notify or (lambda remark: None)
     check_request(request)
@@ -176,6 +176,13 @@ def compose(
         check_tempo(request.tempo)
     roll, file_tempo, source, found = _read(request, tell)
     tempo = request.tempo if request.tempo is not None else file_tempo
+    if request.tempo is None and request.melody is not None:
+        low, high = TEMPO_RANGE
+        if not low <= tempo <= high:
+            raise UsageError(
+                f"{request.melody} sets a tempo of {tempo:g} quarter notes a minute; distkit "
+                f"writes {low:g} to {high:g}: give one with --tempo"
+            )
     signature = written_time_signature(request, found)
     passage = None
     if request.regenerate is not None:

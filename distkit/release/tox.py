@@ -57,6 +57,11 @@ class TestReport:
 
     def raise_for_failure(self) -> None:
         """Raise TestsFailed naming the failed environments, if any failed."""
+        if not self.passed and not self.envs:  # a tox.ini tox cannot use, or no such env
+            raise TestsFailed(
+                f"tox ran no environment (it exited with {self.returncode}); its output above "
+                "says why"
+            )
         if not self.passed:
             failed = ", ".join(self.failed) or f"tox exited with {self.returncode}"
             raise TestsFailed(f"tests failed ({failed})")

@@ -327,3 +327,26 @@ def test_an_empty_model_or_style_name_is_refused_not_read_as_the_default(
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [message]
     assert not out.exists()
+
+
+def test_a_melody_file_s_tempo_out_of_range_names_the_file_and_the_option(tmp_path: Path) -> None:
+    import pretty_midi
+
+    slow = tmp_path / "slow.mid"
+    midi = pretty_midi.PrettyMIDI(initial_tempo=15)
+    track = pretty_midi.Instrument(program=0)
+    for index, pitch in enumerate((67, 69, 71, 72)):
+        track.notes.append(pretty_midi.Note(80, pitch, index * 4.0, index * 4.0 + 4.0))
+    midi.instruments.append(track)
+    midi.write(str(slow))
+    out = tmp_path / "out.mid"
+    args = ["compose", str(slow), "--model", "parallel", "-o", str(out)]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines() == [
+        f"Error: {slow} sets a tempo of 15 quarter notes a minute; distkit writes 20 to 300: "
+        "give one with --tempo"
+    ]
+    written = CliRunner().invoke(cli, [*args, "--tempo", "100"])
+    assert written.exit_code == 0, written.output
+    assert out.exists()

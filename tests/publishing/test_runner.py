@@ -58,3 +58,10 @@ def test_tox_runs_never_download_a_missing_python(monkeypatch: pytest.MonkeyPatc
     assert tox_environment()["UV_PYTHON_DOWNLOADS"] == "never"
     monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "automatic")
     assert tox_environment()["UV_PYTHON_DOWNLOADS"] == "automatic"
+
+
+def test_tox_that_runs_no_environment_is_not_reported_as_failed_tests(package: Path) -> None:
+    code, out = invoke("test", str(package), "--", "-e", "no-such-env")
+    assert code == 1
+    assert "tox ran no environment (it exited with" in out
+    assert "tests failed" not in out
