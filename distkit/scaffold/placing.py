@@ -37,7 +37,13 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
-from distkit.errors import Interrupted, SignalReceived, TargetBusyError, TargetExistsError
+from distkit.errors import (
+    Interrupted,
+    SignalReceived,
+    TargetBusyError,
+    TargetExistsError,
+    UsageError,
+)
 from distkit.scaffold.answers import ANSWERS_FILE, is_distkit_package
 
 PREFIX = ".distkit-new-"
@@ -284,12 +290,16 @@ def _is_still(fd: int, path: Path) -> bool:
 
 
 def make_folders(folder: Path) -> list[Path]:
-    """`mkdir -p folder`; return the folders it made, outermost first."""
+    """`mkdir -p folder`; return the folders it made, outermost first. A UsageError naming
+    the path when something that is not a folder is in the way."""
     missing = []
     path = folder.absolute()
     while not os.path.lexists(path):
         missing.append(path)
         path = path.parent
+    if not path.is_dir():
+        shown = folder if path == folder.absolute() else path
+        raise UsageError(f"{shown} is not a folder; give an output folder (-o)")
     made = []
     for path in reversed(missing):
         try:

@@ -232,3 +232,15 @@ def test_distkits_own_requirements_come_from_its_metadata() -> None:
     direct = {canonicalize_name(Requirement(line).name) for line in requires("distkit-cli") or []}
     assert direct <= distkit_requirements()
     assert {"distkit-cli", "click", "markupsafe"} <= distkit_requirements()
+
+
+def test_an_output_path_through_a_file_or_a_fifo_is_one_line(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "file").write_text("mine\n")
+    for output, shown in ((fifo, fifo), (tmp_path / "file" / "sub", tmp_path / "file")):
+        with pytest.raises(UsageError, match=f"^{shown} is not a folder; give an output folder"):
+            scaffold.create("poisson", output, {})
+    assert (tmp_path / "file").read_text() == "mine\n"
