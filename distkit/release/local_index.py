@@ -199,7 +199,13 @@ def _replace_text(path: Path, text: str) -> None:
 
 def _private_dir(root: Path) -> Path:
     """`root`, made if missing; refused unless it is this user's and closed to others."""
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(
+            f"{root} is not a folder; the local index keeps its files in a folder "
+            "(DISTKIT_INDEX_DIR names it)"
+        ) from None
     _check_private(root)
     return root
 

@@ -67,6 +67,19 @@ def test_a_fifo_in_the_saved_port_s_or_the_log_s_place_is_not_waited_on() -> Non
     invoke("index", "stop")
 
 
+def test_an_index_folder_that_is_a_file_is_one_line() -> None:
+    root = index.index_dir()
+    root.parent.mkdir(parents=True, exist_ok=True)
+    root.write_text("not a folder\n")
+    code, out = invoke("index", "start")
+    assert code == 2
+    assert error_line(out) == (
+        f"Error: {root} is not a folder; the local index keeps its files in a folder "
+        "(DISTKIT_INDEX_DIR names it)"
+    )
+    assert root.read_text() == "not a folder\n"
+
+
 def test_upload_password_is_private_and_anonymous_uploads_are_refused() -> None:
     server = index.start()
     root = index.index_dir()
