@@ -317,11 +317,10 @@ def test_fit_a_plugin_distribution_by_its_qualified_name(
 
 
 def test_an_os_error_is_one_line_exit_1(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    result = CliRunner().invoke(cli, ["new", "poisson", "--no-input", "-o", str(blocker / "x")])
+    too_long = tmp_path / ("x" * 300)  # over the 255 bytes a file name may have
+    result = CliRunner().invoke(cli, ["new", "poisson", "--no-input", "-o", str(too_long / "x")])
     assert result.exit_code == 1
-    assert result.output.strip().splitlines() == [f"Error: Not a directory: {blocker / 'x'}"]
+    assert result.output.strip().splitlines() == [f"Error: File name too long: {too_long}"]
 
 
 def test_a_missing_package_folder_is_a_usage_error(tmp_path: Path) -> None:

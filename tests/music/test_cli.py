@@ -246,11 +246,11 @@ def test_force_never_writes_over_the_melody(melody_file: Path, alias: str) -> No
 def test_a_wav_too_long_is_refused_before_harmonizing(
     tmp_path: Path, make_midi: Callable[..., Path]
 ) -> None:
-    path = make_midi(tmp_path / "slow.mid", [[(60, 0, 1000 * 480)]], tempi=((0, 4.0),))
+    path = make_midi(tmp_path / "long.mid", [[(60, 0, 5000 * 480)]], tempi=((0, 20.0),))
     result = compose(str(path), "--model", "crashes", "--wav", "out.wav")
     assert result.exit_code == 2
     assert one_error_line(result) == (
-        "Error: the WAV would last 4.2 hours at 4 quarter notes a minute; "
+        "Error: the WAV would last 4.2 hours at 20 quarter notes a minute; "
         "distkit renders at most 4 hours"
     )
 
