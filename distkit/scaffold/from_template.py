@@ -10,7 +10,6 @@ is left behind.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from collections.abc import Callable, Mapping
@@ -76,10 +75,11 @@ def create_from_template(
                         name=unknown[0],
                     )
                 with temporary_folder(prefix=RENDER_PREFIX, dir=output_dir) as scratch:
+                    before = _listings_above(Path(scratch))
                     project, used = render(
                         folder, Path(scratch), answers=answers, no_input=no_input, replay=replay
                     )
-                    _check_inside(project, Path(scratch))
+                    _check_inside(project, Path(scratch), before)
                     record = Answers(source.name, commit, used)
 
                     def build(staging: Path) -> None:
@@ -100,19 +100,33 @@ def create_from_template(
     return TemplatePackage(target, source.name, history=any(history))
 
 
-def _check_inside(project: Path, scratch: Path) -> None:
+def _listings_above(scratch: Path) -> dict[Path, set[str] | None]:
+    """What each folder above `scratch` holds (None where it cannot be listed), so that what
+    a render puts there can be told from what was there before it."""
+    listings: dict[Path, set[str] | None] = {}
+    for folder in Path(os.path.abspath(scratch)).parents:
+        try:
+            listings[folder] = set(os.listdir(folder))
+        except OSError:
+            listings[folder] = None
+    return listings
+
+
+def _check_inside(project: Path, scratch: Path, before: dict[Path, set[str] | None]) -> None:
     """TemplateError unless the folder cookiecutter made is one plain name inside `scratch`:
     an answer with '/' or '..' in the folder's name (a project_slug of "../up") renders it
-    elsewhere. What it made there is this run's own (cookiecutter refuses an existing folder),
-    and is removed."""
+    elsewhere. What the render made there is removed: the outermost new folder on the way to
+    it (by `before`, the listings taken before the render), or else the project folder alone
+    (cookiecutter refuses one that exists); a folder that was there before is kept."""
     made = Path(os.path.normpath(os.path.abspath(project)))
     if made.parent == Path(os.path.abspath(scratch)):
         return
-    inside = made.is_relative_to(os.path.abspath(scratch))
-    if not inside and made.is_dir():
-        shutil.rmtree(made, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            os.removedirs(made.parent)  # the folders it made above it, while they are empty
+    if not made.is_relative_to(os.path.abspath(scratch)) and made.is_dir():
+        above = next(folder for folder in made.parents if folder in before)
+        outermost = above / made.relative_to(above).parts[0]
+        listed = before[above]
+        new = listed is not None and outermost.name not in listed
+        shutil.rmtree(outermost if new else made, ignore_errors=True)
     raise TemplateError(
         f"the template names its project folder {os.path.relpath(made, scratch)!r}, not one "
         "plain folder name: answer without '/' or '..' in the name it is made from"

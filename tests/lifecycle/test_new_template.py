@@ -115,6 +115,20 @@ def test_a_project_folder_name_that_leaves_the_folder_is_refused_and_leaves_noth
     assert not [path for path in tmp_path.rglob("*") if path.name in made]
 
 
+def test_a_folder_that_was_there_before_an_escaping_render_is_kept(
+    greeter: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "keep").mkdir(parents=True)
+    name = "../Keep/Y"
+    code, _, err = distkit(
+        "new", "--template", str(greeter), "-o", str(out), "--no-input", "--project-name", name
+    )
+    assert code == 1
+    assert "not one plain folder name" in err
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*")] == ["keep"]
+
+
 def test_cookiecutters_prompts_are_asked(greeter: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,
